@@ -1,0 +1,200 @@
+// The only reader of process.env. Entry points (ingest/cli.ts, the server's runtime, test helpers) call
+// loadConfig() once and pass the result down; nothing else looks at the environment.
+import path from 'node:path';
+import { z } from 'zod';
+
+const booleanString = z
+  .enum(['1', '0', 'true', 'false', 'yes', 'no', ''])
+  .transform((value) => value === '1' || value === 'true' || value === 'yes');
+
+const optionalUrl = (protocols: string[]) =>
+  z
+    .string()
+    .optional()
+    .transform((value) => (value === '' ? undefined : value))
+    .refine((value) => value === undefined || isUrlWithProtocol(value, protocols), {
+      message: `expected a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`,
+    });
+
+function isUrlWithProtocol(value: string, protocols: string[]): boolean {
+  try {
+    return protocols.includes(new URL(value).protocol);
+  } catch {
+    return false;
+  }
+}
+
+/** Every configuration key, its default and what it expects. `.env.example` documents the same keys. */
+export const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DATA_DIR: z.string().min(1).default('data'),
+  DATABASE_URL: z
+    .string()
+    .default('sqlite:data/huaku.db')
+    .refine((value) => parseDatabaseUrl(value) !== null, {
+      message: 'expected sqlite:<file> (e.g. sqlite:data/huaku.db) or mysql://user:password@host:3306/database',
+    }),
+  BLOB_DRIVER: z.enum(['local', 's3']).default('local'),
+  BLOB_LOCAL_DIR: z.string().min(1).default('data/blobs'),
+  MEDIA_BASE_URL: z.string().min(1).default('/media'),
+  S3_ENDPOINT: optionalUrl(['http:', 'https:']),
+  S3_BUCKET: z.string().optional(),
+  S3_REGION: z.string().min(1).default('us-east-1'),
+  S3_ACCESS_KEY_ID: z.string().optional(),
+  S3_SECRET_ACCESS_KEY: z.string().optional(),
+  S3_FORCE_PATH_STYLE: booleanString.default(true),
+  REDIS_URL: optionalUrl(['redis:', 'rediss:']),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(4321),
+  SITE_URL: z.url({ protocol: /^https?$/ }).default('http://localhost:4321'),
+  SNAPSHOT_DIR: z.string().min(1).default('data/snapshot'),
+  TEST_MYSQL_URL: optionalUrl(['mysql:']),
+  REQUIRE_SERVICES: booleanString.default(false),
+});
+
+export type RawEnv = z.infer<typeof envSchema>;
+
+export type DatabaseConfig =
+  | { kind: 'sqlite'; file: string }
+  | { kind: 'mysql'; url: string; host: string; port: number; database: string };
+
+export type BlobConfig =
+  | { driver: 'local'; dir: string; publicBaseUrl: string }
+  | {
+      driver: 's3';
+      endpoint: string | undefined;
+      bucket: string;
+      region: string;
+      accessKeyId: string | undefined;
+      secretAccessKey: string | undefined;
+      forcePathStyle: boolean;
+      publicBaseUrl: string;
+    };
+
+export interface Config {
+  nodeEnv: RawEnv['NODE_ENV'];
+  logLevel: RawEnv['LOG_LEVEL'];
+  dataDir: string;
+  database: DatabaseConfig;
+  blob: BlobConfig;
+  redisUrl: string | undefined;
+  server: { host: string; port: number; siteUrl: string };
+  snapshotDir: string;
+  testing: { mysqlUrl: string | undefined; requireServices: boolean };
+}
+
+export interface ConfigIssue {
+  key: string;
+  message: string;
+}
+
+/** Bad configuration: the CLI prints `format()` and exits with code 2, without a stack trace. */
+export class ConfigError extends Error {
+  readonly issues: ConfigIssue[];
+  constructor(issues: ConfigIssue[]) {
+    super(`invalid configuration: ${issues.map((i) => `${i.key}: ${i.message}`).join('; ')}`);
+    this.name = 'ConfigError';
+    this.issues = issues;
+  }
+  format(): string {
+    const lines = this.issues.map((issue) => `  - ${issue.key}: ${issue.message}`);
+    return [
+      'Invalid configuration (fix these environment variables or your .env file; see .env.example):',
+      ...lines,
+    ].join('\n');
+  }
+}
+
+export function parseDatabaseUrl(value: string): DatabaseConfig | null {
+  if (value.startsWith('sqlite:')) {
+    const file = value.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '');
+    return file.length > 0 ? { kind: 'sqlite', file } : null;
+  }
+  if (!value.startsWith('mysql://')) return null;
+  try {
+    const url = new URL(value);
+    const database = decodeURIComponent(url.pathname.replace(/^\//, ''));
+    if (!url.hostname || !database || database.includes('/')) return null;
+    return { kind: 'mysql', url: value, host: url.hostname, port: Number(url.port || 3306), database };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Parse the environment once. `cwd` anchors relative paths so that the CLI, the server and tests agree
+ * on where `data/` is whatever directory they were started from.
+ */
+export function loadConfig(env: Record<string, string | undefined> = process.env, cwd = process.cwd()): Config {
+  const known = Object.fromEntries(
+    Object.keys(envSchema.shape).map((key) => [key, env[key] === '' && key !== 'REQUIRE_SERVICES' ? undefined : env[key]]),
+  );
+  const parsed = envSchema.safeParse(known);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => ({ key: String(issue.path[0] ?? '(root)'), message: issue.message })),
+    );
+  }
+  const raw = parsed.data;
+  const issues: ConfigIssue[] = [];
+  if (raw.BLOB_DRIVER === 's3' && !raw.S3_BUCKET) {
+    issues.push({ key: 'S3_BUCKET', message: 'required when BLOB_DRIVER=s3 (the bucket name, e.g. img-station)' });
+  }
+  if ((raw.S3_ACCESS_KEY_ID === undefined) !== (raw.S3_SECRET_ACCESS_KEY === undefined)) {
+    issues.push({
+      key: raw.S3_ACCESS_KEY_ID === undefined ? 'S3_ACCESS_KEY_ID' : 'S3_SECRET_ACCESS_KEY',
+      message: 'S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY must be set together',
+    });
+  }
+  if (issues.length > 0) throw new ConfigError(issues);
+
+  const resolve = (p: string) => path.resolve(cwd, p);
+  const database = parseDatabaseUrl(raw.DATABASE_URL)!;
+  return {
+    nodeEnv: raw.NODE_ENV,
+    logLevel: raw.LOG_LEVEL,
+    dataDir: resolve(raw.DATA_DIR),
+    database: database.kind === 'sqlite' ? { kind: 'sqlite', file: resolve(database.file) } : database,
+    blob:
+      raw.BLOB_DRIVER === 'local'
+        ? { driver: 'local', dir: resolve(raw.BLOB_LOCAL_DIR), publicBaseUrl: raw.MEDIA_BASE_URL }
+        : {
+            driver: 's3',
+            endpoint: raw.S3_ENDPOINT,
+            bucket: raw.S3_BUCKET!,
+            region: raw.S3_REGION,
+            accessKeyId: raw.S3_ACCESS_KEY_ID,
+            secretAccessKey: raw.S3_SECRET_ACCESS_KEY,
+            forcePathStyle: raw.S3_FORCE_PATH_STYLE,
+            publicBaseUrl: raw.MEDIA_BASE_URL,
+          },
+    redisUrl: raw.REDIS_URL,
+    server: { host: raw.HOST, port: raw.PORT, siteUrl: raw.SITE_URL },
+    snapshotDir: resolve(raw.SNAPSHOT_DIR),
+    testing: { mysqlUrl: raw.TEST_MYSQL_URL, requireServices: raw.REQUIRE_SERVICES },
+  };
+}
+
+const SECRET_KEY = /(SECRET|PASSWORD|TOKEN|_KEY$|_KEY_ID$)/;
+
+/** The configuration in effect as key → value, secrets and URL passwords masked (for `doctor`). */
+export function describeConfig(env: Record<string, string | undefined> = process.env): Array<[string, string]> {
+  return Object.keys(envSchema.shape).map((key) => {
+    const value = env[key];
+    if (value === undefined || value === '') return [key, '(default)'];
+    if (SECRET_KEY.test(key)) return [key, '****'];
+    return [key, maskUrlPassword(value)];
+  });
+}
+
+export function maskUrlPassword(value: string): string {
+  try {
+    const url = new URL(value);
+    if (!url.password) return value;
+    url.password = '****';
+    return url.toString();
+  } catch {
+    return value;
+  }
+}
