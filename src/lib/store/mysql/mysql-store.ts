@@ -1,0 +1,127 @@
+// MySQL 8 / MariaDB 10.11 dialect over a mysql2 pool. Sessions run in UTC so CURRENT_TIMESTAMP defaults
+// and drizzle's UTC datetime mapping agree; FOUND_ROWS is off so affectedRows counts real changes.
+import { getTableColumns, sql } from 'drizzle-orm';
+import { drizzle, type MySql2Database } from 'drizzle-orm/mysql2';
+import { migrate } from 'drizzle-orm/mysql2/migrator';
+import mysql from 'mysql2/promise';
+import { ServiceUnavailableError, errorMessage } from '../../errors.ts';
+import { createDrizzleStore, type Db, type Dialect, type Tables } from '../drizzle-store.ts';
+import { assertJournalApplied, isMissingTableError } from '../migration-state.ts';
+import type { Store } from '../store.ts';
+import * as schema from './schema.ts';
+import journal from './migrations/meta/_journal.json' with { type: 'json' };
+
+export interface MysqlStore extends Store {
+  migrate(migrationsDir: string): Promise<void>;
+}
+
+export interface MysqlTarget {
+  url: string;
+  host: string;
+  port: number;
+  database: string;
+}
+
+/** The mysql2 error code, looking through drizzle's DrizzleQueryError wrapper. */
+function driverCode(error: unknown): string {
+  for (let e = error as { code?: unknown; cause?: unknown } | undefined; e; e = e.cause as typeof e) {
+    if (typeof e.code === 'string') return e.code;
+  }
+  return '';
+}
+
+const UNAVAILABLE = /^(ECONN|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|EHOSTUNREACH|PROTOCOL_CONNECTION_LOST|ER_ACCESS_DENIED|ER_DBACCESS|ER_BAD_DB)/;
+
+/** Turn a mysql2 error into a message that names the server and says what to do. */
+export function describeMysqlError(target: MysqlTarget, error: unknown): ServiceUnavailableError {
+  const code = driverCode(error);
+  const where = `${target.host}:${target.port}`;
+  const hints: Record<string, string> = {
+    ECONNREFUSED: `start MySQL/MariaDB on ${where} or fix the host and port in DATABASE_URL`,
+    ENOTFOUND: `the host ${target.host} does not resolve: fix DATABASE_URL`,
+    ETIMEDOUT: `nothing answered at ${where}: check DATABASE_URL and the network`,
+    ER_ACCESS_DENIED_ERROR: 'check the user and password in DATABASE_URL',
+    ER_DBACCESS_DENIED_ERROR: `grant the user access to database ${target.database}`,
+    ER_BAD_DB_ERROR: `create it: CREATE DATABASE \`${target.database}\` CHARACTER SET utf8mb4`,
+  };
+  const cause = (error as { cause?: unknown }).cause ?? error;
+  return new ServiceUnavailableError('MySQL', `cannot use database ${target.database} at ${where}: ${errorMessage(cause) || code}`, {
+    hint: hints[code] ?? 'check DATABASE_URL and that the server is running',
+    cause: error,
+  });
+}
+
+export function openMysqlStore(target: MysqlTarget): MysqlStore {
+  const pool = mysql.createPool({
+    uri: target.url,
+    connectionLimit: 10,
+    charset: 'utf8mb4',
+    dateStrings: true,
+    supportBigNumbers: true,
+    flags: ['-FOUND_ROWS'],
+    connectTimeout: 5000,
+  });
+  pool.pool.on('connection', (connection) => {
+    connection.query("SET time_zone = '+00:00'");
+  });
+  const mysqlDb: MySql2Database<typeof schema> = drizzle({ client: pool, schema, mode: 'default' });
+  // The shared repositories speak the builder surface both dialects have; see drizzle-store.ts.
+  const db = mysqlDb as unknown as Db;
+  const wrap = async <T>(fn: () => Promise<T>): Promise<T> => {
+    try {
+      return await fn();
+    } catch (error) {
+      if (UNAVAILABLE.test(driverCode(error))) throw describeMysqlError(target, error);
+      throw error;
+    }
+  };
+  const asMysql = (tx: Db) => tx as unknown as MySql2Database<typeof schema>;
+
+  const dialect: Dialect = {
+    name: 'mysql',
+    tables: schema as unknown as Tables,
+    withConnection: (fn) => wrap(() => fn(db)),
+    transaction: (fn) =>
+      wrap(() => mysqlDb.transaction((tx) => fn(tx as unknown as Db), { isolationLevel: 'read committed' })),
+    async upsert(tx, table, values, _target, set) {
+      await asMysql(tx).insert(table as never).values(values as never).onDuplicateKeyUpdate({ set: set as never });
+    },
+    async insertIgnore(tx, table, rows) {
+      // Not INSERT IGNORE: that would also swallow foreign-key and truncation errors.
+      const [key, column] = Object.entries(getTableColumns(table))[0]!;
+      const [header] = (await asMysql(tx)
+        .insert(table as never)
+        .values(rows as never)
+        .onDuplicateKeyUpdate({ set: { [key]: sql.raw(`\`${column.name}\``) } as never })) as unknown as [
+        { affectedRows: number },
+      ];
+      return header.affectedRows;
+    },
+    async insertReturningId(tx, table, values) {
+      const [row] = (await asMysql(tx).insert(table as never).values(values as never).$returningId()) as Array<{ id: number }>;
+      return Number(row!.id);
+    },
+    affectedRows: (result) => (result as [{ affectedRows: number }])[0].affectedRows,
+    forUpdateSkipLocked: (query) => (query as unknown as { for(s: string, o: object): unknown }).for('update', { skipLocked: true }) as typeof query,
+    async ping(tx) {
+      await asMysql(tx).execute(sql`select 1`);
+    },
+    async assertMigrated() {
+      let latest: number | null = null;
+      try {
+        const [rows] = (await mysqlDb.execute(sql`select max(created_at) as created_at from __drizzle_migrations`)) as unknown as [
+          Array<{ created_at: string | number | null }>,
+        ];
+        latest = rows[0]?.created_at == null ? null : Number(rows[0].created_at);
+      } catch (error) {
+        if (!isMissingTableError(error)) throw describeMysqlError(target, error);
+      }
+      assertJournalApplied(latest, journal, `MySQL database ${target.database} at ${target.host}:${target.port}`);
+    },
+    async close() {
+      await pool.end();
+    },
+  };
+  const store = createDrizzleStore(dialect);
+  return { ...store, migrate: (migrationsDir) => wrap(() => migrate(mysqlDb, { migrationsFolder: migrationsDir })) };
+}

@@ -1,0 +1,101 @@
+// SQLite dialect: one better-sqlite3 connection in WAL mode. better-sqlite3 is synchronous and drizzle's
+// transaction helper cannot await, so transactions are BEGIN IMMEDIATE … COMMIT under an async mutex:
+// while one is open, every other caller waits instead of slipping statements into it.
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { getTableColumns, sql } from 'drizzle-orm';
+import { drizzle } from 'drizzle-orm/better-sqlite3';
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import { ServiceUnavailableError, errorMessage } from '../../errors.ts';
+import { createDrizzleStore, type Db, type Dialect } from '../drizzle-store.ts';
+import { assertJournalApplied, isMissingTableError } from '../migration-state.ts';
+import type { Store } from '../store.ts';
+import * as schema from './schema.ts';
+import journal from './migrations/meta/_journal.json' with { type: 'json' };
+
+class Mutex {
+  #tail: Promise<unknown> = Promise.resolve();
+  run<T>(fn: () => Promise<T>): Promise<T> {
+    const result = this.#tail.then(fn);
+    this.#tail = result.catch(() => undefined);
+    return result;
+  }
+}
+
+export interface SqliteStore extends Store {
+  /** Apply pending migrations from `migrationsDir` (one transaction). */
+  migrate(migrationsDir: string): Promise<void>;
+}
+
+export function openSqliteStore(file: string): SqliteStore {
+  let connection: Database.Database;
+  try {
+    if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
+    connection = new Database(file);
+    connection.pragma('journal_mode = WAL');
+    connection.pragma('foreign_keys = ON');
+    connection.pragma('busy_timeout = 5000');
+  } catch (error) {
+    throw new ServiceUnavailableError('SQLite', `cannot open ${file}: ${errorMessage(error)}`, {
+      hint: 'check that the directory in DATABASE_URL exists and is writable, and that the disk is not full',
+      cause: error,
+    });
+  }
+  const db = drizzle({ client: connection, schema }) as Db;
+  const mutex = new Mutex();
+
+  const dialect: Dialect = {
+    name: 'sqlite',
+    tables: schema,
+    withConnection: (fn) => mutex.run(() => fn(db)),
+    transaction: (fn, heldConnection) => {
+      const inTransaction = async () => {
+        db.run(sql`BEGIN IMMEDIATE`);
+        try {
+          const result = await fn(db);
+          db.run(sql`COMMIT`);
+          return result;
+        } catch (error) {
+          db.run(sql`ROLLBACK`);
+          throw error;
+        }
+      };
+      return heldConnection ? inTransaction() : mutex.run(inTransaction);
+    },
+    async upsert(tx, table, values, target, set) {
+      await tx.insert(table).values(values).onConflictDoUpdate({ target, set });
+    },
+    async insertIgnore(tx, table, rows) {
+      return tx.insert(table).values(rows).onConflictDoNothing().run().changes;
+    },
+    async insertReturningId(tx, table, values) {
+      const idColumn = getTableColumns(table).id!;
+      const row = tx.insert(table).values(values).returning({ id: idColumn }).get() as { id: number };
+      return row.id;
+    },
+    affectedRows: (result) => (result as { changes: number }).changes,
+    forUpdateSkipLocked: (query) => query,
+    async ping(tx) {
+      tx.get(sql`select 1`);
+    },
+    async assertMigrated() {
+      let latest: number | null = null;
+      try {
+        const row = db.get<{ created_at: number } | undefined>(sql`select max(created_at) as created_at from __drizzle_migrations`);
+        latest = row?.created_at == null ? null : Number(row.created_at);
+      } catch (error) {
+        if (!isMissingTableError(error)) throw error;
+      }
+      assertJournalApplied(latest, journal, `SQLite database ${file}`);
+    },
+    async close() {
+      connection.close();
+    },
+  };
+  const store = createDrizzleStore(dialect);
+  return {
+    ...store,
+    migrate: (migrationsDir) => mutex.run(async () => migrate(db, { migrationsFolder: migrationsDir })),
+  };
+}

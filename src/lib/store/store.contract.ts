@@ -1,0 +1,369 @@
+// One contract suite for every Store implementation (SQLite and MySQL/MariaDB run the same assertions).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { UserFacingError } from '../errors.ts';
+import type { Store } from './store.ts';
+
+export interface StoreFixture {
+  store: Store;
+  /** A second, never-migrated database of the same dialect, for the missing-migration check. */
+  openUnmigrated(): Promise<Store>;
+  cleanup(): Promise<void>;
+}
+
+const BIG_ID = '18446744073709551615123'; // beyond 2^64, let alone 2^53: ids are strings end to end
+
+export function describeStoreContract(name: string, setup: () => Promise<StoreFixture>): void {
+  describe(`Store contract: ${name}`, () => {
+    let fixture: StoreFixture;
+    let store: Store;
+    let counter = 0;
+    const unique = (prefix: string) => `${prefix}-${++counter}`;
+
+    beforeAll(async () => {
+      fixture = await setup();
+      store = fixture.store;
+    });
+    afterAll(async () => {
+      await fixture?.cleanup();
+    });
+
+    it('reports its health and that it is migrated', async () => {
+      const health = await store.ping();
+      expect(health.dialect).toBe(store.dialect);
+      expect(health.ms).toBeGreaterThanOrEqual(0);
+      await expect(store.assertMigrated()).resolves.toBeUndefined();
+    });
+
+    it('refuses an unmigrated database with a message that says to run migrate', async () => {
+      const bare = await fixture.openUnmigrated();
+      try {
+        const error = await bare.assertMigrated().then(() => null, (e: unknown) => e);
+        expect(error).toBeInstanceOf(UserFacingError);
+        expect((error as UserFacingError).format()).toMatch(/missing 1 migration.*0000_init[\s\S]*npm run migrate/);
+      } finally {
+        await bare.close();
+      }
+    });
+
+    it('upserts authors by (source, external id), keeping ids beyond 2^53 exact', async () => {
+      const first = await store.authors.upsert({ source: 'liblib', externalId: BIG_ID, name: '车迷阿明' });
+      const again = await store.authors.upsert({ source: 'liblib', externalId: BIG_ID, name: '车迷阿明 2', avatarUrl: 'https://x/a.png' });
+      expect(again.id).toBe(first.id);
+      expect(again.externalId).toBe(BIG_ID);
+      expect(again.name).toBe('车迷阿明 2');
+      expect(again.avatarUrl).toBe('https://x/a.png');
+      const other = await store.authors.upsert({ source: 'civitai', externalId: BIG_ID, name: 'same id, other source' });
+      expect(other.id).not.toBe(first.id);
+      expect(await store.authors.get(first.id)).toMatchObject({ name: '车迷阿明 2' });
+      expect(await store.authors.findByExternalId('liblib', 'nope')).toBeNull();
+    });
+
+    it('upserts works idempotently and round-trips every field', async () => {
+      const author = await store.authors.upsert({ source: 'liblib', externalId: unique('a'), name: '作者' });
+      const input = {
+        source: 'liblib' as const,
+        externalId: BIG_ID,
+        slug: 'c0ffee00aa',
+        title: '赛博朋克概念车 Cyberpunk concept car',
+        titleEn: 'Concept car',
+        publishedAt: new Date('2025-03-04T05:06:07.890Z'),
+        tags: ['汽车交通', 'car'],
+        prompt: '一辆未来感跑车，超高清，电影感',
+        negativePrompt: 'lowres, 模糊',
+        sampler: 'DPM++ 2M Karras',
+        steps: 30,
+        cfgScale: 7.5,
+        width: 1024,
+        height: 768,
+        seed: '3849201938475610293',
+        likeCount: 12,
+        favoriteCount: 3,
+        commentCount: 1,
+        sourceUrl: 'https://www.liblib.art/imageinfo/c0ffee00aa',
+        authorId: author.id,
+      };
+      const work = await store.works.upsert(input);
+      const again = await store.works.upsert(input);
+      expect(again.id).toBe(work.id);
+      expect(again).toMatchObject({ ...input, status: 'published', ownerUserId: null });
+      expect(again.publishedAt?.toISOString()).toBe('2025-03-04T05:06:07.890Z');
+      expect(await store.works.count({ source: 'liblib' })).toBeGreaterThanOrEqual(1);
+      const updated = await store.works.upsert({ ...input, title: '新标题', likeCount: 13 });
+      expect(updated).toMatchObject({ id: work.id, title: '新标题', likeCount: 13 });
+      expect(await store.works.findByExternalId('liblib', BIG_ID)).toMatchObject({ id: work.id });
+      expect(await store.works.existingExternalIds('liblib', [BIG_ID, 'unknown'])).toEqual(new Set([BIG_ID]));
+      expect(await store.works.existingExternalIds('liblib', [])).toEqual(new Set());
+    });
+
+    it('lists works newest first with stable keyset pagination and filters', async () => {
+      const source = 'civitai' as const;
+      const base = Date.parse('2024-01-01T00:00:00Z');
+      const ids: number[] = [];
+      for (let i = 0; i < 7; i++) {
+        // two works share a timestamp and one has none: ties and NULLs must not break the cursor
+        const publishedAt = i === 6 ? null : new Date(base + Math.min(i, 4) * 60_000);
+        const work = await store.works.upsert({ source, externalId: unique('list'), slug: `s${i}`, publishedAt });
+        ids.push(work.id);
+      }
+      const seen: number[] = [];
+      let after: { publishedAt: Date | null; id: number } | undefined;
+      for (;;) {
+        const page = await store.works.list({ source, limit: 3, after });
+        if (page.length === 0) break;
+        seen.push(...page.map((w) => w.id));
+        const last = page.at(-1)!;
+        after = { publishedAt: last.publishedAt, id: last.id };
+      }
+      expect(seen).toHaveLength(7);
+      expect(new Set(seen).size).toBe(7);
+      expect(seen.at(-1)).toBe(ids[6]); // NULL published_at last
+      const all = await store.works.list({ source, limit: 100 });
+      expect(all.map((w) => w.id)).toEqual(seen);
+      const times = all.filter((w) => w.publishedAt).map((w) => w.publishedAt!.getTime());
+      expect(times).toEqual([...times].sort((a, b) => b - a));
+      const oldest = await store.works.list({ source, limit: 100, order: 'oldest' });
+      expect(oldest[0]!.publishedAt!.getTime()).toBe(base);
+    });
+
+    it('keeps community drafts apart from published works and flips status', async () => {
+      const user = await store.users.create({ username: unique('owner'), name: '画师' });
+      const draft = await store.works.upsert({
+        source: 'community', externalId: unique('c'), slug: 'draft', status: 'draft', ownerUserId: user.id,
+      });
+      expect(await store.works.list({ ownerUserId: user.id, status: 'published', limit: 10 })).toHaveLength(0);
+      expect(await store.works.list({ ownerUserId: user.id, limit: 10 })).toHaveLength(1);
+      const published = await store.works.setStatus(draft.id, 'published');
+      expect(published?.status).toBe('published');
+      expect(await store.works.count({ source: 'community', status: 'published' })).toBeGreaterThanOrEqual(1);
+      expect(await store.works.setStatus(999_999_999, 'published')).toBeNull();
+    });
+
+    it('replaces model references of a work', async () => {
+      const work = await store.works.upsert({ source: 'liblib', externalId: unique('m'), slug: 'm' });
+      await store.works.replaceModels(work.id, [
+        { modelType: 'CHECKPOINT', modelName: 'majicMIX realistic 麦橘写实', modelUrl: 'https://x/m' },
+        { modelType: 'LORA', modelName: 'Car LoRA', isVip: true },
+      ]);
+      await store.works.replaceModels(work.id, [
+        { modelType: 'CHECKPOINT', modelName: 'majicMIX realistic 麦橘写实' },
+        { modelType: 'LORA', modelName: 'Car LoRA v2', externalModelId: 'owner/car' },
+      ]);
+      const models = await store.works.listModels(work.id);
+      expect(models.map((m) => [m.modelType, m.modelName, m.isVip])).toEqual([
+        ['CHECKPOINT', 'majicMIX realistic 麦橘写实', false],
+        ['LORA', 'Car LoRA v2', false],
+      ]);
+      expect(models[1]!.externalModelId).toBe('owner/car');
+    });
+
+    it('tracks images PENDING → OK/FAILED without resetting finished ones', async () => {
+      const work = await store.works.upsert({ source: 'liblib', externalId: unique('i'), slug: 'i' });
+      const image = await store.images.ensure(work.id, 0, 'https://img/0.png');
+      const second = await store.images.ensure(work.id, 1, 'https://img/1.png');
+      expect(image.status).toBe('PENDING');
+      const hash = 'a'.repeat(64);
+      await store.images.markOk(image.id, {
+        blobKey: 'liblib/transportation/2025/03/04/i/0_aaaa.png', width: 1024, height: 768, format: 'png',
+        contentHash: hash, sizeBytes: 123_456, thumbnails: { '320': 'thumb/320.webp' },
+      });
+      await store.images.markFailed(second.id);
+      const again = await store.images.ensure(work.id, 0, 'https://img/0.png');
+      expect(again).toMatchObject({ id: image.id, status: 'OK', contentHash: hash, sizeBytes: 123_456, format: 'png' });
+      expect(again.thumbnails).toEqual({ '320': 'thumb/320.webp' });
+      expect(again.downloadedAt).toBeInstanceOf(Date);
+      expect((await store.images.listByWork(work.id)).map((i) => i.status)).toEqual(['OK', 'FAILED']);
+      expect((await store.images.findOkByHash(hash))?.id).toBe(image.id);
+      expect(await store.images.findOkByHash('b'.repeat(64))).toBeNull();
+      expect((await store.images.listByStatus('FAILED', 100)).map((i) => i.id)).toContain(second.id);
+    });
+
+    it('upserts comments by (work, external id)', async () => {
+      const work = await store.works.upsert({ source: 'liblib', externalId: unique('cm'), slug: 'cm' });
+      await store.comments.upsert(work.id, { externalId: '1', commenterName: '路人', content: '好看' });
+      await store.comments.upsert(work.id, { externalId: '1', commenterName: '路人', content: '太好看了' });
+      await store.comments.upsert(work.id, { externalId: '2', content: null, commentedAt: new Date('2025-01-01T00:00:00Z') });
+      const list = await store.comments.listByWork(work.id);
+      expect(list.map((c) => c.content)).toEqual(['太好看了', null]);
+    });
+
+    it('accumulates run counters and failures by kind', async () => {
+      const runRow = await store.runs.start('liblib', 'crawl');
+      expect(runRow.status).toBe('RUNNING');
+      await store.runs.increment(runRow.id, { pagesFetched: 2, requests: 10, failures: { network: 1 } });
+      await Promise.all([
+        store.runs.increment(runRow.id, { requests: 5, retries: 1, failures: { network: 2, contract: 1 } }),
+        store.runs.increment(runRow.id, { requests: 5, rateLimited: 3 }),
+      ]);
+      const done = await store.runs.finish(runRow.id, 'SUCCESS', { bytesDownloaded: 5_000_000_000 });
+      expect(done).toMatchObject({
+        status: 'SUCCESS', pagesFetched: 2, requests: 20, retries: 1, rateLimited: 3, bytesDownloaded: 5_000_000_000,
+        failures: { network: 3, contract: 1 },
+      });
+      expect(done.endedAt).toBeInstanceOf(Date);
+      expect((await store.runs.latest('liblib', 1))[0]!.id).toBe(runRow.id);
+    });
+
+    it('creates users with unique usernames and finds them by Google subject', async () => {
+      const username = unique('alice');
+      const user = await store.users.create({ username, name: '爱丽丝', googleSub: unique('sub'), email: `${username}@example.com` });
+      await expect(store.users.create({ username, name: 'dup' })).rejects.toThrow();
+      expect(await store.users.findByUsername(username)).toMatchObject({ id: user.id });
+      expect(await store.users.findByGoogleSub(user.googleSub!)).toMatchObject({ id: user.id });
+      expect(await store.users.update(user.id, { name: '新名字' })).toMatchObject({ name: '新名字' });
+      expect(await store.users.get(-1)).toBeNull();
+    });
+
+    it('stores sessions by token hash with expiry, and invalidates one or all', async () => {
+      const user = await store.users.create({ username: unique('sess'), name: 's' });
+      const expiresAt = new Date(Date.now() + 30 * 86_400_000);
+      const ids = [unique('h'.repeat(60)), unique('k'.repeat(60)), unique('z'.repeat(60))];
+      for (const id of ids.slice(0, 2)) await store.sessions.create({ id, userId: user.id, expiresAt });
+      await store.sessions.create({ id: ids[2]!, userId: user.id, expiresAt: new Date(Date.now() - 1000) });
+      const found = await store.sessions.getWithUser(ids[0]!);
+      expect(found?.user.id).toBe(user.id);
+      expect(found?.session.expiresAt.getTime()).toBe(expiresAt.getTime());
+      const later = new Date(expiresAt.getTime() + 86_400_000);
+      await store.sessions.setExpiry(ids[0]!, later);
+      expect((await store.sessions.getWithUser(ids[0]!))?.session.expiresAt.getTime()).toBe(later.getTime());
+      expect(await store.sessions.deleteExpired(new Date())).toBeGreaterThanOrEqual(1);
+      expect(await store.sessions.getWithUser(ids[2]!)).toBeNull();
+      await store.sessions.delete(ids[0]!);
+      expect(await store.sessions.getWithUser(ids[0]!)).toBeNull();
+      await store.sessions.deleteAllForUser(user.id);
+      expect(await store.sessions.getWithUser(ids[1]!)).toBeNull();
+    });
+
+    for (const kind of ['likes', 'favorites'] as const) {
+      it(`keeps ${kind} unique per user and work`, async () => {
+        const user = await store.users.create({ username: unique(kind), name: kind });
+        const other = await store.users.create({ username: unique(kind), name: kind });
+        const a = await store.works.upsert({ source: 'liblib', externalId: unique('r'), slug: 'r' });
+        const b = await store.works.upsert({ source: 'community', externalId: unique('r'), slug: 'r' });
+        const repo = store[kind];
+        expect(await repo.add(user.id, a.id)).toBe(true);
+        expect(await repo.add(user.id, a.id)).toBe(false);
+        expect(await repo.add(other.id, a.id)).toBe(true);
+        expect(await repo.add(user.id, b.id)).toBe(true);
+        expect(await repo.count(a.id)).toBe(2);
+        expect(await repo.has(user.id, a.id)).toBe(true);
+        expect(new Set(await repo.listWorkIdsByUser(user.id, 10))).toEqual(new Set([a.id, b.id]));
+        expect(await repo.remove(user.id, a.id)).toBe(true);
+        expect(await repo.remove(user.id, a.id)).toBe(false);
+        expect(await repo.has(user.id, a.id)).toBe(false);
+        expect(await repo.count(a.id)).toBe(1);
+        // a reaction to a work that does not exist is an error, never silently dropped
+        await expect(repo.add(user.id, 999_999_999)).rejects.toThrow();
+      });
+    }
+
+    it('upserts LoRAs and lists them by task, most downloaded first', async () => {
+      const task = unique('text-to-image-synthesis');
+      const lora = await store.loras.upsert({
+        source: 'modelscope', externalId: 'owner/墨韵山水', titleCn: '墨韵山水', downloads: 10, task,
+        tagsCn: ['山水'], triggerWords: ['ink'], baseModels: ['SDXL'], upstreamUpdatedAt: new Date('2025-01-01T00:00:00Z'),
+      });
+      await store.loras.upsert({ source: 'modelscope', externalId: 'owner/car', downloads: 99, task });
+      const again = await store.loras.upsert({ source: 'modelscope', externalId: 'owner/墨韵山水', downloads: 11, task });
+      expect(again.id).toBe(lora.id);
+      expect(again.tagsCn).toEqual(['山水']);
+      const list = await store.loras.list({ task, limit: 10 });
+      expect(list.map((l) => [l.externalId, l.downloads])).toEqual([['owner/car', 99], ['owner/墨韵山水', 11]]);
+      expect(await store.loras.count()).toBeGreaterThanOrEqual(2);
+    });
+
+    it('claims each job once, retries failures up to the limit, and cancels', async () => {
+      const name = unique('thumbnail');
+      const past = new Date(Date.now() - 1000);
+      await store.jobs.enqueue({ id: crypto.randomUUID(), name, payload: { key: '作品/1' }, maxAttempts: 2, runAt: past });
+      const claims = await Promise.all([
+        store.jobs.claimNext('w1', [name]),
+        store.jobs.claimNext('w2', [name]),
+        store.jobs.claimNext('w3', [name]),
+      ]);
+      const won = claims.filter((c) => c !== null);
+      expect(won).toHaveLength(1);
+      const job = won[0]!;
+      expect(job).toMatchObject({ status: 'running', attempts: 1, payload: { key: '作品/1' } });
+      await store.jobs.setProgress(job.id, 0.5);
+      expect((await store.jobs.get(job.id))?.progress).toBe(0.5);
+      const retried = await store.jobs.fail(job.id, 'boom', past);
+      expect(retried).toMatchObject({ status: 'queued', error: 'boom' });
+      const second = await store.jobs.claimNext('w1', [name]);
+      expect(second?.attempts).toBe(2);
+      expect((await store.jobs.fail(job.id, 'boom again', past))?.status).toBe('failed');
+      expect(await store.jobs.claimNext('w1', [name])).toBeNull();
+
+      const later = await store.jobs.enqueue({ id: crypto.randomUUID(), name, payload: {}, runAt: new Date(Date.now() + 60_000) });
+      expect(await store.jobs.claimNext('w1', [name])).toBeNull(); // not due yet
+      expect(await store.jobs.cancel(later.id)).toBe(true);
+      expect(await store.jobs.cancel(later.id)).toBe(false);
+      const done = await store.jobs.enqueue({ id: crypto.randomUUID(), name, payload: {}, runAt: past });
+      await store.jobs.claimNext('w1', [name]);
+      await store.jobs.complete(done.id, { url: '/media/x.webp' });
+      expect(await store.jobs.get(done.id)).toMatchObject({ status: 'succeeded', progress: 1, result: { url: '/media/x.webp' } });
+      expect(await store.jobs.countByStatus(name)).toEqual({ queued: 0, running: 0, succeeded: 1, failed: 1, cancelled: 1 });
+    });
+
+    it('keeps a crawl ledger: dedupes units, schedules retries, requeues failures', async () => {
+      const stage = unique('detail');
+      const units = ['a', 'b', 'c'].map((key) => ({ source: 'liblib' as const, stage, key, payload: { page: 1 } }));
+      expect(await store.ledger.enqueue(units)).toBe(3);
+      expect(await store.ledger.enqueue([...units, { source: 'liblib', stage, key: 'd' }])).toBe(1);
+      const now = new Date();
+      const due = await store.ledger.due('liblib', stage, { now, maxAttempts: 3, limit: 10 });
+      expect(due.map((u) => u.key)).toEqual(['a', 'b', 'c', 'd']);
+      expect(due[0]!.payload).toEqual({ page: 1 });
+      await store.ledger.markDone(due[0]!.id);
+      const failedSoon = await store.ledger.markFailed(due[1]!.id, { kind: 'network', message: 'ECONNRESET', nextAttemptAt: new Date(now.getTime() - 1) });
+      expect(failedSoon).toMatchObject({ status: 'failed', attempts: 1, errorKind: 'network', errorMessage: 'ECONNRESET' });
+      await store.ledger.markFailed(due[2]!.id, { kind: 'http', message: 'HTTP 503', nextAttemptAt: new Date(now.getTime() + 3_600_000) });
+      const dueNow = await store.ledger.due('liblib', stage, { now, maxAttempts: 3, limit: 10 });
+      expect(dueNow.map((u) => u.key)).toEqual(['b', 'd']); // c is not due yet, a is done
+      expect(await store.ledger.due('liblib', stage, { now, maxAttempts: 1, limit: 10 })).toHaveLength(1); // b used its one attempt
+      expect(await store.ledger.countByStatus('liblib', stage)).toEqual({ pending: 1, done: 1, failed: 2 });
+      expect(await store.ledger.requeueFailed('liblib', { stage })).toBe(2);
+      expect(await store.ledger.countByStatus('liblib', stage)).toEqual({ pending: 3, done: 1, failed: 0 });
+      expect((await store.ledger.get('liblib', stage, 'b'))?.attempts).toBe(1);
+      expect(await store.ledger.get('liblib', stage, 'zzz')).toBeNull();
+    });
+
+    it('rolls a transaction back entirely when it throws', async () => {
+      const externalId = unique('tx');
+      await expect(
+        store.transaction(async (tx) => {
+          const work = await tx.works.upsert({ source: 'liblib', externalId, slug: 'tx' });
+          await tx.ledger.enqueue([{ source: 'liblib', stage: 'tx', key: externalId }]);
+          await tx.images.ensure(work.id, 0, 'https://img/tx.png');
+          throw new Error('crash between writes');
+        }),
+      ).rejects.toThrow('crash between writes');
+      expect(await store.works.findByExternalId('liblib', externalId)).toBeNull();
+      expect(await store.ledger.get('liblib', 'tx', externalId)).toBeNull();
+    });
+
+    it('commits data and ledger status together, and serializes concurrent transactions', async () => {
+      const stage = unique('atomic');
+      await store.ledger.enqueue([{ source: 'liblib', stage, key: 'w' }]);
+      const unit = (await store.ledger.get('liblib', stage, 'w'))!;
+      const work = await store.transaction(async (tx) => {
+        const w = await tx.works.upsert({ source: 'liblib', externalId: unique('atomic'), slug: 'a', likeCount: 0 });
+        await tx.ledger.markDone(unit.id);
+        return w;
+      });
+      expect((await store.ledger.get('liblib', stage, 'w'))?.status).toBe('done');
+      // ten transactions at once, each touching a shared counter and its own ledger unit: nothing is lost
+      const runRow = await store.runs.start('liblib', 'concurrency');
+      await Promise.all(
+        Array.from({ length: 10 }, (_, i) =>
+          store.transaction(async (tx) => {
+            await tx.runs.increment(runRow.id, { requests: 1, failures: { network: 1 } });
+            await tx.ledger.enqueue([{ source: 'liblib', stage, key: `unit-${i}` }]);
+          }),
+        ),
+      );
+      expect(await store.runs.get(runRow.id)).toMatchObject({ requests: 10, failures: { network: 10 } });
+      expect((await store.ledger.countByStatus('liblib', stage)).pending).toBe(10);
+      expect(work.id).toBeGreaterThan(0);
+    });
+  });
+}

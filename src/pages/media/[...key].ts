@@ -1,0 +1,54 @@
+// GET/HEAD /media/<key>: objects of the local BlobStore (uploads, thumbnails, ingested images).
+// With S3 in production, MEDIA_BASE_URL points browsers at the bucket/CDN and this route is unused.
+// Keys are content-addressed, so a found object is cached for a year; misses are never cached.
+import { Readable } from 'node:stream';
+import type { APIRoute } from 'astro';
+import type { BlobHead } from '../../lib/blob/blob-store.ts';
+import { InvalidInputError } from '../../lib/errors.ts';
+import { getServerContext } from '../../lib/server/context.ts';
+
+export const prerender = false;
+
+const IMMUTABLE = 'public, max-age=31536000, immutable';
+/** Types a browser may render inline from our origin; anything else is served as a download. */
+const INLINE_TYPE = /^(image\/(png|jpeg|webp|gif|avif)|video\/(mp4|webm)|audio\/(mpeg|ogg|wav|webm))$/;
+
+export const GET: APIRoute = ({ params }) => serve(params.key, 'GET');
+export const HEAD: APIRoute = ({ params }) => serve(params.key, 'HEAD');
+
+async function serve(key: string | undefined, method: 'GET' | 'HEAD'): Promise<Response> {
+  if (!key) return error(404, 'not_found', '文件不存在');
+  const { blobs } = await getServerContext();
+  try {
+    if (method === 'HEAD') {
+      const head = await blobs.head(key);
+      return head ? new Response(null, { headers: headersFor(head) }) : error(404, 'not_found', '文件不存在');
+    }
+    const object = await blobs.get(key);
+    if (!object) return error(404, 'not_found', '文件不存在');
+    const body = Readable.toWeb(object.body) as ReadableStream<Uint8Array>;
+    return new Response(body, { headers: headersFor(object) });
+  } catch (cause) {
+    if (cause instanceof InvalidInputError) return error(400, 'invalid_key', cause.message);
+    throw cause;
+  }
+}
+
+function headersFor(head: BlobHead): Headers {
+  const contentType = head.contentType ?? 'application/octet-stream';
+  const headers = new Headers({
+    'Content-Type': contentType,
+    'Content-Length': String(head.size),
+    'Cache-Control': IMMUTABLE,
+    'X-Content-Type-Options': 'nosniff',
+    // Uploaded files are untrusted: never let one run script or load anything as a document on our origin.
+    'Content-Security-Policy': "default-src 'none'; sandbox",
+  });
+  if (head.lastModified) headers.set('Last-Modified', head.lastModified.toUTCString());
+  if (!INLINE_TYPE.test(contentType.split(';')[0]!.trim().toLowerCase())) headers.set('Content-Disposition', 'attachment');
+  return headers;
+}
+
+function error(status: number, code: string, message: string): Response {
+  return Response.json({ error: { code, message } }, { status, headers: { 'Cache-Control': 'no-store' } });
+}

@@ -1,0 +1,148 @@
+// Helpers for browser tests: build the site into a temp directory, run its Node server, drive Chromium.
+// Each test file builds into its own temp dir (outDir and Astro's cacheDir), so files never race on dist/.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm, symlink } from 'node:fs/promises';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Browser } from 'playwright-core';
+
+export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+export const CHROMIUM_PATH = '/usr/bin/chromium';
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--no-first-run',
+  '--disable-sync',
+];
+
+export function chromiumAvailability(): { available: boolean; reason: string } {
+  return existsSync(CHROMIUM_PATH)
+    ? { available: true, reason: '' }
+    : { available: false, reason: `${CHROMIUM_PATH} not found (install it: apt-get install -y chromium)` };
+}
+
+export async function launchChromium(): Promise<Browser> {
+  const { chromium } = await import('playwright-core');
+  return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+}
+
+/**
+ * A scratch directory for one test file. The built server imports its dependencies from node_modules
+ * (they are not bundled), so the directory gets a node_modules symlink to the repo's.
+ */
+export async function makeWorkDir(prefix: string): Promise<{ dir: string; cleanup: () => Promise<void> }> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), prefix));
+  await symlink(path.join(REPO_ROOT, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
+  return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
+}
+
+export interface BuildResult {
+  outDir: string;
+  ms: number;
+  output: string;
+}
+
+/**
+ * `astro build` of the repo into `outDir`, in a child process (Astro reads its config through Vite, which
+ * must not share the test runner's module graph), with `env` layered over the parent's environment.
+ */
+export async function buildSite(options: { outDir: string; cacheDir: string; env: Record<string, string> }): Promise<BuildResult> {
+  const script = `
+    import { build } from 'astro';
+    await build({ root: ${JSON.stringify(REPO_ROOT)}, outDir: ${JSON.stringify(options.outDir)}, cacheDir: ${JSON.stringify(options.cacheDir)}, logLevel: 'warn' });
+  `;
+  const started = performance.now();
+  const { code, output } = await run(process.execPath, ['--input-type=module', '-e', script], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, NODE_ENV: 'production', ASTRO_TELEMETRY_DISABLED: '1', ...options.env },
+  });
+  if (code !== 0) throw new Error(`astro build failed (exit ${code}):\n${output}`);
+  return { outDir: options.outDir, ms: Math.round(performance.now() - started), output };
+}
+
+export interface RunningServer {
+  url: string;
+  output: () => string;
+  stop: () => Promise<void>;
+}
+
+/** Start `node <outDir>/server/entry.mjs` on a free port and wait until it answers. */
+export async function startServer(options: { outDir: string; cwd: string; env: Record<string, string> }): Promise<RunningServer> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [path.join(options.outDir, 'server', 'entry.mjs')], {
+    cwd: options.cwd,
+    env: { ...process.env, NODE_ENV: 'production', ...options.env, HOST: '127.0.0.1', PORT: String(port) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const url = `http://127.0.0.1:${port}`;
+  const stop = () => stopChild(child);
+  try {
+    await waitForHttp(url, child, 20_000);
+  } catch (error) {
+    await stop();
+    throw new Error(`${(error as Error).message}\nserver output:\n${output}`);
+  }
+  return { url, output: () => output, stop };
+}
+
+async function waitForHttp(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new Error(`server exited early (code ${child.exitCode}, signal ${child.signalCode})`);
+    }
+    try {
+      const response = await fetch(url, { signal: AbortSignal.timeout(1000) });
+      await response.body?.cancel();
+      return;
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+  throw new Error(`server at ${url} did not answer within ${timeoutMs} ms`);
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+  await exited;
+  clearTimeout(timer);
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+function run(
+  command: string,
+  args: string[],
+  options: { cwd: string; env: NodeJS.ProcessEnv },
+): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, output }));
+  });
+}
