@@ -46,14 +46,20 @@ export const envSchema = z.object({
   S3_FORCE_PATH_STYLE: booleanString.default(true),
   REDIS_URL: optionalUrl(['redis:', 'rediss:']),
   HOST: z.string().min(1).default('127.0.0.1'),
-  PORT: z.coerce.number().int().min(0).max(65535).default(4321),
-  SITE_URL: z.url({ protocol: /^https?$/ }).default('http://localhost:4321'),
+  PORT: z.coerce.number({ error: 'expected a port number 0–65535' }).int('expected a port number 0–65535').min(0, 'expected a port number 0–65535').max(65535, 'expected a port number 0–65535').default(4321),
+  SITE_URL: z.url({ protocol: /^https?$/, error: 'expected the public http(s) URL of the site, e.g. https://huaku.example.com' }).default('http://localhost:4321'),
   SNAPSHOT_DIR: z.string().min(1).default('data/snapshot'),
   TEST_MYSQL_URL: optionalUrl(['mysql:']),
+  TEST_REDIS_URL: optionalUrl(['redis:', 'rediss:']),
   REQUIRE_SERVICES: booleanString.default(false),
 });
 
 export type RawEnv = z.infer<typeof envSchema>;
+
+/** The schema's keys from `env`; empty strings count as unset (a blank line in .env means "use the default"). */
+function knownKeys(env: Record<string, string | undefined>): Record<string, string | undefined> {
+  return Object.fromEntries(Object.keys(envSchema.shape).map((key) => [key, env[key] === '' ? undefined : env[key]]));
+}
 
 export type DatabaseConfig =
   | { kind: 'sqlite'; file: string }
@@ -81,7 +87,7 @@ export interface Config {
   redisUrl: string | undefined;
   server: { host: string; port: number; siteUrl: string };
   snapshotDir: string;
-  testing: { mysqlUrl: string | undefined; requireServices: boolean };
+  testing: { mysqlUrl: string | undefined; redisUrl: string | undefined; requireServices: boolean };
 }
 
 export interface ConfigIssue {
@@ -127,27 +133,23 @@ export function parseDatabaseUrl(value: string): DatabaseConfig | null {
  * on where `data/` is whatever directory they were started from.
  */
 export function loadConfig(env: Record<string, string | undefined> = process.env, cwd = process.cwd()): Config {
-  const known = Object.fromEntries(
-    Object.keys(envSchema.shape).map((key) => [key, env[key] === '' && key !== 'REQUIRE_SERVICES' ? undefined : env[key]]),
-  );
+  const known = knownKeys(env);
   const parsed = envSchema.safeParse(known);
-  if (!parsed.success) {
-    throw new ConfigError(
-      parsed.error.issues.map((issue) => ({ key: String(issue.path[0] ?? '(root)'), message: issue.message })),
-    );
-  }
-  const raw = parsed.data;
-  const issues: ConfigIssue[] = [];
-  if (raw.BLOB_DRIVER === 's3' && !raw.S3_BUCKET) {
+  // Report every bad key at once: schema issues plus the keys that only make sense together.
+  const issues: ConfigIssue[] = parsed.success
+    ? []
+    : parsed.error.issues.map((issue) => ({ key: String(issue.path[0] ?? '(root)'), message: issue.message }));
+  if (known.BLOB_DRIVER === 's3' && !known.S3_BUCKET) {
     issues.push({ key: 'S3_BUCKET', message: 'required when BLOB_DRIVER=s3 (the bucket name, e.g. img-station)' });
   }
-  if ((raw.S3_ACCESS_KEY_ID === undefined) !== (raw.S3_SECRET_ACCESS_KEY === undefined)) {
+  if ((known.S3_ACCESS_KEY_ID === undefined) !== (known.S3_SECRET_ACCESS_KEY === undefined)) {
     issues.push({
-      key: raw.S3_ACCESS_KEY_ID === undefined ? 'S3_ACCESS_KEY_ID' : 'S3_SECRET_ACCESS_KEY',
+      key: known.S3_ACCESS_KEY_ID === undefined ? 'S3_ACCESS_KEY_ID' : 'S3_SECRET_ACCESS_KEY',
       message: 'S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY must be set together',
     });
   }
-  if (issues.length > 0) throw new ConfigError(issues);
+  if (!parsed.success || issues.length > 0) throw new ConfigError(issues);
+  const raw = parsed.data;
 
   const resolve = (p: string) => path.resolve(cwd, p);
   const database = parseDatabaseUrl(raw.DATABASE_URL)!;
@@ -172,7 +174,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     redisUrl: raw.REDIS_URL,
     server: { host: raw.HOST, port: raw.PORT, siteUrl: raw.SITE_URL },
     snapshotDir: resolve(raw.SNAPSHOT_DIR),
-    testing: { mysqlUrl: raw.TEST_MYSQL_URL, requireServices: raw.REQUIRE_SERVICES },
+    testing: { mysqlUrl: raw.TEST_MYSQL_URL, redisUrl: raw.TEST_REDIS_URL, requireServices: raw.REQUIRE_SERVICES },
   };
 }
 
@@ -180,11 +182,12 @@ const SECRET_KEY = /(SECRET|PASSWORD|TOKEN|_KEY$|_KEY_ID$)/;
 
 /** The configuration in effect as key → value, secrets and URL passwords masked (for `doctor`). */
 export function describeConfig(env: Record<string, string | undefined> = process.env): Array<[string, string]> {
+  const known = knownKeys(env);
+  const effective = envSchema.safeParse(known);
   return Object.keys(envSchema.shape).map((key) => {
-    const value = env[key];
-    if (value === undefined || value === '') return [key, '(default)'];
-    if (SECRET_KEY.test(key)) return [key, '****'];
-    return [key, maskUrlPassword(value)];
+    const value = known[key] ?? (effective.success ? (effective.data as Record<string, unknown>)[key] : undefined);
+    const shown = value === undefined ? '(unset)' : SECRET_KEY.test(key) ? '****' : maskUrlPassword(String(value));
+    return [key, known[key] === undefined && value !== undefined ? `${shown} (default)` : shown];
   });
 }
 

@@ -112,7 +112,7 @@ export class LocalBlobStore implements BlobStore {
       // The temp file may still be opening when the source fails; removing it before the stream has
       // closed could let the open recreate it afterwards.
       const pending = output;
-      if (pending && !pending.closed) await new Promise((resolve) => pending.once('close', resolve));
+      if (pending && !pending.closed) await new Promise<void>((resolve) => pending.once('close', () => resolve()));
       await Promise.all([removeQuietly(objectTmp), removeQuietly(metaTmp)]);
       throw error;
     }

@@ -126,7 +126,11 @@ export class S3BlobStore implements BlobStore {
     } catch (error) {
       body.destroy();
       counted.destroy();
-      throw error === sourceError ? error : this.translate(error);
+      // lib-storage aborts the multipart upload after a failure and, if that abort fails too (s3rver does
+      // not implement AbortMultipartUpload), throws the abort's error instead: the source's failure is
+      // still the cause worth reporting.
+      if (sourceError !== undefined) throw sourceError;
+      throw this.translate(error);
     }
     return { key, size, contentType, metadata, lastModified: undefined };
   }
@@ -229,7 +233,7 @@ export class S3BlobStore implements BlobStore {
   }
 
   private missingBucket(cause: unknown): ServiceUnavailableError {
-    return new ServiceUnavailableError(this.serviceName(), `the bucket "${this.bucket}" does not exist at ${this.endpoint}`, {
+    return new ServiceUnavailableError(this.serviceName(), `the bucket "${this.bucket}" does not exist`, {
       hint: `Create the bucket (for example: aws s3 mb s3://${this.bucket} --endpoint-url ${this.endpoint}), or fix S3_BUCKET.`,
       cause,
     });
@@ -238,7 +242,7 @@ export class S3BlobStore implements BlobStore {
   /** Connection and permission failures become ServiceUnavailableError saying what to do; others pass through. */
   private translate(error: unknown): unknown {
     if (isConnectionError(error)) {
-      return new ServiceUnavailableError(this.serviceName(), `cannot connect to ${this.endpoint} (${describeError(error)})`, {
+      return new ServiceUnavailableError(this.serviceName(), `cannot connect (${describeError(error)})`, {
         hint: 'Start the S3 server (or check your network), and check S3_ENDPOINT.',
         cause: error,
       });

@@ -2,12 +2,13 @@
 // 200 {status:'ok'} when both answer, 503 {status:'degraded'} otherwise (load balancers take the node out).
 import type { APIRoute } from 'astro';
 import { errorMessage } from '../../lib/errors.ts';
-import { getServerContext } from '../../lib/server/context.ts';
+import { getServerContext, type ServerContext } from '../../lib/server/context.ts';
 
 export const prerender = false;
 
 /** A check that takes longer than this counts as failed, so the endpoint always answers promptly. */
 const CHECK_TIMEOUT_MS = 3000;
+const NO_STORE = { 'Cache-Control': 'no-store' };
 
 interface CheckResult {
   ok: boolean;
@@ -16,7 +17,14 @@ interface CheckResult {
 }
 
 export const GET: APIRoute = async () => {
-  const { store, blobs } = await getServerContext();
+  let services: ServerContext;
+  try {
+    services = await getServerContext();
+  } catch (error) {
+    // The services could not even be created (bad configuration, unopenable database file).
+    return Response.json({ status: 'degraded', error: errorMessage(error) }, { status: 503, headers: NO_STORE });
+  }
+  const { store, blobs } = services;
   const [database, blob] = await Promise.all([check(() => store.ping()), check(() => blobs.ping())]);
   const ok = database.ok && blob.ok;
   const body = {
@@ -24,7 +32,7 @@ export const GET: APIRoute = async () => {
     database: { ok: database.ok, dialect: store.dialect, ms: database.ms, ...(database.error ? { error: database.error } : {}) },
     blobs: { ok: blob.ok, driver: blobs.driver, ...(blob.error ? { error: blob.error } : {}) },
   };
-  return Response.json(body, { status: ok ? 200 : 503, headers: { 'Cache-Control': 'no-store' } });
+  return Response.json(body, { status: ok ? 200 : 503, headers: NO_STORE });
 };
 
 async function check(ping: () => Promise<unknown>): Promise<CheckResult> {

@@ -1,0 +1,103 @@
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+import { testConfig } from '../src/lib/testing/services.ts';
+
+const cli = path.join(import.meta.dirname, 'cli.ts');
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'huaku-cli-'));
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+/** Run the real CLI in a child process with only the given configuration (no .env, no inherited keys). */
+async function runCli(args: string[], env: Record<string, string> = {}) {
+  try {
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [cli, ...args], {
+      cwd: dir,
+      env: { PATH: process.env.PATH ?? '', HOME: os.homedir(), LOG_LEVEL: 'warn', ...env },
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+const sqlite = (name: string) => ({ DATABASE_URL: `sqlite:${path.join(dir, name)}`, BLOB_LOCAL_DIR: path.join(dir, 'blobs') });
+
+describe('ingest CLI', () => {
+  it('prints help with exit 0, and usage errors exit 2', async () => {
+    expect((await runCli(['--help'])).code).toBe(0);
+    const none = await runCli([]);
+    expect(none.code).toBe(2);
+    expect(none.stdout).toContain('Commands:');
+    const commands = ['start', 'migrate', 'doctor', 'serve'];
+    const helps = await Promise.all(commands.map((command) => runCli([command, '--help'])));
+    helps.forEach((help, i) => {
+      expect(help.code, commands[i]).toBe(0);
+      expect(help.stdout).toContain('Usage:');
+    });
+    const [unknown, badFlag] = await Promise.all([runCli(['frobnicate']), runCli(['migrate', '--bogus'])]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('Unknown command "frobnicate"');
+    expect(badFlag.code).toBe(2);
+    expect(badFlag.stderr).toContain("Unknown option '--bogus'");
+  });
+
+  it('exits 2 on bad configuration, listing every bad key without a stack trace', async () => {
+    const result = await runCli(['doctor'], { DATABASE_URL: 'postgres://nope/db', PORT: 'eighty', BLOB_DRIVER: 's3' });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('DATABASE_URL: expected sqlite:<file>');
+    expect(result.stderr).toContain('PORT: expected a port number');
+    expect(result.stderr).toContain('S3_BUCKET: required when BLOB_DRIVER=s3');
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('migrates SQLite idempotently and doctor reports each service', async () => {
+    const env = sqlite('cli.db');
+    const unmigrated = await runCli(['doctor'], env);
+    expect(unmigrated.code).toBe(1);
+    expect(unmigrated.stdout).toMatch(/FAIL\s+database \(sqlite\): .*missing 1 migration.*npm run migrate/);
+
+    const first = await runCli(['migrate'], env);
+    expect(first.stderr).toBe('');
+    expect(first.code).toBe(0);
+    expect(first.stdout).toContain('database migrated: sqlite');
+    expect((await runCli(['migrate'], env)).code).toBe(0);
+
+    const doctor = await runCli(['doctor'], { ...env, S3_REGION: 'cn-north-1' });
+    expect(doctor.code).toBe(0);
+    expect(doctor.stdout).toMatch(/ok\s+database \(sqlite\): reachable/);
+    expect(doctor.stdout).toMatch(/ok\s+blob store \(local\): writable/);
+    expect(doctor.stdout).toMatch(/ok\s+redis: not configured/);
+    expect(doctor.stdout).toMatch(/S3_REGION\s+cn-north-1\n/);
+    expect(doctor.stdout).toMatch(/PORT\s+4321 \(default\)/);
+    expect(doctor.stdout).toContain(`Node ${process.version}`);
+  });
+
+  it('names an unreachable MySQL host and what to do, with exit 1', async () => {
+    const migrate = await runCli(['migrate'], { DATABASE_URL: 'mysql://huaku:secret@127.0.0.1:1/huaku' });
+    expect(migrate.code).toBe(1);
+    expect(migrate.stderr).toContain('127.0.0.1:1');
+    expect(migrate.stderr).toContain('start MySQL/MariaDB');
+    expect(migrate.stderr).not.toContain('secret');
+    const doctor = await runCli(['doctor'], { DATABASE_URL: 'mysql://huaku:secret@127.0.0.1:1/huaku', REDIS_URL: 'redis://127.0.0.1:1' });
+    expect(doctor.code).toBe(1);
+    expect(doctor.stdout).toMatch(/FAIL\s+database \(mysql\): .*127\.0\.0\.1:1/);
+    expect(doctor.stdout).toMatch(/FAIL\s+redis: .*127\.0\.0\.1:1/);
+    expect(doctor.stdout).toMatch(/DATABASE_URL\s+mysql:\/\/huaku:\*\*\*\*@127\.0\.0\.1:1\/huaku/);
+  });
+
+  it.runIf(testConfig.testing.mysqlUrl !== undefined && testConfig.testing.redisUrl !== undefined)(
+    'doctor reports a real MariaDB and Redis as reachable',
+    async () => {
+      const env = { DATABASE_URL: testConfig.testing.mysqlUrl!, REDIS_URL: testConfig.testing.redisUrl!, BLOB_LOCAL_DIR: path.join(dir, 'blobs') };
+      expect((await runCli(['migrate'], env)).code).toBe(0);
+      const doctor = await runCli(['doctor'], env);
+      expect(doctor.stdout).toMatch(/ok\s+database \(mysql\): reachable/);
+      expect(doctor.stdout).toMatch(/ok\s+redis: reachable in [\d.]+ ms \(Redis \d/);
+      expect(doctor.code).toBe(0);
+    },
+  );
+});

@@ -1,0 +1,90 @@
+import fs from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, describeConfig, envSchema, loadConfig, parseDatabaseUrl } from './env.ts';
+
+const example = fs.readFileSync(new URL('../../.env.example', import.meta.url), 'utf8');
+
+function exampleEntries(): Array<{ key: string; value: string; comment: string | undefined }> {
+  const lines = example.split('\n');
+  return lines.flatMap((line, i) => {
+    const match = /^([A-Z0-9_]+)=(.*)$/.exec(line);
+    if (!match) return [];
+    const previous = lines[i - 1];
+    return [{ key: match[1]!, value: match[2]!, comment: previous?.startsWith('# ') ? previous : undefined }];
+  });
+}
+
+describe('configuration', () => {
+  it('.env.example documents exactly the keys of the schema, each with a comment', () => {
+    const entries = exampleEntries();
+    expect(entries.map((e) => e.key).sort()).toEqual(Object.keys(envSchema.shape).sort());
+    for (const entry of entries) expect(entry.comment, `${entry.key} needs a one-line comment above it`).toBeDefined();
+  });
+
+  it('.env.example values are themselves a valid configuration', () => {
+    const env = Object.fromEntries(exampleEntries().map((e) => [e.key, e.value]));
+    expect(() => loadConfig(env, '/srv/huaku')).not.toThrow();
+  });
+
+  it('defaults to the embedded setup, paths anchored at the working directory', () => {
+    const config = loadConfig({}, '/srv/huaku');
+    expect(config.database).toEqual({ kind: 'sqlite', file: '/srv/huaku/data/huaku.db' });
+    expect(config.blob).toEqual({ driver: 'local', dir: '/srv/huaku/data/blobs', publicBaseUrl: '/media' });
+    expect(config.redisUrl).toBeUndefined();
+    expect(config.server).toEqual({ host: '127.0.0.1', port: 4321, siteUrl: 'http://localhost:4321' });
+    expect(config.testing.requireServices).toBe(false);
+  });
+
+  it('parses MySQL and S3 settings', () => {
+    const config = loadConfig({
+      DATABASE_URL: 'mysql://huaku:pa%40ss@db.internal:3307/huaku',
+      BLOB_DRIVER: 's3',
+      S3_BUCKET: 'img-station',
+      S3_ENDPOINT: 'http://127.0.0.1:9000',
+      S3_ACCESS_KEY_ID: 'id',
+      S3_SECRET_ACCESS_KEY: 'secret',
+      S3_FORCE_PATH_STYLE: 'false',
+      REDIS_URL: 'redis://127.0.0.1:6379',
+      REQUIRE_SERVICES: '1',
+    });
+    expect(config.database).toMatchObject({ kind: 'mysql', host: 'db.internal', port: 3307, database: 'huaku' });
+    expect(config.blob).toMatchObject({ driver: 's3', bucket: 'img-station', forcePathStyle: false });
+    expect(config.redisUrl).toBe('redis://127.0.0.1:6379');
+    expect(config.testing.requireServices).toBe(true);
+  });
+
+  it('lists every bad key with what it expects, in one error', () => {
+    const error = (() => {
+      try {
+        loadConfig({ DATABASE_URL: 'postgres://x/y', PORT: '99999', BLOB_DRIVER: 's3', REDIS_URL: 'http://nope', LOG_LEVEL: 'loud' });
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(error).toBeInstanceOf(ConfigError);
+    const keys = (error as ConfigError).issues.map((i) => i.key).sort();
+    expect(keys).toEqual(['DATABASE_URL', 'LOG_LEVEL', 'PORT', 'REDIS_URL', 'S3_BUCKET']);
+    const text = (error as ConfigError).format();
+    expect(text).toContain('DATABASE_URL: expected sqlite:<file>');
+    expect(text).toContain('PORT: expected a port number');
+    expect(text).not.toMatch(/at .*\.ts:\d+/); // no stack trace
+  });
+
+  it('rejects malformed database URLs', () => {
+    for (const bad of ['mysql://', 'mysql://host', 'mysql://host/', 'sqlite:', 'data/huaku.db', 'mysql://h/a/b']) {
+      expect(parseDatabaseUrl(bad), bad).toBeNull();
+    }
+    expect(parseDatabaseUrl('sqlite:///abs/huaku.db')).toEqual({ kind: 'sqlite', file: '/abs/huaku.db' });
+  });
+
+  it('describes the configuration with secrets masked and defaults marked', () => {
+    const rows = Object.fromEntries(
+      describeConfig({ DATABASE_URL: 'mysql://u:hunter2@h/db', S3_SECRET_ACCESS_KEY: 'hunter2', S3_ACCESS_KEY_ID: 'AKIA' }),
+    );
+    expect(rows.DATABASE_URL).toBe('mysql://u:****@h/db');
+    expect(rows.S3_SECRET_ACCESS_KEY).toBe('****');
+    expect(rows.S3_ACCESS_KEY_ID).toBe('****');
+    expect(rows.PORT).toBe('4321 (default)');
+    expect(JSON.stringify(rows)).not.toContain('hunter2');
+  });
+});
