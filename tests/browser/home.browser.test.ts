@@ -6,7 +6,9 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalBlobStore } from '../../src/lib/blob/local-blob-store.ts';
+import { parseDatabaseUrl } from '../../src/lib/env.ts';
 import { sampleWork, writeTestSnapshot } from '../../src/lib/snapshot/test-fixtures.ts';
+import { openMigratedStore } from '../../src/lib/store/create-store.ts';
 import { serviceGate } from '../../src/lib/testing/services.ts';
 import { buildSite, chromiumAvailability, launchChromium, makeWorkDir, startServer, type RunningServer } from './harness.ts';
 
@@ -36,6 +38,8 @@ describe.runIf(enabled)('home page in a browser', () => {
   let browser: Browser | undefined;
   let emptyIndexHtml = '';
   const timings: Record<string, number> = {};
+  const ODD_KEY = 'test/空 格#1?%25.png';
+  let oddKeyUrl = '';
 
   beforeAll(async () => {
     const work = await makeWorkDir('huaku-browser-');
@@ -50,6 +54,9 @@ describe.runIf(enabled)('home page in a browser', () => {
     for (const work of works) {
       for (const image of work.images) await blobs.put(image.url.replace(/^\/media\//, ''), PNG, { contentType: 'image/png' });
     }
+    // A key with characters that publicUrl percent-encodes (space, #, ?, CJK): the route must invert it.
+    await blobs.put(ODD_KEY, PNG, { contentType: 'image/png' });
+    oddKeyUrl = blobs.publicUrl(ODD_KEY);
     await blobs.close();
 
     // Two builds in parallel: the snapshot one is served, the empty one is only read as HTML.
@@ -69,6 +76,9 @@ describe.runIf(enabled)('home page in a browser', () => {
     timings.emptyBuildMs = empty.ms;
     emptyIndexHtml = await readFile(path.join(empty.outDir, 'client', 'index.html'), 'utf8');
 
+    // The server refuses to call itself healthy on an unmigrated database: migrate as `npm run migrate` does.
+    const databaseUrl = `sqlite:${path.join(dir, 'huaku.db')}`;
+    await (await openMigratedStore(parseDatabaseUrl(databaseUrl)!)).close();
     const started = performance.now();
     server = await startServer({
       outDir: full.outDir,
@@ -76,7 +86,7 @@ describe.runIf(enabled)('home page in a browser', () => {
       env: {
         SNAPSHOT_DIR: snapshotDir,
         SITE_URL,
-        DATABASE_URL: `sqlite:${path.join(dir, 'huaku.db')}`,
+        DATABASE_URL: databaseUrl,
         BLOB_DRIVER: 'local',
         BLOB_LOCAL_DIR: blobDir,
         MEDIA_BASE_URL: '/media',
@@ -179,14 +189,25 @@ describe.runIf(enabled)('home page in a browser', () => {
     expect(found.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
     expect(Buffer.from(await found.arrayBuffer())).toEqual(PNG);
 
+    const odd = await fetch(`${server!.url}${oddKeyUrl}`);
+    expect(oddKeyUrl).toBe('/media/test/%E7%A9%BA%20%E6%A0%BC%231%3F%2525.png');
+    expect(odd.status).toBe(200);
+    expect(Buffer.from(await odd.arrayBuffer())).toEqual(PNG);
+
+    const head = await fetch(`${server!.url}/media/test/1.png`, { method: 'HEAD' });
+    expect(head.status).toBe(200);
+    expect(head.headers.get('content-length')).toBe(String(PNG.length));
+
     const missing = await fetch(`${server!.url}/media/test/nope.png`);
     expect(missing.status).toBe(404);
     expect(await missing.json()).toMatchObject({ error: { code: 'not_found' } });
     expect(missing.headers.get('cache-control')).toBe('no-store');
 
-    const invalid = await fetch(`${server!.url}/media/test/a%5Cb.png`);
-    expect(invalid.status).toBe(400);
-    expect(await invalid.json()).toMatchObject({ error: { code: 'invalid_key' } });
+    for (const bad of ['test/a%5Cb.png', 'test/..%2F..%2Fsecret', 'test/a%00b.png']) {
+      const invalid = await fetch(`${server!.url}/media/${bad}`);
+      expect(invalid.status, bad).toBe(400);
+      expect(await invalid.json()).toMatchObject({ error: { code: 'invalid_key' } });
+    }
   });
 
   it('answers a missing page with the Chinese 404 page', async () => {

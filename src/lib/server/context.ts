@@ -21,6 +21,10 @@ export function getServerContext(): Promise<ServerContext> {
     const config = loadConfig();
     const log = createLogger(config, { component: 'server' });
     return { config, store: createStore(config.database), blobs: createBlobStore(config.blob), log };
-  })();
+  })().catch((error: unknown) => {
+    // Do not cache a failed start (a database file briefly unopenable): the next request tries again.
+    context = undefined;
+    throw error;
+  });
   return context;
 }

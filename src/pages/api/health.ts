@@ -1,7 +1,7 @@
 // GET /api/health: is the server able to reach its database and blob store?
 // 200 {status:'ok'} when both answer, 503 {status:'degraded'} otherwise (load balancers take the node out).
 import type { APIRoute } from 'astro';
-import { errorMessage } from '../../lib/errors.ts';
+import { UserFacingError, errorMessage } from '../../lib/errors.ts';
 import { getServerContext, type ServerContext } from '../../lib/server/context.ts';
 
 export const prerender = false;
@@ -25,7 +25,14 @@ export const GET: APIRoute = async () => {
     return Response.json({ status: 'degraded', error: errorMessage(error) }, { status: 503, headers: NO_STORE });
   }
   const { store, blobs } = services;
-  const [database, blob] = await Promise.all([check(() => store.ping()), check(() => blobs.ping())]);
+  const [database, blob] = await Promise.all([
+    // Reachable is not enough: an unmigrated database would fail the first real request.
+    check(async () => {
+      await store.ping();
+      await store.assertMigrated();
+    }),
+    check(() => blobs.ping()),
+  ]);
   const ok = database.ok && blob.ok;
   const body = {
     status: ok ? 'ok' : 'degraded',
@@ -45,7 +52,8 @@ async function check(ping: () => Promise<unknown>): Promise<CheckResult> {
     await Promise.race([ping(), timeout]);
     return { ok: true, ms: elapsed(started) };
   } catch (error) {
-    return { ok: false, ms: elapsed(started), error: errorMessage(error) };
+    const message = error instanceof UserFacingError ? error.format().replace(/\n\s*/g, ' ') : errorMessage(error);
+    return { ok: false, ms: elapsed(started), error: message };
   } finally {
     clearTimeout(timer);
   }

@@ -13,13 +13,31 @@ const IMMUTABLE = 'public, max-age=31536000, immutable';
 /** Types a browser may render inline from our origin; anything else is served as a download. */
 const INLINE_TYPE = /^(image\/(png|jpeg|webp|gif|avif)|video\/(mp4|webm)|audio\/(mpeg|ogg|wav|webm))$/;
 
-export const GET: APIRoute = ({ params }) => serve(params.key, 'GET');
-export const HEAD: APIRoute = ({ params }) => serve(params.key, 'HEAD');
+export const GET: APIRoute = ({ request }) => serve(request, 'GET');
+export const HEAD: APIRoute = ({ request }) => serve(request, 'HEAD');
 
-async function serve(key: string | undefined, method: 'GET' | 'HEAD'): Promise<Response> {
-  if (!key) return error(404, 'not_found', '文件不存在');
+const PREFIX = '/media/';
+
+/**
+ * The key from the raw request path, each segment decoded once with decodeURIComponent: the exact
+ * inverse of BlobStore.publicUrl. Not Astro's `params` or `url`: those are decoded repeatedly
+ * (`%2525` → `%`) yet leave `%23`, `%3F`, `%2F` encoded, and `url` turns a decoded `\` into `/`.
+ */
+function keyFrom(request: Request): string {
+  const { pathname } = new URL(request.url);
+  if (!pathname.startsWith(PREFIX)) return '';
+  try {
+    return pathname.slice(PREFIX.length).split('/').map(decodeURIComponent).join('/');
+  } catch {
+    throw new InvalidInputError(`invalid blob key: malformed percent-encoding in ${JSON.stringify(pathname)}`);
+  }
+}
+
+async function serve(request: Request, method: 'GET' | 'HEAD'): Promise<Response> {
   const { blobs } = await getServerContext();
   try {
+    const key = keyFrom(request);
+    if (!key) return error(404, 'not_found', '文件不存在');
     if (method === 'HEAD') {
       const head = await blobs.head(key);
       return head ? new Response(null, { headers: headersFor(head) }) : error(404, 'not_found', '文件不存在');
