@@ -138,14 +138,7 @@ export class S3BlobStore implements BlobStore {
   async head(key: string): Promise<BlobHead | null> {
     assertValidBlobKey(key);
     try {
-      const output = await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));
-      return {
-        key,
-        size: output.ContentLength ?? 0,
-        contentType: output.ContentType,
-        metadata: decodeMetadata(output.Metadata),
-        lastModified: output.LastModified,
-      };
+      return toBlobHead(key, await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key })));
     } catch (error) {
       // A HEAD response has no body, so a missing bucket also reads as NotFound here; ping() tells them apart.
       if (isNotFound(error)) return null;
@@ -160,14 +153,7 @@ export class S3BlobStore implements BlobStore {
       if (!(output.Body instanceof Readable)) {
         throw new Error(`S3 GetObject for ${JSON.stringify(key)} returned a body that is not a Node stream`);
       }
-      return {
-        key,
-        size: output.ContentLength ?? 0,
-        contentType: output.ContentType,
-        metadata: decodeMetadata(output.Metadata),
-        lastModified: output.LastModified,
-        body: output.Body,
-      };
+      return { ...toBlobHead(key, output), body: output.Body };
     } catch (error) {
       if (isNotFound(error)) return null;
       throw this.translate(error);
@@ -295,4 +281,18 @@ function describeError(error: unknown): string {
   const code = (error as { code?: unknown }).code;
   const message = error.message || error.name;
   return typeof code === 'string' && !message.includes(code) ? `${code}: ${message}` : message;
+}
+
+/** The fields HEAD and GET responses share, as a BlobHead. */
+function toBlobHead(
+  key: string,
+  output: { ContentLength?: number; ContentType?: string; Metadata?: Record<string, string>; LastModified?: Date },
+): BlobHead {
+  return {
+    key,
+    size: output.ContentLength ?? 0,
+    contentType: output.ContentType,
+    metadata: decodeMetadata(output.Metadata),
+    lastModified: output.LastModified,
+  };
 }

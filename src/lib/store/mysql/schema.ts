@@ -156,17 +156,16 @@ export const fetchRuns = mysqlTable('fetch_runs', {
   errorSummary: text('error_summary'),
 }, (t) => [index('idx_runs_source_started').on(t.source, t.startedAt)]);
 
-export const likes = mysqlTable('artworks_like', {
-  userId: ref('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
-  workId: ref('artwork_id').notNull().references(() => works.id, { onDelete: 'cascade' }),
-  createdAt: createdAt(),
-}, (t) => [primaryKey({ columns: [t.userId, t.workId] }), index('idx_like_work').on(t.workId)]);
+/** seed 002's artworks_like and artworks_favorite: one row per (user, work), unique. */
+const reactionTable = (name: string, workIndex: string) =>
+  mysqlTable(name, {
+    userId: ref('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    workId: ref('artwork_id').notNull().references(() => works.id, { onDelete: 'cascade' }),
+    createdAt: createdAt(),
+  }, (t) => [primaryKey({ columns: [t.userId, t.workId] }), index(workIndex).on(t.workId)]);
 
-export const favorites = mysqlTable('artworks_favorite', {
-  userId: ref('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
-  workId: ref('artwork_id').notNull().references(() => works.id, { onDelete: 'cascade' }),
-  createdAt: createdAt(),
-}, (t) => [primaryKey({ columns: [t.userId, t.workId] }), index('idx_fav_work').on(t.workId)]);
+export const likes = reactionTable('artworks_like', 'idx_like_work');
+export const favorites = reactionTable('artworks_favorite', 'idx_fav_work');
 
 export const loras = mysqlTable('loras', {
   id: id(),

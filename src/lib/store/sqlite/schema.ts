@@ -143,17 +143,16 @@ export const fetchRuns = sqliteTable('fetch_runs', {
   errorSummary: text('error_summary'),
 }, (t) => [index('idx_runs_source_started').on(t.source, t.startedAt)]);
 
-export const likes = sqliteTable('artworks_like', {
-  userId: integer('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
-  workId: integer('artwork_id').notNull().references(() => works.id, { onDelete: 'cascade' }),
-  createdAt: createdAt(),
-}, (t) => [primaryKey({ columns: [t.userId, t.workId] }), index('idx_like_work').on(t.workId)]);
+/** seed 002's artworks_like and artworks_favorite: one row per (user, work), unique. */
+const reactionTable = (name: string, workIndex: string) =>
+  sqliteTable(name, {
+    userId: integer('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    workId: integer('artwork_id').notNull().references(() => works.id, { onDelete: 'cascade' }),
+    createdAt: createdAt(),
+  }, (t) => [primaryKey({ columns: [t.userId, t.workId] }), index(workIndex).on(t.workId)]);
 
-export const favorites = sqliteTable('artworks_favorite', {
-  userId: integer('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
-  workId: integer('artwork_id').notNull().references(() => works.id, { onDelete: 'cascade' }),
-  createdAt: createdAt(),
-}, (t) => [primaryKey({ columns: [t.userId, t.workId] }), index('idx_fav_work').on(t.workId)]);
+export const likes = reactionTable('artworks_like', 'idx_like_work');
+export const favorites = reactionTable('artworks_favorite', 'idx_fav_work');
 
 export const loras = sqliteTable('loras', {
   id: id(),
