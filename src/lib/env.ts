@@ -24,6 +24,9 @@ function isUrlWithProtocol(value: string, protocols: string[]): boolean {
   }
 }
 
+const concurrency = (fallback: number) =>
+  z.coerce.number({ error: 'expected a concurrency limit, 1–64' }).int('expected a concurrency limit, 1–64').min(1, 'expected a concurrency limit, 1–64').max(64, 'expected a concurrency limit, 1–64').default(fallback);
+
 /** Every configuration key, its default and what it expects. `.env.example` documents the same keys. */
 export const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -49,6 +52,21 @@ export const envSchema = z.object({
   PORT: z.coerce.number({ error: 'expected a port number 0–65535' }).int('expected a port number 0–65535').min(0, 'expected a port number 0–65535').max(65535, 'expected a port number 0–65535').default(4321),
   SITE_URL: z.url({ protocol: /^https?$/, error: 'expected the public http(s) URL of the site, e.g. https://huaku.example.com' }).default('http://localhost:4321'),
   SNAPSHOT_DIR: z.string().min(1).default('data/snapshot'),
+  LIBLIB_API_BASE: z.url({ protocol: /^https?$/, error: 'expected the http(s) base URL of the Liblib API' }).default('https://api2.liblib.art'),
+  INGEST_RPS: z.coerce.number({ error: 'expected requests per second per host, e.g. 4' }).positive('expected requests per second per host, e.g. 4').default(4),
+  INGEST_LIST_CONCURRENCY: concurrency(5),
+  INGEST_DETAIL_CONCURRENCY: concurrency(5),
+  INGEST_MEDIA_CONCURRENCY: concurrency(8),
+  INGEST_MAX_ATTEMPTS: z.coerce.number({ error: 'expected attempts per unit, 1–20' }).int().min(1).max(20).default(3),
+  INGEST_THUMBNAIL_WIDTHS: z
+    .string()
+    .default('320,960')
+    .refine((v) => v.split(',').every((w) => /^\d+$/.test(w.trim()) && Number(w) >= 16 && Number(w) <= 4096), {
+      message: 'expected comma-separated widths in pixels, e.g. 320,960',
+    }),
+  REPORTS_DIR: z.string().min(1).default('data/reports'),
+  ALERT_WEBHOOK_URL: optionalUrl(['http:', 'https:']),
+  ALERT_FAILURE_RATE: z.coerce.number({ error: 'expected a fraction between 0 and 1, e.g. 0.05' }).min(0).max(1).default(0.05),
   TEST_MYSQL_URL: optionalUrl(['mysql:']),
   TEST_REDIS_URL: optionalUrl(['redis:', 'rediss:']),
   REQUIRE_SERVICES: booleanString.default(false),
@@ -87,7 +105,21 @@ export interface Config {
   redisUrl: string | undefined;
   server: { host: string; port: number; siteUrl: string };
   snapshotDir: string;
+  ingest: IngestConfig;
   testing: { mysqlUrl: string | undefined; redisUrl: string | undefined; requireServices: boolean };
+}
+
+export interface IngestConfig {
+  liblibApiBase: string;
+  /** Requests per second per upstream host, shared by every stage. */
+  rps: number;
+  concurrency: { list: number; detail: number; media: number };
+  maxAttempts: number;
+  thumbnailWidths: number[];
+  reportsDir: string;
+  alertWebhookUrl: string | undefined;
+  /** Unresolved failures ÷ units processed above which a run alerts and exits non-zero. */
+  alertFailureRate: number;
 }
 
 export interface ConfigIssue {
@@ -174,6 +206,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     redisUrl: raw.REDIS_URL,
     server: { host: raw.HOST, port: raw.PORT, siteUrl: raw.SITE_URL },
     snapshotDir: resolve(raw.SNAPSHOT_DIR),
+    ingest: {
+      liblibApiBase: raw.LIBLIB_API_BASE,
+      rps: raw.INGEST_RPS,
+      concurrency: { list: raw.INGEST_LIST_CONCURRENCY, detail: raw.INGEST_DETAIL_CONCURRENCY, media: raw.INGEST_MEDIA_CONCURRENCY },
+      maxAttempts: raw.INGEST_MAX_ATTEMPTS,
+      thumbnailWidths: raw.INGEST_THUMBNAIL_WIDTHS.split(',').map((w) => Number(w.trim())),
+      reportsDir: resolve(raw.REPORTS_DIR),
+      alertWebhookUrl: raw.ALERT_WEBHOOK_URL,
+      alertFailureRate: raw.ALERT_FAILURE_RATE,
+    },
     testing: { mysqlUrl: raw.TEST_MYSQL_URL, redisUrl: raw.TEST_REDIS_URL, requireServices: raw.REQUIRE_SERVICES },
   };
 }

@@ -44,3 +44,38 @@ export function errorMessage(error: unknown): string {
   if (error instanceof Error) return error.message || error.name;
   return String(error);
 }
+
+export interface ContractIssue {
+  /** JSON path into the payload, e.g. `data.images[0].generateInfo.seed` */
+  path: string;
+  message: string;
+}
+
+/**
+ * An upstream payload no longer matches its documented contract (drift). Never retried blindly: the
+ * crawl ledger records it with kind `contract`, and nothing half-normalized is written.
+ */
+export class ContractError extends Error {
+  readonly source: string;
+  readonly endpoint: string;
+  readonly issues: ContractIssue[];
+  constructor(source: string, endpoint: string, issues: ContractIssue[]) {
+    super(
+      `${source} ${endpoint}: payload does not match the contract: ` +
+        issues.slice(0, 5).map((i) => `${i.path || '(root)'}: ${i.message}`).join('; ') +
+        (issues.length > 5 ? ` (+${issues.length - 5} more)` : ''),
+    );
+    this.name = 'ContractError';
+    this.source = source;
+    this.endpoint = endpoint;
+    this.issues = issues;
+  }
+}
+
+/** Format zod-style issue paths (['data', 'images', 0, 'seed']) as `data.images[0].seed`. */
+export function formatJsonPath(path: ReadonlyArray<PropertyKey>): string {
+  return path.reduce<string>((out, part) => {
+    if (typeof part === 'number') return `${out}[${part}]`;
+    return out ? `${out}.${String(part)}` : String(part);
+  }, '');
+}

@@ -2,7 +2,7 @@
 // drizzle's select/update/delete builders are the same; what differs (upsert syntax, insert ids, affected
 // rows, locking, transactions) lives behind the Dialect interface in sqlite/ and mysql/.
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { and, asc, count, desc, eq, gt, inArray, isNull, lt, lte, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, inArray, isNotNull, isNull, lt, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
 import type * as schema from './sqlite/schema.ts';
@@ -528,6 +528,25 @@ export function createDrizzleStore(dialect: Dialect): Store {
           .groupBy(t.crawlLedger.status),
       );
       return statusCounts<LedgerStatus>(LEDGER_STATUSES, rows);
+    },
+    async nextRetryAt(source, stage, maxAttempts) {
+      const rows = await run((db) =>
+        db
+          .select({ at: t.crawlLedger.nextAttemptAt })
+          .from(t.crawlLedger)
+          .where(
+            and(
+              eq(t.crawlLedger.source, source),
+              eq(t.crawlLedger.stage, stage),
+              eq(t.crawlLedger.status, 'failed'),
+              lt(t.crawlLedger.attempts, maxAttempts),
+              isNotNull(t.crawlLedger.nextAttemptAt),
+            ),
+          )
+          .orderBy(asc(t.crawlLedger.nextAttemptAt))
+          .limit(1),
+      );
+      return rows[0]?.at ?? null;
     },
   };
 

@@ -321,6 +321,8 @@ export function describeStoreContract(name: string, setup: () => Promise<StoreFi
       expect(dueNow.map((u) => u.key)).toEqual(['b', 'd']); // c is not due yet, a is done
       expect(await store.ledger.due('liblib', stage, { now, maxAttempts: 1, limit: 10 })).toHaveLength(1); // b used its one attempt
       expect(await store.ledger.countByStatus('liblib', stage)).toEqual({ pending: 1, done: 1, failed: 2 });
+      expect((await store.ledger.nextRetryAt('liblib', stage, 3))?.getTime()).toBe(now.getTime() - 1);
+      expect((await store.ledger.nextRetryAt('liblib', stage, 1))?.getTime()).toBeUndefined(); // no attempts left
       expect(await store.ledger.requeueFailed('liblib', { stage })).toBe(2);
       expect(await store.ledger.countByStatus('liblib', stage)).toEqual({ pending: 3, done: 1, failed: 0 });
       expect((await store.ledger.get('liblib', stage, 'b'))?.attempts).toBe(1);

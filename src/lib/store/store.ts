@@ -186,6 +186,8 @@ export interface LedgerRepository {
   /** Put failed units back to pending (`retry-failed`), optionally only one stage; returns how many. */
   requeueFailed(source: Source, options?: { stage?: string; maxAttempts?: number }): Promise<number>;
   countByStatus(source: Source, stage?: string): Promise<Record<LedgerStatus, number>>;
+  /** When the earliest failed unit of this stage with attempts left becomes due again, or null. */
+  nextRetryAt(source: Source, stage: string, maxAttempts: number): Promise<Date | null>;
 }
 
 export interface StoreHealth {

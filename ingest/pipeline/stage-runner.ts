@@ -1,0 +1,159 @@
+// Runs the stages of a crawl off the crawl ledger, all at once: each stage pulls its due units with its
+// own concurrency while earlier stages still feed it, so the politeness budget is never left idle.
+// A unit's network work happens outside any transaction; its writes and its `done` status then commit
+// together, so a crash at any moment loses nothing and duplicates nothing: the rerun redoes the units
+// that were in flight, and idempotent upserts make that harmless.
+import pLimit from 'p-limit';
+import type { ErrorKind } from '../../src/lib/store/enums.ts';
+import type { LedgerEntry, LedgerUnit, Source, Store } from '../../src/lib/store/store.ts';
+import type { Logger } from '../../src/lib/log.ts';
+import { errorMessage } from '../../src/lib/errors.ts';
+import { errorKindOf } from '../http/errors.ts';
+
+/** What a unit's handler returns: the writes to commit together with the unit's `done` status. */
+export type Commit = (tx: Store) => Promise<void>;
+
+export interface UnitContext {
+  runId: number;
+  /** Add to a run counter (pagesFetched, worksFetched…). */
+  count(counter: CounterName, by?: number): void;
+  /** Enqueue follow-up units inside the unit's commit. */
+  enqueue(tx: Store, units: Omit<LedgerUnit, 'source' | 'runId'>[]): Promise<number>;
+}
+
+export type CounterName =
+  | 'pagesFetched' | 'worksFetched' | 'detailsFetched' | 'authorsFetched' | 'imagesDownloaded' | 'bytesDownloaded';
+
+export interface StageDefinition {
+  name: string;
+  concurrency: number;
+  /** Stages that create this stage's units: it is finished only once they are. */
+  dependsOn: string[];
+  handle(unit: LedgerEntry, context: UnitContext): Promise<Commit>;
+}
+
+export interface StageRunnerOptions {
+  store: Store;
+  source: Source;
+  runId: number;
+  stages: StageDefinition[];
+  log: Logger;
+  /** Attempts per unit before it stays failed for `retry-failed` (default 3). */
+  maxAttempts: number;
+  /** Delay before a retryable failure is tried again in this run: base × 2^(attempts−1), jittered. */
+  retryBaseMs?: number;
+  /** Failures due later than this are left for the next run / `retry-failed`. */
+  inRunRetryWindowMs?: number;
+  /** How long an idle stage waits before looking at the ledger again. */
+  pollMs?: number;
+  signal?: AbortSignal;
+  now?: () => Date;
+}
+
+export interface StageResult {
+  /** Units that ended done in this run. */
+  done: number;
+  /** Failed attempts in this run (a unit retried twice and then done counts 2 here). */
+  failed: number;
+  /** Units whose last attempt in this run failed: left for the next run or `retry-failed`. */
+  unresolved: number;
+  failuresByKind: Partial<Record<ErrorKind, number>>;
+}
+
+export interface RunnerResult {
+  stages: Record<string, StageResult>;
+  counters: Record<CounterName, number>;
+}
+
+/** Errors say whether trying again can help (`retryable`); drift never heals by itself, anything else may. */
+export function isRetryable(error: unknown): boolean {
+  const flag = (error as { retryable?: unknown } | null)?.retryable;
+  if (typeof flag === 'boolean') return flag;
+  return errorKindOf(error) !== 'contract';
+}
+
+const sleep = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => { clearTimeout(timer); resolve(); }, { once: true });
+  });
+
+export async function runStages(options: StageRunnerOptions): Promise<RunnerResult> {
+  const { store, source, runId, stages, log, maxAttempts, signal } = options;
+  const retryBaseMs = options.retryBaseMs ?? 1000;
+  const windowMs = options.inRunRetryWindowMs ?? 30_000;
+  const pollMs = options.pollMs ?? 25;
+  const now = options.now ?? (() => new Date());
+
+  const counters: Record<CounterName, number> = {
+    pagesFetched: 0, worksFetched: 0, detailsFetched: 0, authorsFetched: 0, imagesDownloaded: 0, bytesDownloaded: 0,
+  };
+  const results: Record<string, StageResult> = Object.fromEntries(stages.map((s) => [s.name, { done: 0, failed: 0, unresolved: 0, failuresByKind: {} }]));
+  const finished = new Set<string>();
+  /** Last outcome of every unit this run touched, by ledger id. */
+  const outcomes = new Map<number, { stage: string; ok: boolean }>();
+  const context: UnitContext = {
+    runId,
+    count: (counter, by = 1) => { counters[counter] += by; },
+    enqueue: (tx, units) => tx.ledger.enqueue(units.map((u) => ({ ...u, source, runId }))),
+  };
+
+  async function processUnit(stage: StageDefinition, unit: LedgerEntry): Promise<void> {
+    const started = performance.now();
+    try {
+      const commit = await stage.handle(unit, context);
+      await store.transaction(async (tx) => {
+        await commit(tx);
+        await tx.ledger.markDone(unit.id);
+      });
+      results[stage.name]!.done++;
+      outcomes.set(unit.id, { stage: stage.name, ok: true });
+      log.debug({ runId, stage: stage.name, key: unit.key, attempt: unit.attempts + 1, ms: Math.round(performance.now() - started) }, 'unit done');
+    } catch (error) {
+      const kind = errorKindOf(error);
+      const attempt = unit.attempts + 1;
+      const retry = isRetryable(error) && attempt < maxAttempts;
+      const delay = retryBaseMs * 2 ** (attempt - 1) * (0.5 + Math.random() / 2);
+      await store.ledger.markFailed(unit.id, {
+        kind,
+        message: errorMessage(error),
+        // Permanent failures (drift, 404) wait for `retry-failed` after a fix, never a blind retry.
+        nextAttemptAt: retry ? new Date(now().getTime() + delay) : null,
+      });
+      outcomes.set(unit.id, { stage: stage.name, ok: false });
+      const result = results[stage.name]!;
+      result.failed++;
+      result.failuresByKind[kind] = (result.failuresByKind[kind] ?? 0) + 1;
+      log.warn({ runId, stage: stage.name, key: unit.key, attempt, kind, retry, err: errorMessage(error) }, 'unit failed');
+    }
+  }
+
+  async function runStage(stage: StageDefinition): Promise<void> {
+    const limit = pLimit(stage.concurrency);
+    const inFlight = new Map<number, Promise<void>>();
+    for (;;) {
+      if (signal?.aborted) break;
+      const due = await store.ledger.due(source, stage.name, { now: now(), maxAttempts, limit: stage.concurrency * 2 + inFlight.size });
+      const fresh = due.filter((unit) => !inFlight.has(unit.id));
+      for (const unit of fresh) {
+        const task = limit(() => processUnit(stage, unit)).finally(() => inFlight.delete(unit.id));
+        inFlight.set(unit.id, task);
+      }
+      if (fresh.length > 0 && limit.pendingCount < stage.concurrency) continue;
+      if (fresh.length === 0 && inFlight.size === 0) {
+        const upstreamDone = stage.dependsOn.every((name) => finished.has(name));
+        const retryAt = await store.ledger.nextRetryAt(source, stage.name, maxAttempts);
+        const retrySoon = retryAt !== null && retryAt.getTime() - now().getTime() <= windowMs;
+        if (upstreamDone && !retrySoon) break;
+      }
+      // Wait for a slot to free up, new units from upstream, or a retry to come due.
+      await Promise.race([sleep(pollMs, signal), ...(inFlight.size >= stage.concurrency ? [Promise.race(inFlight.values())] : [])]);
+    }
+    await Promise.allSettled(inFlight.values());
+    finished.add(stage.name);
+  }
+
+  await Promise.all(stages.map((stage) => runStage(stage)));
+  for (const outcome of outcomes.values()) if (!outcome.ok) results[outcome.stage]!.unresolved++;
+  return { stages: results, counters };
+}

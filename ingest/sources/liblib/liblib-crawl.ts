@@ -1,0 +1,182 @@
+// The Liblib crawl as ledger stages: list → detail → author / comments / media.
+// Every handler does its network work first and returns the writes to commit with its `done` status.
+import { z } from 'zod';
+import type { LedgerEntry } from '../../../src/lib/store/store.ts';
+import type { MediaPipeline } from '../../media/media-pipeline.ts';
+import type { StageDefinition } from '../../pipeline/stage-runner.ts';
+import type { LiblibClient, LiblibSort } from './liblib-client.ts';
+import type { ListSummary } from './normalize.ts';
+
+export interface LiblibCategory {
+  name: string;
+  tagId: number;
+  slug: string;
+}
+
+export interface LiblibCrawlOptions {
+  category: LiblibCategory;
+  sort: LiblibSort;
+  mode: 'full' | 'incremental';
+  /** First and last list page (1-based); `to: null` walks until the upstream says there is no more. */
+  pages: { from: number; to: number | null };
+  pageSize: number;
+  maxWorks: number | null;
+  /** Incremental mode stops after this many consecutive already-known works. */
+  incrementalWindow: number;
+  comments: boolean;
+  authors: boolean;
+  concurrency: { list: number; detail: number; author: number; comments: number; media: number };
+  /** UTC day of the crawl: list pages are walked once per day and mode (the resume point within a day). */
+  crawlDay: string;
+}
+
+/** Consecutive empty or null pages after which a "hasMore" feed is considered exhausted anyway. */
+const MAX_EMPTY_PAGES = 5;
+const MAX_COMMENT_PAGES = 20;
+
+const listPayload = z.object({
+  page: z.number().int().positive(),
+  collected: z.number().int().nonnegative(),
+  knownStreak: z.number().int().nonnegative(),
+  emptyStreak: z.number().int().nonnegative(),
+});
+type ListPayload = z.infer<typeof listPayload>;
+
+const mediaPayload = z.object({ workId: z.number().int(), index: z.number().int() });
+
+function listKey(options: LiblibCrawlOptions, page: number): string {
+  return `${options.crawlDay}:${options.mode}:${options.category.tagId}:${options.sort}:p${page}`;
+}
+
+/** The first list unit of a crawl; enqueue it before running the stages. */
+export function firstListUnit(options: LiblibCrawlOptions) {
+  const payload: ListPayload = { page: options.pages.from, collected: 0, knownStreak: 0, emptyStreak: 0 };
+  return { stage: 'list', key: listKey(options, options.pages.from), payload };
+}
+
+export function liblibStages(client: LiblibClient, media: MediaPipeline, options: LiblibCrawlOptions): StageDefinition[] {
+  const list: StageDefinition = {
+    name: 'list',
+    concurrency: options.concurrency.list,
+    dependsOn: [],
+    async handle(unit, context) {
+      const state = listPayload.parse(unit.payload);
+      const page = await client.listPage({ tagId: options.category.tagId, sort: options.sort, page: state.page, pageSize: options.pageSize });
+      context.count('pagesFetched');
+      return async (tx) => {
+        const known = await tx.works.existingExternalIds('liblib', page.items.map((item) => item.uuid));
+        let knownStreak = state.knownStreak;
+        let windowReached = false;
+        const fresh: ListSummary[] = [];
+        for (const item of page.items) {
+          if (known.has(item.uuid)) {
+            knownStreak++;
+            if (options.mode === 'incremental' && knownStreak >= options.incrementalWindow) {
+              windowReached = true;
+              break;
+            }
+          } else {
+            knownStreak = 0;
+            fresh.push(item);
+          }
+        }
+        const room = options.maxWorks === null ? fresh.length : Math.max(0, options.maxWorks - state.collected);
+        const taken = fresh.slice(0, room);
+        // Detail units are keyed by work uuid: a work seen on several pages or days is fetched once.
+        const added = await context.enqueue(tx, taken.map((item) => ({ stage: 'detail', key: item.uuid, payload: item })));
+        context.count('worksFetched', added);
+        const collected = state.collected + taken.length;
+        const emptyStreak = page.items.length === 0 ? state.emptyStreak + 1 : 0;
+        const more =
+          page.hasMore &&
+          !windowReached &&
+          emptyStreak < MAX_EMPTY_PAGES &&
+          (options.maxWorks === null || collected < options.maxWorks) &&
+          (options.pages.to === null || state.page < options.pages.to);
+        if (more) {
+          const next: ListPayload = { page: state.page + 1, collected, knownStreak, emptyStreak };
+          await context.enqueue(tx, [{ stage: 'list', key: listKey(options, next.page), payload: next }]);
+        }
+      };
+    },
+  };
+
+  const detail: StageDefinition = {
+    name: 'detail',
+    concurrency: options.concurrency.detail,
+    dependsOn: ['list'],
+    async handle(unit, context) {
+      const normalized = await client.detail(unit.key, (unit.payload as ListSummary | null) ?? null);
+      context.count('detailsFetched');
+      return async (tx) => {
+        const author = normalized.author ? await tx.authors.upsert(normalized.author) : null;
+        const work = await tx.works.upsert({ ...normalized.work, authorId: author?.id ?? null });
+        await tx.works.replaceModels(work.id, normalized.models);
+        const followUps = [];
+        for (const image of normalized.images) {
+          const row = await tx.images.ensure(work.id, image.index, image.srcUrl);
+          if (row.status !== 'OK') followUps.push({ stage: 'media', key: `${work.externalId}:${image.index}`, payload: { workId: work.id, index: image.index } });
+        }
+        if (options.authors && normalized.author) followUps.push({ stage: 'author', key: normalized.author.externalId, payload: null });
+        if (options.comments) followUps.push({ stage: 'comments', key: work.externalId, payload: { workId: work.id } });
+        await context.enqueue(tx, followUps);
+      };
+    },
+  };
+
+  const author: StageDefinition = {
+    name: 'author',
+    concurrency: options.concurrency.author,
+    dependsOn: ['detail'],
+    async handle(unit, context) {
+      const profile = await client.author(unit.key);
+      context.count('authorsFetched');
+      return async (tx) => {
+        await tx.authors.upsert(profile);
+      };
+    },
+  };
+
+  const comments: StageDefinition = {
+    name: 'comments',
+    concurrency: options.concurrency.comments,
+    dependsOn: ['detail'],
+    async handle(unit: LedgerEntry) {
+      const { workId } = z.object({ workId: z.number().int() }).parse(unit.payload);
+      const all = [];
+      for (let page = 1; page <= MAX_COMMENT_PAGES; page++) {
+        const result = await client.comments(unit.key, page);
+        all.push(...result.comments);
+        if (!result.hasMore || result.comments.length === 0) break;
+      }
+      return async (tx) => {
+        for (const comment of all) await tx.comments.upsert(workId, comment);
+      };
+    },
+  };
+
+  const mediaStage: StageDefinition = {
+    name: 'media',
+    concurrency: options.concurrency.media,
+    dependsOn: ['detail'],
+    async handle(unit, context) {
+      const { workId, index } = mediaPayload.parse(unit.payload);
+      const work = await media.store.works.get(workId);
+      const image = (await media.store.images.listByWork(workId)).find((row) => row.imageIndex === index);
+      if (!work || !image) return async () => undefined; // the work was removed since: nothing to fetch
+      if (image.status !== 'OK') {
+        const result = await media.processImage(image, {
+          source: 'liblib', category: options.category.slug, slug: work.slug, publishedAt: work.publishedAt,
+        });
+        context.count('imagesDownloaded');
+        context.count('bytesDownloaded', result.bytes);
+      }
+      return async () => undefined; // processImage recorded the image row itself
+    },
+  };
+
+  const stages = [list, detail, mediaStage];
+  if (options.authors) stages.push(author);
+  if (options.comments) stages.push(comments);
+  return stages;
+}

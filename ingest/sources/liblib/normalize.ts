@@ -1,0 +1,248 @@
+// Pure functions from raw Liblib payloads to our records. A payload that does not match its schema
+// throws a ContractError carrying every zod issue with its JSON path; nothing is half-normalized.
+import type { z } from 'zod';
+import { ContractError, formatJsonPath } from '../../../src/lib/errors.ts';
+import type { ModelType } from '../../../src/lib/store/enums.ts';
+import {
+  authorSchema, commentListSchema, detailSchema, envelopeSchema, listDataSchema, listItemSchema,
+  type RawDetail, type RawListItem, type RawModelRef,
+} from './schemas.ts';
+
+export const LIBLIB_WEB = 'https://www.liblib.art';
+
+/** Validate `value` against `schema`, or throw a ContractError naming each bad JSON path. */
+export function parseContract<S extends z.ZodType>(schema: S, value: unknown, endpoint: string, pathPrefix: PropertyKey[] = []): z.infer<S> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  throw new ContractError(
+    'liblib',
+    endpoint,
+    result.error.issues.map((issue) => ({ path: formatJsonPath([...pathPrefix, ...issue.path]), message: issue.message })),
+  );
+}
+
+/**
+ * Unwrap `{code, msg, data}`. A non-zero code is the upstream refusing (unknown work, removed content):
+ * returned as `{ok: false}` for the caller to record, not thrown as drift.
+ */
+export function unwrapEnvelope(payload: unknown, endpoint: string): { ok: true; data: unknown } | { ok: false; code: number; message: string } {
+  const envelope = parseContract(envelopeSchema, payload, endpoint);
+  if (envelope.code !== 0) return { ok: false, code: envelope.code, message: envelope.msg ?? `code ${envelope.code}` };
+  return { ok: true, data: envelope.data };
+}
+
+export interface ListPage {
+  items: ListSummary[];
+  hasMore: boolean;
+  /** `data.data` was null: not the end when hasMore is true (CONTRACTS §3.1). */
+  nullPage: boolean;
+}
+
+/** What the list tells us about a work that the detail does not: the author. */
+export interface ListSummary {
+  uuid: string;
+  title: string;
+  coverUrl: string | null;
+  createTime: string | null;
+  author: { uuid: string; nickname: string | null; avatar: string | null } | null;
+  likeCount: number | null;
+  commentCount: number | null;
+}
+
+export function normalizeListPage(data: unknown): ListPage {
+  const page = parseContract(listDataSchema, data, 'img/group/search', ['data']);
+  const seen = new Set<string>();
+  const items: ListSummary[] = [];
+  (page.data ?? []).forEach((raw, index) => {
+    const item: RawListItem = parseContract(listItemSchema, raw, 'img/group/search', ['data', 'data', index]);
+    if (seen.has(item.uuid)) return; // ranked feeds repeat items across and within pages
+    seen.add(item.uuid);
+    items.push({
+      uuid: item.uuid,
+      title: item.title.trim(),
+      coverUrl: item.imageUrl,
+      createTime: item.createTime,
+      author: item.userUuid ? { uuid: item.userUuid, nickname: item.nickname?.trim() || null, avatar: item.avatar || null } : null,
+      likeCount: item.likeCount,
+      commentCount: item.commentCount,
+    });
+  });
+  return { items, hasMore: page.hasMore, nullPage: page.data === null };
+}
+
+export interface NormalizedModel {
+  modelType: ModelType;
+  modelName: string;
+  modelUrl: string | null;
+  externalModelId: string | null;
+  isVip: boolean;
+}
+
+export interface NormalizedImage {
+  index: number;
+  srcUrl: string;
+  width: number | null;
+  height: number | null;
+}
+
+export interface NormalizedWork {
+  work: {
+    source: 'liblib';
+    externalId: string;
+    slug: string;
+    title: string | null;
+    publishedAt: Date | null;
+    tags: string[];
+    prompt: string | null;
+    negativePrompt: string | null;
+    sampler: string | null;
+    steps: number | null;
+    cfgScale: number | null;
+    width: number | null;
+    height: number | null;
+    seed: string | null;
+    likeCount: number | null;
+    commentCount: number | null;
+    sourceUrl: string;
+  };
+  author: { source: 'liblib'; externalId: string; name: string; avatarUrl: string | null; profileUrl: string } | null;
+  images: NormalizedImage[];
+  models: NormalizedModel[];
+}
+
+/** A1111 "metainformation": a JSON string whose values are strings. Unreadable → empty (it is optional data). */
+export function parseMetainformation(text: string | null): Record<string, string> {
+  if (!text) return {};
+  try {
+    const parsed: unknown = JSON.parse(text);
+    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) return {};
+    return Object.fromEntries(
+      Object.entries(parsed as Record<string, unknown>).filter(([, v]) => typeof v === 'string' || typeof v === 'number').map(([k, v]) => [k, String(v)]),
+    );
+  } catch {
+    return {};
+  }
+}
+
+export function parseUpstreamDate(text: string | null): Date | null {
+  if (!text) return null;
+  const date = new Date(text);
+  return Number.isNaN(date.getTime()) ? null : date;
+}
+
+const MODEL_TYPES: Record<number, ModelType> = { 1: 'CHECKPOINT', 5: 'LORA', 6: 'LORA' };
+
+function modelTypeOf(ref: RawModelRef): ModelType {
+  if (ref.modelType != null && MODEL_TYPES[ref.modelType]) return MODEL_TYPES[ref.modelType]!;
+  const label = (ref.modelTypeLable ?? '').toUpperCase();
+  if (label.includes('CHECKPOINT')) return 'CHECKPOINT';
+  if (label.includes('LORA') || label.includes('LYCORIS')) return 'LORA';
+  return 'OTHER';
+}
+
+function normalizeModels(detail: RawDetail): NormalizedModel[] {
+  const byKey = new Map<string, NormalizedModel>();
+  for (const image of detail.images) {
+    for (const ref of [...(image.models ?? []), ...(image.mixModels ?? [])]) {
+      const name = [ref.modelName?.trim(), ref.versionName?.trim()].filter(Boolean).join(' · ');
+      if (!name) continue;
+      const modelType = modelTypeOf(ref);
+      const key = `${modelType}|${ref.versionUuid ?? ref.modelUuid ?? name}`;
+      if (byKey.has(key)) continue;
+      byKey.set(key, {
+        modelType,
+        modelName: name.slice(0, 512),
+        modelUrl: ref.modelUuid
+          ? `${LIBLIB_WEB}/modelinfo/${encodeURIComponent(ref.modelUuid)}${ref.versionUuid ? `?versionUuid=${encodeURIComponent(ref.versionUuid)}` : ''}`
+          : null,
+        externalModelId: ref.versionUuid ?? ref.modelUuid ?? null,
+        isVip: ref.vipUsed === true || ref.vipUsed === 1,
+      });
+    }
+  }
+  return [...byKey.values()];
+}
+
+/** A1111 "Size" is "WIDTHxHEIGHT". */
+function parseSize(size: string | undefined): { width: number; height: number } | null {
+  const match = /^(\d+)\s*x\s*(\d+)$/i.exec(size ?? '');
+  return match ? { width: Number(match[1]), height: Number(match[2]) } : null;
+}
+
+const number = (value: string | undefined): number | null => {
+  if (value === undefined || value.trim() === '') return null;
+  const n = Number(value);
+  return Number.isFinite(n) ? n : null;
+};
+
+/** Detail (`data` of img/group/get) plus the list summary → our work, author, images and model refs. */
+export function normalizeDetail(data: unknown, summary: ListSummary | null): NormalizedWork {
+  const detail = parseContract(detailSchema, data, 'img/group/get', ['data']);
+  const first = detail.images[0];
+  const info = first?.generateInfo ?? null;
+  const meta = parseMetainformation(info?.metainformation ?? null);
+  const rawSeed = meta.Seed ?? (info?.seed != null && String(info.seed) !== '-1' ? String(info.seed) : undefined);
+  const size = parseSize(meta.Size);
+  const tags = [...new Set((detail.tags ?? []).map((t) => t.tagLabel?.trim()).filter((t): t is string => Boolean(t)))];
+  const title = (detail.title || summary?.title || '').trim();
+  return {
+    work: {
+      source: 'liblib',
+      externalId: detail.uuid,
+      slug: detail.uuid,
+      title: title || null,
+      publishedAt: parseUpstreamDate(detail.createTime ?? summary?.createTime ?? null),
+      tags,
+      prompt: info?.prompt?.trim() || meta.prompt?.trim() || null,
+      negativePrompt: info?.negativePrompt?.trim() || meta['Negative prompt']?.trim() || null,
+      sampler: info?.samplingMethod || meta.Sampler || null,
+      steps: info?.samplingStep ?? number(meta.Steps),
+      cfgScale: info?.cfgScale ?? number(meta['CFG scale']),
+      width: first?.width ?? size?.width ?? null,
+      height: first?.height ?? size?.height ?? null,
+      seed: rawSeed && /^-?\d+$/.test(rawSeed.trim()) && rawSeed.trim() !== '-1' ? rawSeed.trim() : null,
+      likeCount: detail.counter?.likeCount ?? summary?.likeCount ?? null,
+      commentCount: detail.counter?.commentCount ?? summary?.commentCount ?? null,
+      sourceUrl: `${LIBLIB_WEB}/imageinfo/${encodeURIComponent(detail.uuid)}`,
+    },
+    author: summary?.author
+      ? {
+          source: 'liblib',
+          externalId: summary.author.uuid,
+          name: summary.author.nickname ?? summary.author.uuid,
+          avatarUrl: summary.author.avatar,
+          profileUrl: `${LIBLIB_WEB}/userpage/${encodeURIComponent(summary.author.uuid)}`,
+        }
+      : null,
+    images: detail.images.flatMap((image, index) => {
+      const srcUrl = image.originalImageUrl || image.imageUrl;
+      return srcUrl ? [{ index, srcUrl, width: image.width, height: image.height }] : [];
+    }),
+    models: normalizeModels(detail),
+  };
+}
+
+export function normalizeAuthor(data: unknown, uuid: string) {
+  const author = parseContract(authorSchema, data, 'img/author', ['data']);
+  return {
+    source: 'liblib' as const,
+    externalId: uuid,
+    name: author.nickname?.trim() || uuid,
+    avatarUrl: author.avatar,
+    profileUrl: `${LIBLIB_WEB}/userpage/${encodeURIComponent(uuid)}`,
+  };
+}
+
+export function normalizeComments(data: unknown) {
+  const page = parseContract(commentListSchema, data, 'community/commentList', ['data']);
+  return {
+    hasMore: page.hasMore ?? false,
+    comments: (page.list ?? []).map((c) => ({
+      externalId: c.id,
+      commenterName: c.nickname,
+      commenterAvatarUrl: c.avatar,
+      content: c.content,
+      commentedAt: parseUpstreamDate(c.createTime),
+    })),
+  };
+}
