@@ -6,10 +6,12 @@ import { UserFacingError } from '../src/lib/errors.ts';
 import { createLogger } from '../src/lib/log.ts';
 import { UsageError, type Command } from './commands/command.ts';
 import { doctorCommand } from './commands/doctor.ts';
+import { inspectCommand } from './commands/inspect.ts';
+import { liblibCommand, retryFailedCommand } from './commands/liblib.ts';
 import { migrateCommand } from './commands/migrate.ts';
 import { serveCommand, startCommand } from './commands/start.ts';
 
-export const commands: Command[] = [startCommand, migrateCommand, doctorCommand, serveCommand];
+export const commands: Command[] = [startCommand, migrateCommand, doctorCommand, serveCommand, liblibCommand, retryFailedCommand, inspectCommand];
 
 function mainHelp(): string {
   const width = Math.max(...commands.map((c) => c.name.length));

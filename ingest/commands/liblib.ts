@@ -1,0 +1,157 @@
+import fs from 'node:fs';
+import { z } from 'zod';
+import { createBlobStore } from '../../src/lib/blob/create-blob-store.ts';
+import type { Config } from '../../src/lib/env.ts';
+import { createStore } from '../../src/lib/store/create-store.ts';
+import { LIBLIB_SORTS, type LiblibSort } from '../sources/liblib/liblib-client.ts';
+import type { LiblibCategory, LiblibCrawlOptions } from '../sources/liblib/liblib-crawl.ts';
+import { runLiblib, type LiblibRunOptions } from '../sources/liblib/run-liblib.ts';
+import { UsageError, type Command, type CommandContext } from './command.ts';
+
+const categoriesFile = new URL('../sources/liblib/categories.json', import.meta.url);
+
+export function loadCategories(): Record<string, LiblibCategory> {
+  const parsed = z
+    .object({ categories: z.record(z.string(), z.object({ tagId: z.number().int(), slug: z.string().regex(/^[a-z0-9-]+$/) })) })
+    .parse(JSON.parse(fs.readFileSync(categoriesFile, 'utf8')));
+  return Object.fromEntries(Object.entries(parsed.categories).map(([name, c]) => [name, { name, ...c }]));
+}
+
+/** "1-50", "3" (just page 3), "2-" (from page 2 to the end). */
+export function parsePageRange(value: string): { from: number; to: number | null } {
+  const match = /^(\d+)(?:-(\d*))?$/.exec(value.trim());
+  if (!match) throw new UsageError(`--pages "${value}": expected N, N-M or N- (e.g. 1-50)`);
+  const from = Number(match[1]);
+  const to = match[2] === undefined ? from : match[2] === '' ? null : Number(match[2]);
+  if (from < 1 || (to !== null && to < from)) throw new UsageError(`--pages "${value}": pages start at 1 and the range must not be reversed`);
+  return { from, to };
+}
+
+function positiveInt(flag: string, value: string | boolean | undefined, fallback: number, max = 1_000_000): number {
+  if (value === undefined || typeof value === 'boolean') return fallback;
+  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > max) throw new UsageError(`--${flag} "${value}": expected a whole number from 1 to ${max}`);
+  return Number(value);
+}
+
+function positiveNumber(flag: string, value: string | boolean | undefined, fallback: number): number {
+  if (value === undefined || typeof value === 'boolean') return fallback;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`--${flag} "${value}": expected a positive number`);
+  return n;
+}
+
+/** Flags → run options; every bad flag is a UsageError (exit 2) naming it and what it expects. */
+export function liblibRunOptions(config: Config, flags: CommandContext['flags'], command: LiblibRunOptions['command']): LiblibRunOptions {
+  const categories = loadCategories();
+  const categoryName = String(flags.category ?? '汽车交通');
+  const category = categories[categoryName];
+  if (!category) throw new UsageError(`--category "${categoryName}": unknown; known: ${Object.keys(categories).join(', ')} (add one in ingest/sources/liblib/categories.json)`);
+  const sort = String(flags.sort ?? 'latest');
+  if (!(sort in LIBLIB_SORTS)) throw new UsageError(`--sort "${sort}": expected ${Object.keys(LIBLIB_SORTS).join(' or ')}`);
+  const mode = String(flags.mode ?? 'full');
+  if (mode !== 'full' && mode !== 'incremental') throw new UsageError(`--mode "${mode}": expected full or incremental`);
+  const media = positiveInt('media-concurrency', flags['media-concurrency'], config.ingest.concurrency.media, 64);
+  const crawl: LiblibCrawlOptions = {
+    category,
+    sort: sort as LiblibSort,
+    mode,
+    pages: parsePageRange(String(flags.pages ?? '1-')),
+    pageSize: positiveInt('page-size', flags['page-size'], 30, 100),
+    maxWorks: flags['max-works'] === undefined ? null : positiveInt('max-works', flags['max-works'], 0),
+    incrementalWindow: positiveInt('window', flags.window, 30),
+    comments: flags.comments === true,
+    authors: flags.authors !== false,
+    concurrency: {
+      list: positiveInt('list-concurrency', flags['list-concurrency'], config.ingest.concurrency.list, 64),
+      detail: positiveInt('detail-concurrency', flags['detail-concurrency'], config.ingest.concurrency.detail, 64),
+      author: 2,
+      comments: 2,
+      media,
+    },
+    crawlDay: new Date().toISOString().slice(0, 10),
+  };
+  return {
+    crawl,
+    command,
+    rps: positiveNumber('rps', flags.rps, config.ingest.rps),
+    maxAttempts: positiveInt('max-attempts', flags['max-attempts'], config.ingest.maxAttempts, 20),
+  };
+}
+
+const crawlOptions: Command['options'] = {
+  category: { type: 'string', description: 'gallery category, as named in ingest/sources/liblib/categories.json', default: '汽车交通' },
+  sort: { type: 'string', description: 'latest or hot', default: 'latest' },
+  mode: { type: 'string', description: 'full, or incremental (newest first, stop after --window known works)', default: 'full' },
+  pages: { type: 'string', description: 'list pages: N, N-M or N- (to the end)', default: '1-' },
+  'page-size': { type: 'string', description: 'works per list page', default: '30' },
+  'max-works': { type: 'string', description: 'stop listing after this many new works' },
+  window: { type: 'string', description: 'incremental mode: consecutive known works that end the walk', default: '30' },
+  rps: { type: 'string', description: 'requests per second per host (default INGEST_RPS)' },
+  'list-concurrency': { type: 'string', description: 'concurrent list requests (default INGEST_LIST_CONCURRENCY)' },
+  'detail-concurrency': { type: 'string', description: 'concurrent detail requests (default INGEST_DETAIL_CONCURRENCY)' },
+  'media-concurrency': { type: 'string', description: 'concurrent media downloads (default INGEST_MEDIA_CONCURRENCY)' },
+  'max-attempts': { type: 'string', description: 'attempts per unit in this run (default INGEST_MAX_ATTEMPTS)' },
+  comments: { type: 'boolean', description: 'also fetch comments', default: false },
+  authors: { type: 'boolean', description: 'fetch author profiles (--no-authors skips them)', default: true },
+};
+
+/** Open the store (refusing an unmigrated one) and blobs, run, and map the outcome to an exit code. */
+export async function runLiblibCommand(context: CommandContext, options: LiblibRunOptions): Promise<number> {
+  const { config, log, out } = context;
+  const store = createStore(config.database);
+  const blobs = createBlobStore(config.blob);
+  const abort = new AbortController();
+  const interrupt = () => {
+    out('interrupted: finishing the units in flight (the next run resumes the rest)…');
+    abort.abort();
+  };
+  process.once('SIGINT', interrupt);
+  try {
+    await store.assertMigrated();
+    await blobs.ping();
+    const report = await runLiblib({ config, store, blobs, log, out, signal: abort.signal }, options);
+    if (abort.signal.aborted) return 130;
+    return report.status === 'SUCCESS' ? 0 : 1;
+  } finally {
+    process.off('SIGINT', interrupt);
+    await store.close();
+    await blobs.close();
+  }
+}
+
+export const liblibCommand: Command = {
+  name: 'liblib',
+  summary: 'crawl Liblib (default: 汽车交通, newest first) into the database and blob store',
+  usage: 'npm run ingest -- liblib [--category 汽车交通] [--mode full|incremental] [--pages 1-50] [--max-works 1000] [--rps 4] [--comments]',
+  options: crawlOptions,
+  run: (context) => runLiblibCommand(context, liblibRunOptions(context.config, context.flags, 'crawl')),
+};
+
+export const retryFailedCommand: Command = {
+  name: 'retry-failed',
+  summary: 'compensate the failure queue: requeue failed units (below --limit attempts) and process them',
+  usage: 'npm run ingest -- retry-failed --source liblib [--stage detail] [--limit 6]',
+  options: {
+    source: { type: 'string', description: 'which source’s failure queue', default: 'liblib' },
+    stage: { type: 'string', description: 'only this stage (list, detail, author, comments, media)' },
+    limit: { type: 'string', description: 'units that already had this many attempts stay failed (default 2 × INGEST_MAX_ATTEMPTS)' },
+    ...crawlOptions,
+  },
+  async run(context) {
+    const { config, flags, out } = context;
+    if ((flags.source ?? 'liblib') !== 'liblib') throw new UsageError(`--source "${String(flags.source)}": only liblib has a failure queue yet`);
+    const options = liblibRunOptions(config, flags, 'retry-failed');
+    const limit = positiveInt('limit', flags.limit, config.ingest.maxAttempts * 2, 100);
+    const store = createStore(config.database);
+    let requeued: number;
+    try {
+      await store.assertMigrated();
+      requeued = await store.ledger.requeueFailed('liblib', { stage: typeof flags.stage === 'string' ? flags.stage : undefined, maxAttempts: limit });
+    } finally {
+      await store.close();
+    }
+    out(`requeued ${requeued} failed unit(s) with fewer than ${limit} attempts`);
+    // Requeued units are pending again, so every attempt they had is behind them: allow one more round.
+    return runLiblibCommand(context, { ...options, maxAttempts: limit });
+  },
+};
