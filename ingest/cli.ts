@@ -7,11 +7,12 @@ import { createLogger } from '../src/lib/log.ts';
 import { UsageError, type Command } from './commands/command.ts';
 import { doctorCommand } from './commands/doctor.ts';
 import { inspectCommand } from './commands/inspect.ts';
+import { snapshotCommand } from './commands/snapshot.ts';
 import { liblibCommand, retryFailedCommand } from './commands/liblib.ts';
 import { migrateCommand } from './commands/migrate.ts';
 import { serveCommand, startCommand } from './commands/start.ts';
 
-export const commands: Command[] = [startCommand, migrateCommand, doctorCommand, serveCommand, liblibCommand, retryFailedCommand, inspectCommand];
+export const commands: Command[] = [startCommand, migrateCommand, doctorCommand, serveCommand, liblibCommand, retryFailedCommand, inspectCommand, snapshotCommand];
 
 function mainHelp(): string {
   const width = Math.max(...commands.map((c) => c.name.length));

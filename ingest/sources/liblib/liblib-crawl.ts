@@ -1,7 +1,7 @@
 // The Liblib crawl as ledger stages: list → detail → author / comments / media.
 // Every handler does its network work first and returns the writes to commit with its `done` status.
 import { z } from 'zod';
-import type { LedgerEntry } from '../../../src/lib/store/store.ts';
+import type { LedgerEntry, Store } from '../../../src/lib/store/store.ts';
 import type { MediaPipeline } from '../../media/media-pipeline.ts';
 import type { StageDefinition } from '../../pipeline/stage-runner.ts';
 import type { LiblibClient, LiblibSort } from './liblib-client.ts';
@@ -54,7 +54,7 @@ export function firstListUnit(options: LiblibCrawlOptions) {
   return { stage: 'list', key: listKey(options, options.pages.from), payload };
 }
 
-export function liblibStages(client: LiblibClient, media: MediaPipeline, options: LiblibCrawlOptions): StageDefinition[] {
+export function liblibStages(client: LiblibClient, media: MediaPipeline, store: Store, options: LiblibCrawlOptions): StageDefinition[] {
   const list: StageDefinition = {
     name: 'list',
     concurrency: options.concurrency.list,
@@ -112,7 +112,7 @@ export function liblibStages(client: LiblibClient, media: MediaPipeline, options
         const author = normalized.author ? await tx.authors.upsert(normalized.author) : null;
         const work = await tx.works.upsert({ ...normalized.work, authorId: author?.id ?? null });
         await tx.works.replaceModels(work.id, normalized.models);
-        const followUps = [];
+        const followUps: Array<{ stage: string; key: string; payload: unknown }> = [];
         for (const image of normalized.images) {
           const row = await tx.images.ensure(work.id, image.index, image.srcUrl);
           if (row.status !== 'OK') followUps.push({ stage: 'media', key: `${work.externalId}:${image.index}`, payload: { workId: work.id, index: image.index } });
@@ -143,7 +143,7 @@ export function liblibStages(client: LiblibClient, media: MediaPipeline, options
     dependsOn: ['detail'],
     async handle(unit: LedgerEntry) {
       const { workId } = z.object({ workId: z.number().int() }).parse(unit.payload);
-      const all = [];
+      const all: Awaited<ReturnType<LiblibClient['comments']>>['comments'] = [];
       for (let page = 1; page <= MAX_COMMENT_PAGES; page++) {
         const result = await client.comments(unit.key, page);
         all.push(...result.comments);
@@ -161,8 +161,8 @@ export function liblibStages(client: LiblibClient, media: MediaPipeline, options
     dependsOn: ['detail'],
     async handle(unit, context) {
       const { workId, index } = mediaPayload.parse(unit.payload);
-      const work = await media.store.works.get(workId);
-      const image = (await media.store.images.listByWork(workId)).find((row) => row.imageIndex === index);
+      const work = await store.works.get(workId);
+      const image = (await store.images.listByWork(workId)).find((row) => row.imageIndex === index);
       if (!work || !image) return async () => undefined; // the work was removed since: nothing to fetch
       if (image.status !== 'OK') {
         const result = await media.processImage(image, {
