@@ -12,7 +12,7 @@ describe('writeSnapshot', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'huaku-snapshot-'));
   const snapshotDir = path.join(dir, 'snapshot');
   let store: Store;
-  const blobs = new LocalBlobStore({ dir: path.join(dir, 'blobs'), publicBaseUrl: '/media' });
+  const blobs = new LocalBlobStore({ driver: 'local', dir: path.join(dir, 'blobs'), publicBaseUrl: '/media' });
 
   beforeAll(async () => {
     store = await openMigratedStore({ kind: 'sqlite', file: path.join(dir, 'huaku.db') });
