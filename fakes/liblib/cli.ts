@@ -1,0 +1,94 @@
+// Starts the fake Liblib for manual use:
+//   node fakes/liblib/cli.ts --port 0 --works 1200 [--seed 1] [--host 127.0.0.1] [--now 2025-08-22T04:00:00Z]
+//                            [--no-null-pages] [--faults '{"detail":{"rate429":0.1}}']
+// Prints the base URL on the first line of stdout, then a few ready-to-paste examples. Ctrl-C stops it.
+
+import { parseArgs } from 'node:util';
+import { TAG_AUTOMOTIVE } from './catalogue.ts';
+import type { FaultConfig } from './faults.ts';
+import { SORT_LATEST, startFakeLiblib } from './server.ts';
+
+const USAGE = `usage: node fakes/liblib/cli.ts [--port 0] [--host 127.0.0.1] [--works 1200] [--other-works 36]
+                                [--authors 80] [--seed 1] [--now <ISO date|now>] [--no-null-pages]
+                                [--faults <JSON FaultConfig>]`;
+
+function fail(message: string): never {
+  process.stderr.write(`${message}\n${USAGE}\n`);
+  process.exit(2);
+}
+
+function int(value: string | undefined, name: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) fail(`--${name} must be a non-negative integer, got ${JSON.stringify(value)}`);
+  return n;
+}
+
+let args;
+try {
+  args = parseArgs({
+    options: {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      works: { type: 'string' },
+      'other-works': { type: 'string' },
+      authors: { type: 'string' },
+      seed: { type: 'string' },
+      now: { type: 'string' },
+      'no-null-pages': { type: 'boolean' },
+      faults: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+  }).values;
+} catch (err) {
+  fail((err as Error).message);
+}
+if (args.help) {
+  process.stdout.write(`${USAGE}\n`);
+  process.exit(0);
+}
+
+let now: number | undefined;
+if (args.now === 'now') now = Date.now();
+else if (args.now !== undefined) {
+  now = Date.parse(args.now);
+  if (Number.isNaN(now)) fail(`--now must be an ISO date or "now", got ${JSON.stringify(args.now)}`);
+}
+let faults: FaultConfig | undefined;
+if (args.faults !== undefined) {
+  try {
+    faults = JSON.parse(args.faults) as FaultConfig;
+  } catch {
+    fail('--faults must be JSON');
+  }
+}
+
+const fake = await startFakeLiblib({
+  port: int(args.port, 'port', 0),
+  host: args.host ?? '127.0.0.1',
+  works: int(args.works, 'works', 1200),
+  otherWorks: int(args['other-works'], 'other-works', 36),
+  authors: Math.max(1, int(args.authors, 'authors', 80)),
+  seed: args.seed ?? 1,
+  now,
+  faults,
+  nullPages: args['no-null-pages'] ? false : undefined,
+});
+
+const first = fake.catalogue.newestFirst(TAG_AUTOMOTIVE)[0];
+process.stdout.write(`${fake.origin}\n`);
+process.stdout.write(
+  [
+    `# fake Liblib: ${fake.catalogue.works.length} works, ${fake.catalogue.deadImagePaths().length} dead image URLs`,
+    `# list:   curl -s -X POST -H 'content-type: application/json' -d '{"tagId":${TAG_AUTOMOTIVE},"page":1,"pageSize":30,"sort":${SORT_LATEST}}' ${fake.urls.search}`,
+    first ? `# detail: curl -s -X POST -H 'content-type: application/json' -d '{}' ${fake.urls.detail(first.uuid)}` : '',
+    '',
+  ].join('\n'),
+);
+
+const stop = (): void => {
+  void fake.close().then(() => process.exit(0));
+};
+process.on('SIGINT', stop);
+process.on('SIGTERM', stop);
