@@ -46,7 +46,7 @@ export class HostPool implements HttpClient {
   }
 
   async close(): Promise<void> {
+    // Clients stay listed after closing so their stats can still be read for the run report.
     await Promise.all([...this.#clients.values()].map((client) => client.close()));
-    this.#clients.clear();
   }
 }

@@ -108,7 +108,7 @@ export async function runStages(options: StageRunnerOptions): Promise<RunnerResu
       });
       results[stage.name]!.done++;
       outcomes.set(unit.id, { stage: stage.name, ok: true });
-      log.debug({ runId, stage: stage.name, key: unit.key, attempt: unit.attempts + 1, ms: Math.round(performance.now() - started) }, 'unit done');
+      log.debug({ stage: stage.name, key: unit.key, attempt: unit.attempts + 1, ms: Math.round(performance.now() - started) }, 'unit done');
     } catch (error) {
       const kind = errorKindOf(error);
       const attempt = unit.attempts + 1;
@@ -124,7 +124,7 @@ export async function runStages(options: StageRunnerOptions): Promise<RunnerResu
       const result = results[stage.name]!;
       result.failed++;
       result.failuresByKind[kind] = (result.failuresByKind[kind] ?? 0) + 1;
-      log.warn({ runId, stage: stage.name, key: unit.key, attempt, kind, retry, err: errorMessage(error) }, 'unit failed');
+      log.warn({ stage: stage.name, key: unit.key, attempt, kind, retry, err: errorMessage(error) }, 'unit failed');
     }
   }
 

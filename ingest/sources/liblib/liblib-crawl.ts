@@ -33,6 +33,7 @@ export interface LiblibCrawlOptions {
 /** Consecutive empty or null pages after which a "hasMore" feed is considered exhausted anyway. */
 const MAX_EMPTY_PAGES = 5;
 const MAX_COMMENT_PAGES = 20;
+const NULL_PAGE_RETRIES = 3;
 
 const listPayload = z.object({
   page: z.number().int().positive(),
@@ -61,7 +62,11 @@ export function liblibStages(client: LiblibClient, media: MediaPipeline, store: 
     dependsOn: [],
     async handle(unit, context) {
       const state = listPayload.parse(unit.payload);
-      const page = await client.listPage({ tagId: options.category.tagId, sort: options.sort, page: state.page, pageSize: options.pageSize });
+      const query = { tagId: options.category.tagId, sort: options.sort, page: state.page, pageSize: options.pageSize };
+      // `data: null` with `hasMore: true` is a hiccup of the ranked feed, not the end: ask again a few
+      // times, then move past the page (its works usually surface on the neighbouring pages).
+      let page = await client.listPage(query);
+      for (let retry = 0; page.nullPage && page.hasMore && retry < NULL_PAGE_RETRIES; retry++) page = await client.listPage(query);
       context.count('pagesFetched');
       return async (tx) => {
         const known = await tx.works.existingExternalIds('liblib', page.items.map((item) => item.uuid));

@@ -1,75 +1,17 @@
-import fsp from 'node:fs/promises';
-import net from 'node:net';
-import type { AddressInfo } from 'node:net';
-import { createRequire } from 'node:module';
-import os from 'node:os';
-import path from 'node:path';
 import { Readable } from 'node:stream';
 import { HeadObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { ServiceUnavailableError } from '../errors.ts';
+import { closedPort } from '../testing/net.ts';
+import { S3RVER_CREDENTIALS, s3TestConfig, startS3rver } from '../testing/s3rver.ts';
 import { serviceGate, uniqueSuffix } from '../testing/services.ts';
 import { METADATA_ENCODED_MARKER } from './blob-key.ts';
 import { describeBlobStoreContract, randomStream, readAll, SEED_METADATA, STREAM_BYTES } from './blob-store.contract.ts';
 import { createBlobStore } from './create-blob-store.ts';
 import { S3BlobStore, type S3BlobConfig } from './s3-blob-store.ts';
 
-// s3rver ships no type declarations; this is the part of its API used here (lib/s3rver.js).
-interface S3rverOptions {
-  address: string;
-  port: number;
-  silent: boolean;
-  directory: string;
-  configureBuckets?: Array<{ name: string }>;
-}
-interface S3rverServer {
-  run(): Promise<AddressInfo>;
-  close(): Promise<void>;
-}
-const S3rver = createRequire(import.meta.url)('s3rver') as new (options: S3rverOptions) => S3rverServer;
-
-const CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
-
-/** s3rver on 127.0.0.1 and a free port, storing into a fresh temp directory. */
-async function startS3rver(): Promise<{ endpoint: string; stop(): Promise<void> } | { error: unknown }> {
-  const directory = await fsp.mkdtemp(path.join(os.tmpdir(), `huaku-s3rver-${uniqueSuffix()}-`));
-  try {
-    const server = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory });
-    const address = await server.run();
-    return {
-      endpoint: `http://127.0.0.1:${address.port}`,
-      stop: async () => {
-        await server.close();
-        await fsp.rm(directory, { recursive: true, force: true });
-      },
-    };
-  } catch (error) {
-    await fsp.rm(directory, { recursive: true, force: true });
-    return { error };
-  }
-}
-
-function s3Config(endpoint: string, bucket: string, overrides: Partial<S3BlobConfig> = {}): S3BlobConfig {
-  return {
-    driver: 's3',
-    endpoint,
-    bucket,
-    region: 'us-east-1',
-    ...CREDENTIALS,
-    forcePathStyle: true,
-    publicBaseUrl: '/media',
-    ...overrides,
-  };
-}
-
-/** A port nothing listens on: bind port 0, note it, close. */
-async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
+const CREDENTIALS = S3RVER_CREDENTIALS;
+const s3Config = s3TestConfig;
 
 const started = await startS3rver();
 const available = serviceGate('s3rver', {

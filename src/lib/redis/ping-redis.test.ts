@@ -1,16 +1,8 @@
-import net from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { ServiceUnavailableError } from '../errors.ts';
+import { closedPort } from '../testing/net.ts';
 import { serviceGate, testConfig } from '../testing/services.ts';
 import { pingRedis } from './ping-redis.ts';
-
-async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 const redisUrl = testConfig.testing.redisUrl;
 const available = redisUrl
