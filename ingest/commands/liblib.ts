@@ -68,7 +68,6 @@ export function liblibRunOptions(config: Config, flags: CommandContext['flags'],
       comments: 2,
       media,
     },
-    crawlDay: new Date().toISOString().slice(0, 10),
   };
   return {
     crawl,

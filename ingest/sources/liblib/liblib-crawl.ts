@@ -26,8 +26,6 @@ export interface LiblibCrawlOptions {
   comments: boolean;
   authors: boolean;
   concurrency: { list: number; detail: number; author: number; comments: number; media: number };
-  /** UTC day of the crawl: list pages are walked once per day and mode (the resume point within a day). */
-  crawlDay: string;
 }
 
 /** Consecutive empty or null pages after which a "hasMore" feed is considered exhausted anyway. */
@@ -36,6 +34,8 @@ const MAX_COMMENT_PAGES = 20;
 const NULL_PAGE_RETRIES = 3;
 
 const listPayload = z.object({
+  /** Which walk over the list this page belongs to (the id of the run that started it). */
+  walk: z.number().int().positive(),
   page: z.number().int().positive(),
   collected: z.number().int().nonnegative(),
   knownStreak: z.number().int().nonnegative(),
@@ -45,14 +45,22 @@ type ListPayload = z.infer<typeof listPayload>;
 
 const mediaPayload = z.object({ workId: z.number().int(), index: z.number().int() });
 
-function listKey(options: LiblibCrawlOptions, page: number): string {
-  return `${options.crawlDay}:${options.mode}:${options.category.tagId}:${options.sort}:p${page}`;
+/** List units of one kind of walk (mode, category, sort) share this key prefix. */
+export function walkPrefix(options: LiblibCrawlOptions): string {
+  return `${options.mode}:${options.category.tagId}:${options.sort}:`;
 }
 
-/** The first list unit of a crawl; enqueue it before running the stages. */
-export function firstListUnit(options: LiblibCrawlOptions) {
-  const payload: ListPayload = { page: options.pages.from, collected: 0, knownStreak: 0, emptyStreak: 0 };
-  return { stage: 'list', key: listKey(options, options.pages.from), payload };
+function listKey(options: LiblibCrawlOptions, walk: number, page: number): string {
+  return `${walkPrefix(options)}w${walk}:p${page}`;
+}
+
+/**
+ * The first list unit of a new walk. A walk interrupted by a crash is resumed instead (its next page is
+ * still pending in the ledger); a finished one is not repeated by the same key: each walk has its own id.
+ */
+export function firstListUnit(options: LiblibCrawlOptions, walk: number) {
+  const payload: ListPayload = { walk, page: options.pages.from, collected: 0, knownStreak: 0, emptyStreak: 0 };
+  return { stage: 'list', key: listKey(options, walk, options.pages.from), payload };
 }
 
 export function liblibStages(client: LiblibClient, media: MediaPipeline, store: Store, options: LiblibCrawlOptions): StageDefinition[] {
@@ -99,8 +107,8 @@ export function liblibStages(client: LiblibClient, media: MediaPipeline, store: 
           (options.maxWorks === null || collected < options.maxWorks) &&
           (options.pages.to === null || state.page < options.pages.to);
         if (more) {
-          const next: ListPayload = { page: state.page + 1, collected, knownStreak, emptyStreak };
-          await context.enqueue(tx, [{ stage: 'list', key: listKey(options, next.page), payload: next }]);
+          const next: ListPayload = { walk: state.walk, page: state.page + 1, collected, knownStreak, emptyStreak };
+          await context.enqueue(tx, [{ stage: 'list', key: listKey(options, state.walk, next.page), payload: next }]);
         }
       };
     },

@@ -8,13 +8,13 @@ import type { Config } from '../../../src/lib/env.ts';
 import type { Logger } from '../../../src/lib/log.ts';
 import type { Store } from '../../../src/lib/store/store.ts';
 import { HostPool } from '../../http/host-pool.ts';
-import { PoliteHttpClient } from '../../http/polite-http-client.ts';
+import { PoliteHttpClient, type PoliteHttpClientOptions } from '../../http/polite-http-client.ts';
 import { LIBLIB_MEDIA_KEY_TEMPLATE } from '../../media/media-key.ts';
 import { MediaPipeline } from '../../media/media-pipeline.ts';
 import { finishRun, renderReport, sendAlert, writeReport, type RunReport } from '../../pipeline/run-report.ts';
 import { runStages } from '../../pipeline/stage-runner.ts';
 import { LiblibClient } from './liblib-client.ts';
-import { firstListUnit, liblibStages, type LiblibCrawlOptions } from './liblib-crawl.ts';
+import { firstListUnit, liblibStages, walkPrefix, type LiblibCrawlOptions } from './liblib-crawl.ts';
 
 export interface LiblibRunDependencies {
   config: Config;
@@ -33,6 +33,8 @@ export interface LiblibRunOptions {
   command: 'crawl' | 'retry-failed';
   /** In-run retry delay base (tests shorten it). */
   retryBaseMs?: number;
+  /** Overrides for the polite clients' backoff and timeouts (tests shorten them). */
+  httpOptions?: Partial<Pick<PoliteHttpClientOptions, 'maxRetries' | 'baseDelayMs' | 'maxDelayMs' | 'headersTimeoutMs' | 'bodyTimeoutMs' | 'connectTimeoutMs'>>;
 }
 
 export async function runLiblib(deps: LiblibRunDependencies, options: LiblibRunOptions): Promise<RunReport> {
@@ -48,6 +50,7 @@ export async function runLiblib(deps: LiblibRunDependencies, options: LiblibRunO
         stageConcurrency: { list: concurrency.list, detail: concurrency.detail, author: concurrency.author, comments: concurrency.comments, media: concurrency.media },
         logger: runLog,
         runId: String(run.id),
+        ...options.httpOptions,
       }),
   );
   const tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'huaku-media-'));
@@ -66,7 +69,11 @@ export async function runLiblib(deps: LiblibRunDependencies, options: LiblibRunO
   let result = { stages: {}, counters: { pagesFetched: 0, worksFetched: 0, detailsFetched: 0, authorsFetched: 0, imagesDownloaded: 0, bytesDownloaded: 0 } } as Awaited<ReturnType<typeof runStages>>;
   try {
     if (options.command === 'crawl') {
-      await store.ledger.enqueue([{ source: 'liblib', runId: run.id, ...firstListUnit(options.crawl) }]);
+      const prefix = walkPrefix(options.crawl);
+      const unfinished = (await store.ledger.due('liblib', 'list', { now: new Date(), maxAttempts: options.maxAttempts, limit: 1000 }))
+        .filter((unit) => unit.key.startsWith(prefix));
+      if (unfinished.length > 0) out(`resuming an unfinished list walk at ${unfinished[0]!.key}`);
+      else await store.ledger.enqueue([{ source: 'liblib', runId: run.id, ...firstListUnit(options.crawl, run.id) }]);
     }
     out(`run ${run.id}: liblib ${options.command} (${options.crawl.mode}, ${options.crawl.category.name}, ≤ ${options.rps} req/s per host)`);
     result = await runStages({

@@ -1,0 +1,170 @@
+// The Liblib crawl end to end against the offline fake, on both storage backends.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFakeLiblib, type FakeLiblib } from '../../../fakes/liblib/server.ts';
+import { loadConfig } from '../../../src/lib/env.ts';
+import { createLogger } from '../../../src/lib/log.ts';
+import type { Store } from '../../../src/lib/store/store.ts';
+import { BACKENDS, type TestBackend } from '../../testing/backends.ts';
+import { runLiblib, type LiblibRunOptions } from './run-liblib.ts';
+
+const TAG = 1773;
+const RPS = 60;
+
+export function testRunOptions(overrides: Partial<LiblibRunOptions['crawl']> = {}, command: LiblibRunOptions['command'] = 'crawl'): LiblibRunOptions {
+  return {
+    command,
+    rps: RPS,
+    maxAttempts: 6,
+    retryBaseMs: 30,
+    httpOptions: { maxRetries: 3, baseDelayMs: 20, maxDelayMs: 200, headersTimeoutMs: 1500, bodyTimeoutMs: 1500 },
+    crawl: {
+      category: { name: '汽车交通', tagId: TAG, slug: 'transportation' },
+      sort: 'latest',
+      mode: 'full',
+      pages: { from: 1, to: null },
+      pageSize: 30,
+      maxWorks: null,
+      incrementalWindow: 30,
+      comments: false,
+      authors: true,
+      concurrency: { list: 2, detail: 5, author: 2, comments: 2, media: 8 },
+      ...overrides,
+    },
+  };
+}
+
+/** Requests in the busiest one-second window, measured at the fake. */
+export function peakRequestsPerSecond(fake: FakeLiblib): number {
+  const times = fake.requests.map((r) => r.time).sort((a, b) => a - b);
+  let peak = 0;
+  for (let i = 0, j = 0; i < times.length; i++) {
+    while (times[i]! - times[j]! >= 1000) j++;
+    peak = Math.max(peak, i - j + 1);
+  }
+  return peak;
+}
+
+export async function catalogueState(store: Store) {
+  const works = await store.works.list({ source: 'liblib', limit: 100_000 });
+  const images = (await Promise.all(works.map((w) => store.images.listByWork(w.id)))).flat();
+  return { works, images };
+}
+
+for (const backendSpec of BACKENDS) {
+  describe(`Liblib crawl against the fake (${backendSpec.name})`, () => {
+    let backend: TestBackend | null;
+    let fake: FakeLiblib;
+    const reportsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'huaku-reports-'));
+    const config = loadConfig({ LOG_LEVEL: 'silent', REPORTS_DIR: reportsDir, INGEST_THUMBNAIL_WIDTHS: '320' }, reportsDir);
+    const log = createLogger(config);
+
+    beforeAll(async () => {
+      backend = await backendSpec.open();
+      fake = await startFakeLiblib({ works: 150, otherWorks: 10, authors: 40 });
+    });
+    afterAll(async () => {
+      await fake?.close();
+      await backend?.cleanup();
+      fs.rmSync(reportsDir, { recursive: true, force: true });
+    });
+
+    const run = (options: LiblibRunOptions) =>
+      runLiblib({ config: { ...config, ingest: { ...config.ingest, liblibApiBase: fake.apiBaseUrl } }, store: backend!.store, blobs: backend!.blobs, log }, options);
+
+    it('crawls every work completely through faults, within the politeness limits measured at the server', async (context) => {
+      if (!backend) return context.skip();
+      fake.setFaults({
+        seed: 7,
+        all: { latencyMs: 2, jitterMs: 8, rate5xx: 0.04, rate429: 0.01, retryAfterSeconds: 1, retryAfterForm: 'mixed', resetRate: 0.02, truncateRate: 0.02, htmlRate: 0.02 },
+        detail: { schedule: ['hang'] },
+      });
+      const report = await run(testRunOptions());
+      const expected = fake.catalogue.newestFirst(TAG);
+      expect(expected).toHaveLength(150);
+      const { works, images } = await catalogueState(backend.store);
+
+      // every work, once, with its parameters and images
+      expect(works.map((w) => w.externalId).sort()).toEqual(expected.map((w) => w.uuid).sort());
+      const byUuid = new Map(works.map((w) => [w.externalId, w]));
+      for (const fakeWork of expected) {
+        const work = byUuid.get(fakeWork.uuid)!;
+        if (!fakeWork.gen.hidden) expect(work.prompt, fakeWork.uuid).toBe(fakeWork.gen.prompt.trim());
+        const rows = images.filter((i) => i.workId === work.id);
+        expect(rows.map((i) => i.imageIndex)).toEqual(fakeWork.images.map((_, index) => index));
+        rows.forEach((row, index) => expect(row.status, `${fakeWork.uuid}:${index}`).toBe(fakeWork.images[index]!.dead ? 'FAILED' : 'OK'));
+      }
+
+      // identical content is stored once; every stored object is referenced
+      const ok = images.filter((i) => i.status === 'OK');
+      const originals = new Set(ok.map((i) => i.blobKey));
+      expect(originals.size).toBe(new Set(ok.map((i) => i.contentHash)).size);
+      expect(new Set(fake.catalogue.newestFirst(TAG).flatMap((w) => w.images.filter((i) => !i.dead).map((i) => i.content.key))).size).toBe(originals.size);
+      const keys = await backend.listBlobKeys();
+      expect(keys.filter((k) => !k.startsWith('thumbs/')).sort()).toEqual([...originals].sort());
+      for (const key of originals) expect(key).toMatch(/^liblib\/transportation\/\d{4}\/\d{2}\/\d{2}\/[0-9a-f]{32}\/\d+_[0-9a-f]{16}\.(png|jpg|webp)$/);
+      const head = await backend.blobs.head([...originals][0]!);
+      expect(Object.keys(head!.metadata)).toEqual(expect.arrayContaining(['original_url', 'work_slug', 'image_index', 'width', 'height']));
+
+      // the only unresolved units are the fake's permanently dead images
+      const dead = expected.flatMap((w) => w.images.filter((i) => i.dead)).length;
+      expect(report.unresolved).toBe(dead);
+      expect(report.ledger.detail).toEqual({ pending: 0, done: 150, failed: 0 });
+      expect(report.counters.requests).toBeGreaterThanOrEqual(fake.requests.length - 1);
+      expect(report.counters.retries).toBeGreaterThan(0); // the faults really fired
+      expect(report.counters.rateLimited).toBeGreaterThan(0);
+
+      // politeness at the server: one host, ≤ RPS per second; stage concurrency never exceeded
+      expect(peakRequestsPerSecond(fake)).toBeLessThanOrEqual(RPS + 1);
+      expect(fake.maxInFlight('detail')).toBeLessThanOrEqual(5);
+      expect(fake.maxInFlight('list')).toBeLessThanOrEqual(2);
+      expect(fake.maxInFlight('image')).toBeLessThanOrEqual(8);
+    }, 120_000);
+
+    it('reruns without changing anything or asking for known work again', async (context) => {
+      if (!backend) return context.skip();
+      fake.setFaults({});
+      const before = await catalogueState(backend.store);
+      const keysBefore = await backend.listBlobKeys();
+      fake.clearRequests();
+      await run(testRunOptions());
+      const after = await catalogueState(backend.store);
+      expect(after.works.map((w) => [w.id, w.externalId, w.title, w.seed])).toEqual(before.works.map((w) => [w.id, w.externalId, w.title, w.seed]));
+      expect(after.images.map((i) => [i.id, i.status, i.blobKey])).toEqual(before.images.map((i) => [i.id, i.status, i.blobKey]));
+      expect(await backend.listBlobKeys()).toEqual(keysBefore);
+      expect(fake.requests.filter((r) => r.kind === 'detail')).toHaveLength(0);
+    }, 60_000);
+
+    it('records a drifted payload as a contract failure, writes no partial row, and compensates after the fix', async (context) => {
+      if (!backend) return context.skip();
+      const added = fake.addWorks(6);
+      fake.setFaults({ drift: { [added[0]!.uuid]: 'samplingStepString', [added[1]!.uuid]: 'imagesMissing' } });
+      const report = await run(testRunOptions({ mode: 'incremental' }));
+      expect(report.failuresByKind.contract).toBe(2);
+      expect(await backend.store.works.findByExternalId('liblib', added[0]!.uuid)).toBeNull();
+      expect(await backend.store.works.findByExternalId('liblib', added[1]!.uuid)).toBeNull();
+      expect(await backend.store.works.findByExternalId('liblib', added[2]!.uuid)).not.toBeNull();
+      const failed = await backend.store.ledger.get('liblib', 'detail', added[0]!.uuid);
+      expect(failed).toMatchObject({ status: 'failed', errorKind: 'contract', nextAttemptAt: null });
+      expect(failed!.errorMessage).toContain('samplingStep');
+
+      fake.setFaults({}); // upstream fixed (or our schema updated)
+      expect(await backend.store.ledger.requeueFailed('liblib', { stage: 'detail' })).toBe(2);
+      const retry = await run(testRunOptions({}, 'retry-failed'));
+      expect(retry.stages.detail).toMatchObject({ done: 2, unresolved: 0 });
+      expect(await backend.store.works.findByExternalId('liblib', added[0]!.uuid)).not.toBeNull();
+    });
+
+    it('in incremental mode fetches only the works added since', async (context) => {
+      if (!backend) return context.skip();
+      const added = fake.addWorks(12);
+      fake.clearRequests();
+      const report = await run(testRunOptions({ mode: 'incremental', incrementalWindow: 10 }));
+      const details = fake.requests.filter((r) => r.kind === 'detail').map((r) => decodeURIComponent(r.path.split('/').pop()!)).sort();
+      expect(details).toEqual(added.map((w) => w.uuid).sort());
+      expect(report.counters.pages).toBeLessThanOrEqual(2);
+    });
+  });
+}
