@@ -11,5 +11,7 @@ const skipped = tests.filter((t) => ['skipped', 'pending', 'todo', 'disabled'].i
 const brokenFiles = report.testResults.filter((file) => file.status === 'failed' && file.assertionResults.every((t) => t.status !== 'failed'));
 for (const file of brokenFiles) console.error(`failed to run: ${file.name}: ${(file.message ?? '').split('\n')[0]}`);
 const failures = failed + brokenFiles.length;
-console.log(`${passed} passed, ${failures} failed, ${skipped} skipped`);
+const line = `${passed} passed, ${failures} failed, ${skipped} skipped`;
+console.log(line);
+if (process.argv[3]) fs.writeFileSync(process.argv[3], `${line}\n`);
 process.exit(failures > 0 || passed === 0 ? 1 : 0);

@@ -6,7 +6,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/bootstrap.sh"
 cd "$HUAKU_ROOT"
 mkdir -p test-results
 report="test-results/vitest.json"
-rm -f "$report"
+rm -f "$report" test-results/summary.txt
 status=0
 node --env-file-if-exists=.env node_modules/vitest/vitest.mjs run --reporter=default --reporter=json --outputFile.json="$report" "$@" || status=$?
 if [ ! -s "$report" ]; then
@@ -14,5 +14,5 @@ if [ ! -s "$report" ]; then
   echo "0 passed, 1 failed, 0 skipped"
   exit 1
 fi
-node scripts/summarize-vitest.mjs "$report" || status=1
+node scripts/summarize-vitest.mjs "$report" test-results/summary.txt || status=1
 exit "$status"
