@@ -1,29 +1,24 @@
 import fs from 'node:fs';
 import { ContractError } from '../../src/lib/errors.ts';
 import { parseJsonLossless } from '../http/lossless-json.ts';
-import { normalizeAuthor, normalizeComments, normalizeDetail, normalizeListPage, unwrapEnvelope } from '../sources/liblib/normalize.ts';
+import { INSPECTORS } from '../sources/inspectors.ts';
 import { UsageError, type Command } from './command.ts';
-
-const ENDPOINTS = {
-  list: (data: unknown) => normalizeListPage(data),
-  detail: (data: unknown) => normalizeDetail(data, null),
-  author: (data: unknown) => normalizeAuthor(data, '(from file)'),
-  comments: (data: unknown) => normalizeComments(data),
-} as const;
 
 export const inspectCommand: Command = {
   name: 'inspect',
   summary: 'validate and normalize one recorded upstream response; print the records, or the contract errors with their JSON paths',
   usage: 'npm run ingest -- inspect --source liblib --endpoint list|detail|author|comments --file response.json',
   options: {
-    source: { type: 'string', description: 'upstream the response came from', default: 'liblib' },
-    endpoint: { type: 'string', description: 'list, detail, author or comments' },
-    file: { type: 'string', description: 'the saved response body (the whole {code, msg, data} envelope)' },
+    source: { type: 'string', description: `upstream the response came from: ${Object.keys(INSPECTORS).join(', ')}`, default: 'liblib' },
+    endpoint: { type: 'string', description: 'which endpoint answered (e.g. liblib: list, detail, author, comments)' },
+    file: { type: 'string', description: 'the saved response body, as the upstream sent it' },
   },
   async run({ flags, out }) {
-    if ((flags.source ?? 'liblib') !== 'liblib') throw new UsageError(`--source "${String(flags.source)}": only liblib can be inspected yet`);
+    const source = String(flags.source ?? 'liblib');
+    const inspector = INSPECTORS[source];
+    if (!inspector) throw new UsageError(`--source "${source}": expected one of ${Object.keys(INSPECTORS).join(', ')}`);
     const endpoint = String(flags.endpoint ?? '');
-    if (!(endpoint in ENDPOINTS)) throw new UsageError(`--endpoint "${endpoint}": expected one of ${Object.keys(ENDPOINTS).join(', ')}`);
+    if (!inspector.endpoints.includes(endpoint)) throw new UsageError(`--endpoint "${endpoint}": ${source} has ${inspector.endpoints.join(', ')}`);
     if (typeof flags.file !== 'string') throw new UsageError('--file is required: the path of a saved response body');
     let text: string;
     try {
@@ -39,12 +34,12 @@ export const inspectCommand: Command = {
       return 1;
     }
     try {
-      const envelope = unwrapEnvelope(payload, endpoint);
-      if (!envelope.ok) {
-        out(`the upstream refused: code ${envelope.code}: ${envelope.message}`);
+      const result = inspector.inspect(endpoint, payload);
+      if ('refused' in result) {
+        out(`the upstream refused: ${result.refused}`);
         return 1;
       }
-      out(JSON.stringify(ENDPOINTS[endpoint as keyof typeof ENDPOINTS](envelope.data), null, 2));
+      out(JSON.stringify(result.records, null, 2));
       return 0;
     } catch (error) {
       if (!(error instanceof ContractError)) throw error;

@@ -67,6 +67,10 @@ export const envSchema = z.object({
   REPORTS_DIR: z.string().min(1).default('data/reports'),
   ALERT_WEBHOOK_URL: optionalUrl(['http:', 'https:']),
   ALERT_FAILURE_RATE: z.coerce.number({ error: 'expected a fraction between 0 and 1, e.g. 0.05' }).min(0).max(1).default(0.05),
+  CIVITAI_API_BASE: z.url({ protocol: /^https?$/, error: 'expected the http(s) base URL of Civitai' }).default('https://civitai.com'),
+  CIVITAI_API_KEY: z.string().optional(),
+  MODELSCOPE_API_BASE: z.url({ protocol: /^https?$/, error: 'expected the http(s) base URL of ModelScope' }).default('https://www.modelscope.cn'),
+  MODELSCOPE_API_TOKEN: z.string().optional(),
   TEST_MYSQL_URL: optionalUrl(['mysql:']),
   TEST_REDIS_URL: optionalUrl(['redis:', 'rediss:']),
   REQUIRE_SERVICES: booleanString.default(false),
@@ -120,6 +124,8 @@ export interface IngestConfig {
   alertWebhookUrl: string | undefined;
   /** Unresolved failures ÷ units processed above which a run alerts and exits non-zero. */
   alertFailureRate: number;
+  civitai: { apiBase: string; apiKey: string | undefined };
+  modelscope: { apiBase: string; apiToken: string | undefined };
 }
 
 export interface ConfigIssue {
@@ -215,6 +221,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       reportsDir: resolve(raw.REPORTS_DIR),
       alertWebhookUrl: raw.ALERT_WEBHOOK_URL,
       alertFailureRate: raw.ALERT_FAILURE_RATE,
+      civitai: { apiBase: raw.CIVITAI_API_BASE, apiKey: raw.CIVITAI_API_KEY },
+      modelscope: { apiBase: raw.MODELSCOPE_API_BASE, apiToken: raw.MODELSCOPE_API_TOKEN },
     },
     testing: { mysqlUrl: raw.TEST_MYSQL_URL, redisUrl: raw.TEST_REDIS_URL, requireServices: raw.REQUIRE_SERVICES },
   };
