@@ -45,6 +45,23 @@ describe('ingest CLI', () => {
     expect(badFlag.stderr).toContain("Unknown option '--bogus'");
   });
 
+  it('rejects bad crawl arguments with exit 2 and what each flag expects', async () => {
+    const cases: Array<[string[], string]> = [
+      [['liblib', '--pages', 'ten'], '--pages "ten": expected N, N-M or N-'],
+      [['liblib', '--pages', '5-2'], 'must not be reversed'],
+      [['liblib', '--mode', 'sometimes'], '--mode "sometimes": expected full or incremental'],
+      [['liblib', '--category', '美食'], '--category "美食": unknown; known: 汽车交通'],
+      [['liblib', '--rps', '0'], '--rps "0": expected a positive number'],
+      [['liblib', '--media-concurrency', '0'], '--media-concurrency "0": expected a whole number from 1 to 64'],
+      [['inspect', '--endpoint', 'nope', '--file', 'x'], '--endpoint "nope": liblib has list, detail, author, comments'],
+    ];
+    const results = await Promise.all(cases.map(([args]) => runCli(args, sqlite('args.db'))));
+    results.forEach((result, i) => {
+      expect(result.code, cases[i]![0].join(' ')).toBe(2);
+      expect(result.stderr).toContain(cases[i]![1]);
+    });
+  });
+
   it('exits 2 on bad configuration, listing every bad key without a stack trace', async () => {
     const result = await runCli(['doctor'], { DATABASE_URL: 'postgres://nope/db', PORT: 'eighty', BLOB_DRIVER: 's3' });
     expect(result.code).toBe(2);

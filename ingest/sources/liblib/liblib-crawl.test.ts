@@ -1,5 +1,7 @@
 // The Liblib crawl end to end against the offline fake, on both storage backends.
 import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -156,6 +158,38 @@ for (const backendSpec of BACKENDS) {
       expect(retry.stages.detail).toMatchObject({ done: 2, unresolved: 0 });
       expect(await backend.store.works.findByExternalId('liblib', added[0]!.uuid)).not.toBeNull();
     });
+
+    it('alerts the webhook and fails the run when too many units fail', async (context) => {
+      if (!backend) return context.skip();
+      const received: unknown[] = [];
+      const webhook = http.createServer((req, res) => {
+        let body = '';
+        req.on('data', (chunk: Buffer) => { body += chunk.toString(); });
+        req.on('end', () => { received.push(JSON.parse(body)); res.end('ok'); });
+      });
+      await new Promise<void>((resolve) => webhook.listen(0, '127.0.0.1', resolve));
+      try {
+        fake.addWorks(4);
+        fake.setFaults({ image: { rate5xx: 1 } }); // the image host is down
+        const alerting = { ...config, ingest: { ...config.ingest, liblibApiBase: fake.apiBaseUrl, alertWebhookUrl: `http://127.0.0.1:${(webhook.address() as AddressInfo).port}/hook`, alertFailureRate: 0.05 } };
+        const options = testRunOptions({ mode: 'incremental', maxWorks: 4 });
+        const report = await runLiblib({ config: alerting, store: backend.store, blobs: backend.blobs, log }, { ...options, maxAttempts: 2 });
+        expect(report.status).toBe('FAILED');
+        expect(report.alerted).toBe(true);
+        expect(received).toHaveLength(1);
+        expect(received[0]).toMatchObject({ type: 'huaku.ingest.failure_rate', source: 'liblib', runId: report.runId, failuresByKind: { http: expect.any(Number) } });
+        expect((received[0] as { failureRate: number }).failureRate).toBeGreaterThan(0.05);
+        expect((await backend.store.runs.get(report.runId))?.status).toBe('FAILED');
+        expect(fs.existsSync(path.join(reportsDir, `${report.runId}.md`))).toBe(true);
+        // the failed images wait in the queue; once the host is back, compensation completes them
+        fake.setFaults({});
+        await backend.store.ledger.requeueFailed('liblib', { stage: 'media' });
+        const retry = await run(testRunOptions({}, 'retry-failed'));
+        expect(retry.stages.media!.done).toBeGreaterThan(0);
+      } finally {
+        webhook.close();
+      }
+    }, 60_000);
 
     it('in incremental mode fetches only the works added since', async (context) => {
       if (!backend) return context.skip();
