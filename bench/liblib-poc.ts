@@ -26,7 +26,12 @@ const config = loadConfig({ LOG_LEVEL: 'error', REPORTS_DIR: path.join(dir, 'rep
 const store = await openMigratedStore({ kind: 'sqlite', file: path.join(dir, 'huaku.db') });
 const blobs = new LocalBlobStore({ driver: 'local', dir: path.join(dir, 'blobs'), publicBaseUrl: '/media' });
 let peakRss = 0;
-const sampler = setInterval(() => { peakRss = Math.max(peakRss, process.memoryUsage().rss); }, 200);
+let peakHeap = 0;
+const sampler = setInterval(() => {
+  const usage = process.memoryUsage();
+  peakRss = Math.max(peakRss, usage.rss);
+  peakHeap = Math.max(peakHeap, usage.heapUsed);
+}, 200);
 
 const started = performance.now();
 const report = await runLiblib(
@@ -68,7 +73,7 @@ console.log(`  wall time                    ${wallSeconds.toFixed(1)} s; ideal a
 console.log(`  ratio wall / ideal           ${(wallSeconds / ideal).toFixed(3)} (target ≤ 1.10)`);
 console.log(`  detail coverage              ${(detailCoverage * 100).toFixed(2)}% (target ≥ 99.5%)`);
 console.log(`  media coverage (live images) ${((okImages / liveImages) * 100).toFixed(2)}% of ${liveImages} (target ≥ 99.9%)`);
-console.log(`  peak RSS                     ${(peakRss / (1 << 20)).toFixed(0)} MiB`);
+console.log(`  peak RSS                     ${(peakRss / (1 << 20)).toFixed(0)} MiB (JS heap ${(peakHeap / (1 << 20)).toFixed(0)} MiB; the fake runs in this process too)`);
 await store.close();
 await fake.close();
 fs.rmSync(dir, { recursive: true, force: true });

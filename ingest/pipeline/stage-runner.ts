@@ -72,10 +72,18 @@ export function isRetryable(error: unknown): boolean {
   return errorKindOf(error) !== 'contract';
 }
 
+/** Resolves after `ms`, or at once when `signal` aborts; never leaves a listener behind. */
 const sleep = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => { clearTimeout(timer); resolve(); }, { once: true });
+    const onAbort = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
   });
 
 export async function runStages(options: StageRunnerOptions): Promise<RunnerResult> {
