@@ -3,51 +3,26 @@
 //                            [--no-null-pages] [--faults '{"detail":{"rate429":0.1}}']
 // Prints the base URL on the first line of stdout, then a few ready-to-paste examples. Ctrl-C stops it.
 
-import { parseArgs } from 'node:util';
+import { fakeCli, stopOnSignals } from '../shared/cli.ts';
 import { TAG_AUTOMOTIVE } from './catalogue.ts';
-import type { FaultConfig } from './faults.ts';
 import { SORT_LATEST, startFakeLiblib } from './server.ts';
 
-const USAGE = `usage: node fakes/liblib/cli.ts [--port 0] [--host 127.0.0.1] [--works 1200] [--other-works 36]
+const { values: args, fail, int, faults: parseFaults } = fakeCli(
+  `usage: node fakes/liblib/cli.ts [--port 0] [--host 127.0.0.1] [--works 1200] [--other-works 36]
                                 [--authors 80] [--seed 1] [--now <ISO date|now>] [--no-null-pages]
-                                [--faults <JSON FaultConfig>]`;
-
-function fail(message: string): never {
-  process.stderr.write(`${message}\n${USAGE}\n`);
-  process.exit(2);
-}
-
-function int(value: string | undefined, name: string, fallback: number): number {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) fail(`--${name} must be a non-negative integer, got ${JSON.stringify(value)}`);
-  return n;
-}
-
-let args;
-try {
-  args = parseArgs({
-    options: {
-      port: { type: 'string' },
-      host: { type: 'string' },
-      works: { type: 'string' },
-      'other-works': { type: 'string' },
-      authors: { type: 'string' },
-      seed: { type: 'string' },
-      now: { type: 'string' },
-      'no-null-pages': { type: 'boolean' },
-      faults: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-    strict: true,
-  }).values;
-} catch (err) {
-  fail((err as Error).message);
-}
-if (args.help) {
-  process.stdout.write(`${USAGE}\n`);
-  process.exit(0);
-}
+                                [--faults <JSON FaultConfig>]`,
+  {
+    port: { type: 'string' },
+    host: { type: 'string' },
+    works: { type: 'string' },
+    'other-works': { type: 'string' },
+    authors: { type: 'string' },
+    seed: { type: 'string' },
+    now: { type: 'string' },
+    'no-null-pages': { type: 'boolean' },
+    faults: { type: 'string' },
+  },
+);
 
 let now: number | undefined;
 if (args.now === 'now') now = Date.now();
@@ -55,14 +30,7 @@ else if (args.now !== undefined) {
   now = Date.parse(args.now);
   if (Number.isNaN(now)) fail(`--now must be an ISO date or "now", got ${JSON.stringify(args.now)}`);
 }
-let faults: FaultConfig | undefined;
-if (args.faults !== undefined) {
-  try {
-    faults = JSON.parse(args.faults) as FaultConfig;
-  } catch {
-    fail('--faults must be JSON');
-  }
-}
+const faults = parseFaults(args.faults);
 
 const fake = await startFakeLiblib({
   port: int(args.port, 'port', 0),
@@ -87,8 +55,4 @@ process.stdout.write(
   ].join('\n'),
 );
 
-const stop = (): void => {
-  void fake.close().then(() => process.exit(0));
-};
-process.on('SIGINT', stop);
-process.on('SIGTERM', stop);
+stopOnSignals(fake);

@@ -3,8 +3,7 @@
 // log, in-flight accounting and fault injection. See README.md for the contract it speaks.
 
 import { createHash } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { Catalogue, formatLiblibTime, type CatalogueOptions, type FakeWork } from './catalogue.ts';
 import { applyDrift, FaultEngine, REQUEST_KINDS, type FaultAction, type FaultConfig, type RequestKind } from './faults.ts';
@@ -21,6 +20,7 @@ import {
   type Json,
 } from './payloads.ts';
 import { makeRng } from './rng.ts';
+import { listen, serve, sleep } from '../shared/server.ts';
 
 /** `sort` in the search body: 0 = hot (the web client's default, as captured). */
 export const SORT_HOT = 0;
@@ -220,21 +220,6 @@ function intField(v: unknown, fallback: number): number | undefined {
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve(false);
-    const t = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve(true);
-    }, ms);
-    const onAbort = (): void => {
-      clearTimeout(t);
-      resolve(false);
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
 }
 
 export async function startFakeLiblib(options: FakeLiblibOptions = {}): Promise<FakeLiblib> {
@@ -598,27 +583,9 @@ export async function startFakeLiblib(options: FakeLiblibOptions = {}): Promise<
     send(req, res, rec, reply, action === 'truncate');
   }
 
-  const server = createServer((req, res) => {
-    handle(req, res).catch(() => {
-      if (!res.headersSent && !res.destroyed) {
-        res.writeHead(500, { 'content-type': 'text/plain' });
-        res.end('Internal Server Error');
-      } else {
-        res.destroy();
-      }
-    });
-  });
+  const server = serve(handle);
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const addr = server.address() as AddressInfo;
-  const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
-  origin = `http://${host}:${addr.port}`;
+  origin = await listen(server, options.host, options.port);
 
   let closePromise: Promise<void> | null = null;
 

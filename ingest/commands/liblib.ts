@@ -1,11 +1,11 @@
 import fs from 'node:fs';
 import { z } from 'zod';
-import { createBlobStore } from '../../src/lib/blob/create-blob-store.ts';
 import type { Config } from '../../src/lib/env.ts';
 import { createStore } from '../../src/lib/store/create-store.ts';
 import { LIBLIB_SORTS, type LiblibSort } from '../sources/liblib/liblib-client.ts';
 import type { LiblibCategory, LiblibCrawlOptions } from '../sources/liblib/liblib-crawl.ts';
 import { runLiblib, type LiblibRunOptions } from '../sources/liblib/run-liblib.ts';
+import { runCatalogCommand } from './catalog-run.ts';
 import { UsageError, type Command, type CommandContext } from './command.ts';
 
 const categoriesFile = new URL('../sources/liblib/categories.json', import.meta.url);
@@ -27,13 +27,13 @@ export function parsePageRange(value: string): { from: number; to: number | null
   return { from, to };
 }
 
-function positiveInt(flag: string, value: string | boolean | undefined, fallback: number, max = 1_000_000): number {
+export function positiveInt(flag: string, value: string | boolean | undefined, fallback: number, max = 1_000_000): number {
   if (value === undefined || typeof value === 'boolean') return fallback;
   if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > max) throw new UsageError(`--${flag} "${value}": expected a whole number from 1 to ${max}`);
   return Number(value);
 }
 
-function positiveNumber(flag: string, value: string | boolean | undefined, fallback: number): number {
+export function positiveNumber(flag: string, value: string | boolean | undefined, fallback: number): number {
   if (value === undefined || typeof value === 'boolean') return fallback;
   const n = Number(value);
   if (!Number.isFinite(n) || n <= 0) throw new UsageError(`--${flag} "${value}": expected a positive number`);
@@ -94,28 +94,8 @@ const crawlOptions: Command['options'] = {
   authors: { type: 'boolean', description: 'fetch author profiles (--no-authors skips them)', default: true },
 };
 
-/** Open the store (refusing an unmigrated one) and blobs, run, and map the outcome to an exit code. */
-export async function runLiblibCommand(context: CommandContext, options: LiblibRunOptions): Promise<number> {
-  const { config, log, out } = context;
-  const store = createStore(config.database);
-  const blobs = createBlobStore(config.blob);
-  const abort = new AbortController();
-  const interrupt = () => {
-    out('interrupted: finishing the units in flight (the next run resumes the rest)…');
-    abort.abort();
-  };
-  process.once('SIGINT', interrupt);
-  try {
-    await store.assertMigrated();
-    await blobs.ping();
-    const report = await runLiblib({ config, store, blobs, log, out, signal: abort.signal }, options);
-    if (abort.signal.aborted) return 130;
-    return report.status === 'SUCCESS' ? 0 : 1;
-  } finally {
-    process.off('SIGINT', interrupt);
-    await store.close();
-    await blobs.close();
-  }
+export function runLiblibCommand(context: CommandContext, options: LiblibRunOptions): Promise<number> {
+  return runCatalogCommand(context, (deps) => runLiblib(deps, options));
 }
 
 export const liblibCommand: Command = {

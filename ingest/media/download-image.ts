@@ -40,6 +40,8 @@ export interface DownloadImageOptions {
   maxBytes?: number;
   /** The unit of work for the HttpClient's logs; the URL by default. */
   key?: string;
+  /** Extra request headers (an authenticated retry); the HttpClient never logs them. */
+  headers?: Record<string, string>;
   signal?: AbortSignal;
 }
 
@@ -78,7 +80,7 @@ export async function downloadImage(options: DownloadImageOptions): Promise<Down
     throw diskError(error, directory, shownUrl);
   });
 
-  const response = await http.stream({ url, stage: 'media', key: options.key ?? url, signal });
+  const response = await http.stream({ url, stage: 'media', key: options.key ?? url, signal, ...(options.headers ? { headers: options.headers } : {}) });
   const file = path.join(directory, `${TEMP_PREFIX}${randomUUID()}.part`);
   let output: fs.WriteStream | undefined;
   let kept = false;

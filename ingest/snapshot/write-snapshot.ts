@@ -28,6 +28,8 @@ async function toSnapshotWork(store: Store, blobs: BlobStore, work: Work, author
     if (!authors.has(work.authorId)) authors.set(work.authorId, await store.authors.get(work.authorId));
     author = authors.get(work.authorId) ?? null;
   }
+  // A community work's author is the user who uploaded it.
+  const owner = author === null && work.ownerUserId !== null ? await store.users.get(work.ownerUserId) : null;
   const images = (await store.images.listByWork(work.id)).filter((image) => image.status === 'OK' && image.blobKey);
   const models = await store.works.listModels(work.id);
   const positive = (n: number | null) => (n !== null && n > 0 ? n : null);
@@ -39,7 +41,11 @@ async function toSnapshotWork(store: Store, blobs: BlobStore, work: Work, author
     title: work.title,
     titleEn: work.titleEn,
     publishedAt: work.publishedAt?.toISOString() ?? null,
-    author: author ? { id: `${author.source}:${author.externalId}`, name: author.name, avatarUrl: author.avatarUrl || null } : null,
+    author: author
+      ? { id: `${author.source}:${author.externalId}`, name: author.name, avatarUrl: author.avatarUrl || null }
+      : owner
+        ? { id: `user:${owner.id}`, name: owner.name, avatarUrl: owner.profilePic || null }
+        : null,
     prompt: work.prompt,
     negativePrompt: work.negativePrompt,
     params: {

@@ -1,6 +1,8 @@
 // What `ingest inspect` can validate: one inspector per source, each normalizing a saved upstream
 // response exactly as its connector would (and throwing ContractError on drift).
+import { civitaiInspector } from './civitai/inspect.ts';
 import { liblibInspector } from './liblib/inspect.ts';
+import { modelscopeInspector } from './modelscope/inspect.ts';
 
 export interface SourceInspector {
   endpoints: readonly string[];
@@ -10,4 +12,6 @@ export interface SourceInspector {
 
 export const INSPECTORS: Record<string, SourceInspector> = {
   liblib: liblibInspector,
+  civitai: civitaiInspector,
+  modelscope: modelscopeInspector,
 };

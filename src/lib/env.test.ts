@@ -88,3 +88,40 @@ describe('configuration', () => {
     expect(JSON.stringify(rows)).not.toContain('hunter2');
   });
 });
+
+describe('community configuration', () => {
+  it('parses rate limits, upload limits and cookie security', () => {
+    const config = loadConfig({ RATE_LIMIT_LOGIN: '5/30s', RATE_LIMIT_UPLOAD: 'off', RATE_LIMIT_WRITE: '100/1h', UPLOAD_MAX_MB: '1.5', NODE_ENV: 'production' });
+    expect(config.community.rateLimits).toEqual({
+      login: { limit: 5, windowMs: 30_000 },
+      upload: null,
+      write: { limit: 100, windowMs: 3_600_000 },
+      ip: { limit: 600, windowMs: 60_000 },
+    });
+    expect(config.community.upload).toEqual({ maxBytes: 1_572_864, maxPixels: 100_000_000 });
+    expect(config.community.session).toEqual({ cookieName: 'huaku_session', secure: true });
+    expect(loadConfig({ NODE_ENV: 'production', SESSION_COOKIE_SECURE: 'false' }).community.session.secure).toBe(false);
+    expect(loadConfig({}).community.session.secure).toBe(false);
+    expect(loadConfig({}).community.google).toBeNull();
+  });
+
+  it('enables Google login with both credentials, its redirect URI derived from SITE_URL', () => {
+    const config = loadConfig({ GOOGLE_CLIENT_ID: 'id', GOOGLE_CLIENT_SECRET: 'secret', SITE_URL: 'https://huaku.example.com' });
+    expect(config.community.google).toEqual({
+      clientId: 'id',
+      clientSecret: 'secret',
+      redirectUri: 'https://huaku.example.com/api/auth/google/callback',
+      authUrl: 'https://accounts.google.com/o/oauth2/v2/auth',
+      tokenUrl: 'https://oauth2.googleapis.com/token',
+    });
+    const error = (() => {
+      try {
+        loadConfig({ GOOGLE_CLIENT_ID: 'id', RATE_LIMIT_WRITE: '10 per minute' });
+      } catch (e) {
+        return e as ConfigError;
+      }
+    })();
+    expect(error?.issues.map((i) => i.key).sort()).toEqual(['GOOGLE_CLIENT_SECRET', 'RATE_LIMIT_WRITE']);
+    expect(describeConfig({ GOOGLE_CLIENT_SECRET: 'hunter2' }).find(([k]) => k === 'GOOGLE_CLIENT_SECRET')?.[1]).toBe('****');
+  });
+});

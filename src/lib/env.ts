@@ -24,6 +24,29 @@ function isUrlWithProtocol(value: string, protocols: string[]): boolean {
   }
 }
 
+const RATE = /^(\d+)\/(\d+)(s|m|h|d)$/;
+const UNIT_MS = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+
+/** `N/<window>` (e.g. 10/1m, 20/1h) or `off`: at most N requests per window. */
+const rateLimit = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .refine((v) => v === 'off' || (RATE.test(v) && Number(RATE.exec(v)![1]) > 0 && Number(RATE.exec(v)![2]) > 0), {
+      message: 'expected N/<window> such as 10/1m, 20/1h or 5/30s, or off',
+    });
+
+export interface RateLimitRule {
+  limit: number;
+  windowMs: number;
+}
+
+function parseRateLimit(value: string): RateLimitRule | null {
+  const match = RATE.exec(value);
+  if (!match) return null;
+  return { limit: Number(match[1]), windowMs: Number(match[2]) * UNIT_MS[match[3] as keyof typeof UNIT_MS] };
+}
+
 const concurrency = (fallback: number) =>
   z.coerce.number({ error: 'expected a concurrency limit, 1–64' }).int('expected a concurrency limit, 1–64').min(1, 'expected a concurrency limit, 1–64').max(64, 'expected a concurrency limit, 1–64').default(fallback);
 
@@ -71,6 +94,20 @@ export const envSchema = z.object({
   CIVITAI_API_KEY: z.string().optional(),
   MODELSCOPE_API_BASE: z.url({ protocol: /^https?$/, error: 'expected the http(s) base URL of ModelScope' }).default('https://www.modelscope.cn'),
   MODELSCOPE_API_TOKEN: z.string().optional(),
+  REDIS_KEY_PREFIX: z.string().regex(/^[\w:.-]*$/, 'expected letters, digits and : . _ - only').default(''),
+  GOOGLE_CLIENT_ID: z.string().optional(),
+  GOOGLE_CLIENT_SECRET: z.string().optional(),
+  GOOGLE_REDIRECT_URI: optionalUrl(['http:', 'https:']),
+  GOOGLE_AUTH_URL: z.url({ protocol: /^https?$/, error: 'expected the http(s) URL of the OAuth authorization endpoint' }).default('https://accounts.google.com/o/oauth2/v2/auth'),
+  GOOGLE_TOKEN_URL: z.url({ protocol: /^https?$/, error: 'expected the http(s) URL of the OAuth token endpoint' }).default('https://oauth2.googleapis.com/token'),
+  SESSION_COOKIE_NAME: z.string().regex(/^[A-Za-z0-9_-]+$/, 'expected a cookie name: letters, digits, _ and -').default('huaku_session'),
+  SESSION_COOKIE_SECURE: z.enum(['auto', 'true', 'false']).default('auto'),
+  RATE_LIMIT_LOGIN: rateLimit('10/1m'),
+  RATE_LIMIT_UPLOAD: rateLimit('30/1h'),
+  RATE_LIMIT_WRITE: rateLimit('120/1m'),
+  RATE_LIMIT_IP: rateLimit('600/1m'),
+  UPLOAD_MAX_MB: z.coerce.number({ error: 'expected megabytes, 1–100' }).positive().max(100).default(20),
+  UPLOAD_MAX_MEGAPIXELS: z.coerce.number({ error: 'expected megapixels, 1–500' }).positive().max(500).default(100),
   TEST_MYSQL_URL: optionalUrl(['mysql:']),
   TEST_REDIS_URL: optionalUrl(['redis:', 'rediss:']),
   REQUIRE_SERVICES: booleanString.default(false),
@@ -111,6 +148,18 @@ export interface Config {
   snapshotDir: string;
   ingest: IngestConfig;
   testing: { mysqlUrl: string | undefined; redisUrl: string | undefined; requireServices: boolean };
+  community: CommunityConfig;
+}
+
+export interface CommunityConfig {
+  /** Prefix of every Redis key the server writes (empty: the seed's key names as they are). */
+  redisKeyPrefix: string;
+  /** Google login; null when GOOGLE_CLIENT_ID/SECRET are unset (local accounts only). */
+  google: { clientId: string; clientSecret: string; redirectUri: string; authUrl: string; tokenUrl: string } | null;
+  session: { cookieName: string; secure: boolean };
+  /** null = no limit. Login: per IP and per username; upload and write: per user; ip: every write per IP. */
+  rateLimits: Record<'login' | 'upload' | 'write' | 'ip', RateLimitRule | null>;
+  upload: { maxBytes: number; maxPixels: number };
 }
 
 export interface IngestConfig {
@@ -186,6 +235,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       message: 'S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY must be set together',
     });
   }
+  if ((known.GOOGLE_CLIENT_ID === undefined) !== (known.GOOGLE_CLIENT_SECRET === undefined)) {
+    issues.push({
+      key: known.GOOGLE_CLIENT_ID === undefined ? 'GOOGLE_CLIENT_ID' : 'GOOGLE_CLIENT_SECRET',
+      message: 'GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET must be set together (or both left empty for local accounts only)',
+    });
+  }
   if (!parsed.success || issues.length > 0) throw new ConfigError(issues);
   const raw = parsed.data;
 
@@ -225,6 +280,30 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       modelscope: { apiBase: raw.MODELSCOPE_API_BASE, apiToken: raw.MODELSCOPE_API_TOKEN },
     },
     testing: { mysqlUrl: raw.TEST_MYSQL_URL, redisUrl: raw.TEST_REDIS_URL, requireServices: raw.REQUIRE_SERVICES },
+    community: {
+      redisKeyPrefix: raw.REDIS_KEY_PREFIX,
+      google:
+        raw.GOOGLE_CLIENT_ID && raw.GOOGLE_CLIENT_SECRET
+          ? {
+              clientId: raw.GOOGLE_CLIENT_ID,
+              clientSecret: raw.GOOGLE_CLIENT_SECRET,
+              redirectUri: raw.GOOGLE_REDIRECT_URI ?? new URL('/api/auth/google/callback', raw.SITE_URL).href,
+              authUrl: raw.GOOGLE_AUTH_URL,
+              tokenUrl: raw.GOOGLE_TOKEN_URL,
+            }
+          : null,
+      session: {
+        cookieName: raw.SESSION_COOKIE_NAME,
+        secure: raw.SESSION_COOKIE_SECURE === 'auto' ? raw.NODE_ENV === 'production' : raw.SESSION_COOKIE_SECURE === 'true',
+      },
+      rateLimits: {
+        login: parseRateLimit(raw.RATE_LIMIT_LOGIN),
+        upload: parseRateLimit(raw.RATE_LIMIT_UPLOAD),
+        write: parseRateLimit(raw.RATE_LIMIT_WRITE),
+        ip: parseRateLimit(raw.RATE_LIMIT_IP),
+      },
+      upload: { maxBytes: Math.round(raw.UPLOAD_MAX_MB * 1024 * 1024), maxPixels: Math.round(raw.UPLOAD_MAX_MEGAPIXELS * 1_000_000) },
+    },
   };
 }
 

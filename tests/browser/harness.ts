@@ -73,8 +73,8 @@ export interface RunningServer {
 }
 
 /** Start `node <outDir>/server/entry.mjs` on a free port and wait until it answers. */
-export async function startServer(options: { outDir: string; cwd: string; env: Record<string, string> }): Promise<RunningServer> {
-  const port = await freePort();
+export async function startServer(options: { outDir: string; cwd: string; env: Record<string, string>; port?: number }): Promise<RunningServer> {
+  const port = options.port ?? (await freePort());
   const child = spawn(process.execPath, [path.join(options.outDir, 'server', 'entry.mjs')], {
     cwd: options.cwd,
     env: { ...process.env, NODE_ENV: 'production', ...options.env, HOST: '127.0.0.1', PORT: String(port) },
@@ -132,7 +132,8 @@ export function freePort(): Promise<number> {
   });
 }
 
-function run(
+/** Run a command to its end, collecting stdout and stderr together. */
+export function run(
   command: string,
   args: string[],
   options: { cwd: string; env: NodeJS.ProcessEnv },

@@ -1,7 +1,7 @@
 // Pure functions from raw Liblib payloads to our records. A payload that does not match its schema
 // throws a ContractError carrying every zod issue with its JSON path; nothing is half-normalized.
 import type { z } from 'zod';
-import { ContractError, formatJsonPath } from '../../../src/lib/errors.ts';
+import { parseSourceContract } from '../contract.ts';
 import type { ModelType } from '../../../src/lib/store/enums.ts';
 import {
   authorSchema, commentListSchema, detailSchema, envelopeSchema, listDataSchema, listItemSchema,
@@ -12,13 +12,7 @@ export const LIBLIB_WEB = 'https://www.liblib.art';
 
 /** Validate `value` against `schema`, or throw a ContractError naming each bad JSON path. */
 export function parseContract<S extends z.ZodType>(schema: S, value: unknown, endpoint: string, pathPrefix: PropertyKey[] = []): z.infer<S> {
-  const result = schema.safeParse(value);
-  if (result.success) return result.data;
-  throw new ContractError(
-    'liblib',
-    endpoint,
-    result.error.issues.map((issue) => ({ path: formatJsonPath([...pathPrefix, ...issue.path]), message: issue.message })),
-  );
+  return parseSourceContract('liblib', schema, value, endpoint, pathPrefix);
 }
 
 /**

@@ -1,18 +1,13 @@
-// The server's entry point into the core: configuration parsed once, the Store, the BlobStore and a
-// logger, created on the first request and shared by every on-demand route.
+// The server's entry point into the core: configuration parsed once, the Store, the BlobStore, a logger
+// and the community services (sessions, caches, rate limits, jobs), created on the first request and
+// shared by every on-demand route. The job workers start with them.
 import { createBlobStore } from '../blob/create-blob-store.ts';
-import type { BlobStore } from '../blob/blob-store.ts';
-import { loadConfig, type Config } from '../env.ts';
-import { createLogger, type Logger } from '../log.ts';
+import { createCommunityServices, type CommunityServices } from '../community/services.ts';
+import { loadConfig } from '../env.ts';
+import { createLogger } from '../log.ts';
 import { createStore } from '../store/create-store.ts';
-import type { Store } from '../store/store.ts';
 
-export interface ServerContext {
-  config: Config;
-  store: Store;
-  blobs: BlobStore;
-  log: Logger;
-}
+export type ServerContext = CommunityServices;
 
 let context: Promise<ServerContext> | undefined;
 
@@ -20,7 +15,8 @@ export function getServerContext(): Promise<ServerContext> {
   context ??= (async () => {
     const config = loadConfig();
     const log = createLogger(config, { component: 'server' });
-    return { config, store: createStore(config.database), blobs: createBlobStore(config.blob), log };
+    const store = createStore(config.database);
+    return createCommunityServices({ config, store, blobs: createBlobStore(config.blob), log });
   })().catch((error: unknown) => {
     // Do not cache a failed start (a database file briefly unopenable): the next request tries again.
     context = undefined;

@@ -2,7 +2,7 @@
 // drizzle's select/update/delete builders are the same; what differs (upsert syntax, insert ids, affected
 // rows, locking, transactions) lives behind the Dialect interface in sqlite/ and mysql/.
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { and, asc, count, desc, eq, gt, inArray, isNotNull, isNull, lt, lte, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, getTableColumns, gt, inArray, isNotNull, isNull, lt, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
 import type * as schema from './sqlite/schema.ts';
@@ -12,7 +12,7 @@ import {
 import type {
   Author, AuthorInput, AuthorRepository, CommentRepository, FetchRun, ImageRepository, Job, JobRepository,
   LedgerEntry, LedgerRepository, Lora, LoraRepository, ReactionRepository, RunCounters, RunRepository,
-  SessionRepository, Store, StoreHealth, User, UserRepository, Work, WorkListQuery, WorkRepository,
+  Session, SessionRepository, Store, StoreHealth, User, UserRepository, Work, WorkListQuery, WorkRepository,
 } from './store.ts';
 
 export type Tables = typeof schema;
@@ -36,6 +36,8 @@ export interface Dialect {
   upsert(db: Db, table: SQLiteTable, values: Record<string, unknown>, target: SQLiteColumn[], set: Record<string, unknown>): Promise<void>;
   /** INSERT that skips rows violating a unique key; returns how many were inserted. */
   insertIgnore(db: Db, table: SQLiteTable, rows: Record<string, unknown>[]): Promise<number>;
+  /** The same INSERT of one row, unexecuted, to prepare with placeholders; its result reads with affectedRows. */
+  insertIgnoreQuery(db: Db, table: SQLiteTable, row: Record<string, unknown>): { prepare(): { execute(values?: Record<string, unknown>): unknown } };
   /** INSERT one row and return its auto-increment id. */
   insertReturningId(db: Db, table: SQLiteTable, values: Record<string, unknown>): Promise<number>;
   /** Rows changed by an UPDATE/DELETE result. */
@@ -54,11 +56,40 @@ export function createDrizzleStore(dialect: Dialect): Store {
   // The connection (or transaction) the current async call chain already holds: repository methods that
   // call each other reuse it instead of queueing behind themselves on SQLite's single connection.
   const ambient = new AsyncLocalStorage<{ db: Db; inTransaction: boolean }>();
-  const run = <T>(fn: (db: Db) => Promise<T>): Promise<T> => {
+  const run = <T>(fn: (db: Db, inTransaction: boolean) => Promise<T>): Promise<T> => {
     const held = ambient.getStore();
-    if (held) return fn(held.db);
-    return dialect.withConnection((db) => ambient.run({ db, inTransaction: false }, () => fn(db)));
+    if (held) return fn(held.db, held.inTransaction);
+    return dialect.withConnection((db) => ambient.run({ db, inTransaction: false }, () => fn(db, false)));
   };
+  /**
+   * A statement prepared once for the request hot paths (session lookup, a work by id, like/unlike):
+   * building a query with drizzle costs far more than running it. Used outside transactions only, since a
+   * MySQL transaction runs on a connection of its own; inside one the builder is used as usual.
+   */
+  const prepared = <Q extends { execute(values?: Record<string, unknown>): unknown }>(build: (db: Db) => Q) => {
+    let statement: Q | undefined;
+    return (db: Db, values: Record<string, unknown>) => (statement ??= build(db)).execute(values) as unknown;
+  };
+  const placeholder = (name: string) => sql.placeholder(name);
+  const workById = prepared((db) => db.select().from(t.works).where(eq(t.works.id, placeholder('id'))).prepare());
+  const countsById = prepared((db) =>
+    db
+      .select({
+        likes: sql<number>`(select count(*) from ${t.likes} where ${t.likes.workId} = ${t.works.id})`,
+        favorites: sql<number>`(select count(*) from ${t.favorites} where ${t.favorites.workId} = ${t.works.id})`,
+      })
+      .from(t.works)
+      .where(eq(t.works.id, placeholder('id')))
+      .prepare(),
+  );
+  const sessionById = prepared((db) =>
+    db
+      .select({ session: t.sessions, user: t.users })
+      .from(t.sessions)
+      .innerJoin(t.users, eq(t.users.id, t.sessions.userId))
+      .where(eq(t.sessions.id, placeholder('id')))
+      .prepare(),
+  );
   const first = <T>(rows: T[]): T | null => rows[0] ?? null;
 
   const authors: AuthorRepository = {
@@ -101,7 +132,10 @@ export function createDrizzleStore(dialect: Dialect): Store {
         return (await works.findByExternalId(source, externalId))!;
       });
     },
-    get: (id) => run(async (db) => first(await db.select().from(t.works).where(eq(t.works.id, id)))),
+    get: (id) =>
+      run(async (db, inTransaction) =>
+        first(inTransaction ? await db.select().from(t.works).where(eq(t.works.id, id)) : ((await workById(db, { id })) as Work[])),
+      ),
     findByExternalId: (source, externalId) =>
       run(async (db) =>
         first(await db.select().from(t.works).where(and(eq(t.works.source, source), eq(t.works.externalId, externalId)))),
@@ -148,6 +182,42 @@ export function createDrizzleStore(dialect: Dialect): Store {
       );
       return Number(rows[0]?.n ?? 0);
     },
+    async getMany(ids) {
+      if (ids.length === 0) return [];
+      return run((db) => db.select().from(t.works).where(inArray(t.works.id, [...new Set(ids)])));
+    },
+    async reactionCounts(id) {
+      const row = first(
+        (await run(async (db, inTransaction) =>
+          inTransaction
+            ? db
+                .select({
+                  likes: sql<number>`(select count(*) from ${t.likes} where ${t.likes.workId} = ${t.works.id})`,
+                  favorites: sql<number>`(select count(*) from ${t.favorites} where ${t.favorites.workId} = ${t.works.id})`,
+                })
+                .from(t.works)
+                .where(eq(t.works.id, id))
+            : countsById(db, { id }),
+        )) as Array<{ likes: number; favorites: number }>,
+      );
+      return row ? { likes: Number(row.likes), favorites: Number(row.favorites) } : null;
+    },
+    publish(id, at = now()) {
+      // Two guarded UPDATEs (no dialect-specific COALESCE of a date parameter): whichever matches the
+      // draft flips it; a published work matches neither, so only one caller ever sees `changed`.
+      return store.transaction(() =>
+        run(async (db) => {
+          const draft = and(eq(t.works.id, id), eq(t.works.status, 'draft'));
+          const undated = await db
+            .update(t.works)
+            .set({ status: 'published', publishedAt: at, updatedAt: now() })
+            .where(and(draft, isNull(t.works.publishedAt)));
+          const dated = await db.update(t.works).set({ status: 'published', updatedAt: now() }).where(draft);
+          const work = await works.get(id);
+          return work ? { work, changed: dialect.affectedRows(undated) + dialect.affectedRows(dated) > 0 } : null;
+        }),
+      );
+    },
     async setStatus(id: number, status: WorkStatus) {
       return run(async (db) => {
         await db.update(t.works).set({ status, updatedAt: now() }).where(eq(t.works.id, id));
@@ -164,6 +234,16 @@ export function createDrizzleStore(dialect: Dialect): Store {
     },
     listModels: (workId) =>
       run((db) => db.select().from(t.workModels).where(eq(t.workModels.workId, workId)).orderBy(asc(t.workModels.id))),
+    listModelRefs: ({ modelType, afterId = 0, limit }) =>
+      run((db) =>
+        db
+          .select({ ...getTableColumns(t.workModels), workSource: t.works.source })
+          .from(t.workModels)
+          .innerJoin(t.works, eq(t.works.id, t.workModels.workId))
+          .where(and(eq(t.workModels.modelType, modelType), gt(t.workModels.id, afterId)))
+          .orderBy(asc(t.workModels.id))
+          .limit(limit),
+      ),
   };
 
   const images: ImageRepository = {
@@ -186,6 +266,16 @@ export function createDrizzleStore(dialect: Dialect): Store {
     },
     listByWork: (workId) =>
       run((db) => db.select().from(t.workImages).where(eq(t.workImages.workId, workId)).orderBy(asc(t.workImages.imageIndex))),
+    async listByWorks(workIds) {
+      if (workIds.length === 0) return [];
+      return run((db) =>
+        db
+          .select()
+          .from(t.workImages)
+          .where(inArray(t.workImages.workId, [...new Set(workIds)]))
+          .orderBy(asc(t.workImages.workId), asc(t.workImages.imageIndex)),
+      );
+    },
     listByStatus: (status, limit) =>
       run((db) =>
         db.select().from(t.workImages).where(eq(t.workImages.status, status)).orderBy(asc(t.workImages.id)).limit(limit),
@@ -287,13 +377,11 @@ export function createDrizzleStore(dialect: Dialect): Store {
       });
     },
     getWithUser: (id) =>
-      run(async (db) =>
+      run(async (db, inTransaction) =>
         first(
-          await db
-            .select({ session: t.sessions, user: t.users })
-            .from(t.sessions)
-            .innerJoin(t.users, eq(t.users.id, t.sessions.userId))
-            .where(eq(t.sessions.id, id)),
+          (inTransaction
+            ? await db.select({ session: t.sessions, user: t.users }).from(t.sessions).innerJoin(t.users, eq(t.users.id, t.sessions.userId)).where(eq(t.sessions.id, id))
+            : await sessionById(db, { id })) as Array<{ session: Session; user: User }>,
         ),
       ),
     async setExpiry(id, expiresAt) {
@@ -311,11 +399,73 @@ export function createDrizzleStore(dialect: Dialect): Store {
 
   const reactions = (table: typeof t.likes | typeof t.favorites): ReactionRepository => {
     const pair = (userId: number, workId: number) => and(eq(table.userId, userId), eq(table.workId, workId));
+    const insertPrepared = prepared((db) =>
+      dialect.insertIgnoreQuery(db, table, { userId: placeholder('userId'), workId: placeholder('workId'), createdAt: placeholder('createdAt') }).prepare(),
+    );
+    const deletePrepared = prepared((db) =>
+      db.delete(table).where(and(eq(table.userId, placeholder('userId')), eq(table.workId, placeholder('workId')))).prepare(),
+    );
     return {
-      add: (userId, workId) => run(async (db) => (await dialect.insertIgnore(db, table, [{ userId, workId, createdAt: now() }])) > 0),
-      remove: (userId, workId) => run(async (db) => dialect.affectedRows(await db.delete(table).where(pair(userId, workId))) > 0),
+      add: (userId, workId) =>
+        run(async (db, inTransaction) =>
+          inTransaction
+            ? (await dialect.insertIgnore(db, table, [{ userId, workId, createdAt: now() }])) > 0
+            : dialect.affectedRows(await insertPrepared(db, { userId, workId, createdAt: now() })) > 0,
+        ),
+      remove: (userId, workId) =>
+        run(async (db, inTransaction) =>
+          dialect.affectedRows(inTransaction ? await db.delete(table).where(pair(userId, workId)) : await deletePrepared(db, { userId, workId })) > 0,
+        ),
       has: (userId, workId) => run(async (db) => (await db.select({ n: count() }).from(table).where(pair(userId, workId)))[0]!.n > 0),
       count: (workId) => run(async (db) => Number((await db.select({ n: count() }).from(table).where(eq(table.workId, workId)))[0]!.n)),
+      pageByUser: (userId, limit, after) =>
+        run((db) =>
+          db
+            .select({ workId: table.workId, createdAt: table.createdAt })
+            .from(table)
+            .where(
+              and(
+                eq(table.userId, userId),
+                after
+                  ? or(lt(table.createdAt, after.createdAt), and(eq(table.createdAt, after.createdAt), lt(table.workId, after.workId)))
+                  : undefined,
+              ),
+            )
+            .orderBy(desc(table.createdAt), desc(table.workId))
+            .limit(limit),
+        ),
+      async countByWorks(workIds) {
+        if (workIds.length === 0) return new Map();
+        const rows = await run((db) =>
+          db
+            .select({ workId: table.workId, n: count() })
+            .from(table)
+            .where(inArray(table.workId, [...new Set(workIds)]))
+            .groupBy(table.workId),
+        );
+        return new Map(rows.map((r) => [r.workId, Number(r.n)]));
+      },
+      async filterWorkIds(userId, workIds) {
+        if (workIds.length === 0) return new Set();
+        const rows = await run((db) =>
+          db
+            .select({ workId: table.workId })
+            .from(table)
+            .where(and(eq(table.userId, userId), inArray(table.workId, [...new Set(workIds)]))),
+        );
+        return new Set(rows.map((r) => r.workId));
+      },
+      async topWorks(limit) {
+        const rows = await run((db) =>
+          db
+            .select({ workId: table.workId, n: count() })
+            .from(table)
+            .groupBy(table.workId)
+            .orderBy(desc(count()), desc(table.workId))
+            .limit(limit),
+        );
+        return rows.map((r) => ({ workId: r.workId, count: Number(r.n) }));
+      },
       listWorkIdsByUser: (userId, limit) =>
         run(async (db) =>
           (
@@ -428,6 +578,15 @@ export function createDrizzleStore(dialect: Dialect): Store {
             .set({ status: 'cancelled', lockedBy: null, updatedAt: now() })
             .where(and(eq(t.jobs.id, id), inArray(t.jobs.status, ['queued', 'running']))),
         ) > 0,
+      ),
+    requeueStale: (lockedBefore) =>
+      run(async (db) =>
+        dialect.affectedRows(
+          await db
+            .update(t.jobs)
+            .set({ status: 'queued', lockedBy: null, updatedAt: now() })
+            .where(and(eq(t.jobs.status, 'running'), lt(t.jobs.lockedAt, lockedBefore))),
+        ),
       ),
     async countByStatus(name) {
       const rows = await run((db) =>

@@ -138,6 +138,33 @@ export function describeStoreContract(name: string, setup: () => Promise<StoreFi
       expect(await store.works.setStatus(999_999_999, 'published')).toBeNull();
     });
 
+    it('publishes a draft once, atomically, keeping an existing publish date', async () => {
+      const user = await store.users.create({ username: unique('pub'), name: '画师' });
+      const draft = await store.works.upsert({
+        source: 'community', externalId: unique('p'), slug: 'p', status: 'draft', ownerUserId: user.id,
+      });
+      const at = new Date('2025-06-01T02:03:04.567Z');
+      const results = await Promise.all([store.works.publish(draft.id, at), store.works.publish(draft.id, at), store.works.publish(draft.id, at)]);
+      expect(results.filter((r) => r?.changed)).toHaveLength(1);
+      expect(results.every((r) => r?.work.status === 'published' && r.work.publishedAt?.getTime() === at.getTime())).toBe(true);
+      expect((await store.works.publish(draft.id, new Date()))).toMatchObject({ changed: false, work: { publishedAt: at } });
+      const dated = await store.works.upsert({
+        source: 'community', externalId: unique('p'), slug: 'p', status: 'draft', ownerUserId: user.id, publishedAt: at,
+      });
+      expect(await store.works.publish(dated.id, new Date())).toMatchObject({ changed: true, work: { status: 'published', publishedAt: at } });
+      expect(await store.works.publish(999_999_999)).toBeNull();
+      const many = await store.works.getMany([draft.id, dated.id, draft.id, 999_999_999]);
+      expect(many.map((w) => w.id).sort()).toEqual([draft.id, dated.id].sort());
+      expect(await store.works.getMany([])).toEqual([]);
+      const fan = await store.users.create({ username: unique('fan'), name: 'fan' });
+      await store.likes.add(fan.id, draft.id);
+      await store.likes.add(user.id, draft.id);
+      await store.favorites.add(fan.id, draft.id);
+      expect(await store.works.reactionCounts(draft.id)).toEqual({ likes: 2, favorites: 1 });
+      expect(await store.works.reactionCounts(dated.id)).toEqual({ likes: 0, favorites: 0 });
+      expect(await store.works.reactionCounts(999_999_999)).toBeNull();
+    });
+
     it('replaces model references of a work', async () => {
       const work = await store.works.upsert({ source: 'liblib', externalId: unique('m'), slug: 'm' });
       await store.works.replaceModels(work.id, [
@@ -154,6 +181,32 @@ export function describeStoreContract(name: string, setup: () => Promise<StoreFi
         ['LORA', 'Car LoRA v2', false],
       ]);
       expect(models[1]!.externalModelId).toBe('owner/car');
+    });
+
+    it('lists model references of one type across works, with the work source, in keyset pages', async () => {
+      const name = unique('Ref LoRA');
+      const a = await store.works.upsert({ source: 'liblib', externalId: unique('ra'), slug: 'ra' });
+      const b = await store.works.upsert({ source: 'civitai', externalId: unique('rb'), slug: 'rb' });
+      await store.works.replaceModels(a.id, [
+        { modelType: 'CHECKPOINT', modelName: `${name} base` },
+        { modelType: 'LORA', modelName: `${name} 1`, externalModelId: 'e626211f79' },
+      ]);
+      await store.works.replaceModels(b.id, [{ modelType: 'LORA', modelName: `${name} 2`, modelUrl: 'https://civitai.com/models/1' }]);
+      const all = [];
+      let afterId = 0;
+      for (;;) {
+        const page = await store.works.listModelRefs({ modelType: 'LORA', afterId, limit: 1 });
+        if (page.length === 0) break;
+        all.push(...page);
+        afterId = page[page.length - 1]!.id;
+      }
+      const mine = all.filter((ref) => ref.modelName.startsWith(name));
+      expect(mine.map((ref) => [ref.modelName, ref.workSource, ref.workId, ref.externalModelId])).toEqual([
+        [`${name} 1`, 'liblib', a.id, 'e626211f79'],
+        [`${name} 2`, 'civitai', b.id, null],
+      ]);
+      expect(all.every((ref) => ref.modelType === 'LORA')).toBe(true);
+      expect(all.map((ref) => ref.id)).toEqual([...all.map((ref) => ref.id)].sort((x, y) => x - y));
     });
 
     it('tracks images PENDING → OK/FAILED without resetting finished ones', async () => {
@@ -254,6 +307,37 @@ export function describeStoreContract(name: string, setup: () => Promise<StoreFi
         // a reaction to a work that does not exist is an error, never silently dropped
         await expect(repo.add(user.id, 999_999_999)).rejects.toThrow();
       });
+
+      it(`pages, counts and filters ${kind} in batches`, async () => {
+        const user = await store.users.create({ username: unique(kind), name: kind });
+        const other = await store.users.create({ username: unique(kind), name: kind });
+        const list = [];
+        for (let i = 0; i < 5; i++) list.push(await store.works.upsert({ source: 'community', externalId: unique('b'), slug: 'b' }));
+        const repo = store[kind];
+        for (const work of list) await repo.add(user.id, work.id);
+        await repo.add(other.id, list[0]!.id);
+        const ids = list.map((w) => w.id);
+        const counts = await repo.countByWorks([...ids, 999_999_999]);
+        expect(counts.get(ids[0]!)).toBe(2);
+        expect(counts.get(ids[1]!)).toBe(1);
+        expect(counts.has(999_999_999)).toBe(false);
+        expect(await repo.filterWorkIds(other.id, ids)).toEqual(new Set([ids[0]]));
+        expect(await repo.filterWorkIds(other.id, [])).toEqual(new Set());
+        const top = await repo.topWorks(1000);
+        expect(top.find((t) => t.workId === ids[0])?.count).toBe(2);
+        expect(top.findIndex((t) => t.workId === ids[0])).toBeLessThan(top.findIndex((t) => t.workId === ids[1]));
+        // Keyset pages cover every reaction once, most recent first (same-millisecond ties by work id).
+        const seen: number[] = [];
+        let after;
+        for (;;) {
+          const page = await repo.pageByUser(user.id, 2, after);
+          if (page.length === 0) break;
+          seen.push(...page.map((p) => p.workId));
+          after = page.at(-1);
+        }
+        expect([...seen].sort()).toEqual([...ids].sort());
+        expect(seen.slice(0, 2)).toEqual((await repo.pageByUser(user.id, 2)).map((p) => p.workId));
+      });
     }
 
     it('upserts LoRAs and lists them by task, most downloaded first', async () => {
@@ -302,6 +386,16 @@ export function describeStoreContract(name: string, setup: () => Promise<StoreFi
       await store.jobs.complete(done.id, { url: '/media/x.webp' });
       expect(await store.jobs.get(done.id)).toMatchObject({ status: 'succeeded', progress: 1, result: { url: '/media/x.webp' } });
       expect(await store.jobs.countByStatus(name)).toEqual({ queued: 0, running: 0, succeeded: 1, failed: 1, cancelled: 1 });
+    });
+
+    it('requeues running jobs whose worker stopped answering', async () => {
+      const name = unique('stale');
+      const job = await store.jobs.enqueue({ id: crypto.randomUUID(), name, payload: {}, runAt: new Date(Date.now() - 1000) });
+      await store.jobs.claimNext('dead-worker', [name]);
+      expect(await store.jobs.requeueStale(new Date(Date.now() - 60_000))).toBe(0);
+      expect(await store.jobs.requeueStale(new Date(Date.now() + 1000))).toBeGreaterThanOrEqual(1);
+      expect(await store.jobs.get(job.id)).toMatchObject({ status: 'queued', lockedBy: null });
+      expect((await store.jobs.claimNext('w2', [name]))?.attempts).toBe(2);
     });
 
     it('keeps a crawl ledger: dedupes units, schedules retries, requeues failures', async () => {

@@ -77,11 +77,22 @@ export interface WorkRepository {
   /** Which of these external ids are already stored (incremental crawl stop condition). */
   existingExternalIds(source: Source, externalIds: string[]): Promise<Set<string>>;
   list(query: WorkListQuery): Promise<Work[]>;
+  /** The works with these ids that exist, in no particular order. */
+  getMany(ids: number[]): Promise<Work[]>;
+  /** Likes and favorites of one work in one query; null when the work does not exist. */
+  reactionCounts(id: number): Promise<{ likes: number; favorites: number } | null>;
   count(filter?: { source?: Source; status?: WorkStatus }): Promise<number>;
   setStatus(id: number, status: WorkStatus): Promise<Work | null>;
+  /**
+   * draft → published, setting publishedAt to `at` unless it already has one. Atomic and idempotent:
+   * `changed` is true only for the one call that made the transition. null when the work does not exist.
+   */
+  publish(id: number, at?: Date): Promise<{ work: Work; changed: boolean } | null>;
   /** Replace the work's checkpoint/LoRA references with this list (idempotent). */
   replaceModels(workId: number, models: WorkModelInput[]): Promise<void>;
   listModels(workId: number): Promise<WorkModel[]>;
+  /** References of one model type across all works, with each work's source, by id (keyset pages after `afterId`). */
+  listModelRefs(query: { modelType: ModelType; afterId?: number; limit: number }): Promise<Array<WorkModel & { workSource: Source }>>;
 }
 
 export interface ImageRepository {
@@ -90,6 +101,8 @@ export interface ImageRepository {
   markOk(id: number, result: ImageResult, downloadedAt?: Date): Promise<void>;
   markFailed(id: number): Promise<void>;
   listByWork(workId: number): Promise<WorkImage[]>;
+  /** Images of several works, ordered by work then index. */
+  listByWorks(workIds: number[]): Promise<WorkImage[]>;
   listByStatus(status: ImageStatus, limit: number): Promise<WorkImage[]>;
   findOkByHash(contentHash: string): Promise<WorkImage | null>;
 }
@@ -136,6 +149,19 @@ export interface ReactionRepository {
   count(workId: number): Promise<number>;
   /** Work ids, most recent first. */
   listWorkIdsByUser(userId: number, limit: number): Promise<number[]>;
+  /** A user's reactions, most recent first, strictly after `after` in that order (keyset pagination). */
+  pageByUser(userId: number, limit: number, after?: ReactionCursor): Promise<ReactionCursor[]>;
+  /** Counts for several works; works without reactions are absent (read them as 0). */
+  countByWorks(workIds: number[]): Promise<Map<number, number>>;
+  /** Which of these works the user reacted to. */
+  filterWorkIds(userId: number, workIds: number[]): Promise<Set<number>>;
+  /** The works with the most reactions, most first (ties: higher id first). */
+  topWorks(limit: number): Promise<Array<{ workId: number; count: number }>>;
+}
+
+export interface ReactionCursor {
+  workId: number;
+  createdAt: Date;
 }
 
 export interface LoraRepository {
@@ -164,6 +190,8 @@ export interface JobRepository {
   /** Requeue with `retryAt` while attempts remain, otherwise mark failed. */
   fail(id: string, error: string, retryAt: Date): Promise<Job | null>;
   cancel(id: string): Promise<boolean>;
+  /** Put running jobs locked before `lockedBefore` (their worker died) back in the queue; returns how many. */
+  requeueStale(lockedBefore: Date): Promise<number>;
   countByStatus(name?: string): Promise<Record<JobStatus, number>>;
 }
 

@@ -76,6 +76,15 @@ export function openMysqlStore(target: MysqlTarget): MysqlStore {
     }
   };
   const asMysql = (tx: Db) => tx as unknown as MySql2Database<typeof schema>;
+  // Not INSERT IGNORE: that would also swallow foreign-key and truncation errors. A no-op update of the
+  // first column on a duplicate key leaves the row as it is and reports 0 affected rows.
+  const insertIgnoreQuery = (tx: Db, table: Parameters<Dialect['insertIgnore']>[1], rows: Record<string, unknown> | Record<string, unknown>[]) => {
+    const [key, column] = Object.entries(getTableColumns(table))[0]!;
+    return asMysql(tx)
+      .insert(table as never)
+      .values(rows as never)
+      .onDuplicateKeyUpdate({ set: { [key]: sql.raw(`\`${column.name}\``) } as never });
+  };
 
   const dialect: Dialect = {
     name: 'mysql',
@@ -87,16 +96,10 @@ export function openMysqlStore(target: MysqlTarget): MysqlStore {
       await asMysql(tx).insert(table as never).values(values as never).onDuplicateKeyUpdate({ set: set as never });
     },
     async insertIgnore(tx, table, rows) {
-      // Not INSERT IGNORE: that would also swallow foreign-key and truncation errors.
-      const [key, column] = Object.entries(getTableColumns(table))[0]!;
-      const [header] = (await asMysql(tx)
-        .insert(table as never)
-        .values(rows as never)
-        .onDuplicateKeyUpdate({ set: { [key]: sql.raw(`\`${column.name}\``) } as never })) as unknown as [
-        { affectedRows: number },
-      ];
+      const [header] = (await insertIgnoreQuery(tx, table, rows)) as unknown as [{ affectedRows: number }];
       return header.affectedRows;
     },
+    insertIgnoreQuery: (tx, table, row) => insertIgnoreQuery(tx, table, row) as never,
     async insertReturningId(tx, table, values) {
       const [row] = (await asMysql(tx).insert(table as never).values(values as never).$returningId()) as Array<{ id: number }>;
       return Number(row!.id);

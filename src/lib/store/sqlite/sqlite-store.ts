@@ -36,6 +36,7 @@ export function openSqliteStore(file: string): SqliteStore {
     connection.pragma('journal_mode = WAL');
     connection.pragma('foreign_keys = ON');
     connection.pragma('busy_timeout = 5000');
+    connection.pragma('synchronous = NORMAL');
   } catch (error) {
     throw new ServiceUnavailableError('SQLite', `cannot open ${file}: ${errorMessage(error)}`, {
       hint: 'check that the directory in DATABASE_URL exists and is writable, and that the disk is not full',
@@ -66,6 +67,7 @@ export function openSqliteStore(file: string): SqliteStore {
     async upsert(tx, table, values, target, set) {
       await tx.insert(table).values(values).onConflictDoUpdate({ target, set });
     },
+    insertIgnoreQuery: (tx, table, row) => tx.insert(table).values(row).onConflictDoNothing(),
     async insertIgnore(tx, table, rows) {
       return tx.insert(table).values(rows).onConflictDoNothing().run().changes;
     },

@@ -1,0 +1,48 @@
+// The baselines for bench/community-like.ts, in their own process like the Astro server:
+//   hello: a bare node:http handler answering a constant JSON body (the ceiling of any Node handler);
+//   like:  a bare node:http handler doing the like endpoint's work with the same code (session from the
+//          cookie, then setReaction on the Store and the cache) but without Astro, routing or zod.
+// Configuration comes from the environment like the server's (DATABASE_URL, REDIS_URL…); prints its port.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createBlobStore } from '../src/lib/blob/create-blob-store.ts';
+import { setReaction } from '../src/lib/community/actions.ts';
+import { createCommunityServices } from '../src/lib/community/services.ts';
+import { loadConfig } from '../src/lib/env.ts';
+import { authenticateRequest } from '../src/lib/http/request-auth.ts';
+import { createLogger } from '../src/lib/log.ts';
+import { createStore } from '../src/lib/store/create-store.ts';
+
+const mode = process.argv[2];
+const config = loadConfig();
+const log = createLogger(config);
+const services = mode === 'like' ? await createCommunityServices({ config, store: createStore(config.database), blobs: createBlobStore(config.blob), log }, { startWorkers: false }) : null;
+const hello = JSON.stringify({ artwork_id: 1, like_count: 1, isLiked: true, is_liked: true });
+
+const server = http.createServer(async (req, res) => {
+  if (!services) {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(hello);
+    return;
+  }
+  try {
+    const request = new Request(`http://127.0.0.1${req.url}`, { method: req.method, headers: req.headers as Record<string, string> });
+    const auth = await authenticateRequest(services, request);
+    const id = Number(/^\/api\/artworks\/(\d+)\/like$/.exec(req.url ?? '')?.[1]);
+    if (!auth.session || !id) {
+      res.writeHead(401).end();
+      return;
+    }
+    const { counts, active } = await setReaction(services, auth.session.user, id, 'like', req.method === 'POST');
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ artwork_id: id, like_count: counts.likes, isLiked: active, is_liked: active }));
+  } catch (error) {
+    res.writeHead(500).end(String(error));
+  }
+});
+server.listen(0, '127.0.0.1', () => process.stdout.write(`${(server.address() as AddressInfo).port}\n`));
+process.on('SIGTERM', () => {
+  server.close();
+  void services?.close().finally(() => process.exit(0));
+  if (!services) process.exit(0);
+});

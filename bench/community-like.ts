@@ -1,0 +1,139 @@
+// The like endpoint under load on loopback: POST/DELETE /api/artworks/:id/like through the built Astro
+// server (Node adapter), from 200 signed-in users over 64 connections (autocannon), against two baselines
+// measured in the same run, each in its own process:
+//   bare node:http + the same like code (session lookup, Store, cache; no Astro)  → the framework's cost
+//   bare node:http answering a constant JSON body                                → the ceiling of Node
+// Prints requests/s, p99 latency and the ratios (targets: ratio ≥ 0.5, p99 < 20 ms). Rounds interleave
+// so drift in machine load hits every side alike; the best round of each counts.
+//   node bench/community-like.ts [--database mysql://root@127.0.0.1:3306/test] [--redis redis://127.0.0.1:6379]
+//                                [--seconds 8] [--rounds 3] [--connections 64]
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import mysql from 'mysql2/promise';
+import { SessionManager } from '../src/lib/auth/sessions.ts';
+import { parseDatabaseUrl, type DatabaseConfig } from '../src/lib/env.ts';
+import { createStore, migrationsDir, openMigratedStore } from '../src/lib/store/create-store.ts';
+import { REPO_ROOT, buildSite, makeWorkDir, startServer } from '../tests/browser/harness.ts';
+
+interface AutocannonResult {
+  requests: { average: number; total: number };
+  latency: { p50: number; p99: number; average: number };
+  non2xx: number;
+  errors: number;
+}
+type Autocannon = (options: Record<string, unknown>) => Promise<AutocannonResult>;
+const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
+
+const { values } = parseArgs({
+  options: {
+    database: { type: 'string' },
+    redis: { type: 'string' },
+    seconds: { type: 'string', default: '8' },
+    rounds: { type: 'string', default: '3' },
+    connections: { type: 'string', default: '64' },
+    users: { type: 'string', default: '200' },
+  },
+});
+const seconds = Number(values.seconds);
+const rounds = Number(values.rounds);
+const connections = Number(values.connections);
+const userCount = Number(values.users);
+
+const work = await makeWorkDir('huaku-bench-like-');
+const children: ChildProcess[] = [];
+let dropDatabase: (() => Promise<void>) | undefined;
+try {
+  // A database of its own: a SQLite file, or a fresh database on the given MySQL/MariaDB server.
+  let database: DatabaseConfig;
+  if (values.database) {
+    const admin = await mysql.createConnection({ uri: values.database });
+    const name = `huaku_bench_${Date.now().toString(36)}`;
+    await admin.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+    const url = new URL(values.database);
+    url.pathname = `/${name}`;
+    database = parseDatabaseUrl(url.toString())!;
+    dropDatabase = async () => {
+      await admin.query(`DROP DATABASE IF EXISTS \`${name}\``);
+      await admin.end();
+    };
+    const store = createStore(database);
+    await store.migrate(migrationsDir('mysql'));
+    await store.close();
+  } else {
+    database = { kind: 'sqlite', file: path.join(work.dir, 'bench.db') };
+  }
+  const store = await openMigratedStore(database);
+  const sessions = new SessionManager(store);
+  const artwork = await store.works.upsert({ source: 'community', externalId: 'bench', slug: 'bench', title: '压测作品', publishedAt: new Date() });
+  const cookies: string[] = [];
+  for (let i = 0; i < userCount; i++) {
+    const user = await store.users.create({ username: `bench_${i}`, name: `压测 ${i}` });
+    cookies.push(`huaku_session=${(await sessions.create(user.id)).token}`);
+  }
+  await store.close();
+
+  const env: Record<string, string> = {
+    DATABASE_URL: database.kind === 'sqlite' ? `sqlite:${database.file}` : database.url,
+    REDIS_URL: values.redis ?? '',
+    REDIS_KEY_PREFIX: values.redis ? `huaku-bench-${Date.now().toString(36)}:` : '',
+    BLOB_LOCAL_DIR: path.join(work.dir, 'blobs'),
+    LOG_LEVEL: 'warn',
+    NODE_ENV: 'production',
+    RATE_LIMIT_WRITE: 'off',
+    RATE_LIMIT_IP: 'off',
+  };
+  process.stdout.write('building the site… ');
+  const built = await buildSite({ outDir: path.join(work.dir, 'dist'), cacheDir: path.join(work.dir, 'cache'), env: { SNAPSHOT_DIR: path.join(work.dir, 'none') } });
+  console.log(`${built.ms} ms`);
+  const astro = await startServer({ outDir: built.outDir, cwd: work.dir, env });
+  const bare = async (mode: 'like' | 'hello') => {
+    const child = spawn(process.execPath, [path.join(REPO_ROOT, 'bench/bare-like-server.ts'), mode], { cwd: work.dir, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+    children.push(child);
+    const port = await new Promise<string>((resolve) => child.stdout!.once('data', (chunk: Buffer) => resolve(chunk.toString().trim())));
+    return `http://127.0.0.1:${port}`;
+  };
+  const targets = { astro: astro.url, bareLike: await bare('like'), bareHello: await bare('hello') };
+
+  const load = (base: string) => {
+    let n = 0;
+    const request = (method: 'POST' | 'DELETE') => ({
+      method,
+      path: `/api/artworks/${artwork.id}/like`,
+      setupRequest: (req: { headers: Record<string, string> }) => {
+        req.headers = { ...req.headers, cookie: cookies[n++ % cookies.length]!, origin: base, 'content-type': 'application/json' };
+        return req;
+      },
+      body: '{}',
+    });
+    return autocannon({ url: base, connections, duration: seconds, requests: [request('POST'), request('DELETE')] });
+  };
+  await load(targets.astro); // warm-up (JIT, connection pools, caches)
+  const best: Record<keyof typeof targets, AutocannonResult | undefined> = { astro: undefined, bareLike: undefined, bareHello: undefined };
+  const names = Object.keys(targets) as Array<keyof typeof targets>;
+  for (let round = 0; round < rounds; round++) {
+    // Rotate the order each round, so no side always runs right after another's load.
+    for (const name of [...names.slice(round % names.length), ...names.slice(0, round % names.length)]) {
+      const result = await load(targets[name]);
+      if (result.non2xx > 0 || result.errors > 0) throw new Error(`${name}: ${result.non2xx} non-2xx answers and ${result.errors} errors`);
+      if (!best[name] || result.requests.average > best[name]!.requests.average) best[name] = result;
+    }
+  }
+  const row = (label: string, r: AutocannonResult) =>
+    `${label.padEnd(44)} ${String(Math.round(r.requests.average)).padStart(7)} req/s   p50 ${String(r.latency.p50).padStart(3)} ms   p99 ${String(r.latency.p99).padStart(3)} ms`;
+  const backendName = `${database.kind === 'sqlite' ? 'SQLite' : 'MariaDB/MySQL'}${values.redis ? ' + Redis' : ', no Redis'}`;
+  console.log(`\nlike endpoint, ${backendName}, ${connections} connections, ${seconds} s × ${rounds} rounds (best round each), ${userCount} users`);
+  console.log(row('Astro server: POST/DELETE /api/artworks/:id/like', best.astro!));
+  console.log(row('bare node:http + the same like code', best.bareLike!));
+  console.log(row('bare node:http, constant JSON', best.bareHello!));
+  const ratio = (a: AutocannonResult, b: AutocannonResult) => (a.requests.average / b.requests.average).toFixed(2);
+  console.log(`\nratio Astro ÷ bare node:http + same like code: ${ratio(best.astro!, best.bareLike!)}   (target ≥ 0.5)`);
+  console.log(`ratio Astro ÷ bare node:http constant JSON:    ${ratio(best.astro!, best.bareHello!)}`);
+  console.log(`p99 of the Astro like endpoint: ${best.astro!.latency.p99} ms   (target < 20 ms)`);
+  await astro.stop();
+} finally {
+  for (const child of children) child.kill('SIGTERM');
+  await dropDatabase?.();
+  await work.cleanup();
+}

@@ -1,0 +1,112 @@
+// One run of any source's crawl: a fetch_runs row, one polite client per upstream host, the media
+// pipeline, the ledger stages, then counters, report files, the printed summary and the failure alert.
+// Sources only describe their stages (and how to seed or resume them); everything else is shared.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { BlobStore } from '../../src/lib/blob/blob-store.ts';
+import type { Config } from '../../src/lib/env.ts';
+import type { Logger } from '../../src/lib/log.ts';
+import type { Source, Store } from '../../src/lib/store/store.ts';
+import type { HttpClient } from '../http/http-client.ts';
+import { HostPool } from '../http/host-pool.ts';
+import { PoliteHttpClient, type PoliteHttpClientOptions } from '../http/polite-http-client.ts';
+import { MediaPipeline } from '../media/media-pipeline.ts';
+import { finishRun, renderReport, sendAlert, writeReport, type RunReport } from './run-report.ts';
+import { runStages, type RunnerResult, type StageDefinition } from './stage-runner.ts';
+
+export interface SourceRunDependencies {
+  config: Config;
+  store: Store;
+  blobs: BlobStore;
+  log: Logger;
+  out?: (line: string) => void;
+  signal?: AbortSignal;
+}
+
+/** Backoff and timeout overrides for the polite clients (tests shorten them). */
+export type HttpTuning = Partial<
+  Pick<PoliteHttpClientOptions, 'maxRetries' | 'baseDelayMs' | 'maxDelayMs' | 'headersTimeoutMs' | 'bodyTimeoutMs' | 'connectTimeoutMs'>
+>;
+
+export interface SourceRunSpec {
+  source: Source;
+  /** fetch_runs.command, e.g. `crawl:full`. */
+  command: string;
+  /** Requests per second per upstream host. */
+  rps: number;
+  /** Concurrency per HTTP stage name (the polite client's slots). */
+  stageConcurrency: Record<string, number>;
+  maxAttempts: number;
+  retryBaseMs?: number;
+  httpOptions?: HttpTuning;
+  /** Blob key template of the originals (see ingest/media/media-key.ts). */
+  keyTemplate: string;
+  stages(services: { http: HttpClient; media: MediaPipeline; runId: number; log: Logger }): StageDefinition[];
+  /** Seed the first units, or say that an unfinished walk is being resumed. */
+  prepare?(runId: number, out: (line: string) => void): Promise<void>;
+  /** Errors after which every further request would fail alike (a refused API key): stop the run at once. */
+  isFatal?(error: unknown): boolean;
+}
+
+const EMPTY_RESULT: RunnerResult = {
+  stages: {},
+  counters: { pagesFetched: 0, worksFetched: 0, detailsFetched: 0, authorsFetched: 0, imagesDownloaded: 0, bytesDownloaded: 0 },
+};
+
+export async function runSource(deps: SourceRunDependencies, spec: SourceRunSpec): Promise<RunReport> {
+  const { config, store, blobs, log } = deps;
+  const out = deps.out ?? (() => undefined);
+  const run = await store.runs.start(spec.source, spec.command);
+  const runLog = log.child({ runId: run.id, source: spec.source });
+  const http = new HostPool(
+    () => new PoliteHttpClient({ rps: spec.rps, stageConcurrency: spec.stageConcurrency, logger: runLog, runId: String(run.id), ...spec.httpOptions }),
+  );
+  const tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'huaku-media-'));
+  const media = new MediaPipeline({
+    http, blobs, store, tmpDir, keyTemplate: spec.keyTemplate, thumbnailWidths: config.ingest.thumbnailWidths, logger: runLog,
+  });
+  const stop = new AbortController();
+  let fatal: unknown;
+  const stages = spec.stages({ http, media, runId: run.id, log: runLog }).map((stage) => ({
+    ...stage,
+    handle: (...args: Parameters<StageDefinition['handle']>) =>
+      stage.handle(...args).catch((error: unknown) => {
+        if (fatal === undefined && spec.isFatal?.(error)) {
+          fatal = error;
+          stop.abort(error);
+        }
+        throw error;
+      }),
+  }));
+  let error: unknown;
+  let result = EMPTY_RESULT;
+  try {
+    await spec.prepare?.(run.id, out);
+    out(`run ${run.id}: ${spec.source} ${spec.command} (≤ ${spec.rps} req/s per host)`);
+    result = await runStages({
+      store, source: spec.source, runId: run.id, stages, log: runLog, maxAttempts: spec.maxAttempts, retryBaseMs: spec.retryBaseMs,
+      signal: deps.signal ? AbortSignal.any([deps.signal, stop.signal]) : stop.signal,
+    });
+  } catch (caught) {
+    error = caught;
+    runLog.error({ err: caught }, 'run aborted');
+  } finally {
+    await http.close();
+    fs.rmSync(tmpDir, { recursive: true, force: true });
+  }
+  error ??= fatal;
+  const report = await finishRun({
+    store, run, result, http: http.stats(), stageNames: stages.map((s) => s.name), alertThreshold: config.ingest.alertFailureRate, error,
+  });
+  if (report.failureRate > report.alertThreshold && config.ingest.alertWebhookUrl) {
+    const problem = await sendAlert(config.ingest.alertWebhookUrl, report);
+    report.alerted = problem === null;
+    if (problem) runLog.error({ webhook: config.ingest.alertWebhookUrl, problem }, 'alert webhook failed');
+  }
+  const files = await writeReport(report, config.ingest.reportsDir);
+  out(renderReport(report));
+  out(`report: ${files.md}`);
+  if (error !== undefined) throw error;
+  return report;
+}

@@ -1,0 +1,217 @@
+// `--catalog`: Civitai images into the catalogue (Store + BlobStore, source `civitai`) as crawl-ledger
+// stages, so a run gets counters, a report, resume after a crash and the failure queue like Liblib's.
+//
+//   list   one unit per `/images` page; its payload carries the cursor to send (passed back unchanged), so a
+//          crashed walk resumes at the page it was on. Writes the works, authors and image rows.
+//   models one unit per image with resources: resolves model versions (cached per run) into work_models.
+//   media  one unit per image: the shared MediaPipeline (download, content-hash dedupe, thumbnails).
+//
+// Decisions: one work per Civitai image (the API has no post titles, and posts would cost a request
+// each); externalId and slug are the image id; the author is keyed by username (items carry no user id);
+// likes are likes + hearts; items outside the NSFW filter or not images are not stored.
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import type { ModelType, Store, WorkModelInput } from '../../../src/lib/store/store.ts';
+import type { MediaPipeline } from '../../media/media-pipeline.ts';
+import type { StageDefinition } from '../../pipeline/stage-runner.ts';
+import { DEFAULT_MAX_EMPTY_PAGES, nextPosition, type CivitaiClient, type ImageFilters } from './civitai-client.ts';
+import { extractImageMetadata, type ImageResource } from './metadata.ts';
+import { CIVITAI_WEB, type CivitaiImage, type CivitaiModelVersion } from './normalize.ts';
+import { isAllowedLevel, type NsfwLevel } from './nsfw.ts';
+
+/** Blob keys of catalogue images. */
+export const CIVITAI_MEDIA_KEY_TEMPLATE = 'civitai/{yyyy}/{mm}/{dd}/{slug}/{index}_{hash}.{ext}';
+
+export interface CivitaiCatalogOptions {
+  filters: ImageFilters;
+  levels: readonly NsfwLevel[];
+  /** Most images stored by this walk; 0 = no limit. */
+  limit: number;
+  pageSize: number;
+  concurrency: { list: number; models: number; media: number };
+}
+
+const listPayload = z.object({
+  walk: z.number().int().positive(),
+  seq: z.number().int().positive(),
+  cursor: z.string().nullable(),
+  page: z.number().int().positive().nullable(),
+  collected: z.number().int().nonnegative(),
+  emptyStreak: z.number().int().nonnegative(),
+});
+type ListPayload = z.infer<typeof listPayload>;
+
+const modelsPayload = z.object({
+  workId: z.number().int(),
+  resources: z.array(z.object({
+    name: z.string().nullable(), type: z.string().nullable(), weight: z.number().nullable(), hash: z.string().nullable(), modelVersionId: z.number().int().nullable(),
+  })),
+});
+const mediaPayload = z.object({ workId: z.number().int() });
+
+/** List units of one listing (same filters and levels) share this prefix. */
+export function civitaiWalkPrefix(options: Pick<CivitaiCatalogOptions, 'filters' | 'levels'>): string {
+  const filters = Object.entries(options.filters).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => `${k}=${v}`).join('&');
+  return `images?${filters}|${options.levels.join(',')}:`;
+}
+
+export function firstCivitaiListUnit(options: CivitaiCatalogOptions, walk: number) {
+  const payload: ListPayload = { walk, seq: 1, cursor: null, page: null, collected: 0, emptyStreak: 0 };
+  return { stage: 'list', key: `${civitaiWalkPrefix(options)}w${walk}:p1`, payload };
+}
+
+const LORA_TYPES = new Set(['lora', 'locon', 'lycoris', 'dora']);
+
+function modelTypeOf(type: string | null): ModelType {
+  const t = (type ?? '').toLowerCase();
+  if (t === 'checkpoint') return 'CHECKPOINT';
+  return LORA_TYPES.has(t) ? 'LORA' : 'OTHER';
+}
+
+/** The author's external id: the username, or a stable hash of one too long for the column (64 characters). */
+export function authorKey(username: string): string {
+  return [...username].length <= 64 ? username : `sha256:${createHash('sha256').update(username).digest('hex').slice(0, 48)}`;
+}
+
+/** One image as the work, author and image row it becomes. */
+export function civitaiWork(image: CivitaiImage) {
+  const metadata = extractImageMetadata(image);
+  return {
+    work: {
+      source: 'civitai' as const,
+      externalId: String(image.id),
+      slug: String(image.id),
+      title: null,
+      publishedAt: image.createdAt,
+      tags: image.tags,
+      prompt: metadata.prompt,
+      negativePrompt: metadata.negativePrompt,
+      sampler: metadata.sampler,
+      steps: metadata.steps,
+      cfgScale: metadata.cfgScale,
+      width: metadata.size?.width ?? image.width,
+      height: metadata.size?.height ?? image.height,
+      seed: metadata.seed,
+      likeCount: image.stats.likes + image.stats.hearts,
+      commentCount: image.stats.comments,
+      sourceUrl: metadata.pageUrl,
+    },
+    author: image.username
+      ? { source: 'civitai' as const, externalId: authorKey(image.username), name: [...image.username].slice(0, 255).join(''), avatarUrl: null, profileUrl: `${CIVITAI_WEB}/user/${encodeURIComponent(image.username)}` }
+      : null,
+    resources: metadata.resources,
+  };
+}
+
+/** work_models rows from an image's resources, with model versions resolved where Civitai knows them. */
+export function civitaiModels(resources: ImageResource[], versions: Map<number, CivitaiModelVersion | null>): WorkModelInput[] {
+  const out: WorkModelInput[] = [];
+  const seen = new Set<string>();
+  for (const resource of resources) {
+    const version = resource.modelVersionId !== null ? versions.get(resource.modelVersionId) ?? null : null;
+    const name = version?.modelName
+      ? [version.modelName, version.name].filter(Boolean).join(' · ')
+      : resource.name;
+    if (!name) continue;
+    const modelType = modelTypeOf(version?.modelType ?? resource.type);
+    const key = `${modelType}|${resource.modelVersionId ?? name}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push({
+      modelType,
+      modelName: name.slice(0, 512),
+      modelUrl: version?.modelId ? `${CIVITAI_WEB}/models/${version.modelId}?modelVersionId=${version.id}` : null,
+      externalModelId: resource.modelVersionId !== null ? String(resource.modelVersionId) : null,
+      isVip: false,
+    });
+  }
+  return out;
+}
+
+export function civitaiStages(client: CivitaiClient, media: MediaPipeline, store: Store, options: CivitaiCatalogOptions): StageDefinition[] {
+  const prefix = civitaiWalkPrefix(options);
+  const versions = new Map<number, Promise<CivitaiModelVersion | null>>();
+  const version = (id: number) => {
+    let pending = versions.get(id);
+    if (!pending) {
+      pending = client.modelVersion(id).catch((error: unknown) => {
+        if ((error as { name?: string }).name === 'CivitaiNotFoundError') return null;
+        versions.delete(id); // transient: let a retry ask again
+        throw error;
+      });
+      versions.set(id, pending);
+    }
+    return pending;
+  };
+
+  const list: StageDefinition = {
+    name: 'list',
+    concurrency: options.concurrency.list,
+    dependsOn: [],
+    async handle(unit, context) {
+      const state = listPayload.parse(unit.payload);
+      const page = await client.imagesPage(options.filters, options.levels, options.pageSize, { cursor: state.cursor, page: state.page });
+      context.count('pagesFetched');
+      return async (tx) => {
+        const room = options.limit > 0 ? Math.max(0, options.limit - state.collected) : Infinity;
+        const keep = page.items.filter((image) => image.type === 'image' && isAllowedLevel(image.nsfwLevel, options.levels)).slice(0, room);
+        const followUps: Array<{ stage: string; key: string; payload: unknown }> = [];
+        for (const image of keep) {
+          const { work: input, author: authorInput, resources } = civitaiWork(image);
+          const author = authorInput ? await tx.authors.upsert(authorInput) : null;
+          const work = await tx.works.upsert({ ...input, authorId: author?.id ?? null });
+          const row = await tx.images.ensure(work.id, 0, image.url);
+          if (row.status !== 'OK') followUps.push({ stage: 'media', key: `image:${image.id}`, payload: { workId: work.id } });
+          if (resources.length > 0) followUps.push({ stage: 'models', key: `image:${image.id}`, payload: { workId: work.id, resources } });
+        }
+        context.count('worksFetched', keep.length);
+        const collected = state.collected + keep.length;
+        const emptyStreak = page.items.length === 0 ? state.emptyStreak + 1 : 0;
+        const next = nextPosition(page, options.pageSize);
+        const sameCursor = next !== null && 'cursor' in next && next.cursor === state.cursor;
+        if (next && !sameCursor && emptyStreak < DEFAULT_MAX_EMPTY_PAGES && (options.limit === 0 || collected < options.limit)) {
+          const payload: ListPayload = {
+            walk: state.walk, seq: state.seq + 1, cursor: 'cursor' in next ? next.cursor : null, page: 'page' in next ? next.page : null, collected, emptyStreak,
+          };
+          followUps.push({ stage: 'list', key: `${prefix}w${state.walk}:p${payload.seq}`, payload });
+        }
+        await context.enqueue(tx, followUps);
+      };
+    },
+  };
+
+  const models: StageDefinition = {
+    name: 'models',
+    concurrency: options.concurrency.models,
+    dependsOn: ['list'],
+    async handle(unit, context) {
+      const { workId, resources } = modelsPayload.parse(unit.payload);
+      const ids = [...new Set(resources.flatMap((r) => (r.modelVersionId === null ? [] : [r.modelVersionId])))];
+      const resolved = new Map(await Promise.all(ids.map(async (id) => [id, await version(id)] as const)));
+      context.count('detailsFetched', ids.length);
+      return async (tx) => {
+        await tx.works.replaceModels(workId, civitaiModels(resources, resolved));
+      };
+    },
+  };
+
+  const mediaStage: StageDefinition = {
+    name: 'media',
+    concurrency: options.concurrency.media,
+    dependsOn: ['list'],
+    async handle(unit, context) {
+      const { workId } = mediaPayload.parse(unit.payload);
+      const work = await store.works.get(workId);
+      const image = (await store.images.listByWork(workId))[0];
+      if (!work || !image) return async () => undefined;
+      if (image.status !== 'OK') {
+        const result = await media.processImage(image, { source: 'civitai', category: 'images', slug: work.slug, publishedAt: work.publishedAt });
+        context.count('imagesDownloaded');
+        context.count('bytesDownloaded', result.bytes);
+      }
+      return async () => undefined; // processImage recorded the image row itself
+    },
+  };
+
+  return [list, models, mediaStage];
+}

@@ -1,0 +1,47 @@
+// One `--catalog` run: the ledger stages of civitai-catalog.ts on the shared run machinery
+// (ingest/pipeline/run-source.ts). A 401/403 stops the run at once (every further request would fail the
+// same way) and is rethrown with its clear message after the report is written.
+import type { RunReport } from '../../pipeline/run-report.ts';
+import { runSource, type HttpTuning, type SourceRunDependencies } from '../../pipeline/run-source.ts';
+import { CivitaiAuthError, CivitaiClient } from './civitai-client.ts';
+import { CIVITAI_MEDIA_KEY_TEMPLATE, civitaiStages, civitaiWalkPrefix, firstCivitaiListUnit, type CivitaiCatalogOptions } from './civitai-catalog.ts';
+
+export type CivitaiCatalogRunDependencies = SourceRunDependencies;
+
+export interface CivitaiCatalogRunOptions {
+  catalog: CivitaiCatalogOptions;
+  rps: number;
+  maxAttempts: number;
+  /** `crawl` starts (or resumes) the listing; `retry-failed` first requeues the failure queue. */
+  command: 'crawl' | 'retry-failed';
+  retryBaseMs?: number;
+  httpOptions?: HttpTuning;
+}
+
+export function runCivitaiCatalog(deps: CivitaiCatalogRunDependencies, options: CivitaiCatalogRunOptions): Promise<RunReport> {
+  const { store, config } = deps;
+  const { concurrency } = options.catalog;
+  return runSource(deps, {
+    source: 'civitai',
+    command: `images:${options.command}`,
+    rps: options.rps,
+    stageConcurrency: { list: concurrency.list, detail: concurrency.models, media: concurrency.media },
+    maxAttempts: options.maxAttempts,
+    retryBaseMs: options.retryBaseMs,
+    httpOptions: options.httpOptions,
+    keyTemplate: CIVITAI_MEDIA_KEY_TEMPLATE,
+    stages: ({ http, media }) => civitaiStages(new CivitaiClient(http, config.ingest.civitai), media, store, options.catalog),
+    isFatal: (error) => error instanceof CivitaiAuthError,
+    async prepare(runId, out) {
+      if (options.command === 'retry-failed') {
+        const requeued = await store.ledger.requeueFailed('civitai', { maxAttempts: options.maxAttempts * 2 });
+        out(`requeued ${requeued} failed unit(s)`);
+      }
+      const prefix = civitaiWalkPrefix(options.catalog);
+      const unfinished = (await store.ledger.due('civitai', 'list', { now: new Date(), maxAttempts: options.maxAttempts, limit: 1000 }))
+        .filter((u) => u.key.startsWith(prefix));
+      if (unfinished.length > 0) out(`resuming an unfinished listing at ${unfinished[0]!.key}`);
+      else if (options.command === 'crawl') await store.ledger.enqueue([{ source: 'civitai', runId, ...firstCivitaiListUnit(options.catalog, runId) }]);
+    },
+  });
+}

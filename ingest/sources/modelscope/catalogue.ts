@@ -1,0 +1,117 @@
+// Top-LoRAs into the catalogue: each record becomes a `loras` row (source `modelscope`, keyed by its id),
+// its saved cover goes to the BlobStore under a content-addressed key with WebP thumbnails beside it
+// (`thumbs/{width}/…`, the smallest configured width always exists), and LoRA references of Liblib and
+// Civitai works are matched to the rows (see link-loras.ts).
+//
+// Decisions:
+// - The cover blob is made from `cover_local` (the file the cache points at), never downloaded twice, so a
+//   run that reuses a fresh cache fills the catalogue just the same.
+// - Idempotent: the key depends on the content only; an object (or thumbnail) that already exists is not
+//   written again. A record without a saved cover keeps the cover its row already has (the upstream URL
+//   may have rotted since; the stored copy is still good).
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import sharp from 'sharp';
+import type { BlobStore } from '../../../src/lib/blob/blob-store.ts';
+import type { Lora, LoraInput, Store } from '../../../src/lib/store/store.ts';
+import { detectFormat } from '../../media/image-format.ts';
+import { originalMetadata } from '../../media/media-pipeline.ts';
+import { renderMediaKey, sha256Hex } from '../../media/media-key.ts';
+import { makeThumbnails, normalizeWidths, thumbnailKey } from '../../media/thumbnails.ts';
+import { candidateFor, linkLoraReferences, type LinkSummary } from './link-loras.ts';
+import type { TopLora } from './normalize.ts';
+
+/** `modelscope/loras/{owner-name}/0_{hash}.{ext}` */
+export const LORA_COVER_KEY_TEMPLATE = '{source}/{category}/{slug}/{index}_{hash}.{ext}';
+
+export interface CatalogueResult {
+  loras: Lora[];
+  /** Cover originals written to the BlobStore in this run (existing ones are not counted). */
+  coversStored: number;
+  /** Thumbnail objects written in this run. */
+  thumbnailsStored: number;
+  links: LinkSummary;
+}
+
+export interface UpsertTopLorasOptions {
+  store: Store;
+  blobs: BlobStore;
+  results: readonly TopLora[];
+  /** `cover_local` paths are relative to this directory. */
+  baseDir: string;
+  thumbnailWidths: readonly number[];
+}
+
+/** Store one cover file; its blob key, and how many objects were written. */
+async function storeCover(options: UpsertTopLorasOptions, record: TopLora, widths: number[]): Promise<{ key: string; stored: number; thumbs: number } | null> {
+  if (!record.cover_local) return null;
+  let bytes: Buffer;
+  try {
+    bytes = await fs.readFile(path.resolve(options.baseDir, record.cover_local));
+  } catch {
+    return null; // the file was removed since the cache was written: keep whatever the row has
+  }
+  const format = detectFormat(bytes);
+  if (!format || format.kind !== 'image') return null;
+  const contentHash = sha256Hex(bytes);
+  const key = renderMediaKey(LORA_COVER_KEY_TEMPLATE, {
+    source: 'modelscope', category: 'loras', slug: record.id, index: 0, publishedAt: null, contentHash, ext: format.ext,
+  });
+  let stored = 0;
+  if (!(await options.blobs.head(key))) {
+    const { width = 0, height = 0 } = await sharp(bytes).metadata();
+    await options.blobs.put(key, bytes, {
+      contentType: format.contentType,
+      metadata: originalMetadata({ srcUrl: record.cover_url ?? record.cover_local, imageIndex: 0 }, { slug: record.id }, { width, height, sha256: contentHash }),
+    });
+    stored = 1;
+  }
+  let thumbs = 0;
+  if (stored || !(await options.blobs.head(thumbnailKey(key, widths[0]!)))) {
+    const set = await makeThumbnails({ blobs: options.blobs, input: bytes, originalKey: key, widths, url: record.cover_url ?? undefined });
+    thumbs = set.thumbnails.filter((t) => t.stored).length;
+  }
+  return { key, stored, thumbs };
+}
+
+function loraInput(record: TopLora, coverKey: string | undefined): LoraInput {
+  return {
+    source: 'modelscope',
+    externalId: record.id,
+    titleCn: record.title_cn,
+    titleEn: record.title_en,
+    author: record.author,
+    avatarUrl: record.avatar,
+    userName: record.user_name,
+    coverUrl: record.cover_url,
+    ...(coverKey ? { coverKey } : {}),
+    downloads: record.downloads,
+    likes: record.likes,
+    license: record.license,
+    tagsCn: record.tags_cn,
+    tagsEn: record.tags_en,
+    baseModels: record.base_models,
+    triggerWords: record.trigger_words,
+    visionFoundation: record.vision_foundation,
+    task: record.task,
+    upstreamUpdatedAt: record.updated_at ? new Date(record.updated_at) : null,
+    pageUrl: record.modelscope_url,
+  };
+}
+
+/** Upsert every record (with its cover blob and thumbnails), then link the references of works to them. */
+export async function upsertTopLoras(options: UpsertTopLorasOptions): Promise<CatalogueResult> {
+  const widths = normalizeWidths(options.thumbnailWidths);
+  const result: CatalogueResult = { loras: [], coversStored: 0, thumbnailsStored: 0, links: { links: [], ambiguous: 0, scanned: 0 } };
+  const candidates = [];
+  for (const record of options.results) {
+    const cover = await storeCover(options, record, widths);
+    result.coversStored += cover?.stored ?? 0;
+    result.thumbnailsStored += cover?.thumbs ?? 0;
+    const lora = await options.store.loras.upsert(loraInput(record, cover?.key));
+    result.loras.push(lora);
+    candidates.push(candidateFor(lora, record));
+  }
+  result.links = await linkLoraReferences(options.store, candidates);
+  return result;
+}

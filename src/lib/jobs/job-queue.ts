@@ -1,0 +1,44 @@
+// Background jobs of the community server: typed payloads per job name, one handler per name, and a queue
+// interface with two implementations that run the same handlers: StoreJobQueue (in-process workers over
+// the jobs table, the default, survives restarts) and BullJobQueue (BullMQ on Redis when REDIS_URL is set,
+// workers on any number of machines).
+
+export interface JobPayloads {
+  /** Make the WebP thumbnail of an uploaded original (artworks/thumb/{uuid}). */
+  thumbnail: { workId: number; imageId: number };
+  /** A work was published: warm the feed and its owner's list, rank it. */
+  'feed.update': { workId: number };
+}
+
+export type JobName = keyof JobPayloads;
+export const JOB_NAMES = ['thumbnail', 'feed.update'] as const satisfies readonly JobName[];
+
+export interface JobContext {
+  jobId: string;
+  /** 1 on the first run. */
+  attempt: number;
+}
+
+export type JobHandlers = { [K in JobName]: (payload: JobPayloads[K], context: JobContext) => Promise<unknown> };
+
+export interface EnqueueOptions {
+  /** A stable id makes enqueueing idempotent (the same job is not queued twice). */
+  jobId?: string;
+  userId?: number | null;
+  maxAttempts?: number;
+}
+
+export interface JobQueue {
+  readonly kind: 'store' | 'bullmq';
+  enqueue<K extends JobName>(name: K, payload: JobPayloads[K], options?: EnqueueOptions): Promise<string>;
+  /** Start the workers of this process. */
+  start(): void;
+  /** Resolve once no job is queued or running here (tests and one-shot commands). */
+  drain(timeoutMs?: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Exponential backoff between attempts: 2 s, 4 s, 8 s… capped at 5 minutes. */
+export function retryDelayMs(attempt: number): number {
+  return Math.min(300_000, 1000 * 2 ** Math.max(1, attempt));
+}

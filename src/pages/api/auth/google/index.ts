@@ -1,0 +1,25 @@
+// GET /api/auth/google?next=/path: start Google login. The state, the PKCE code verifier and where to go
+// afterwards wait in httpOnly cookies (10 minutes) for the callback.
+import type { APIRoute } from 'astro';
+import { serializeCookie } from '../../../../lib/auth/cookies.ts';
+import { ApiError } from '../../../../lib/http/api-error.ts';
+import { apiRoute } from '../../../../lib/http/route.ts';
+import { safeNextPath } from '../../../../lib/http/users.ts';
+import { OAUTH_COOKIES } from '../../../../lib/auth/oauth-cookies.ts';
+
+export const prerender = false;
+
+export const GET: APIRoute = apiRoute({
+  access: 'public',
+  rateLimit: 'login',
+  async handler({ url, services, setCookie }) {
+    if (!services.google) throw new ApiError(404, 'google_disabled', '本站未启用 Google 登录');
+    const { url: target, state, codeVerifier } = services.google.start();
+    const { secure } = services.config.community.session;
+    const options = { secure, maxAge: 600, path: '/api/auth/google' };
+    setCookie(serializeCookie(OAUTH_COOKIES.state, state, options));
+    setCookie(serializeCookie(OAUTH_COOKIES.verifier, codeVerifier, options));
+    setCookie(serializeCookie(OAUTH_COOKIES.next, safeNextPath(url.searchParams.get('next')), options));
+    return new Response(null, { status: 302, headers: { Location: target.href } });
+  },
+});

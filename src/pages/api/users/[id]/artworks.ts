@@ -1,0 +1,21 @@
+// GET /api/users/:id/artworks?cursor&limit: a user's artworks, newest first. The user themself sees their
+// drafts too; everyone else (signed in or not) only the published ones.
+import type { APIRoute } from 'astro';
+import { pageQuery } from '../../../../lib/community/page-query.ts';
+import { userArtworks } from '../../../../lib/community/pages.ts';
+import { notFound } from '../../../../lib/http/api-error.ts';
+import { apiRoute, idParams } from '../../../../lib/http/route.ts';
+import { publicUser } from '../../../../lib/http/users.ts';
+
+export const prerender = false;
+
+export const GET: APIRoute = apiRoute({
+  access: 'public',
+  params: idParams,
+  async handler({ params, url, services, viewer }) {
+    const user = await services.store.users.get(params.id);
+    if (!user) throw notFound('用户不存在');
+    const { cursor, limit } = pageQuery.parse(Object.fromEntries(url.searchParams));
+    return { user: publicUser(user), ...(await userArtworks(services, viewer, user.id, cursor, limit)) };
+  },
+});

@@ -1,0 +1,22 @@
+// GET /api/users/:id/favorites?cursor&limit: a user's favorites, most recent first. Private: only the user
+// themself may read them (401 anonymous, 403 another user).
+import type { APIRoute } from 'astro';
+import { pageQuery } from '../../../../lib/community/page-query.ts';
+import { userFavorites } from '../../../../lib/community/pages.ts';
+import { forbidden, notFound } from '../../../../lib/http/api-error.ts';
+import { apiRoute, idParams } from '../../../../lib/http/route.ts';
+
+export const prerender = false;
+
+export const GET: APIRoute = apiRoute({
+  access: 'user',
+  params: idParams,
+  async handler({ params, url, services, viewer }) {
+    if (viewer.id !== params.id) {
+      if (!(await services.store.users.get(params.id))) throw notFound('用户不存在');
+      throw forbidden('收藏列表仅本人可见');
+    }
+    const { cursor, limit } = pageQuery.parse(Object.fromEntries(url.searchParams));
+    return userFavorites(services, viewer, viewer.id, cursor, limit);
+  },
+});

@@ -1,0 +1,226 @@
+// The community server under test: one `astro build` per test file, then the built Node server started
+// per backend (SQLite without Redis; MariaDB + Redis), the fake Google provider beside it, and a small
+// HTTP client that behaves like a same-site browser (Origin header on writes, cookie or Bearer session).
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { startFakeGoogle, type FakeGoogle } from '../../fakes/google-oauth/server.ts';
+import { SessionManager } from '../../src/lib/auth/sessions.ts';
+import { hashPassword } from '../../src/lib/auth/password.ts';
+import type { DatabaseConfig } from '../../src/lib/env.ts';
+import { createStore, migrationsDir, openMigratedStore, type MigratableStore } from '../../src/lib/store/create-store.ts';
+import type { User } from '../../src/lib/store/store.ts';
+import { createTestDatabase, mysqlAvailability } from '../../src/lib/testing/mysql.ts';
+import { redisAvailability, testRedisPrefix } from '../../src/lib/testing/community.ts';
+import { testConfig } from '../../src/lib/testing/services.ts';
+import { freePort, startServer, type RunningServer } from '../browser/harness.ts';
+
+export const GOOGLE_CLIENT = { id: 'huaku-test-client', secret: 'huaku-test-secret' };
+
+export interface Backend {
+  name: string;
+  database: DatabaseConfig;
+  redisUrl: string | undefined;
+  redisPrefix: string;
+  cleanup(): Promise<void>;
+}
+
+export async function sqliteBackend(dir: string, name = 'huaku.db'): Promise<Backend> {
+  const database: DatabaseConfig = { kind: 'sqlite', file: path.join(dir, name) };
+  await (await openMigratedStore(database)).close();
+  return { name: 'SQLite, no Redis', database, redisUrl: undefined, redisPrefix: '', cleanup: async () => {} };
+}
+
+export async function mysqlBackend(redisUrl: string | undefined = testConfig.testing.redisUrl): Promise<Backend> {
+  const db = await createTestDatabase('huaku_community');
+  const store = createStore(db.target);
+  await store.migrate(migrationsDir('mysql'));
+  await store.close();
+  return { name: 'MariaDB + Redis', database: db.target, redisUrl, redisPrefix: testRedisPrefix(), cleanup: () => db.drop() };
+}
+
+export async function servicesAvailable(): Promise<{ mysql: boolean; redis: boolean; reason: string }> {
+  const [mysql, redis] = await Promise.all([mysqlAvailability(), redisAvailability()]);
+  return { mysql: mysql.available, redis: redis.available, reason: [mysql.reason, redis.reason].filter(Boolean).join('; ') };
+}
+
+export interface CommunityServer {
+  url: string;
+  server: RunningServer;
+  google: FakeGoogle;
+  store: MigratableStore;
+  blobDir: string;
+  backend: Backend;
+  env: Record<string, string>;
+  /** A user made directly in the database, with a session token (fast: no HTTP, no password). */
+  user(name: string, options?: { password?: string }): Promise<{ user: User; token: string; client: Client }>;
+  client(token?: string): Client;
+  stop(): Promise<void>;
+}
+
+export async function startCommunityServer(options: {
+  outDir: string;
+  dir: string;
+  backend: Backend;
+  env?: Record<string, string>;
+}): Promise<CommunityServer> {
+  const { backend } = options;
+  const google = await startFakeGoogle({ clientId: GOOGLE_CLIENT.id, clientSecret: GOOGLE_CLIENT.secret });
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const blobDir = path.join(options.dir, `blobs-${port}`);
+  const env: Record<string, string> = {
+    DATABASE_URL: backend.database.kind === 'sqlite' ? `sqlite:${backend.database.file}` : backend.database.url,
+    BLOB_DRIVER: 'local',
+    BLOB_LOCAL_DIR: blobDir,
+    MEDIA_BASE_URL: '/media',
+    REDIS_URL: backend.redisUrl ?? '',
+    REDIS_KEY_PREFIX: backend.redisPrefix,
+    LOG_LEVEL: 'warn',
+    GOOGLE_CLIENT_ID: GOOGLE_CLIENT.id,
+    GOOGLE_CLIENT_SECRET: GOOGLE_CLIENT.secret,
+    GOOGLE_AUTH_URL: google.authUrl,
+    GOOGLE_TOKEN_URL: google.tokenUrl,
+    GOOGLE_REDIRECT_URI: `${url}/api/auth/google/callback`,
+    RATE_LIMIT_LOGIN: '1000/1m',
+    RATE_LIMIT_UPLOAD: '1000/1h',
+    RATE_LIMIT_WRITE: '100000/1m',
+    RATE_LIMIT_IP: '100000/1m',
+    UPLOAD_MAX_MB: '2',
+    ...options.env,
+  };
+  const server = await startServer({ outDir: options.outDir, cwd: options.dir, env, port });
+  const store = createStore(backend.database);
+  const sessions = new SessionManager(store);
+  const client = (token?: string) => new Client(url, token);
+  return {
+    url,
+    server,
+    google,
+    store,
+    blobDir,
+    backend,
+    env,
+    client,
+    async user(name, userOptions = {}) {
+      const user = await store.users.create({
+        username: name.toLowerCase(),
+        name,
+        passwordHash: userOptions.password ? await hashPassword(userOptions.password) : null,
+      });
+      const { token } = await sessions.create(user.id);
+      return { user, token, client: client(token) };
+    },
+    async stop() {
+      await server.stop();
+      await google.close();
+      await store.close();
+    },
+  };
+}
+
+export interface Reply<T = any> {
+  status: number;
+  body: T;
+  headers: Headers;
+  cookies: string[];
+}
+
+/** A same-site browser: sends the session as a cookie (or Bearer), and Origin on every write. */
+export class Client {
+  readonly base: string;
+  token: string | undefined;
+  bearer = false;
+  extraCookies = '';
+
+  constructor(base: string, token?: string) {
+    this.base = base;
+    this.token = token;
+  }
+
+  async request<T = any>(
+    method: string,
+    pathname: string,
+    options: { json?: unknown; form?: Record<string, string>; multipart?: FormData; headers?: Record<string, string>; redirect?: RequestRedirect } = {},
+  ): Promise<Reply<T>> {
+    const headers = new Headers(options.headers);
+    if (!['GET', 'HEAD'].includes(method) && !headers.has('origin')) headers.set('origin', this.base);
+    const cookies = [this.token && !this.bearer ? `huaku_session=${this.token}` : '', this.extraCookies].filter(Boolean).join('; ');
+    if (cookies) headers.set('cookie', cookies);
+    if (this.token && this.bearer) headers.set('authorization', `Bearer ${this.token}`);
+    let body: BodyInit | undefined;
+    if (options.json !== undefined) {
+      headers.set('content-type', 'application/json');
+      body = JSON.stringify(options.json);
+    } else if (options.form) {
+      body = new URLSearchParams(options.form);
+    } else if (options.multipart) {
+      body = options.multipart;
+    }
+    const response = await fetch(new URL(pathname, this.base), { method, headers, body, redirect: options.redirect ?? 'manual' });
+    const text = await response.text();
+    let parsed: unknown = text;
+    if (response.headers.get('content-type')?.includes('application/json')) parsed = text ? JSON.parse(text) : null;
+    return { status: response.status, body: parsed as T, headers: response.headers, cookies: response.headers.getSetCookie() };
+  }
+
+  get<T = any>(pathname: string) {
+    return this.request<T>('GET', pathname);
+  }
+  post<T = any>(pathname: string, json: unknown = {}) {
+    return this.request<T>('POST', pathname, { json });
+  }
+  delete<T = any>(pathname: string) {
+    return this.request<T>('DELETE', pathname, { json: {} });
+  }
+  upload<T = any>(file: Uint8Array, fields: Record<string, string> = {}, filename = 'image.png', type = 'image/png') {
+    const form = new FormData();
+    form.set('file', new Blob([new Uint8Array(file)], { type }), filename);
+    for (const [key, value] of Object.entries(fields)) form.set(key, value);
+    return this.request<T>('POST', '/api/artworks/upload', { multipart: form });
+  }
+}
+
+/** The session token a Set-Cookie list carries, if any. */
+export function sessionFrom(cookies: string[]): string | undefined {
+  const cookie = cookies.find((c) => c.startsWith('huaku_session=') && !c.startsWith('huaku_session=;'));
+  return cookie ? decodeURIComponent(cookie.split(';')[0]!.slice('huaku_session='.length)) : undefined;
+}
+
+/** Every file under `dir` (relative paths), without sidecar metadata. */
+export function listFiles(dir: string, root = dir): string[] {
+  if (!fs.existsSync(dir)) return [];
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    if (entry.name.startsWith('.')) return [];
+    const full = path.join(dir, entry.name);
+    return entry.isDirectory() ? listFiles(full, root) : [path.relative(root, full)];
+  });
+}
+
+/** A throwaway redis-server on a free port (for the outage test: stopping the shared one would hurt others). */
+export async function startRedisServer(port?: number): Promise<{ url: string; port: number; stop(): Promise<void> }> {
+  const chosen = port ?? (await freePort());
+  const child: ChildProcess = spawn('redis-server', ['--port', String(chosen), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  const url = `redis://127.0.0.1:${chosen}`;
+  const deadline = Date.now() + 5000;
+  const { pingRedis } = await import('../../src/lib/redis/ping-redis.ts');
+  for (;;) {
+    try {
+      await pingRedis(url, 300);
+      break;
+    } catch (error) {
+      if (Date.now() > deadline || child.exitCode !== null) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+  return {
+    url,
+    port: chosen,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
