@@ -75,7 +75,7 @@ describe('ingest CLI', () => {
     const env = sqlite('cli.db');
     const unmigrated = await runCli(['doctor'], env);
     expect(unmigrated.code).toBe(1);
-    expect(unmigrated.stdout).toMatch(/FAIL\s+database \(sqlite\): .*missing 1 migration.*npm run migrate/);
+    expect(unmigrated.stdout).toMatch(/FAIL\s+database \(sqlite\): .*missing \d+ migration.*npm run migrate/);
 
     const first = await runCli(['migrate'], env);
     expect(first.stderr).toBe('');

@@ -123,6 +123,9 @@ for (const spec of BACKENDS) {
       const refs = await store.works.listModels(civitai.id);
       expect(links.links.slice(1).map((l) => l.workModelId)).toEqual(refs.map((r) => r.id));
       expect((await store.runs.get(result.runId!))?.errorSummary).toContain('3 work references linked');
+      // stored with how each was made, for the LoRA pages
+      expect((await store.loras.listLinks(rows.get(byHash.id)!)).map((l) => [l.workId, l.method])).toEqual([[civitai.id, 'hash']]);
+      expect((await store.loras.listLinks(rows.get(byName.id)!)).map((l) => [l.workId, l.method])).toEqual([[liblib.id, 'name']]);
     });
   });
 }

@@ -113,5 +113,10 @@ export async function upsertTopLoras(options: UpsertTopLorasOptions): Promise<Ca
     candidates.push(candidateFor(lora, record));
   }
   result.links = await linkLoraReferences(options.store, candidates);
+  // Record each link and how it was made (id, hash or name) for the site's LoRA pages.
+  await options.store.loras.replaceLinks(
+    result.loras.map((lora) => lora.id),
+    result.links.links.map((link) => ({ loraId: link.loraId, workModelId: link.workModelId, method: link.method, matched: link.matched.slice(0, 512) })),
+  );
   return result;
 }

@@ -502,6 +502,26 @@ export function createDrizzleStore(dialect: Dialect): Store {
           .limit(limit),
       ),
     count: () => run(async (db) => Number((await db.select({ n: count() }).from(t.loras))[0]!.n)),
+    replaceLinks: (loraIds, links) =>
+      store.transaction(() =>
+        run(async (db) => {
+          for (let i = 0; i < loraIds.length; i += 500) await db.delete(t.loraLinks).where(inArray(t.loraLinks.loraId, loraIds.slice(i, i + 500)));
+          const refs = links.map((l) => l.workModelId);
+          for (let i = 0; i < refs.length; i += 500) await db.delete(t.loraLinks).where(inArray(t.loraLinks.workModelId, refs.slice(i, i + 500)));
+          for (let i = 0; i < links.length; i += 500) await db.insert(t.loraLinks).values(links.slice(i, i + 500));
+        }),
+      ),
+    listLinks: (loraId) =>
+      run(async (db) =>
+        (
+          await db
+            .select({ link: t.loraLinks, workId: t.workModels.workId })
+            .from(t.loraLinks)
+            .innerJoin(t.workModels, eq(t.workModels.id, t.loraLinks.workModelId))
+            .where(eq(t.loraLinks.loraId, loraId))
+            .orderBy(asc(t.loraLinks.id))
+        ).map((row) => ({ ...row.link, workId: row.workId })),
+      ),
   };
 
   const statusCounts = <S extends string>(statuses: readonly S[], rows: { status: S; n: number }[]) => {

@@ -28,3 +28,7 @@ export type LedgerStatus = (typeof LEDGER_STATUSES)[number];
 /** How a unit of crawl work failed; decides whether and when it is retried. */
 export const ERROR_KINDS = ['network', 'http', 'timeout', 'contract', 'media', 'internal'] as const;
 export type ErrorKind = (typeof ERROR_KINDS)[number];
+
+/** How a work's LoRA reference was matched to a catalogue LoRA (strongest evidence first). */
+export const LORA_LINK_METHODS = ['id', 'hash', 'name'] as const;
+export type LoraLinkMethod = (typeof LORA_LINK_METHODS)[number];

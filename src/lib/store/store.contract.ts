@@ -39,7 +39,7 @@ export function describeStoreContract(name: string, setup: () => Promise<StoreFi
       try {
         const error = await bare.assertMigrated().then(() => null, (e: unknown) => e);
         expect(error).toBeInstanceOf(UserFacingError);
-        expect((error as UserFacingError).format()).toMatch(/missing 1 migration.*0000_init[\s\S]*npm run migrate/);
+        expect((error as UserFacingError).format()).toMatch(/missing \d+ migration.*0000_init[\s\S]*npm run migrate/);
       } finally {
         await bare.close();
       }
@@ -353,6 +353,22 @@ export function describeStoreContract(name: string, setup: () => Promise<StoreFi
       const list = await store.loras.list({ task, limit: 10 });
       expect(list.map((l) => [l.externalId, l.downloads])).toEqual([['owner/car', 99], ['owner/墨韵山水', 11]]);
       expect(await store.loras.count()).toBeGreaterThanOrEqual(2);
+
+      // links from works' LoRA references, replaced as a whole, gone with the reference
+      const work = await store.works.upsert({ source: 'liblib', externalId: unique('uses-lora'), slug: 'u' });
+      await store.works.replaceModels(work.id, [{ modelType: 'LORA', modelName: '墨韵山水' }, { modelType: 'LORA', modelName: 'car' }]);
+      const [ink, car] = await store.works.listModels(work.id);
+      await store.loras.replaceLinks([lora.id], [{ loraId: lora.id, workModelId: ink!.id, method: 'name', matched: '墨韵山水' }]);
+      await store.loras.replaceLinks([lora.id, list[0]!.id], [
+        { loraId: lora.id, workModelId: ink!.id, method: 'hash', matched: 'abcdef0123' },
+        { loraId: list[0]!.id, workModelId: car!.id, method: 'id', matched: 'owner/car' },
+      ]);
+      expect((await store.loras.listLinks(lora.id)).map((l) => [l.workId, l.method, l.matched])).toEqual([[work.id, 'hash', 'abcdef0123']]);
+      await store.loras.replaceLinks([lora.id], []); // other LoRAs' links stay
+      expect(await store.loras.listLinks(list[0]!.id)).toHaveLength(1);
+      await store.loras.replaceLinks([lora.id], [{ loraId: lora.id, workModelId: ink!.id, method: 'name', matched: '墨韵山水' }]);
+      await store.works.replaceModels(work.id, []);
+      expect(await store.loras.listLinks(lora.id)).toEqual([]);
     });
 
     it('claims each job once, retries failures up to the limit, and cancels', async () => {

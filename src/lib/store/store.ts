@@ -169,7 +169,17 @@ export interface LoraRepository {
   findByExternalId(source: Source, externalId: string): Promise<Lora | null>;
   list(filter: { task?: string; limit: number }): Promise<Lora[]>;
   count(): Promise<number>;
+  /**
+   * Replace the links of these LoRAs with `links` (recomputed from every LoRA reference at once); a
+   * reference that now links elsewhere moves.
+   */
+  replaceLinks(loraIds: number[], links: LoraLinkInput[]): Promise<void>;
+  /** The references linked to one LoRA, with the work each belongs to. */
+  listLinks(loraId: number): Promise<Array<LoraLink & { workId: number }>>;
 }
+
+export type LoraLink = typeof tables.loraLinks.$inferSelect;
+export type LoraLinkInput = Pick<LoraLink, 'loraId' | 'workModelId' | 'method' | 'matched'>;
 
 export interface JobInput {
   id: string;

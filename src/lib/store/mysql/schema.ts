@@ -6,7 +6,7 @@ import {
   uniqueIndex, varchar,
 } from 'drizzle-orm/mysql-core';
 import {
-  ERROR_KINDS, IMAGE_STATUSES, JOB_STATUSES, LEDGER_STATUSES, MODEL_TYPES, RUN_STATUSES, SOURCES, WORK_STATUSES,
+  ERROR_KINDS, IMAGE_STATUSES, JOB_STATUSES, LEDGER_STATUSES, LORA_LINK_METHODS, MODEL_TYPES, RUN_STATUSES, SOURCES, WORK_STATUSES,
 } from '../enums.ts';
 
 const id = () => bigint('id', { mode: 'number', unsigned: true }).primaryKey().autoincrement();
@@ -192,6 +192,16 @@ export const loras = mysqlTable('loras', {
   createdAt: createdAt(),
   updatedAt: updatedAt(),
 }, (t) => [uniqueIndex('uk_loras_source_ext').on(t.source, t.externalId), index('idx_loras_task').on(t.task)]);
+
+/** A work's LoRA reference matched to a catalogue LoRA, and how (recomputed by `ingest toploras`). */
+export const loraLinks = mysqlTable('lora_links', {
+  id: id(),
+  loraId: ref('lora_id').notNull().references(() => loras.id, { onDelete: 'cascade' }),
+  workModelId: ref('work_model_id').notNull().references(() => workModels.id, { onDelete: 'cascade' }),
+  method: mysqlEnum('method', LORA_LINK_METHODS).notNull(),
+  matched: varchar('matched', { length: 512 }).notNull(),
+  createdAt: createdAt(),
+}, (t) => [uniqueIndex('uk_lora_links_ref').on(t.workModelId), index('idx_lora_links_lora').on(t.loraId)]);
 
 export const jobs = mysqlTable('jobs', {
   id: varchar('id', { length: 36 }).primaryKey(),

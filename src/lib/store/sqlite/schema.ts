@@ -3,7 +3,7 @@
 import { sql } from 'drizzle-orm';
 import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import {
-  ERROR_KINDS, IMAGE_STATUSES, JOB_STATUSES, LEDGER_STATUSES, MODEL_TYPES, RUN_STATUSES, SOURCES, WORK_STATUSES,
+  ERROR_KINDS, IMAGE_STATUSES, JOB_STATUSES, LEDGER_STATUSES, LORA_LINK_METHODS, MODEL_TYPES, RUN_STATUSES, SOURCES, WORK_STATUSES,
 } from '../enums.ts';
 
 const id = () => integer('id').primaryKey({ autoIncrement: true });
@@ -179,6 +179,16 @@ export const loras = sqliteTable('loras', {
   createdAt: createdAt(),
   updatedAt: updatedAt(),
 }, (t) => [uniqueIndex('uk_loras_source_ext').on(t.source, t.externalId), index('idx_loras_task').on(t.task)]);
+
+/** A work's LoRA reference matched to a catalogue LoRA, and how (recomputed by `ingest toploras`). */
+export const loraLinks = sqliteTable('lora_links', {
+  id: id(),
+  loraId: integer('lora_id').notNull().references(() => loras.id, { onDelete: 'cascade' }),
+  workModelId: integer('work_model_id').notNull().references(() => workModels.id, { onDelete: 'cascade' }),
+  method: text('method', { enum: LORA_LINK_METHODS }).notNull(),
+  matched: text('matched').notNull(),
+  createdAt: createdAt(),
+}, (t) => [uniqueIndex('uk_lora_links_ref').on(t.workModelId), index('idx_lora_links_lora').on(t.loraId)]);
 
 export const jobs = sqliteTable('jobs', {
   id: text('id').primaryKey(),
