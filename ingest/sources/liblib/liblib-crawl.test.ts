@@ -196,8 +196,9 @@ for (const backendSpec of BACKENDS) {
       const added = fake.addWorks(12);
       fake.clearRequests();
       const report = await run(testRunOptions({ mode: 'incremental', incrementalWindow: 10 }));
-      const details = fake.requests.filter((r) => r.kind === 'detail').map((r) => decodeURIComponent(r.path.split('/').pop()!)).sort();
-      expect(details).toEqual(added.map((w) => w.uuid).sort());
+      // which works were asked for (a unit retried after a transient failure may ask twice)
+      const details = new Set(fake.requests.filter((r) => r.kind === 'detail').map((r) => decodeURIComponent(r.path.split('/').pop()!)));
+      expect([...details].sort()).toEqual(added.map((w) => w.uuid).sort());
       expect(report.counters.pages).toBeLessThanOrEqual(2);
     });
   });

@@ -30,6 +30,9 @@ function driverCode(error: unknown): string {
   return '';
 }
 
+const DEADLOCK = /^(ER_LOCK_DEADLOCK|ER_LOCK_WAIT_TIMEOUT)$/;
+const DEADLOCK_RETRIES = 4;
+
 const UNAVAILABLE = /^(ECONN|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|EHOSTUNREACH|PROTOCOL_CONNECTION_LOST|ER_ACCESS_DENIED|ER_DBACCESS|ER_BAD_DB)/;
 
 /** Turn a mysql2 error into a message that names the server and says what to do. */
@@ -91,7 +94,18 @@ export function openMysqlStore(target: MysqlTarget): MysqlStore {
     tables: schema as unknown as Tables,
     withConnection: (fn) => wrap(() => fn(db)),
     transaction: (fn) =>
-      wrap(() => mysqlDb.transaction((tx) => fn(tx as unknown as Db), { isolationLevel: 'read committed' })),
+      wrap(async () => {
+        // InnoDB may pick this transaction as a deadlock victim (concurrent upserts on one unique key):
+        // it was rolled back whole, so running it again is the documented remedy.
+        for (let attempt = 1; ; attempt++) {
+          try {
+            return await mysqlDb.transaction((tx) => fn(tx as unknown as Db), { isolationLevel: 'read committed' });
+          } catch (error) {
+            if (attempt >= DEADLOCK_RETRIES || !DEADLOCK.test(driverCode(error))) throw error;
+            await new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 20 * attempt));
+          }
+        }
+      }),
     async upsert(tx, table, values, _target, set) {
       await asMysql(tx).insert(table as never).values(values as never).onDuplicateKeyUpdate({ set: set as never });
     },
