@@ -11,6 +11,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { Redis } from 'ioredis';
 import mysql from 'mysql2/promise';
 import { SessionManager } from '../src/lib/auth/sessions.ts';
 import { parseDatabaseUrl, type DatabaseConfig } from '../src/lib/env.ts';
@@ -44,6 +45,7 @@ const userCount = Number(values.users);
 const work = await makeWorkDir('huaku-bench-like-');
 const children: ChildProcess[] = [];
 let dropDatabase: (() => Promise<void>) | undefined;
+const redisPrefix = values.redis ? `huaku-bench-${Date.now().toString(36)}:` : '';
 try {
   // A database of its own: a SQLite file, or a fresh database on the given MySQL/MariaDB server.
   let database: DatabaseConfig;
@@ -77,7 +79,7 @@ try {
   const env: Record<string, string> = {
     DATABASE_URL: database.kind === 'sqlite' ? `sqlite:${database.file}` : database.url,
     REDIS_URL: values.redis ?? '',
-    REDIS_KEY_PREFIX: values.redis ? `huaku-bench-${Date.now().toString(36)}:` : '',
+    REDIS_KEY_PREFIX: redisPrefix,
     BLOB_LOCAL_DIR: path.join(work.dir, 'blobs'),
     LOG_LEVEL: 'warn',
     NODE_ENV: 'production',
@@ -135,5 +137,11 @@ try {
 } finally {
   for (const child of children) child.kill('SIGTERM');
   await dropDatabase?.();
+  if (values.redis && redisPrefix) {
+    const redis = new Redis(values.redis);
+    const keys = await redis.keys(`${redisPrefix}*`);
+    if (keys.length > 0) await redis.del(...keys);
+    redis.disconnect();
+  }
   await work.cleanup();
 }
