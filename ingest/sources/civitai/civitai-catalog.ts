@@ -13,6 +13,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { ModelType, Store, WorkModelInput } from '../../../src/lib/store/store.ts';
 import type { MediaPipeline } from '../../media/media-pipeline.ts';
+import { mediaStage } from '../../pipeline/media-stage.ts';
 import type { StageDefinition } from '../../pipeline/stage-runner.ts';
 import { DEFAULT_MAX_EMPTY_PAGES, nextPosition, type CivitaiClient, type ImageFilters } from './civitai-client.ts';
 import { extractImageMetadata, type ImageResource } from './metadata.ts';
@@ -47,7 +48,6 @@ const modelsPayload = z.object({
     name: z.string().nullable(), type: z.string().nullable(), weight: z.number().nullable(), hash: z.string().nullable(), modelVersionId: z.number().int().nullable(),
   })),
 });
-const mediaPayload = z.object({ workId: z.number().int() });
 
 /** List units of one listing (same filters and levels) share this prefix. */
 export function civitaiWalkPrefix(options: Pick<CivitaiCatalogOptions, 'filters' | 'levels'>): string {
@@ -195,23 +195,5 @@ export function civitaiStages(client: CivitaiClient, media: MediaPipeline, store
     },
   };
 
-  const mediaStage: StageDefinition = {
-    name: 'media',
-    concurrency: options.concurrency.media,
-    dependsOn: ['list'],
-    async handle(unit, context) {
-      const { workId } = mediaPayload.parse(unit.payload);
-      const work = await store.works.get(workId);
-      const image = (await store.images.listByWork(workId))[0];
-      if (!work || !image) return async () => undefined;
-      if (image.status !== 'OK') {
-        const result = await media.processImage(image, { source: 'civitai', category: 'images', slug: work.slug, publishedAt: work.publishedAt });
-        context.count('imagesDownloaded');
-        context.count('bytesDownloaded', result.bytes);
-      }
-      return async () => undefined; // processImage recorded the image row itself
-    },
-  };
-
-  return [list, models, mediaStage];
+  return [list, models, mediaStage(media, store, { source: 'civitai', category: 'images', concurrency: options.concurrency.media, dependsOn: ['list'] })];
 }

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import type { LedgerEntry, Store } from '../../../src/lib/store/store.ts';
 import type { MediaPipeline } from '../../media/media-pipeline.ts';
+import { mediaStage } from '../../pipeline/media-stage.ts';
 import type { StageDefinition } from '../../pipeline/stage-runner.ts';
 import type { LiblibClient, LiblibSort } from './liblib-client.ts';
 import type { ListSummary } from './normalize.ts';
@@ -43,7 +44,6 @@ const listPayload = z.object({
 });
 type ListPayload = z.infer<typeof listPayload>;
 
-const mediaPayload = z.object({ workId: z.number().int(), index: z.number().int() });
 
 /** List units of one kind of walk (mode, category, sort) share this key prefix. */
 export function walkPrefix(options: LiblibCrawlOptions): string {
@@ -168,27 +168,9 @@ export function liblibStages(client: LiblibClient, media: MediaPipeline, store: 
     },
   };
 
-  const mediaStage: StageDefinition = {
-    name: 'media',
-    concurrency: options.concurrency.media,
-    dependsOn: ['detail'],
-    async handle(unit, context) {
-      const { workId, index } = mediaPayload.parse(unit.payload);
-      const work = await store.works.get(workId);
-      const image = (await store.images.listByWork(workId)).find((row) => row.imageIndex === index);
-      if (!work || !image) return async () => undefined; // the work was removed since: nothing to fetch
-      if (image.status !== 'OK') {
-        const result = await media.processImage(image, {
-          source: 'liblib', category: options.category.slug, slug: work.slug, publishedAt: work.publishedAt,
-        });
-        context.count('imagesDownloaded');
-        context.count('bytesDownloaded', result.bytes);
-      }
-      return async () => undefined; // processImage recorded the image row itself
-    },
-  };
+  const mediaUnits = mediaStage(media, store, { source: 'liblib', category: options.category.slug, concurrency: options.concurrency.media, dependsOn: ['detail'] });
 
-  const stages = [list, detail, mediaStage];
+  const stages = [list, detail, mediaUnits];
   if (options.authors) stages.push(author);
   if (options.comments) stages.push(comments);
   return stages;
