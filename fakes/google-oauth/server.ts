@@ -6,11 +6,16 @@
 //   POST /token      grant_type=authorization_code, code, redirect_uri, code_verifier; client credentials
 //                    by HTTP Basic or in the body → {access_token, id_token, …}; a code works once
 //                    (a replay gets invalid_grant), and only with the verifier matching its challenge.
-// The ID token is a JWT with the usual claims (iss, aud, sub, name, email, picture, exp); its signature
-// is a placeholder: the server under test reads it straight from the token endpoint, as with Google.
+//   GET  /certs      the JSON Web Key Set (RSA public keys) the ID tokens are signed with, with a
+//                    Cache-Control max-age like Google's (or 503 after `failJwks(true)`)
+// ID tokens are RS256 JWTs with the usual claims (iss, aud, sub, name, email, picture, exp), signed with
+// an RSA key generated at startup. `mintIdToken` makes one for tests of POST /api/auth/login (as a client
+// that signed in with Google Identity Services would post it), including broken ones: another key, a
+// wrong algorithm, `alg: none`.
 import { createHash, randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { SignJWT, exportJWK, generateKeyPair, type CryptoKey, type JWK } from 'jose';
 
 export interface FakeGoogleUser {
   sub: string;
@@ -38,7 +43,37 @@ export interface FakeGoogle {
   denyNext(): void;
   /** Every token request's outcome, for assertions. */
   tokenRequests: Array<{ code: string; status: number; error?: string }>;
+  /** The JWKS endpoint (GOOGLE_JWKS_URL). */
+  jwksUrl: string;
+  /** How many times /certs was fetched. */
+  jwksRequests: number;
+  /** /certs answers 503 while set. */
+  failJwks(fail: boolean): void;
+  /** Publish a new signing key (the old one stays published) and sign with it from now on; returns its kid. */
+  rotateKey(): Promise<string>;
+  /** An ID token as Google would issue it for the signed-in user (iss https://accounts.google.com, aud the client id, 1 h). */
+  mintIdToken(claims?: Record<string, unknown>, options?: MintOptions): Promise<string>;
   close(): Promise<void>;
+}
+
+export interface MintOptions {
+  /** 'unpublished': signed by a key that is not in the JWKS (under the current kid unless `kid` is given). */
+  key?: 'published' | 'unpublished';
+  /** HS256 is signed with the client secret as the HMAC key (the classic algorithm-confusion attempt). */
+  alg?: 'RS256' | 'HS256' | 'none';
+  kid?: string;
+}
+
+interface SigningKey {
+  kid: string;
+  privateKey: CryptoKey;
+  jwk: JWK;
+}
+
+async function newKey(): Promise<SigningKey> {
+  const { publicKey, privateKey } = await generateKeyPair('RS256');
+  const kid = randomBytes(8).toString('hex');
+  return { kid, privateKey, jwk: { ...(await exportJWK(publicKey)), kid, alg: 'RS256', use: 'sig' } };
 }
 
 const b64url = (value: string | Buffer) => Buffer.from(value).toString('base64url');
@@ -49,6 +84,20 @@ export async function startFakeGoogle(options: { clientId: string; clientSecret:
   let deny = false;
   const tokenRequests: FakeGoogle['tokenRequests'] = [];
   let origin = '';
+  const published: SigningKey[] = [await newKey()];
+  const unpublished = await newKey();
+  let jwksDown = false;
+  const state = { jwksRequests: 0 };
+
+  const sign = async (claims: Record<string, unknown>, mint: MintOptions = {}): Promise<string> => {
+    const current = published.at(-1)!;
+    const alg = mint.alg ?? 'RS256';
+    const kid = mint.kid ?? current.kid;
+    if (alg === 'none') return [b64url(JSON.stringify({ alg: 'none', typ: 'JWT', kid })), b64url(JSON.stringify(claims)), ''].join('.');
+    const jwt = new SignJWT(claims).setProtectedHeader({ alg, typ: 'JWT', kid });
+    if (alg === 'HS256') return jwt.sign(new TextEncoder().encode(options.clientSecret));
+    return jwt.sign(mint.key === 'unpublished' ? unpublished.privateKey : current.privateKey);
+  };
 
   const json = (res: http.ServerResponse, status: number, body: unknown) => {
     res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
@@ -98,9 +147,15 @@ export async function startFakeGoogle(options: { clientId: string; clientSecret:
       if (b64url(createHash('sha256').update(verifier).digest()) !== issued.challenge) return fail(400, 'invalid_grant');
       const now = Math.floor(Date.now() / 1000);
       const claims = { iss: origin, aud: issued.clientId, iat: now, exp: now + 3600, ...issued.user };
-      const idToken = [b64url(JSON.stringify({ alg: 'RS256', typ: 'JWT', kid: 'fake' })), b64url(JSON.stringify(claims)), b64url('fake-signature')].join('.');
+      const idToken = await sign(claims);
       tokenRequests.push({ code, status: 200 });
       return json(res, 200, { access_token: b64url(randomBytes(16)), token_type: 'Bearer', expires_in: 3600, scope: 'openid profile email', id_token: idToken });
+    }
+    if (req.method === 'GET' && url.pathname === '/certs') {
+      state.jwksRequests++;
+      if (jwksDown) return json(res, 503, { error: 'unavailable' });
+      res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'public, max-age=3600, must-revalidate' });
+      return res.end(JSON.stringify({ keys: published.map((k) => k.jwk) }));
     }
     json(res, 404, { error: 'not_found' });
   });
@@ -117,6 +172,21 @@ export async function startFakeGoogle(options: { clientId: string; clientSecret:
       deny = true;
     },
     tokenRequests,
+    jwksUrl: `${origin}/certs`,
+    get jwksRequests() {
+      return state.jwksRequests;
+    },
+    failJwks(fail) {
+      jwksDown = fail;
+    },
+    async rotateKey() {
+      published.push(await newKey());
+      return published.at(-1)!.kid;
+    },
+    mintIdToken(claims = {}, mint = {}) {
+      const now = Math.floor(Date.now() / 1000);
+      return sign({ iss: 'https://accounts.google.com', aud: options.clientId, iat: now, exp: now + 3600, ...user, ...claims }, mint);
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -113,6 +113,7 @@ describe('community configuration', () => {
       redirectUri: 'https://huaku.example.com/api/auth/google/callback',
       authUrl: 'https://accounts.google.com/o/oauth2/v2/auth',
       tokenUrl: 'https://oauth2.googleapis.com/token',
+      jwksUrl: 'https://www.googleapis.com/oauth2/v3/certs',
     });
     const error = (() => {
       try {

@@ -100,6 +100,7 @@ export const envSchema = z.object({
   GOOGLE_REDIRECT_URI: optionalUrl(['http:', 'https:']),
   GOOGLE_AUTH_URL: z.url({ protocol: /^https?$/, error: 'expected the http(s) URL of the OAuth authorization endpoint' }).default('https://accounts.google.com/o/oauth2/v2/auth'),
   GOOGLE_TOKEN_URL: z.url({ protocol: /^https?$/, error: 'expected the http(s) URL of the OAuth token endpoint' }).default('https://oauth2.googleapis.com/token'),
+  GOOGLE_JWKS_URL: z.url({ protocol: /^https?$/, error: 'expected the http(s) URL of the JSON Web Key Set signing Google ID tokens' }).default('https://www.googleapis.com/oauth2/v3/certs'),
   SESSION_COOKIE_NAME: z.string().regex(/^[A-Za-z0-9_-]+$/, 'expected a cookie name: letters, digits, _ and -').default('huaku_session'),
   SESSION_COOKIE_SECURE: z.enum(['auto', 'true', 'false']).default('auto'),
   RATE_LIMIT_LOGIN: rateLimit('10/1m'),
@@ -155,7 +156,7 @@ export interface CommunityConfig {
   /** Prefix of every Redis key the server writes (empty: the seed's key names as they are). */
   redisKeyPrefix: string;
   /** Google login; null when GOOGLE_CLIENT_ID/SECRET are unset (local accounts only). */
-  google: { clientId: string; clientSecret: string; redirectUri: string; authUrl: string; tokenUrl: string } | null;
+  google: { clientId: string; clientSecret: string; redirectUri: string; authUrl: string; tokenUrl: string; jwksUrl: string } | null;
   session: { cookieName: string; secure: boolean };
   /** null = no limit. Login: per IP and per username; upload and write: per user; ip: every write per IP. */
   rateLimits: Record<'login' | 'upload' | 'write' | 'ip', RateLimitRule | null>;
@@ -290,6 +291,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
               redirectUri: raw.GOOGLE_REDIRECT_URI ?? new URL('/api/auth/google/callback', raw.SITE_URL).href,
               authUrl: raw.GOOGLE_AUTH_URL,
               tokenUrl: raw.GOOGLE_TOKEN_URL,
+              jwksUrl: raw.GOOGLE_JWKS_URL,
             }
           : null,
       session: {

@@ -183,6 +183,58 @@ function describeCommunity(name: string, enabled: boolean, openBackend: (dir: st
       expect(page.body).toContain('Google 登录已失效或不是从本站发起的');
     });
 
+    it('Google ID token login (POST /api/auth/login, provider google): verified, same user by subject, refusals', async () => {
+      const { google } = server;
+      google.signInAs({ sub: 'google-sub-idtoken', name: '令牌画师', email: 'idtoken@example.com', email_verified: true, picture: 'https://lh3.example.com/t.png' });
+      const anonymous = server.client();
+      // Google's keys cannot be fetched (nothing cached yet): 503, not a refusal of the token.
+      google.failJwks(true);
+      try {
+        const down = await anonymous.post('/api/auth/login', { provider: 'google', idToken: await google.mintIdToken() });
+        expect(down).toMatchObject({ status: 503, body: { error: { code: 'google_unavailable', message: '暂时无法连接 Google，请稍后再试' } } });
+      } finally {
+        google.failJwks(false);
+      }
+      const login = await anonymous.post('/api/auth/login', { provider: 'google', idToken: await google.mintIdToken() });
+      expect(login.status, JSON.stringify(login.body)).toBe(200);
+      expect(login.body.user).toMatchObject({ name: '令牌画师', has_google: true, has_password: false });
+      expect(Object.keys(login.body).sort()).toEqual(['expires_at', 'user']); // the same shape as local login
+      expect(login.cookies[0]).toMatch(/^huaku_session=[a-z2-7]{32}; Path=\/; HttpOnly; SameSite=Lax; Max-Age=\d+; Expires=.+; Secure$/);
+      const me = await server.client(sessionFrom(login.cookies)).get('/api/auth/me');
+      expect(me.body.user).toMatchObject({ id: login.body.user.id, name: '令牌画师', avatar_url: 'https://lh3.example.com/t.png' });
+      // The same Google subject again (here as a script asking for a token): the same user.
+      const again = await anonymous.post('/api/auth/login', { provider: 'google', idToken: await google.mintIdToken({ iss: 'accounts.google.com' }), token: true });
+      expect(again.status).toBe(200);
+      expect(again.cookies).toEqual([]);
+      expect(again.body.user.id).toBe(login.body.user.id);
+      const bearer = server.client(again.body.token);
+      bearer.bearer = true;
+      expect((await bearer.get('/api/auth/me')).body.user.id).toBe(login.body.user.id);
+      // The redirect flow finds the same account by subject.
+      expect((await server.store.users.findByGoogleSub('google-sub-idtoken'))?.id).toBe(login.body.user.id);
+
+      const refused = async (idToken: string) => {
+        const reply = await anonymous.post('/api/auth/login', { provider: 'google', idToken });
+        expect(reply.cookies).toEqual([]);
+        return { status: reply.status, body: reply.body };
+      };
+      const invalid = { status: 401, body: { error: { code: 'invalid_token', message: 'Google 登录凭证无效或已过期，请重新登录' } } };
+      const now = Math.floor(Date.now() / 1000);
+      expect(await refused(await google.mintIdToken({}, { key: 'unpublished' }))).toEqual(invalid);
+      expect(await refused(await google.mintIdToken({ aud: 'someone-else' }))).toEqual(invalid);
+      expect(await refused(await google.mintIdToken({ iat: now - 7200, exp: now - 3600 }))).toEqual(invalid);
+      expect(await refused(await google.mintIdToken({ iss: google.url }))).toEqual(invalid);
+      expect(await refused(await google.mintIdToken({}, { alg: 'none' }))).toEqual(invalid);
+      expect(await refused(await google.mintIdToken({}, { alg: 'HS256' }))).toEqual(invalid);
+      for (const body of [{ provider: 'google' }, { provider: 'google', idToken: 42 }, { provider: 'facebook', idToken: 'x' }]) {
+        const reply = await anonymous.post('/api/auth/login', body);
+        expect(reply.status).toBe(400);
+        expect(reply.body.error.code).toBeTypeOf('string');
+      }
+      const notJson = await anonymous.request('POST', '/api/auth/login', { headers: { 'content-type': 'application/json' }, json: undefined });
+      expect(notJson.status).toBe(400); // an empty body is neither login
+    });
+
     it('sessions expire after 30 days and slide forward when used in their second half', async () => {
       const { user, token, client } = await server.user('Sliding');
       const id = sessionIdFromToken(token);
@@ -225,6 +277,7 @@ function describeCommunity(name: string, enabled: boolean, openBackend: (dir: st
         { route: 'GET /api/health', call: (c) => c.get('/api/health'), expect: { anonymous: 200, other: 200, owner: 200 } },
         { route: 'GET /api/auth/me', call: (c) => c.get('/api/auth/me'), expect: { anonymous: 200, other: 200, owner: 200 } },
         { route: 'POST /api/auth/login', call: (c) => c.post('/api/auth/login', { username: 'matrix_owner', password: 'wrong-password' }), expect: { anonymous: 401, other: 401, owner: 401 } },
+        { route: 'POST /api/auth/login (google)', call: (c) => c.post('/api/auth/login', { provider: 'google', idToken: 'not.a.token' }), expect: { anonymous: 401, other: 401, owner: 401 } },
         { route: 'POST /api/auth/register', call: (c) => c.post('/api/auth/register', { username: `reg_${++n}`, password: 'long-enough-1' }), expect: { anonymous: 201, other: 201, owner: 201 } },
         { route: 'POST /api/auth/logout', call: (c) => c.post('/api/auth/logout'), expect: { anonymous: 200, other: 200, owner: 200 }, actor: clientOf },
         { route: 'GET /api/auth/google', call: (c) => c.get('/api/auth/google'), expect: { anonymous: 302, other: 302, owner: 302 } },
@@ -446,15 +499,20 @@ describe('rate limits: 429 with Retry-After, per IP and per user', () => {
       outDir,
       dir: work.dir,
       backend: await sqliteBackend(work.dir, 'limits.db'),
-      env: { RATE_LIMIT_LOGIN: '3/1m', RATE_LIMIT_WRITE: '4/1m', RATE_LIMIT_UPLOAD: '1/1h', RATE_LIMIT_IP: '1000/1m' },
+      // Google login off here too: POST /api/auth/login with an ID token then answers 503.
+      env: { RATE_LIMIT_LOGIN: '3/1m', RATE_LIMIT_WRITE: '4/1m', RATE_LIMIT_UPLOAD: '1/1h', RATE_LIMIT_IP: '1000/1m', GOOGLE_CLIENT_ID: '', GOOGLE_CLIENT_SECRET: '' },
     });
   });
   afterAll(() => server?.stop());
 
-  it('limits login attempts, writes and uploads', async () => {
+  it('limits login attempts (local and Google ID token alike), writes and uploads', async () => {
+    const idToken = await server.google.mintIdToken();
+    const disabled = await server.client().post('/api/auth/login', { provider: 'google', idToken });
+    expect(disabled).toMatchObject({ status: 503, body: { error: { code: 'google_disabled', message: '本站未启用 Google 登录' } } });
     const statuses = [];
-    for (let i = 0; i < 4; i++) statuses.push((await server.client().post('/api/auth/login', { username: 'someone', password: 'guess' })).status);
-    expect(statuses).toEqual([401, 401, 401, 429]);
+    for (let i = 0; i < 3; i++) statuses.push((await server.client().post('/api/auth/login', { username: 'someone', password: 'guess' })).status);
+    expect(statuses).toEqual([401, 401, 429]);
+    expect((await server.client().post('/api/auth/login', { provider: 'google', idToken })).status).toBe(429);
     const limited = await server.client().post('/api/auth/login', { username: 'someone', password: 'guess' });
     expect(limited.body.error).toMatchObject({ code: 'rate_limited' });
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);

@@ -81,6 +81,7 @@ export async function startCommunityServer(options: {
     GOOGLE_CLIENT_SECRET: GOOGLE_CLIENT.secret,
     GOOGLE_AUTH_URL: google.authUrl,
     GOOGLE_TOKEN_URL: google.tokenUrl,
+    GOOGLE_JWKS_URL: google.jwksUrl,
     GOOGLE_REDIRECT_URI: `${url}/api/auth/google/callback`,
     RATE_LIMIT_LOGIN: '1000/1m',
     RATE_LIMIT_UPLOAD: '1000/1h',

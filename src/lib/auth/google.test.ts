@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeGoogle, type FakeGoogle } from '../../../fakes/google-oauth/server.ts';
 import { tempSqliteStore } from '../testing/community.ts';
 import { upsertGoogleUser } from './accounts.ts';
-import { GoogleLogin, OAuthLoginError } from './google.ts';
+import { GoogleIdTokenVerifier, GoogleLogin, OAuthLoginError } from './google.ts';
 
 describe('Google login (arctic) against the fake provider', () => {
   let fake: FakeGoogle;
@@ -11,7 +11,7 @@ describe('Google login (arctic) against the fake provider', () => {
 
   beforeAll(async () => {
     fake = await startFakeGoogle({ clientId: 'client-1', clientSecret: 'secret-1' });
-    login = new GoogleLogin({ clientId: 'client-1', clientSecret: 'secret-1', redirectUri, authUrl: fake.authUrl, tokenUrl: fake.tokenUrl });
+    login = new GoogleLogin({ clientId: 'client-1', clientSecret: 'secret-1', redirectUri, authUrl: fake.authUrl, tokenUrl: fake.tokenUrl, jwksUrl: fake.jwksUrl });
   });
   afterAll(() => fake.close());
 
@@ -47,7 +47,7 @@ describe('Google login (arctic) against the fake provider', () => {
   });
 
   it('refuses an ID token for another client', async () => {
-    const foreign = new GoogleLogin({ clientId: 'client-1', clientSecret: 'secret-1', redirectUri, authUrl: fake.authUrl, tokenUrl: fake.tokenUrl });
+    const foreign = new GoogleLogin({ clientId: 'client-1', clientSecret: 'secret-1', redirectUri, authUrl: fake.authUrl, tokenUrl: fake.tokenUrl, jwksUrl: fake.jwksUrl });
     (foreign as unknown as { config: { clientId: string } }).config.clientId = 'client-2';
     const { url, codeVerifier } = login.start();
     const code = (await authorize(url)).searchParams.get('code')!;
@@ -70,6 +70,82 @@ describe('Google login (arctic) against the fake provider', () => {
       expect(unverified).toMatchObject({ email: null, username: 'user_x' }); // stems shorter than 3 get a prefix
     } finally {
       await cleanup();
+    }
+  });
+});
+
+describe('Google ID token verification (POST /api/auth/login with provider google)', () => {
+  let fake: FakeGoogle;
+  beforeAll(async () => {
+    fake = await startFakeGoogle({ clientId: 'client-1', clientSecret: 'secret-1' });
+    fake.signInAs({ sub: 'sub-77', name: '令牌用户', email: 'Token@Example.com', email_verified: true });
+  });
+  afterAll(() => fake.close());
+
+  const verifier = (options: { refetchCooldownMs?: number } = {}) => new GoogleIdTokenVerifier({ clientId: 'client-1', jwksUrl: fake.jwksUrl, ...options });
+  const refusal = async (v: GoogleIdTokenVerifier, token: string, now?: Date) => {
+    const error = await v.verify(token, now).then(() => null, (e: unknown) => e);
+    expect(error).toBeInstanceOf(OAuthLoginError);
+    return (error as OAuthLoginError).code;
+  };
+  const now = () => Math.floor(Date.now() / 1000);
+
+  it('accepts a valid token, caches the key set for its max-age and refetches after it', async () => {
+    const v = verifier();
+    const before = fake.jwksRequests;
+    expect(await v.verify(await fake.mintIdToken())).toEqual({ sub: 'sub-77', name: '令牌用户', email: 'token@example.com', emailVerified: true, picture: null });
+    expect(await v.verify(await fake.mintIdToken({ iss: 'accounts.google.com' }))).toMatchObject({ sub: 'sub-77' });
+    expect(fake.jwksRequests - before).toBe(1);
+    // max-age=3600: an hour later the set is fetched again.
+    await v.verify(await fake.mintIdToken({ exp: now() + 7200 }), new Date(Date.now() + 3601_000));
+    expect(fake.jwksRequests - before).toBe(2);
+    // A token a little past exp passes within the clock tolerance.
+    await v.verify(await fake.mintIdToken({ exp: now() - 20 }));
+  });
+
+  it('refetches the key set for an unknown kid (key rotation), at most once per cooldown', async () => {
+    const v = verifier({ refetchCooldownMs: 0 });
+    await v.verify(await fake.mintIdToken());
+    await fake.rotateKey();
+    const before = fake.jwksRequests;
+    expect(await v.verify(await fake.mintIdToken())).toMatchObject({ sub: 'sub-77' });
+    expect(fake.jwksRequests - before).toBe(1);
+    const cooling = verifier(); // default cooldown: a bogus kid right after a fetch does not refetch
+    await cooling.verify(await fake.mintIdToken());
+    const after = fake.jwksRequests;
+    expect(await refusal(cooling, await fake.mintIdToken({}, { kid: 'no-such-kid' }))).toBe('oauth_token');
+    expect(fake.jwksRequests).toBe(after);
+  });
+
+  it('refuses forged, foreign, expired and malformed tokens', async () => {
+    const v = verifier({ refetchCooldownMs: 0 });
+    expect(await refusal(v, await fake.mintIdToken({}, { key: 'unpublished' }))).toBe('oauth_token'); // bad signature, known kid
+    expect(await refusal(v, await fake.mintIdToken({}, { key: 'unpublished', kid: 'other-kid' }))).toBe('oauth_token');
+    expect(await refusal(v, await fake.mintIdToken({ aud: 'client-2' }))).toBe('oauth_token');
+    expect(await refusal(v, await fake.mintIdToken({ exp: now() - 600 }))).toBe('oauth_token');
+    expect(await refusal(v, await fake.mintIdToken({ iss: 'https://evil.example.com' }))).toBe('oauth_token');
+    expect(await refusal(v, await fake.mintIdToken({}, { alg: 'none' }))).toBe('oauth_token');
+    expect(await refusal(v, await fake.mintIdToken({}, { alg: 'HS256' }))).toBe('oauth_token');
+    expect(await refusal(v, await fake.mintIdToken({ sub: undefined }))).toBe('oauth_token');
+    expect(await refusal(v, await fake.mintIdToken({ exp: undefined }))).toBe('oauth_token');
+    expect(await refusal(v, 'not-a-jwt')).toBe('oauth_token');
+  });
+
+  it('reports an unreachable key set as unavailable, and keeps using a stale set when a refresh fails', async () => {
+    fake.failJwks(true);
+    try {
+      expect(await refusal(verifier(), await fake.mintIdToken())).toBe('oauth_unavailable');
+      expect(await refusal(new GoogleIdTokenVerifier({ clientId: 'client-1', jwksUrl: 'http://127.0.0.1:9/certs' }), await fake.mintIdToken())).toBe('oauth_unavailable');
+    } finally {
+      fake.failJwks(false);
+    }
+    const v = verifier();
+    await v.verify(await fake.mintIdToken({ exp: now() + 7200 }));
+    fake.failJwks(true);
+    try {
+      expect(await v.verify(await fake.mintIdToken({ exp: now() + 7200 }), new Date(Date.now() + 3601_000))).toMatchObject({ sub: 'sub-77' });
+    } finally {
+      fake.failJwks(false);
     }
   });
 });

@@ -1,10 +1,16 @@
-// POST /api/auth/login: local account sign-in. JSON {username, password, token?} → {user, expires_at} and
-// the session cookie; with `token: true` the session token is returned in the body instead of a cookie
-// (a personal API token for scripts: `Authorization: Bearer <token>`). A form post (no JavaScript) is
-// answered with a redirect to `next`, or back to /login with an error. Rate limited per IP and per username.
+// POST /api/auth/login: sign-in. Local account: JSON {username, password, token?}; Google (the seed's
+// "OAuth token" login, for clients that signed in with Google themselves): JSON {provider: "google",
+// idToken, token?}, the ID token verified in full (signature against Google's JWKS, issuer, audience,
+// expiry) and the user found or created by Google subject as in the redirect flow. Either way → {user,
+// expires_at} and the session cookie; with `token: true` the session token is returned in the body instead
+// of a cookie (a personal API token for scripts: `Authorization: Bearer <token>`). A form post (no
+// JavaScript, local only) is answered with a redirect to `next`, or back to /login with an error. Rate
+// limited per IP (both kinds) and per username.
 import type { APIRoute } from 'astro';
 import { z } from 'zod';
-import { authenticateLocal } from '../../../lib/auth/accounts.ts';
+import { authenticateLocal, upsertGoogleUser } from '../../../lib/auth/accounts.ts';
+import { OAuthLoginError } from '../../../lib/auth/google.ts';
+import type { User } from '../../../lib/store/store.ts';
 import { ApiError } from '../../../lib/http/api-error.ts';
 import { sessionCookieValue } from '../../../lib/http/request-auth.ts';
 import { apiRoute, readJson } from '../../../lib/http/route.ts';
@@ -15,6 +21,12 @@ export const prerender = false;
 const body = z.object({
   username: z.string().trim().min(1, '请输入用户名').max(64),
   password: z.string().min(1, '请输入密码').max(1024),
+  token: z.boolean().optional(),
+});
+
+const googleBody = z.object({
+  provider: z.literal('google'),
+  idToken: z.string().trim().min(1, '缺少 Google ID token').max(8192),
   token: z.boolean().optional(),
 });
 
@@ -32,6 +44,27 @@ export const POST: APIRoute = apiRoute({
     } else {
       input = await readJson(request, z.unknown());
     }
+    const signIn = async (user: User, asToken: boolean | undefined) => {
+      const { token, session } = await services.sessions.create(user.id);
+      if (asToken) return { user: ownUser(user), token, expires_at: session.expiresAt.toISOString() };
+      setCookie(sessionCookieValue(services, token, session));
+      if (form) return redirect(next);
+      return { user: ownUser(user), expires_at: session.expiresAt.toISOString() };
+    };
+    if (!form && typeof input === 'object' && input !== null && 'provider' in input) {
+      const google = googleBody.parse(input);
+      if (!services.google) throw new ApiError(503, 'google_disabled', '本站未启用 Google 登录');
+      let user: User;
+      try {
+        user = await upsertGoogleUser(services.store, await services.google.verifyIdToken(google.idToken));
+      } catch (error) {
+        if (!(error instanceof OAuthLoginError)) throw error;
+        services.log.warn({ code: error.code, reason: error.message }, 'Google ID token login failed');
+        if (error.code === 'oauth_unavailable') throw new ApiError(503, 'google_unavailable', '暂时无法连接 Google，请稍后再试');
+        throw new ApiError(401, 'invalid_token', 'Google 登录凭证无效或已过期，请重新登录');
+      }
+      return signIn(user, google.token);
+    }
     const parsed = body.safeParse(input);
     if (!parsed.success) {
       if (form) return redirect('/login?error=missing');
@@ -43,11 +76,7 @@ export const POST: APIRoute = apiRoute({
       if (form) return redirect('/login?error=credentials');
       throw new ApiError(401, 'invalid_credentials', '用户名或密码错误');
     }
-    const { token, session } = await services.sessions.create(user.id);
-    if (parsed.data.token) return { user: ownUser(user), token, expires_at: session.expiresAt.toISOString() };
-    setCookie(sessionCookieValue(services, token, session));
-    if (form) return redirect(next);
-    return { user: ownUser(user), expires_at: session.expiresAt.toISOString() };
+    return signIn(user, parsed.data.token);
   },
 });
 
