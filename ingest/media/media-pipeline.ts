@@ -129,7 +129,8 @@ export class MediaPipeline {
     }
     try {
       const result = await this.withHashLock(download.sha256, () => this.persist(image, context, download));
-      this.logger?.info(
+      // One line per stored image is detail for debugging; the run report carries the totals.
+      this.logger?.debug(
         { stage: 'media', key: redactUrl(image.srcUrl), imageId: image.id, status: result.status, blobKey: result.key, bytes: result.bytes, ms: Date.now() - started },
         result.status === 'ok' ? 'image stored' : 'image deduped',
       );
