@@ -1,10 +1,12 @@
 // HTTP errors, named by what happens next (crawlee's convention). Each carries the crawl ledger's error
 // `kind`; `errorKindOf` classifies any error for the ledger.
 import { ContractError } from '../../src/lib/errors.ts';
+import { ERROR_KINDS, type ErrorKind } from '../../src/lib/store/enums.ts';
 
-export type ErrorKind = 'network' | 'http' | 'timeout' | 'media' | 'contract' | 'internal';
+export type { ErrorKind };
 
-const ERROR_KINDS: ReadonlySet<string> = new Set<ErrorKind>(['network', 'http', 'timeout', 'media', 'contract', 'internal']);
+/** The crawl ledger's own list of kinds (its column's enum), so the two can never disagree. */
+const KNOWN_KINDS: ReadonlySet<string> = new Set<string>(ERROR_KINDS);
 
 /** Where a request went and how many times it was tried; goes into every message. */
 export interface RequestInfo {
@@ -161,7 +163,7 @@ export function errorKindOf(error: unknown): ErrorKind {
   if (error instanceof ContractError) return 'contract';
   if (typeof error === 'object' && error !== null) {
     const kind = (error as { kind?: unknown }).kind;
-    if (typeof kind === 'string' && ERROR_KINDS.has(kind)) return kind as ErrorKind;
+    if (typeof kind === 'string' && KNOWN_KINDS.has(kind)) return kind as ErrorKind;
     if ((error as { name?: unknown }).name === 'ZodError') return 'contract';
     // An AbortSignal.timeout() reason.
     if ((error as { name?: unknown }).name === 'TimeoutError') return 'timeout';

@@ -49,6 +49,15 @@ export interface SourceRunSpec {
   isFatal?(error: unknown): boolean;
 }
 
+/**
+ * The first due list unit of an unfinished walk (keys starting with `prefix`), or null when the last walk
+ * of this kind finished: a crashed walk resumes where it stopped instead of starting over.
+ */
+export async function unfinishedWalk(store: Store, source: Source, prefix: string, maxAttempts: number): Promise<string | null> {
+  const due = await store.ledger.due(source, 'list', { now: new Date(), maxAttempts, limit: 1000 });
+  return due.find((unit) => unit.key.startsWith(prefix))?.key ?? null;
+}
+
 const EMPTY_RESULT: RunnerResult = {
   stages: {},
   counters: { pagesFetched: 0, worksFetched: 0, detailsFetched: 0, authorsFetched: 0, imagesDownloaded: 0, bytesDownloaded: 0 },

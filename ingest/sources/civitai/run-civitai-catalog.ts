@@ -2,7 +2,7 @@
 // (ingest/pipeline/run-source.ts). A 401/403 stops the run at once (every further request would fail the
 // same way) and is rethrown with its clear message after the report is written.
 import type { RunReport } from '../../pipeline/run-report.ts';
-import { runSource, type HttpTuning, type SourceRunDependencies } from '../../pipeline/run-source.ts';
+import { runSource, unfinishedWalk, type HttpTuning, type SourceRunDependencies } from '../../pipeline/run-source.ts';
 import { CivitaiAuthError, CivitaiClient } from './civitai-client.ts';
 import { CIVITAI_MEDIA_KEY_TEMPLATE, civitaiStages, civitaiWalkPrefix, firstCivitaiListUnit, type CivitaiCatalogOptions } from './civitai-catalog.ts';
 
@@ -37,10 +37,8 @@ export function runCivitaiCatalog(deps: CivitaiCatalogRunDependencies, options: 
         const requeued = await store.ledger.requeueFailed('civitai', { maxAttempts: options.maxAttempts * 2 });
         out(`requeued ${requeued} failed unit(s)`);
       }
-      const prefix = civitaiWalkPrefix(options.catalog);
-      const unfinished = (await store.ledger.due('civitai', 'list', { now: new Date(), maxAttempts: options.maxAttempts, limit: 1000 }))
-        .filter((u) => u.key.startsWith(prefix));
-      if (unfinished.length > 0) out(`resuming an unfinished listing at ${unfinished[0]!.key}`);
+      const unfinished = await unfinishedWalk(store, 'civitai', civitaiWalkPrefix(options.catalog), options.maxAttempts);
+      if (unfinished) out(`resuming an unfinished listing at ${unfinished}`);
       else if (options.command === 'crawl') await store.ledger.enqueue([{ source: 'civitai', runId, ...firstCivitaiListUnit(options.catalog, runId) }]);
     },
   });

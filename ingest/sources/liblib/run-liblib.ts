@@ -2,7 +2,7 @@
 // Used by `ingest liblib`, `ingest retry-failed --source liblib`, the demo in `start`, and tests.
 import { LIBLIB_MEDIA_KEY_TEMPLATE } from '../../media/media-key.ts';
 import type { RunReport } from '../../pipeline/run-report.ts';
-import { runSource, type HttpTuning, type SourceRunDependencies } from '../../pipeline/run-source.ts';
+import { runSource, unfinishedWalk, type HttpTuning, type SourceRunDependencies } from '../../pipeline/run-source.ts';
 import { LiblibClient } from './liblib-client.ts';
 import { firstListUnit, liblibStages, walkPrefix, type LiblibCrawlOptions } from './liblib-crawl.ts';
 
@@ -34,10 +34,8 @@ export function runLiblib(deps: LiblibRunDependencies, options: LiblibRunOptions
     stages: ({ http, media }) => liblibStages(new LiblibClient(http, { apiBase: config.ingest.liblibApiBase }), media, store, crawl),
     async prepare(runId, out) {
       if (options.command !== 'crawl') return;
-      const prefix = walkPrefix(crawl);
-      const unfinished = (await store.ledger.due('liblib', 'list', { now: new Date(), maxAttempts: options.maxAttempts, limit: 1000 }))
-        .filter((unit) => unit.key.startsWith(prefix));
-      if (unfinished.length > 0) out(`resuming an unfinished list walk at ${unfinished[0]!.key}`);
+      const unfinished = await unfinishedWalk(store, 'liblib', walkPrefix(crawl), options.maxAttempts);
+      if (unfinished) out(`resuming an unfinished list walk at ${unfinished}`);
       else await store.ledger.enqueue([{ source: 'liblib', runId, ...firstListUnit(crawl, runId) }]);
     },
   });
