@@ -2,7 +2,7 @@
 // Each test file builds into its own temp dir (outDir and Astro's cacheDir), so files never race on dist/.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm, symlink } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, stat, symlink } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -49,6 +49,34 @@ export interface BuildResult {
 }
 
 /**
+ * Astro writes its generated files (`.astro/` in the repo root) with a fixed temp name before a rename,
+ * whatever the outDir: two builds at once (test files run in parallel workers) race on that rename.
+ * A lock directory, created atomically, lets one build run at a time across processes; a lock older
+ * than any build (a crashed holder) is broken.
+ */
+const BUILD_LOCK = path.join(os.tmpdir(), `huaku-astro-build-${Buffer.from(REPO_ROOT).toString('hex').slice(-40)}.lock`);
+const STALE_LOCK_MS = 5 * 60_000;
+
+async function withBuildLock<T>(fn: () => Promise<T>): Promise<T> {
+  for (;;) {
+    try {
+      await mkdir(BUILD_LOCK);
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const age = await stat(BUILD_LOCK).then((s) => Date.now() - s.mtimeMs, () => 0);
+      if (age > STALE_LOCK_MS) await rm(BUILD_LOCK, { recursive: true, force: true });
+      else await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+  try {
+    return await fn();
+  } finally {
+    await rm(BUILD_LOCK, { recursive: true, force: true });
+  }
+}
+
+/**
  * `astro build` of the repo into `outDir`, in a child process (Astro reads its config through Vite, which
  * must not share the test runner's module graph), with `env` layered over the parent's environment.
  */
@@ -58,10 +86,12 @@ export async function buildSite(options: { outDir: string; cacheDir: string; env
     await build({ root: ${JSON.stringify(REPO_ROOT)}, outDir: ${JSON.stringify(options.outDir)}, cacheDir: ${JSON.stringify(options.cacheDir)}, logLevel: 'warn' });
   `;
   const started = performance.now();
-  const { code, output } = await run(process.execPath, ['--input-type=module', '-e', script], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, NODE_ENV: 'production', ASTRO_TELEMETRY_DISABLED: '1', ...options.env },
-  });
+  const { code, output } = await withBuildLock(() =>
+    run(process.execPath, ['--input-type=module', '-e', script], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, NODE_ENV: 'production', ASTRO_TELEMETRY_DISABLED: '1', ...options.env },
+    }),
+  );
   if (code !== 0) throw new Error(`astro build failed (exit ${code}):\n${output}`);
   return { outDir: options.outDir, ms: Math.round(performance.now() - started), output };
 }
