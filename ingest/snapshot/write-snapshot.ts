@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { BlobStore } from '../../src/lib/blob/blob-store.ts';
 import { MANIFEST_FILE, WORKS_DIR, WORKS_PER_CHUNK, workChunkFileName } from '../../src/lib/snapshot/paths.ts';
 import {
-  snapshotManifestSchema, snapshotWorkSchema, type SnapshotManifest, type SnapshotWork, type WorkSource,
+  SNAPSHOT_VERSION, snapshotManifestSchema, snapshotWorkSchema, type SnapshotManifest, type SnapshotWork, type WorkSource,
 } from '../../src/lib/snapshot/schema.ts';
 import { SOURCES } from '../../src/lib/store/enums.ts';
 import type { Author, Store, Work } from '../../src/lib/store/store.ts';
@@ -42,9 +42,9 @@ async function toSnapshotWork(store: Store, blobs: BlobStore, work: Work, author
     titleEn: work.titleEn,
     publishedAt: work.publishedAt?.toISOString() ?? null,
     author: author
-      ? { id: `${author.source}:${author.externalId}`, name: author.name, avatarUrl: author.avatarUrl || null }
+      ? { id: `${author.source}:${author.externalId}`, username: authorUsername(author), name: author.name, avatarUrl: author.avatarUrl || null }
       : owner
-        ? { id: `user:${owner.id}`, name: owner.name, avatarUrl: owner.profilePic || null }
+        ? { id: `user:${owner.id}`, username: owner.username, name: owner.name, avatarUrl: owner.profilePic || null }
         : null,
     prompt: work.prompt,
     negativePrompt: work.negativePrompt,
@@ -71,6 +71,11 @@ async function toSnapshotWork(store: Store, blobs: BlobStore, work: Work, author
     favoriteCount: Math.max(0, work.favoriteCount ?? 0),
     sourceUrl: work.sourceUrl,
   });
+}
+
+/** `/user/<username>` for an upstream author: `<source>-<external id>` with path-unsafe characters replaced. */
+export function authorUsername(author: Pick<Author, 'source' | 'externalId'>): string {
+  return `${author.source}-${author.externalId}`.replace(/[/?#\s%]+/g, '_');
 }
 
 async function writeFileAtomic(file: string, text: string): Promise<void> {
@@ -115,7 +120,7 @@ export async function writeSnapshot(store: Store, blobs: BlobStore, snapshotDir:
     const runIds: string[] = [];
     for (const source of SOURCES) for (const run of await store.runs.latest(source, 5)) runIds.push(String(run.id));
     const manifest = snapshotManifestSchema.parse({
-      version: 1,
+      version: SNAPSHOT_VERSION,
       generatedAt: now.toISOString(),
       counts: Object.fromEntries(Object.entries(counts).map(([source, c]) => [source, { works: c.works, authors: c.authors.size }])),
       runIds,

@@ -3,6 +3,9 @@
 //   manifest.json              version, generatedAt, counts, runIds (written last: it marks a complete snapshot)
 //   works/works-0001.json      a JSON array of at most WORKS_PER_CHUNK works
 //   works/works-0002.json      …
+//   authors.json               every author with a work in the snapshot (user pages)
+//   loras.json                 the Top-LoRAs catalogue (LoRA gallery and pages)
+//   diff.json                  added / removed / changed since the previous snapshot, per source
 //
 // Works are split into numbered chunks so that 100k works never sit in one file (one huge JSON.parse,
 // one huge diff). Chunks are read in numeric order; the writer sorts works deterministically.
@@ -10,6 +13,9 @@ import path from 'node:path';
 
 export const MANIFEST_FILE = 'manifest.json';
 export const WORKS_DIR = 'works';
+export const AUTHORS_FILE = 'authors.json';
+export const LORAS_FILE = 'loras.json';
+export const DIFF_FILE = 'diff.json';
 /** Upper bound the writer uses per chunk; the reader accepts any size. */
 export const WORKS_PER_CHUNK = 1000;
 
@@ -37,4 +43,16 @@ export function worksDirPath(snapshotDir: string): string {
 
 export function workChunkPath(snapshotDir: string, chunk: number): string {
   return path.join(snapshotDir, WORKS_DIR, workChunkFileName(chunk));
+}
+
+export function authorsPath(snapshotDir: string): string {
+  return path.join(snapshotDir, AUTHORS_FILE);
+}
+
+export function lorasPath(snapshotDir: string): string {
+  return path.join(snapshotDir, LORAS_FILE);
+}
+
+export function diffPath(snapshotDir: string): string {
+  return path.join(snapshotDir, DIFF_FILE);
 }

@@ -10,6 +10,7 @@ import {
   SnapshotFormatError,
 } from './read-snapshot.ts';
 import { sampleWork, writeTestSnapshot } from './test-fixtures.ts';
+import { SNAPSHOT_VERSION } from './schema.ts';
 
 let dir: string;
 
@@ -61,7 +62,7 @@ describe('readSnapshotManifest / readSnapshotWorks', () => {
 
   it('returns no works for a manifest without a works directory', async () => {
     await writeTestSnapshot(dir, []);
-    expect((await readSnapshotManifest(dir))?.version).toBe(1);
+    expect((await readSnapshotManifest(dir))?.version).toBe(SNAPSHOT_VERSION);
     expect(await readSnapshotWorks(dir)).toEqual([]);
   });
 
@@ -112,7 +113,7 @@ describe('readSnapshotManifest / readSnapshotWorks', () => {
   it('reports every issue of a malformed manifest', async () => {
     await writeFile(
       manifestPath(dir),
-      JSON.stringify({ version: 2, generatedAt: 'yesterday', counts: { liblib: { works: -1, authors: 0 } }, runIds: [] }),
+      JSON.stringify({ version: 99, generatedAt: 'yesterday', counts: { liblib: { works: -1, authors: 0 } }, runIds: [] }),
     );
     const error = await expectFormatError(readSnapshotManifest(dir));
     expect(error.file).toBe(manifestPath(dir));

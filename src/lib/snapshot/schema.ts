@@ -15,11 +15,16 @@ const dimension = z.number().int().positive();
 export const snapshotSourceCountsSchema = z.object({
   works: count,
   authors: count,
+  /** Stored images of those works. */
+  images: count.optional(),
   loras: count.optional(),
 });
 
+/** Version 2 added NSFW levels, tags, author usernames, LoRA links, authors.json, loras.json and diff.json. */
+export const SNAPSHOT_VERSION = 2;
+
 export const snapshotManifestSchema = z.object({
-  version: z.literal(1),
+  version: z.literal(SNAPSHOT_VERSION),
   generatedAt: isoDateTime,
   /** Counts per source; a source with nothing ingested may be absent. `works` equals the works of that source in the chunks. */
   counts: z.partialRecord(workSourceSchema, snapshotSourceCountsSchema),
@@ -28,8 +33,13 @@ export const snapshotManifestSchema = z.object({
 });
 export type SnapshotManifest = z.infer<typeof snapshotManifestSchema>;
 
+/** The URL key of `/user/<username>`: a community user's username, or `<source>-<external id>` for an upstream author. */
+const username = z.string().min(1).max(200).regex(/^[^/?#\s]+$/, 'a username is one URL path segment (no /, ?, # or spaces)');
+
 export const snapshotAuthorSchema = z.object({
+  /** `<source>:<external id>` for upstream authors, `user:<id>` for community users. */
   id: z.string().min(1),
+  username,
   name: z.string(),
   avatarUrl: z.string().min(1).nullable(),
 });
@@ -62,9 +72,20 @@ export type SnapshotImage = z.infer<typeof snapshotImageSchema>;
 export const snapshotModelRefSchema = z.object({
   type: z.enum(['CHECKPOINT', 'LORA', 'OTHER']),
   name: z.string(),
+  /** The model's page on the source. */
   url: z.string().min(1).nullable(),
+  /** The catalogue LoRA this reference was matched to (`/lora/<loraId>`), when one was. */
+  loraId: z.string().min(1).nullable().default(null),
 });
 export type SnapshotModelRef = z.infer<typeof snapshotModelRefSchema>;
+
+/**
+ * Civitai's NSFW levels (mildest first). Works from sources without a rating are `None`. The site blurs
+ * works above NSFW_BLUR_ABOVE by default.
+ */
+export const NSFW_LEVELS = ['None', 'Soft', 'Mature', 'X'] as const;
+export const nsfwLevelSchema = z.enum(NSFW_LEVELS);
+export type SnapshotNsfwLevel = z.infer<typeof nsfwLevelSchema>;
 
 export const snapshotWorkSchema = z.object({
   /** Huaku's id for the work, unique across sources and stable across snapshots (used in URLs). */
@@ -87,8 +108,91 @@ export const snapshotWorkSchema = z.object({
   favoriteCount: count,
   /** The work's page on the source. */
   sourceUrl: z.url({ protocol: /^https?$/ }).nullable(),
+  nsfwLevel: nsfwLevelSchema.default('None'),
+  tags: z.array(z.string()).default([]),
 });
 export type SnapshotWork = z.infer<typeof snapshotWorkSchema>;
+/** What a writer passes in (defaults not yet applied). */
+export type SnapshotWorkInput = z.input<typeof snapshotWorkSchema>;
 
 /** One works chunk file: a JSON array of works. */
 export const snapshotWorkChunkSchema = z.array(snapshotWorkSchema);
+
+/** authors.json: every author or community user with at least one work in the snapshot, by username. */
+export const snapshotAuthorEntrySchema = snapshotAuthorSchema.extend({
+  source: workSourceSchema,
+  /** The author's profile on the source. */
+  profileUrl: z.url({ protocol: /^https?$/ }).nullable(),
+  workCount: count,
+});
+export type SnapshotAuthorEntry = z.infer<typeof snapshotAuthorEntrySchema>;
+export const snapshotAuthorsSchema = z.array(snapshotAuthorEntrySchema);
+
+/** Generation parameters suggested on a LoRA's page (editable, exportable as JSON). */
+export const snapshotSuggestedParamsSchema = z.object({
+  /** The LoRA's weight in the prompt (`<lora:name:weight>`). */
+  weight: z.number().min(0).max(2),
+  sampler: z.string(),
+  steps: z.number().int().min(1).max(150),
+  cfgScale: z.number().min(1).max(30),
+  width: z.number().int().min(64).max(4096),
+  height: z.number().int().min(64).max(4096),
+  /** `works`: medians of the works that used this LoRA; `defaults`: the base model's usual settings. */
+  basedOn: z.enum(['works', 'defaults']),
+  /** How many works the figures come from (0 for defaults). */
+  sampleSize: count,
+});
+export type SnapshotSuggestedParams = z.infer<typeof snapshotSuggestedParamsSchema>;
+
+/** loras.json: the Top-LoRAs catalogue. */
+export const snapshotLoraSchema = z.object({
+  /** Huaku's id, used in `/lora/<id>`. */
+  id: z.string().min(1).regex(/^[^/?#\s]+$/),
+  source: workSourceSchema,
+  /** `owner/name` on ModelScope. */
+  externalId: z.string().min(1),
+  titleCn: z.string().nullable(),
+  titleEn: z.string().nullable(),
+  author: z.string().nullable(),
+  avatarUrl: z.string().min(1).nullable(),
+  /** The stored cover (site path or public URL); null when the cover could not be downloaded (show a placeholder). */
+  coverUrl: z.string().min(1).nullable(),
+  coverThumbUrl: z.string().min(1).nullable(),
+  coverWidth: dimension.nullable(),
+  coverHeight: dimension.nullable(),
+  downloads: count,
+  likes: count,
+  license: z.string().nullable(),
+  tagsCn: z.array(z.string()),
+  tagsEn: z.array(z.string()),
+  baseModels: z.array(z.string()),
+  triggerWords: z.array(z.string()),
+  visionFoundation: z.string().nullable(),
+  task: z.string().nullable(),
+  updatedAt: isoDateTime.nullable(),
+  pageUrl: z.url({ protocol: /^https?$/ }).nullable(),
+  suggestedParams: snapshotSuggestedParamsSchema,
+  /** Works of the snapshot that used this LoRA (ids, newest first, at most 24). */
+  workIds: z.array(z.string().min(1)),
+});
+export type SnapshotLora = z.infer<typeof snapshotLoraSchema>;
+export const snapshotLorasSchema = z.array(snapshotLoraSchema);
+
+/** diff.json: what changed since the previous snapshot, per source. */
+export const snapshotSourceDiffSchema = z.object({
+  added: count,
+  removed: count,
+  changed: count,
+  /** Up to 100 ids of each kind, for the report. */
+  addedIds: z.array(z.string()),
+  removedIds: z.array(z.string()),
+  changedIds: z.array(z.string()),
+});
+export const snapshotDiffSchema = z.object({
+  generatedAt: isoDateTime,
+  /** null when there was no previous snapshot (everything counts as added). */
+  previousGeneratedAt: isoDateTime.nullable(),
+  works: z.partialRecord(workSourceSchema, snapshotSourceDiffSchema),
+  loras: snapshotSourceDiffSchema,
+});
+export type SnapshotDiff = z.infer<typeof snapshotDiffSchema>;
