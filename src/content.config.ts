@@ -3,8 +3,12 @@
 import { defineCollection } from 'astro:content';
 import type { Loader } from 'astro/loaders';
 import { loadConfig } from './lib/env.ts';
-import { iterateSnapshotWorkChunks, readSnapshotManifest } from './lib/snapshot/read-snapshot.ts';
-import { snapshotManifestSchema, snapshotWorkSchema } from './lib/snapshot/schema.ts';
+import {
+  iterateSnapshotWorkChunks, readSnapshotAuthors, readSnapshotLoras, readSnapshotManifest,
+} from './lib/snapshot/read-snapshot.ts';
+import {
+  snapshotAuthorEntrySchema, snapshotLoraSchema, snapshotManifestSchema, snapshotWorkSchema,
+} from './lib/snapshot/schema.ts';
 
 const { snapshotDir } = loadConfig();
 
@@ -46,7 +50,30 @@ function snapshotManifestLoader(dir: string): Loader {
   };
 }
 
+/** One collection entry per item of a single-file list (authors.json, loras.json), keyed by `key`. */
+function snapshotListLoader<T>(name: string, read: (dir: string) => Promise<T[]>, key: (item: T) => string, dir: string): Loader {
+  return {
+    name,
+    load: async ({ store, parseData, generateDigest }) => {
+      store.clear();
+      for (const item of await read(dir)) {
+        const id = key(item);
+        const data = await parseData({ id, data: item as Record<string, unknown> });
+        store.set({ id, data, digest: generateDigest(data) });
+      }
+    },
+  };
+}
+
 export const collections = {
   works: defineCollection({ loader: snapshotWorksLoader(snapshotDir), schema: snapshotWorkSchema }),
+  authors: defineCollection({
+    loader: snapshotListLoader('huaku-snapshot-authors', readSnapshotAuthors, (author) => author.username, snapshotDir),
+    schema: snapshotAuthorEntrySchema,
+  }),
+  loras: defineCollection({
+    loader: snapshotListLoader('huaku-snapshot-loras', readSnapshotLoras, (lora) => lora.id, snapshotDir),
+    schema: snapshotLoraSchema,
+  }),
   manifest: defineCollection({ loader: snapshotManifestLoader(snapshotDir), schema: snapshotManifestSchema }),
 };

@@ -5,10 +5,16 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { z } from 'zod';
-import { manifestPath, parseWorkChunkFileName, worksDirPath } from './paths.ts';
+import { authorsPath, diffPath, lorasPath, manifestPath, parseWorkChunkFileName, worksDirPath } from './paths.ts';
 import {
+  snapshotAuthorsSchema,
+  snapshotDiffSchema,
+  snapshotLorasSchema,
   snapshotManifestSchema,
   snapshotWorkChunkSchema,
+  type SnapshotAuthorEntry,
+  type SnapshotDiff,
+  type SnapshotLora,
   type SnapshotManifest,
   type SnapshotWork,
 } from './schema.ts';
@@ -94,6 +100,49 @@ export async function readSnapshotWorks(snapshotDir: string): Promise<SnapshotWo
     for (const work of chunk.works) works.push(work);
   }
   return works;
+}
+
+/**
+ * authors.json of a complete snapshot (empty when there is no snapshot). Throws SnapshotFormatError on a
+ * malformed file or a repeated username.
+ */
+export async function readSnapshotAuthors(snapshotDir: string): Promise<SnapshotAuthorEntry[]> {
+  if (!(await readSnapshotManifest(snapshotDir))) return [];
+  const file = authorsPath(snapshotDir);
+  const json = await readJsonIfExists(file);
+  if (json === undefined) return [];
+  const authors = validate(file, snapshotAuthorsSchema, json);
+  assertUnique(file, authors.map((author) => author.username), 'username');
+  return authors;
+}
+
+/** loras.json of a complete snapshot (empty when there is no snapshot or no LoRAs were ingested). */
+export async function readSnapshotLoras(snapshotDir: string): Promise<SnapshotLora[]> {
+  if (!(await readSnapshotManifest(snapshotDir))) return [];
+  const file = lorasPath(snapshotDir);
+  const json = await readJsonIfExists(file);
+  if (json === undefined) return [];
+  const loras = validate(file, snapshotLorasSchema, json);
+  assertUnique(file, loras.map((lora) => lora.id), 'LoRA id');
+  return loras;
+}
+
+/** diff.json, or null when the snapshot has none. */
+export async function readSnapshotDiff(snapshotDir: string): Promise<SnapshotDiff | null> {
+  const file = diffPath(snapshotDir);
+  const json = await readJsonIfExists(file);
+  if (json === undefined) return null;
+  return validate(file, snapshotDiffSchema, json);
+}
+
+function assertUnique(file: string, keys: readonly string[], what: string): void {
+  const seen = new Set<string>();
+  const issues: SnapshotIssue[] = [];
+  keys.forEach((key, index) => {
+    if (seen.has(key)) issues.push({ path: `[${index}]`, message: `duplicate ${what} "${key}"` });
+    seen.add(key);
+  });
+  if (issues.length > 0) throw new SnapshotFormatError(file, issues);
 }
 
 async function readJsonIfExists(file: string): Promise<unknown> {
