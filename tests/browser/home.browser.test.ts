@@ -29,7 +29,7 @@ const works = [
   sampleWork(3, { author: null }),
   sampleWork(4, { images: [] }),
   sampleWork(5, { source: 'civitai', id: 'civitai-5', externalId: '5' }),
-  sampleWork(6, { title: '赛博朋克城市夜景', author: { id: 'a-9', name: '画师小王', avatarUrl: null } }),
+  sampleWork(6, { title: '赛博朋克城市夜景', author: { id: 'liblib:a-9', username: 'liblib-a-9', name: '画师小王', avatarUrl: null } }),
 ];
 
 describe.runIf(enabled)('home page in a browser', () => {
