@@ -18,6 +18,16 @@ export function workPath(work: Pick<SnapshotWork, 'id' | 'slug'>): string {
   return `/artwork/${encodeURIComponent(work.id)}/${encodeURIComponent(work.slug)}`;
 }
 
+/** `/user/<username>`: an author's or community user's page. */
+export function userPath(username: string): string {
+  return `/user/${encodeURIComponent(username)}`;
+}
+
+/** `/lora/<id>`: a catalogue LoRA's page. */
+export function loraPath(id: string): string {
+  return `/lora/${encodeURIComponent(id)}`;
+}
+
 /** Newest first by publishedAt (works without a date last), then by id for a stable order. */
 export function compareNewestFirst(a: SnapshotWork, b: SnapshotWork): number {
   if (a.publishedAt !== b.publishedAt) {
