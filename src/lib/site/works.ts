@@ -41,9 +41,9 @@ export function compareNewestFirst(a: SnapshotWork, b: SnapshotWork): number {
 
 /** The image a card shows: the first by index, preferring its thumbnail. */
 export function coverImage(work: Pick<SnapshotWork, 'images'>) {
-  const first = [...work.images].sort((a, b) => a.index - b.index)[0];
+  const first = sortedImages(work)[0];
   if (!first) return null;
-  return { src: first.thumbUrl ?? first.url, width: first.width, height: first.height };
+  return { src: first.thumbUrl ?? first.url, srcset: imageSrcset(first), width: first.width, height: first.height };
 }
 
 const dateTime = new Intl.DateTimeFormat('zh-CN', {
@@ -64,4 +64,52 @@ export function formatDateTime(iso: string): string {
 /** JSON for a `<script type="application/ld+json">`, safe against `</script>` in the data. */
 export function jsonLd(data: unknown): string {
   return JSON.stringify(data).replace(/</g, '\\u003c');
+}
+
+/** Hot order: likes + favorites on the source, most first; ties newest first. */
+export function compareHot(a: SnapshotWork, b: SnapshotWork): number {
+  const diff = hotScore(b) - hotScore(a);
+  return diff !== 0 ? diff : compareNewestFirst(a, b);
+}
+
+export function hotScore(work: Pick<SnapshotWork, 'likeCount' | 'favoriteCount'>): number {
+  return work.likeCount + work.favoriteCount;
+}
+
+/** The work's images in their order on the source. */
+export function sortedImages(work: Pick<SnapshotWork, 'images'>): SnapshotWork['images'] {
+  return [...work.images].sort((a, b) => a.index - b.index);
+}
+
+/**
+ * Ingest names thumbnails `thumbs/<configured width>/…` and never upscales, so the width a thumbnail
+ * answers for is in its URL (the snapshot does not carry it). Unknown layout: assume the grid width.
+ */
+const THUMB_WIDTH_IN_URL = /\/thumbs\/(\d+)\//;
+const DEFAULT_THUMB_WIDTH = 320;
+
+/** `srcset` candidates for one image: the thumbnail and the original, by pixel width; null when widths are unknown. */
+export function imageSrcset(image: Pick<SnapshotWork['images'][number], 'url' | 'thumbUrl' | 'width'>): string | null {
+  if (!image.width) return null;
+  const candidates = [`${image.url} ${image.width}w`];
+  if (image.thumbUrl) {
+    const configured = Number(THUMB_WIDTH_IN_URL.exec(image.thumbUrl)?.[1] ?? DEFAULT_THUMB_WIDTH);
+    const thumbWidth = Math.min(configured, image.width);
+    if (thumbWidth < image.width) candidates.unshift(`${image.thumbUrl} ${thumbWidth}w`);
+  }
+  return candidates.join(', ');
+}
+
+/** The aspect ratio a grid lays a work out with, clamped so panoramas and strips stay usable. */
+export function layoutRatio(image: { width: number | null; height: number | null } | null): number {
+  if (!image?.width || !image.height) return 3 / 4;
+  return Math.min(2.2, Math.max(0.5, image.width / image.height));
+}
+
+/** A one-line description for meta tags: the prompt (or a fallback), whitespace collapsed, cut at `max` characters. */
+export function summarize(text: string | null | undefined, fallback: string, max = 120): string {
+  const flat = (text ?? '').replace(/\s+/g, ' ').trim();
+  if (!flat) return fallback;
+  const chars = [...flat];
+  return chars.length <= max ? flat : `${chars.slice(0, max - 1).join('')}…`;
 }

@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { sampleWork } from '../snapshot/test-fixtures.ts';
+import { compareHot, coverImage, imageSrcset, layoutRatio, summarize } from './works.ts';
+
+describe('works helpers', () => {
+  it('orders hot works by likes + favorites, ties newest first', () => {
+    const a = sampleWork(1, { likeCount: 5, favoriteCount: 5 });
+    const b = sampleWork(2, { likeCount: 1, favoriteCount: 0 });
+    const c = sampleWork(3, { likeCount: 10, favoriteCount: 0 });
+    expect([b, a, c].sort(compareHot).map((w) => w.id)).toEqual([c.id, a.id, b.id]);
+  });
+
+  it('builds a srcset from the thumbnail and the original, reading the thumbnail width from its key', () => {
+    expect(imageSrcset({ url: '/media/a.png', thumbUrl: '/media/thumbs/320/a.webp', width: 1024 })).toBe('/media/thumbs/320/a.webp 320w, /media/a.png 1024w');
+    // Ingest never upscales: a thumbnail as wide as the original adds nothing.
+    expect(imageSrcset({ url: '/media/a.png', thumbUrl: '/media/thumbs/320/a.webp', width: 300 })).toBe('/media/a.png 300w');
+    expect(imageSrcset({ url: '/media/a.png', thumbUrl: null, width: null })).toBeNull();
+  });
+
+  it('gives the first image as the cover, preferring its thumbnail', () => {
+    const work = sampleWork(1, {
+      images: [
+        { index: 1, url: '/b.png', thumbUrl: null, width: 10, height: 10 },
+        { index: 0, url: '/a.png', thumbUrl: '/thumbs/320/a.webp', width: 640, height: 480 },
+      ],
+    });
+    expect(coverImage(work)).toEqual({ src: '/thumbs/320/a.webp', srcset: '/thumbs/320/a.webp 320w, /a.png 640w', width: 640, height: 480 });
+    expect(coverImage(sampleWork(2, { images: [] }))).toBeNull();
+  });
+
+  it('clamps layout ratios and defaults to portrait', () => {
+    expect(layoutRatio({ width: 768, height: 1024 })).toBe(0.75);
+    expect(layoutRatio({ width: 5000, height: 100 })).toBe(2.2);
+    expect(layoutRatio(null)).toBe(0.75);
+  });
+
+  it('summarizes text for meta descriptions', () => {
+    expect(summarize('  a \n b ', 'x')).toBe('a b');
+    expect(summarize(null, '无')).toBe('无');
+    expect(summarize('一二三四五', '', 4)).toBe('一二三…');
+  });
+});
