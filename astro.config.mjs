@@ -6,6 +6,7 @@ import { defineConfig } from 'astro/config';
 import node from '@astrojs/node';
 import react from '@astrojs/react';
 import { loadConfig } from './src/lib/env.ts';
+import { pagefindIndex } from './src/integrations/pagefind-index.ts';
 
 const config = loadConfig();
 
@@ -15,6 +16,7 @@ export default defineConfig({
   output: 'static',
   adapter: node({ mode: 'standalone' }),
   // React only for interactive islands (like button, generator, filters).
-  integrations: [react()],
+  // pagefindIndex: the static search index, written after every build (src/integrations/pagefind-index.ts).
+  integrations: [react(), pagefindIndex()],
   // security.checkOrigin stays at its default (on): cross-site form posts to on-demand routes are refused.
 });
