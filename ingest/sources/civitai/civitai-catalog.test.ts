@@ -57,6 +57,7 @@ for (const backendSpec of BACKENDS) {
       for (const image of wanted) {
         const work = works.find((w) => w.externalId === String(image.id))!;
         expect(work.sourceUrl).toBe(`https://civitai.com/images/${image.id}`);
+        expect(work.nsfwLevel).toBe(labelOfBrowsingLevel(image.browsingLevel)); // the site blurs by it
         const prompt = image.meta?.prompt;
         expect(work.prompt).toBe(typeof prompt === 'string' ? prompt : null);
         if (image.meta && typeof image.meta.seed === 'bigint') expect(work.seed).toBe(String(image.meta.seed));

@@ -95,6 +95,8 @@ export function civitaiWork(image: CivitaiImage) {
       likeCount: image.stats.likes + image.stats.hearts,
       commentCount: image.stats.comments,
       sourceUrl: metadata.pageUrl,
+      // Blocked items are never stored (isAllowedLevel), so the label is one of the four levels here.
+      nsfwLevel: image.nsfwLevel === 'Blocked' ? ('X' as const) : image.nsfwLevel,
     },
     author: image.username
       ? { source: 'civitai' as const, externalId: authorKey(image.username), name: [...image.username].slice(0, 255).join(''), avatarUrl: null, profileUrl: `${CIVITAI_WEB}/user/${encodeURIComponent(image.username)}` }

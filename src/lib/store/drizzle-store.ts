@@ -50,6 +50,8 @@ export interface Dialect {
 }
 
 const now = () => new Date();
+/** Ids per IN (…) list in batch reads (SQLite allows 32766 placeholders, MySQL 65535; smaller slices plan better). */
+const IN_LIST_SLICE = 1000;
 
 export function createDrizzleStore(dialect: Dialect): Store {
   const t = dialect.tables;
@@ -91,6 +93,13 @@ export function createDrizzleStore(dialect: Dialect): Store {
       .prepare(),
   );
   const first = <T>(rows: T[]): T | null => rows[0] ?? null;
+  /** Run an IN (…) query over `keys` in slices, so a long list never exceeds a dialect's placeholder limit. */
+  const inSlices = async <K, R>(keys: K[], query: (slice: K[]) => Promise<R[]>): Promise<R[]> => {
+    const unique = [...new Set(keys)];
+    const out: R[] = [];
+    for (let i = 0; i < unique.length; i += IN_LIST_SLICE) out.push(...(await query(unique.slice(i, i + IN_LIST_SLICE))));
+    return out;
+  };
 
   const authors: AuthorRepository = {
     async upsert(input: AuthorInput) {
@@ -108,6 +117,7 @@ export function createDrizzleStore(dialect: Dialect): Store {
       run(async (db) =>
         first(await db.select().from(t.authors).where(and(eq(t.authors.source, source), eq(t.authors.externalId, externalId)))),
       ),
+    getMany: (ids) => inSlices(ids, (slice) => run((db) => db.select().from(t.authors).where(inArray(t.authors.id, slice)))),
   };
 
   const workOrder = (order: WorkListQuery['order']) =>
@@ -234,6 +244,22 @@ export function createDrizzleStore(dialect: Dialect): Store {
     },
     listModels: (workId) =>
       run((db) => db.select().from(t.workModels).where(eq(t.workModels.workId, workId)).orderBy(asc(t.workModels.id))),
+    async listModelsByWorks(workIds) {
+      const rows = await inSlices(workIds, (slice) =>
+        run((db) =>
+          db
+            .select({ model: t.workModels, loraId: t.loraLinks.loraId })
+            .from(t.workModels)
+            .leftJoin(t.loraLinks, eq(t.loraLinks.workModelId, t.workModels.id))
+            .where(inArray(t.workModels.workId, slice))
+            .orderBy(asc(t.workModels.workId), asc(t.workModels.id)),
+        ),
+      );
+      // Slices are each ordered; sort once more so the whole answer is (slices may split differently).
+      return rows
+        .map((row) => ({ ...row.model, loraId: row.loraId ?? null }))
+        .sort((a, b) => a.workId - b.workId || a.id - b.id);
+    },
     listModelRefs: ({ modelType, afterId = 0, limit }) =>
       run((db) =>
         db
@@ -359,6 +385,9 @@ export function createDrizzleStore(dialect: Dialect): Store {
     get: (id) => run(async (db) => first(await db.select().from(t.users).where(eq(t.users.id, id)))),
     findByUsername: (username) =>
       run(async (db) => first(await db.select().from(t.users).where(eq(t.users.username, username)))),
+    getMany: (ids) => inSlices(ids, (slice) => run((db) => db.select().from(t.users).where(inArray(t.users.id, slice)))),
+    listByUsernames: (usernames) =>
+      inSlices(usernames, (slice) => run((db) => db.select().from(t.users).where(inArray(t.users.username, slice)))),
     findByGoogleSub: (googleSub) =>
       run(async (db) => first(await db.select().from(t.users).where(eq(t.users.googleSub, googleSub)))),
     async update(id, changes) {

@@ -95,6 +95,42 @@ export function describeStoreContract(name: string, setup: () => Promise<StoreFi
       expect(await store.works.existingExternalIds('liblib', [])).toEqual(new Set());
     });
 
+    it('stores an NSFW level per work, None unless given', async () => {
+      const plain = await store.works.upsert({ source: 'liblib', externalId: unique('nsfw'), slug: 'n' });
+      expect(plain.nsfwLevel).toBe('None');
+      const rated = await store.works.upsert({ source: 'liblib', externalId: unique('nsfw'), slug: 'n', nsfwLevel: 'Mature' });
+      expect(rated.nsfwLevel).toBe('Mature');
+      const again = await store.works.upsert({ source: 'liblib', externalId: rated.externalId, slug: 'n', nsfwLevel: 'Soft' });
+      expect(again).toMatchObject({ id: rated.id, nsfwLevel: 'Soft' });
+      expect((await store.works.getMany([rated.id]))[0]!.nsfwLevel).toBe('Soft');
+    });
+
+    it('reads authors, users and model references of many ids at once, with LoRA links', async () => {
+      const a = await store.authors.upsert({ source: 'liblib', externalId: unique('many'), name: 'A' });
+      const b = await store.authors.upsert({ source: 'civitai', externalId: unique('many'), name: 'B' });
+      expect((await store.authors.getMany([b.id, a.id, a.id, 987_654_321])).map((x) => x.name).sort()).toEqual(['A', 'B']);
+      expect(await store.authors.getMany([])).toEqual([]);
+      const u = await store.users.create({ username: unique('many_user'), name: 'U' });
+      expect((await store.users.getMany([u.id, 987_654_321])).map((x) => x.id)).toEqual([u.id]);
+      expect((await store.users.listByUsernames([u.username, 'nobody-here'])).map((x) => x.id)).toEqual([u.id]);
+      expect(await store.users.listByUsernames([])).toEqual([]);
+
+      const w1 = await store.works.upsert({ source: 'liblib', externalId: unique('wm'), slug: 'w' });
+      const w2 = await store.works.upsert({ source: 'liblib', externalId: unique('wm'), slug: 'w' });
+      await store.works.replaceModels(w2.id, [{ modelType: 'LORA', modelName: 'linked' }, { modelType: 'CHECKPOINT', modelName: 'ckpt' }]);
+      await store.works.replaceModels(w1.id, [{ modelType: 'LORA', modelName: 'unlinked' }]);
+      const lora = await store.loras.upsert({ source: 'modelscope', externalId: unique('owner/linked') });
+      const [linked] = await store.works.listModels(w2.id);
+      await store.loras.replaceLinks([lora.id], [{ loraId: lora.id, workModelId: linked!.id, method: 'name', matched: 'linked' }]);
+      const refs = await store.works.listModelsByWorks([w2.id, w1.id]);
+      expect(refs.map((r) => [r.workId, r.modelName, r.loraId])).toEqual([
+        [w1.id, 'unlinked', null],
+        [w2.id, 'linked', lora.id],
+        [w2.id, 'ckpt', null],
+      ]);
+      expect(await store.works.listModelsByWorks([])).toEqual([]);
+    });
+
     it('lists works newest first with stable keyset pagination and filters', async () => {
       const source = 'civitai' as const;
       const base = Date.parse('2024-01-01T00:00:00Z');

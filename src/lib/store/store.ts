@@ -3,7 +3,7 @@
 // (drizzle-store.ts) and pass the same contract suite (store.contract.ts).
 import type * as tables from './sqlite/schema.ts';
 import type {
-  ErrorKind, ImageStatus, JobStatus, LedgerStatus, ModelType, RunStatus, Source, WorkStatus,
+  ErrorKind, ImageStatus, JobStatus, LedgerStatus, ModelType, NsfwLevel, RunStatus, Source, WorkStatus,
 } from './enums.ts';
 
 // Row types are the same in both dialects (the schemas mirror each other); the SQLite schema names them.
@@ -27,7 +27,7 @@ export type WorkInput = Optional<
   Writable<Work>,
   | 'title' | 'titleEn' | 'status' | 'publishedAt' | 'tags' | 'prompt' | 'negativePrompt' | 'sampler' | 'steps'
   | 'cfgScale' | 'width' | 'height' | 'seed' | 'likeCount' | 'favoriteCount' | 'commentCount' | 'sourceUrl'
-  | 'authorId' | 'ownerUserId'
+  | 'authorId' | 'ownerUserId' | 'nsfwLevel'
 >;
 export type WorkModelInput = Optional<Omit<WorkModel, 'id' | 'workId' | 'createdAt'>, 'modelUrl' | 'externalModelId' | 'isVip'>;
 export type CommentInput = Optional<
@@ -67,6 +67,8 @@ export interface AuthorRepository {
   upsert(input: AuthorInput): Promise<Author>;
   get(id: number): Promise<Author | null>;
   findByExternalId(source: Source, externalId: string): Promise<Author | null>;
+  /** The authors with these ids that exist, in no particular order. */
+  getMany(ids: number[]): Promise<Author[]>;
 }
 
 export interface WorkRepository {
@@ -91,6 +93,11 @@ export interface WorkRepository {
   /** Replace the work's checkpoint/LoRA references with this list (idempotent). */
   replaceModels(workId: number, models: WorkModelInput[]): Promise<void>;
   listModels(workId: number): Promise<WorkModel[]>;
+  /**
+   * The model references of several works at once (ordered by work, then reference id), each with the
+   * catalogue LoRA it is linked to through lora_links, or null.
+   */
+  listModelsByWorks(workIds: number[]): Promise<Array<WorkModel & { loraId: number | null }>>;
   /** References of one model type across all works, with each work's source, by id (keyset pages after `afterId`). */
   listModelRefs(query: { modelType: ModelType; afterId?: number; limit: number }): Promise<Array<WorkModel & { workSource: Source }>>;
 }
@@ -125,6 +132,10 @@ export interface UserRepository {
   create(input: UserInput): Promise<User>;
   get(id: number): Promise<User | null>;
   findByUsername(username: string): Promise<User | null>;
+  /** The users with these ids that exist, in no particular order. */
+  getMany(ids: number[]): Promise<User[]>;
+  /** The users holding any of these usernames (exact match), in no particular order. */
+  listByUsernames(usernames: string[]): Promise<User[]>;
   findByGoogleSub(googleSub: string): Promise<User | null>;
   update(id: number, changes: Partial<UserInput>): Promise<User | null>;
 }
@@ -259,4 +270,4 @@ export interface Store {
   close(): Promise<void>;
 }
 
-export type { ErrorKind, ImageStatus, JobStatus, LedgerStatus, ModelType, RunStatus, Source, WorkStatus };
+export type { ErrorKind, ImageStatus, JobStatus, LedgerStatus, ModelType, NsfwLevel, RunStatus, Source, WorkStatus };

@@ -6,7 +6,7 @@ import {
   uniqueIndex, varchar,
 } from 'drizzle-orm/mysql-core';
 import {
-  ERROR_KINDS, IMAGE_STATUSES, JOB_STATUSES, LEDGER_STATUSES, LORA_LINK_METHODS, MODEL_TYPES, RUN_STATUSES, SOURCES, WORK_STATUSES,
+  ERROR_KINDS, IMAGE_STATUSES, JOB_STATUSES, LEDGER_STATUSES, LORA_LINK_METHODS, MODEL_TYPES, NSFW_LEVELS, RUN_STATUSES, SOURCES, WORK_STATUSES,
 } from '../enums.ts';
 
 const id = () => bigint('id', { mode: 'number', unsigned: true }).primaryKey().autoincrement();
@@ -82,6 +82,7 @@ export const works = mysqlTable('works', {
   favoriteCount: int('favorite_count'),
   commentCount: int('comment_count'),
   sourceUrl: text('source_url'),
+  nsfwLevel: varchar('nsfw_level', { length: 8, enum: NSFW_LEVELS }).notNull().default('None'),
   authorId: ref('author_id').references(() => authors.id),
   ownerUserId: ref('owner_user_id').references(() => users.id),
   createdAt: createdAt(),

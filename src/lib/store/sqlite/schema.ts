@@ -3,7 +3,7 @@
 import { sql } from 'drizzle-orm';
 import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import {
-  ERROR_KINDS, IMAGE_STATUSES, JOB_STATUSES, LEDGER_STATUSES, LORA_LINK_METHODS, MODEL_TYPES, RUN_STATUSES, SOURCES, WORK_STATUSES,
+  ERROR_KINDS, IMAGE_STATUSES, JOB_STATUSES, LEDGER_STATUSES, LORA_LINK_METHODS, MODEL_TYPES, NSFW_LEVELS, RUN_STATUSES, SOURCES, WORK_STATUSES,
 } from '../enums.ts';
 
 const id = () => integer('id').primaryKey({ autoIncrement: true });
@@ -69,6 +69,7 @@ export const works = sqliteTable('works', {
   favoriteCount: integer('favorite_count'),
   commentCount: integer('comment_count'),
   sourceUrl: text('source_url'),
+  nsfwLevel: text('nsfw_level', { enum: NSFW_LEVELS }).notNull().default('None'),
   authorId: integer('author_id').references(() => authors.id),
   ownerUserId: integer('owner_user_id').references(() => users.id),
   createdAt: createdAt(),

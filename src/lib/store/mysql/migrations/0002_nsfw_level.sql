@@ -1,0 +1,1 @@
+ALTER TABLE `works` ADD `nsfw_level` varchar(8) DEFAULT 'None' NOT NULL;

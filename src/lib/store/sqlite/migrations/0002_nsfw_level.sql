@@ -1,0 +1,1 @@
+ALTER TABLE `works` ADD `nsfw_level` text DEFAULT 'None' NOT NULL;
