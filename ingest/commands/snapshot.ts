@@ -1,6 +1,6 @@
 import { createBlobStore } from '../../src/lib/blob/create-blob-store.ts';
 import { createStore } from '../../src/lib/store/create-store.ts';
-import { writeSnapshot } from '../snapshot/write-snapshot.ts';
+import { formatDiffSummary, writeSnapshot, type SnapshotResult } from '../snapshot/write-snapshot.ts';
 import type { Command } from './command.ts';
 
 export const snapshotCommand: Command = {
@@ -14,8 +14,8 @@ export const snapshotCommand: Command = {
     try {
       await store.assertMigrated();
       const started = performance.now();
-      const result = await writeSnapshot(store, blobs, config.snapshotDir);
-      out(`snapshot: ${result.works} works in ${result.chunks} chunk(s) → ${result.dir} (${Math.round(performance.now() - started)} ms)`);
+      const result = await writeSnapshot(store, blobs, config.snapshotDir, new Date(), { thumbnailWidths: config.ingest.thumbnailWidths });
+      for (const line of snapshotReport(result, performance.now() - started)) out(line);
       return 0;
     } finally {
       await store.close();
@@ -23,3 +23,16 @@ export const snapshotCommand: Command = {
     }
   },
 };
+
+/** What a snapshot run printed: totals, counts per source, and the diff against the previous snapshot. */
+export function snapshotReport(result: SnapshotResult, ms: number): string[] {
+  const lines = [
+    `snapshot: ${result.works} works in ${result.chunks} chunk(s), ${result.authors} authors, ${result.loras} LoRAs → ${result.dir} (${Math.round(ms)} ms)`,
+  ];
+  for (const [source, c] of Object.entries(result.manifest.counts)) {
+    lines.push(`  ${source}: ${c!.works} works, ${c!.authors} authors, ${c!.images ?? 0} images, ${c!.loras ?? 0} LoRAs`);
+  }
+  const since = result.diff.previousGeneratedAt ? `since ${result.diff.previousGeneratedAt}` : 'first snapshot';
+  lines.push(`  diff (${since}): ${formatDiffSummary(result.diff)}`);
+  return lines;
+}
