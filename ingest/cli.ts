@@ -5,6 +5,7 @@ import { ConfigError, loadConfig } from '../src/lib/env.ts';
 import { UserFacingError } from '../src/lib/errors.ts';
 import { createLogger } from '../src/lib/log.ts';
 import { UsageError, type Command } from './commands/command.ts';
+import { analyzeCommand } from './commands/analyze.ts';
 import { civitaiCommand } from './commands/civitai.ts';
 import { doctorCommand } from './commands/doctor.ts';
 import { inspectCommand } from './commands/inspect.ts';
@@ -15,7 +16,7 @@ import { serveCommand, startCommand } from './commands/start.ts';
 import { cacheCommand } from './commands/cache.ts';
 import { topLorasCommand } from './commands/toploras.ts';
 
-export const commands: Command[] = [startCommand, migrateCommand, doctorCommand, serveCommand, liblibCommand, retryFailedCommand, civitaiCommand, inspectCommand, snapshotCommand, topLorasCommand, cacheCommand];
+export const commands: Command[] = [startCommand, migrateCommand, doctorCommand, serveCommand, liblibCommand, retryFailedCommand, civitaiCommand, inspectCommand, snapshotCommand, analyzeCommand, topLorasCommand, cacheCommand];
 
 function mainHelp(): string {
   const width = Math.max(...commands.map((c) => c.name.length));

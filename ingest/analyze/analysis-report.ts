@@ -1,0 +1,70 @@
+// The Markdown report of `ingest analyze`: headline figures, then each chart's PNG and the table of the
+// same figures (the tables /analytics shows as the charts' accessible fallback).
+import type { AnalyticsSummary } from '../../src/lib/analytics/analytics-summary.ts';
+import type { AnalyticsChart, ChartTable, TableCell } from '../../src/lib/analytics/chart-specs.ts';
+import { SOURCE_LABELS } from '../../src/lib/site/works.ts';
+
+export interface AnalysisReportInput {
+  summary: AnalyticsSummary;
+  charts: AnalyticsChart[];
+  /** Chart id → the PNG's file name, relative to the report (charts without data have none). */
+  images: Map<string, string>;
+  /** The report's day (Beijing time), `YYYY-MM-DD`. */
+  date: string;
+  generatedAt: Date;
+  snapshotDir: string;
+  snapshotGeneratedAt: string;
+}
+
+export function formatAnalysisReport(input: AnalysisReportInput): string {
+  const { summary } = input;
+  const lines: string[] = [
+    `# 画库数据分析 ${input.date}`,
+    '',
+    `生成于 ${input.generatedAt.toISOString()}，数据来自快照 \`${input.snapshotDir}\`（快照生成于 ${input.snapshotGeneratedAt}）。`,
+    '',
+    '## 概览',
+    '',
+    ...headlines(summary).map((line) => `- ${line}`),
+  ];
+  for (const chart of input.charts) {
+    lines.push('', `## ${chart.title}`, '', chart.explanation, '');
+    const image = input.images.get(chart.id);
+    if (image) lines.push(`![${chart.title}](${encodeURI(image)})`, '');
+    else lines.push(chart.emptyMessage, '');
+    if (chart.table.rows.length > 0) lines.push(...markdownTable(chart.table));
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function headlines(summary: AnalyticsSummary): string[] {
+  const { days, undated } = summary.daily;
+  const perSource = summary.sources.map((s) => `${SOURCE_LABELS[s.source]} ${s.works}`).join('，');
+  const lines = [`作品 ${summary.totalWorks} 件${perSource ? `（${perSource}）` : ''}`];
+  lines.push(`作者 ${summary.sources.reduce((sum, s) => sum + s.authors, 0)} 位，图片 ${summary.sources.reduce((sum, s) => sum + s.images, 0)} 张`);
+  if (days.length > 0) lines.push(`发布日期 ${days[0]} 至 ${days.at(-1)}（北京时间）${undated > 0 ? `，另有 ${undated} 件无日期` : ''}`);
+  const topCheckpoint = summary.topCheckpoints[0];
+  if (topCheckpoint) lines.push(`最常用的 Checkpoint：${topCheckpoint.name}（${topCheckpoint.works} 件作品）`);
+  const topLora = summary.topLoras[0];
+  if (topLora) lines.push(`最常用的 LoRA：${topLora.name}（${topLora.works} 件作品）`);
+  const topWords = summary.promptWords.slice(0, 10).map((w) => w.word);
+  if (topWords.length > 0) lines.push(`提示词高频词：${topWords.join('、')}（分析了 ${summary.promptsAnalysed} 条提示词）`);
+  return lines;
+}
+
+function markdownTable(table: ChartTable): string[] {
+  return [
+    `| ${table.columns.map(escapeCell).join(' | ')} |`,
+    `| ${table.columns.map((_, i) => (i === 0 ? '---' : '---:')).join(' | ')} |`,
+    ...table.rows.map((row) => `| ${row.map((cell) => escapeCell(cellText(cell))).join(' | ')} |`),
+  ];
+}
+
+function cellText(cell: TableCell): string {
+  return typeof cell === 'object' ? cell.text : String(cell);
+}
+
+/** A table cell is one line, and `|` would end it. */
+function escapeCell(text: string): string {
+  return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\s*[\r\n]+\s*/g, ' ');
+}

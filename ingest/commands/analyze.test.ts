@@ -1,0 +1,99 @@
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sampleWork, writeTestSnapshot } from '../../src/lib/snapshot/test-fixtures.ts';
+
+const cli = path.join(import.meta.dirname, '..', 'cli.ts');
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'huaku-analyze-'));
+const snapshotDir = path.join(dir, 'snapshot');
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+async function runCli(args: string[], env: Record<string, string> = {}) {
+  try {
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [cli, ...args], {
+      cwd: dir,
+      env: { PATH: process.env.PATH ?? '', HOME: os.homedir(), LOG_LEVEL: 'warn', DATABASE_URL: `sqlite:${path.join(dir, 'unused.db')}`, ...env },
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+beforeAll(async () => {
+  const works = [1, 2, 3, 4, 5, 6].map((n) =>
+    sampleWork(n, {
+      id: `w${n}`,
+      prompt: n % 2 ? '赛博朋克风格的红色跑车，城市夜景' : 'red sports car | night city, <lora:neon:0.8>',
+      models: [
+        { type: 'CHECKPOINT', name: 'SDXL 1.0', url: null, loraId: null },
+        { type: 'LORA', name: '霓虹 | 城市', url: null, loraId: null },
+      ],
+    }),
+  );
+  await writeTestSnapshot(snapshotDir, works, { chunkSize: 4 });
+});
+
+describe('ingest analyze', () => {
+  it('writes the PNG charts and a Markdown report that links them with the headline figures', async () => {
+    const outDir = path.join(dir, 'reports');
+    const result = await runCli(['analyze', '--snapshot', snapshotDir, '--out', outDir]);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^analyze: 6 works → .*analysis-\d{4}-\d{2}-\d{2}\.md and 6 chart\(s\)/);
+
+    const files = fs.readdirSync(outDir).sort();
+    const report = files.find((f) => f.endsWith('.md'))!;
+    const date = /^analysis-(\d{4}-\d{2}-\d{2})\.md$/.exec(report)![1];
+    const pngs = ['authors', 'checkpoints', 'daily', 'loras', 'sources', 'words'].map((id) => `analysis-${date}-${id}.png`);
+    expect(files).toEqual([report, ...pngs].sort());
+    for (const png of pngs) {
+      const bytes = fs.readFileSync(path.join(outDir, png));
+      expect(bytes.subarray(0, 8).toString('hex'), png).toBe('89504e470d0a1a0a');
+      expect(bytes.length, png).toBeGreaterThan(5000);
+    }
+
+    const markdown = fs.readFileSync(path.join(outDir, report), 'utf8');
+    expect(markdown).toContain(`# 画库数据分析 ${date}`);
+    expect(markdown).toContain('- 作品 6 件（Liblib 6）');
+    expect(markdown).toContain('最常用的 Checkpoint：SDXL 1.0（6 件作品）');
+    for (const png of pngs) expect(markdown).toContain(`](${png})`);
+    expect(markdown).toContain('## 提示词词云');
+    expect(markdown).toContain('| 赛博朋克 | 3 |');
+    // A `|` inside a name stays inside its cell.
+    expect(markdown).toContain('| 1 | 霓虹 \\| 城市 | 6 |');
+  }, 180_000);
+
+  it('without a snapshot, exits 1 and says to write one', async () => {
+    const result = await runCli(['analyze', '--snapshot', path.join(dir, 'nothing-here'), '--out', path.join(dir, 'unused')]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('no snapshot in');
+    expect(result.stderr).toContain('npm run ingest -- snapshot');
+    expect(fs.existsSync(path.join(dir, 'unused'))).toBe(false);
+  });
+
+  it('with an output directory it cannot create, exits 1 naming it', async () => {
+    const file = path.join(dir, 'a-file');
+    fs.writeFileSync(file, 'not a directory');
+    const result = await runCli(['analyze', '--snapshot', snapshotDir, '--out', path.join(file, 'reports')]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`cannot write the analysis to ${path.join(file, 'reports')}`);
+    expect(result.stderr).toContain('--out DIR');
+  });
+
+  it('reads SNAPSHOT_DIR and REPORTS_DIR by default and lists itself in the help', async () => {
+    const reports = path.join(dir, 'default-reports');
+    const result = await runCli(['analyze'], { SNAPSHOT_DIR: snapshotDir, REPORTS_DIR: reports });
+    expect(result.code).toBe(0);
+    expect(fs.readdirSync(reports).some((f) => /^analysis-.*\.md$/.test(f))).toBe(true);
+    const help = await runCli(['--help']);
+    expect(help.stdout).toMatch(/analyze\s+analyse the snapshot/);
+    const commandHelp = await runCli(['analyze', '--help']);
+    expect(commandHelp.code).toBe(0);
+    expect(commandHelp.stdout).toContain('--snapshot <value>');
+  }, 180_000);
+});
