@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { sampleLora } from '../snapshot/test-fixtures.ts';
-import { cardCover, COVER_PLACEHOLDER, displayTags, formatCount, loraPath, loraSubtitle, loraTitle, taskLabel } from './catalogue.ts';
+import { cardCover, galleryEntry, COVER_PLACEHOLDER, displayTags, formatCount, loraSubtitle, loraTitle, taskLabel } from './catalogue.ts';
 
 describe('LoRA presentation', () => {
   it('titles: Chinese first, then English, then the ModelScope id', () => {
@@ -15,10 +15,6 @@ describe('LoRA presentation', () => {
     expect(taskLabel('text-to-image-synthesis')).toBe('文生图');
     expect(taskLabel(null)).toBe('未分类');
     expect(taskLabel('image-captioning')).toBe('image-captioning');
-  });
-
-  it('paths escape the id', () => {
-    expect(loraPath({ id: 'a b' })).toBe('/lora/a%20b');
   });
 
   it('shows Chinese tags, English ones only when there are no Chinese tags', () => {
@@ -37,5 +33,10 @@ describe('LoRA presentation', () => {
   it('formats counts compactly in Chinese', () => {
     expect(formatCount(999)).toBe('999');
     expect(formatCount(12_345)).toBe('1.2万');
+  });
+
+  it('gallery entries search the id, the other-language tags and trigger words without showing them', () => {
+    const entry = galleryEntry(sampleLora(7, { tagsCn: ['国风'], tagsEn: ['chinese'], triggerWords: ['guofeng'], task: null }));
+    expect(entry).toMatchObject({ title: '示例 LoRA 7', tags: ['国风'], keywords: ['owner7/lora-7', 'chinese', 'guofeng'], task: 'none' });
   });
 });

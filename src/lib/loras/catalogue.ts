@@ -1,10 +1,10 @@
 // Presentation helpers for Top-LoRAs, shared by the pages (build time) and their scripts (browser).
 // Framework-free and zod-free (type imports only), so a page script that imports it stays small.
-import type { SnapshotLora } from '../snapshot/schema.ts';
+import type { SnapshotLora, SnapshotSuggestedParams } from '../snapshot/schema.ts';
 import { searchText, type GalleryItem } from './gallery-query.ts';
 
 /** The placeholder shown for a missing cover or one that fails to load (a real file, never base64). */
-export const COVER_PLACEHOLDER = '/images/lora-cover-placeholder.svg';
+export const COVER_PLACEHOLDER = '/placeholders/lora-cover.svg';
 /** The placeholder's intrinsic size: the card's cover ratio (4:5). */
 export const COVER_PLACEHOLDER_SIZE = { width: 400, height: 500 } as const;
 
@@ -32,11 +32,6 @@ export function loraTitle(lora: Pick<SnapshotLora, 'titleCn' | 'titleEn' | 'exte
 export function loraSubtitle(lora: Pick<SnapshotLora, 'titleCn' | 'titleEn' | 'externalId'>): string | null {
   const en = lora.titleEn?.trim();
   return en && en !== loraTitle(lora) ? en : null;
-}
-
-/** `/lora/<id>`: the LoRA's page. */
-export function loraPath(lora: Pick<SnapshotLora, 'id'>): string {
-  return `/lora/${encodeURIComponent(lora.id)}`;
 }
 
 /**
@@ -72,16 +67,57 @@ export function formatCount(value: number): string {
   return compact.format(value);
 }
 
-/** The gallery's index entry for a LoRA (what search, filters and sort read). */
-export function toGalleryItem(lora: SnapshotLora): GalleryItem {
+/**
+ * What the gallery page ships to its script for each LoRA (a JSON island): enough to search, filter, sort
+ * and fill the compare panel without reading the cards back from the DOM.
+ */
+export interface GalleryEntry {
+  id: string;
+  title: string;
+  subtitle: string | null;
+  author: string | null;
+  task: string;
+  baseModels: string[];
+  tags: string[];
+  /** Searched but not shown: the ModelScope id, the other-language tags, trigger words. */
+  keywords: string[];
+  downloads: number;
+  likes: number;
+  /** Epoch ms, 0 when unknown. */
+  updated: number;
+  cover: string;
+  params: SnapshotSuggestedParams;
+}
+
+export function galleryEntry(lora: SnapshotLora): GalleryEntry {
+  const tags = displayTags(lora);
   return {
     id: lora.id,
-    text: searchText([lora.titleCn, lora.titleEn, lora.externalId, lora.author, lora.tagsCn, lora.tagsEn, lora.triggerWords, lora.baseModels]),
+    title: loraTitle(lora),
+    subtitle: loraSubtitle(lora),
+    author: lora.author,
     task: lora.task ?? NO_TASK,
     baseModels: lora.baseModels,
-    tags: displayTags(lora),
+    tags,
+    keywords: [lora.externalId, ...[...lora.tagsCn, ...lora.tagsEn].filter((t) => !tags.includes(t)), ...lora.triggerWords],
     downloads: lora.downloads,
     likes: lora.likes,
     updated: lora.updatedAt ? Date.parse(lora.updatedAt) : 0,
+    cover: cardCover(lora).src,
+    params: lora.suggestedParams,
+  };
+}
+
+/** The search index entry of a gallery entry. */
+export function toGalleryItem(entry: GalleryEntry): GalleryItem {
+  return {
+    id: entry.id,
+    text: searchText([entry.title, entry.subtitle, entry.author, entry.tags, entry.keywords, entry.baseModels]),
+    task: entry.task,
+    baseModels: entry.baseModels,
+    tags: entry.tags,
+    downloads: entry.downloads,
+    likes: entry.likes,
+    updated: entry.updated,
   };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { sampleLora } from '../snapshot/test-fixtures.ts';
-import { toGalleryItem } from './catalogue.ts';
+import { galleryEntry, toGalleryItem } from './catalogue.ts';
 import {
   DEFAULT_QUERY, facetCounts, matchesSearch, pageWindow, parseQuery, queryToSearch, runQuery, type GalleryQuery,
 } from './gallery-query.ts';
@@ -10,7 +10,7 @@ const items = [
   sampleLora(2, { titleCn: '赛博朋克霓虹', titleEn: 'Cyberpunk-Neon', tagsCn: ['插画'], baseModels: ['FLUX.1'], author: 'neonworks' }),
   sampleLora(3, { task: 'image-to-video', titleCn: '动态运镜', titleEn: 'Camera-Push-In', tagsCn: [], tagsEn: ['camera'], baseModels: ['Wan2.1'] }),
   sampleLora(4, { task: null, baseModels: ['SDXL', 'FLUX.1'], tagsCn: ['风景'] }),
-].map(toGalleryItem);
+].map((lora) => toGalleryItem(galleryEntry(lora)));
 const query = (overrides: Partial<GalleryQuery>): GalleryQuery => ({ ...DEFAULT_QUERY, ...overrides });
 
 describe('gallery search', () => {
@@ -46,7 +46,7 @@ describe('gallery filters and sort', () => {
 });
 
 describe('gallery pagination', () => {
-  const many = Array.from({ length: 50 }, (_, i) => toGalleryItem(sampleLora(i + 1)));
+  const many = Array.from({ length: 50 }, (_, i) => toGalleryItem(galleryEntry(sampleLora(i + 1))));
 
   it('cuts pages of the given size and clamps the page number', () => {
     const first = runQuery(many, query({}), 24);
