@@ -12,6 +12,11 @@ interface Props {
   liked: boolean;
   favorited: boolean;
   signedIn: boolean;
+  /**
+   * Set when reacting is impossible (no community server, unknown work): the buttons are disabled, the
+   * reason is shown beside them, and the counts are hidden because they are not known.
+   */
+  disabledReason?: string;
 }
 
 interface State {
@@ -65,10 +70,17 @@ export default function ReactionButtons(props: Props) {
     }
   }
 
+  const disabled = props.disabledReason !== undefined;
+  const noteId = `reactions-note-${props.artworkId}`;
   return (
     <div className="reactions">
-      <ReactionButton kind="like" active={state.liked} count={state.likeCount} onClick={() => toggle('like')} />
-      <ReactionButton kind="favorite" active={state.favorited} count={state.favoriteCount} onClick={() => toggle('favorite')} />
+      <ReactionButton kind="like" active={state.liked} count={disabled ? null : state.likeCount} disabledBy={disabled ? noteId : null} onClick={() => toggle('like')} />
+      <ReactionButton kind="favorite" active={state.favorited} count={disabled ? null : state.favoriteCount} disabledBy={disabled ? noteId : null} onClick={() => toggle('favorite')} />
+      {disabled && (
+        <p className="reactions__note" id={noteId}>
+          {props.disabledReason}
+        </p>
+      )}
     </div>
   );
 }
@@ -78,14 +90,33 @@ const LOOKS = {
   favorite: { on: ['★', '已收藏'], off: ['☆', '收藏'] },
 } as const;
 
-function ReactionButton({ kind, active, count, onClick }: { kind: 'like' | 'favorite'; active: boolean; count: number; onClick: () => void }) {
+interface ReactionButtonProps {
+  kind: 'like' | 'favorite';
+  active: boolean;
+  /** null: unknown, not shown. */
+  count: number | null;
+  /** The id of the element saying why the button is disabled; null when it is enabled. */
+  disabledBy: string | null;
+  onClick: () => void;
+}
+
+function ReactionButton({ kind, active, count, disabledBy, onClick }: ReactionButtonProps) {
   const [icon, label] = LOOKS[kind][active ? 'on' : 'off'];
   return (
-    <button type="button" className={`reaction reaction--${kind}${active ? ' is-active' : ''}`} aria-pressed={active} onClick={onClick}>
+    <button
+      type="button"
+      className={`reaction reaction--${kind}${active ? ' is-active' : ''}`}
+      aria-pressed={active}
+      disabled={disabledBy !== null}
+      aria-describedby={disabledBy ?? undefined}
+      onClick={onClick}
+    >
       <span aria-hidden="true">{icon}</span> {label}
-      <span className="reaction__count" data-testid={`${kind}-count`}>
-        {count}
-      </span>
+      {count !== null && (
+        <span className="reaction__count" data-testid={`${kind}-count`}>
+          {count}
+        </span>
+      )}
     </button>
   );
 }

@@ -1,6 +1,7 @@
 // What an artwork page lists besides its images: the generation parameters as table rows and the models
 // it used as links (catalogue LoRAs to their Huaku page, everything else to the source).
 import type { SnapshotModelRef, SnapshotParams } from '../snapshot/schema.ts';
+import { loraPath } from './works.ts';
 
 export interface ParamRow {
   label: string;
@@ -49,7 +50,7 @@ export function modelLinks(models: readonly SnapshotModelRef[]): ModelLink[] {
       links.push({
         type,
         name: model.name.trim() || '未命名模型',
-        href: internal ? `/lora/${encodeURIComponent(model.loraId!)}` : safeHttpUrl(model.url),
+        href: internal ? loraPath(model.loraId!) : safeHttpUrl(model.url),
         external: !internal,
       });
     }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { pageCount, pageNumbers, pagePath, pageSlice } from './pagination.ts';
+import { laterPageParams, pageCount, pageNumbers, pagePath, pageSlice } from './pagination.ts';
 
 describe('pagination', () => {
   it('counts pages, with one page for an empty list', () => {
@@ -26,5 +26,13 @@ describe('pagination', () => {
     expect(pageNumbers(1, 20)).toEqual([1, 2, 3, null, 20]);
     // A single skipped page is shown instead of an ellipsis.
     expect(pageNumbers(5, 9)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  });
+
+  it('makes static paths for pages 2…n only', () => {
+    expect(laterPageParams(10, 4)).toEqual([
+      { params: { page: '2' }, props: { page: 2 } },
+      { params: { page: '3' }, props: { page: 3 } },
+    ]);
+    expect(laterPageParams(0, 4)).toEqual([]);
   });
 });

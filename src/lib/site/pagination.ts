@@ -44,3 +44,8 @@ export function pageNumbers(current: number, total: number, around = 2): (number
   }
   return result;
 }
+
+/** getStaticPaths entries of a list's numbered pages 2…n (page 1 is the base path, never `/1`). */
+export function laterPageParams(total: number, size = FEED_PAGE_SIZE): { params: { page: string }; props: { page: number } }[] {
+  return Array.from({ length: pageCount(total, size) - 1 }, (_, i) => ({ params: { page: String(i + 2) }, props: { page: i + 2 } }));
+}

@@ -1,17 +1,13 @@
 // schema.org JSON-LD for the works pages (serialize with jsonLd() from works.ts, which escapes `<`).
 // URLs are made absolute against the site origin: search engines resolve nothing relative in JSON-LD.
 import type { SnapshotAuthorEntry, SnapshotWork } from '../snapshot/schema.ts';
-import { displayTitle, sortedImages, workPath } from './works.ts';
+import { displayTitle, sortedImages, userPath, workPath } from './works.ts';
 
 type JsonObject = Record<string, unknown>;
 
 /** `path` (or an absolute URL) resolved against the site origin. */
 export function absoluteUrl(pathOrUrl: string, site: URL | string): string {
   return new URL(pathOrUrl, site).href;
-}
-
-export function userPath(username: string): string {
-  return `/user/${encodeURIComponent(username)}`;
 }
 
 /** A BreadcrumbList from (name, path) pairs, root first. */

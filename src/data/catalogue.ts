@@ -1,0 +1,45 @@
+// The works pages' view of the content collections: every list sorted once per build and shared by all
+// pages (a 100k-work build must not sort the catalogue once per page). The only module of the works pages
+// that reads astro:content; the pure logic it applies lives in src/lib/site/.
+import { getCollection } from 'astro:content';
+import type { SnapshotAuthorEntry, SnapshotLora, SnapshotManifest, SnapshotWork } from '../lib/snapshot/schema.ts';
+import { relatedWorksIndex } from '../lib/site/related.ts';
+import { compareHot, compareNewestFirst } from '../lib/site/works.ts';
+
+function once<T>(load: () => Promise<T>): () => Promise<T> {
+  let value: Promise<T> | undefined;
+  return () => (value ??= load());
+}
+
+/** Every work, newest first. */
+export const newestWorks = once(async (): Promise<SnapshotWork[]> =>
+  (await getCollection('works')).map((entry) => entry.data).sort(compareNewestFirst),
+);
+
+/** Every work, most liked + favorited first. */
+export const hotWorks = once(async () => [...(await newestWorks())].sort(compareHot));
+
+/** Each author's works (by username), newest first. */
+export const worksByAuthor = once(async () => {
+  const byAuthor = new Map<string, SnapshotWork[]>();
+  for (const work of await newestWorks()) {
+    if (!work.author) continue;
+    const list = byAuthor.get(work.author.username) ?? [];
+    list.push(work);
+    byAuthor.set(work.author.username, list);
+  }
+  return byAuthor;
+});
+
+export const relatedWorks = once(async () => relatedWorksIndex(await newestWorks()));
+
+export const authors = once(async (): Promise<SnapshotAuthorEntry[]> => (await getCollection('authors')).map((entry) => entry.data));
+
+/** The LoRA catalogue, most downloaded first. */
+export const topLoras = once(async (): Promise<SnapshotLora[]> =>
+  (await getCollection('loras'))
+    .map((entry) => entry.data)
+    .sort((a, b) => b.downloads - a.downloads || b.likes - a.likes || (a.id < b.id ? -1 : 1)),
+);
+
+export const manifest = once(async (): Promise<SnapshotManifest | undefined> => (await getCollection('manifest'))[0]?.data);
