@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COVER_PLACEHOLDER } from '../../src/lib/loras/catalogue.ts';
 import { sampleLora, sampleWork } from '../../src/lib/snapshot/test-fixtures.ts';
 import { serviceGate } from '../../src/lib/testing/services.ts';
-import { chromiumAvailability, launchChromium } from './harness.ts';
+import { chromiumAvailability, launchChromium, REPO_ROOT } from './harness.ts';
 import { SITE_URL, startLoraSite, type CoverImage, type LoraSite } from './lora-site.ts';
 
 const enabled = serviceGate('chromium (browser tests)', chromiumAvailability());
@@ -41,7 +41,10 @@ loras[1] = { ...loras[1]!, titleCn: '赛博朋克霓虹', titleEn: 'Cyberpunk-Ne
 loras[2] = { ...loras[2]!, coverUrl: null, coverWidth: null, coverHeight: null };
 loras[3] = { ...loras[3]!, coverUrl: MISSING_COVER };
 
-describe.runIf(enabled)('LoRA gallery and LoRA page in a browser', () => {
+// The machine running this is shared: generous timeouts, polls instead of fixed waits.
+const POLL = { timeout: 15_000 };
+
+describe.runIf(enabled)('LoRA gallery and LoRA page in a browser', { timeout: 120_000 }, () => {
   let site: LoraSite | undefined;
   let browser: Browser | undefined;
   let base = '';
@@ -82,7 +85,7 @@ describe.runIf(enabled)('LoRA gallery and LoRA page in a browser', () => {
     const page = await openPage('/loras');
     expect(await page.title()).toBe('Top LoRA 模型榜 · 画库 Huaku');
     expect(await page.locator('link[rel="canonical"]').getAttribute('href')).toBe(`${SITE_URL}/loras`);
-    await expect.poll(() => status(page)).toBe('共 30 个 LoRA · 第 1 / 2 页');
+    await expect.poll(() => status(page), POLL).toBe('共 30 个 LoRA · 第 1 / 2 页');
     expect(await visibleIds(page)).toHaveLength(24);
 
     const boxes = await page.locator('#lora-grid > li:not([hidden]) .lora-card').evaluateAll((cards) =>
@@ -120,7 +123,7 @@ describe.runIf(enabled)('LoRA gallery and LoRA page in a browser', () => {
     const page = await openPage('/loras');
     const src = (id: string) => page.locator(`[data-lora-id="${id}"] .lora-card img`).first().getAttribute('src');
     expect(await src('3')).toBe(COVER_PLACEHOLDER);
-    await expect.poll(() => src('4')).toBe(COVER_PLACEHOLDER);
+    await expect.poll(() => src('4'), POLL).toBe(COVER_PLACEHOLDER);
     const placeholderLoaded = await page
       .locator('[data-lora-id="4"] .lora-card img')
       .first()
@@ -136,24 +139,24 @@ describe.runIf(enabled)('LoRA gallery and LoRA page in a browser', () => {
   it('narrows results by a Chinese and an English search, and says when nothing matches', async () => {
     const page = await openPage('/loras');
     await page.getByLabel('搜索 LoRA').fill('山水');
-    await expect.poll(() => visibleIds(page)).toEqual(['1']);
+    await expect.poll(() => visibleIds(page), POLL).toEqual(['1']);
     expect(await status(page)).toBe('找到 1 个 LoRA（共 30 个）');
     expect(await page.locator('#lora-end').isVisible()).toBe(true);
     expect(await page.locator('#lora-end').textContent()).toBe('没有更多内容');
 
     await page.getByLabel('搜索 LoRA').fill('cyberpunk');
-    await expect.poll(() => visibleIds(page)).toEqual(['2']);
+    await expect.poll(() => visibleIds(page), POLL).toEqual(['2']);
     await page.getByLabel('搜索 LoRA').fill('NEONWORKS');
-    await expect.poll(() => visibleIds(page)).toEqual(['2']);
+    await expect.poll(() => visibleIds(page), POLL).toEqual(['2']);
     await page.getByLabel('搜索 LoRA').fill('ink wash');
-    await expect.poll(() => visibleIds(page)).toEqual(['1']);
+    await expect.poll(() => visibleIds(page), POLL).toEqual(['1']);
 
     await page.getByLabel('搜索 LoRA').fill('不存在的模型');
-    await expect.poll(() => visibleIds(page)).toEqual([]);
+    await expect.poll(() => visibleIds(page), POLL).toEqual([]);
     expect(await page.locator('#lora-empty').isVisible()).toBe(true);
     expect(await status(page)).toBe('没有找到符合条件的 LoRA');
     await page.locator('#lora-empty-reset').click();
-    await expect.poll(() => visibleIds(page).then((ids) => ids.length)).toBe(24);
+    await expect.poll(() => visibleIds(page).then((ids) => ids.length), POLL).toBe(24);
     expect(await page.getByLabel('搜索 LoRA').inputValue()).toBe('');
     await page.context().close();
   });
@@ -161,24 +164,26 @@ describe.runIf(enabled)('LoRA gallery and LoRA page in a browser', () => {
   it('narrows results by task, base model and tag, together and with search, and keeps them in the URL', async () => {
     const page = await openPage('/loras');
     await page.locator('label.chip', { hasText: '图生视频' }).click();
-    await expect.poll(() => visibleIds(page).then((ids) => ids.length)).toBe(10);
+    await expect.poll(() => visibleIds(page).then((ids) => ids.length), POLL).toBe(10);
     expect((await visibleIds(page)).every((id) => Number(id) % 3 === 0)).toBe(true);
 
-    await page.getByLabel('基础模型').selectOption('FLUX.1');
-    await expect.poll(() => visibleIds(page)).toEqual(['6', '12', '18', '24', '30']);
-    await page.getByLabel('标签').selectOption('国风');
-    await expect.poll(() => visibleIds(page)).toEqual(['30', '10'].filter((id) => Number(id) % 3 === 0));
+    await page.getByRole('combobox', { name: '基础模型' }).selectOption('FLUX.1');
+    await expect.poll(() => visibleIds(page), POLL).toEqual(['6', '12', '18', '24', '30']);
+    await page.getByRole('combobox', { name: '标签' }).selectOption('国风');
+    await expect.poll(() => visibleIds(page), POLL).toEqual(['30']);
     expect(new URL(page.url()).search).toBe('?task=image-to-video&base=FLUX.1&tag=%E5%9B%BD%E9%A3%8E');
 
     // A shared URL restores the same view.
     await page.reload();
-    await expect.poll(() => visibleIds(page)).toEqual(['30']);
-    expect(await page.getByLabel('标签').inputValue()).toBe('国风');
+    await expect.poll(() => visibleIds(page), POLL).toEqual(['30']);
+    expect(await page.getByRole('combobox', { name: '标签' }).inputValue()).toBe('国风');
 
     await page.getByRole('button', { name: '清除筛选' }).first().click();
-    await page.getByLabel('标签').selectOption('国风');
-    await page.getByLabel('搜索 LoRA').fill('示例 LoRA 1');
-    await expect.poll(() => visibleIds(page)).toEqual(['10']);
+    await page.getByRole('combobox', { name: '排序' }).selectOption('likes');
+    await expect.poll(() => visibleIds(page).then((ids) => ids.slice(0, 3)), POLL).toEqual(['30', '29', '28']);
+    await page.getByRole('combobox', { name: '标签' }).selectOption('国风');
+    await page.getByLabel('搜索 LoRA').fill('示例 LoRA 10');
+    await expect.poll(() => visibleIds(page), POLL).toEqual(['10']);
     await page.context().close();
   });
 
@@ -187,7 +192,7 @@ describe.runIf(enabled)('LoRA gallery and LoRA page in a browser', () => {
     const firstPage = await visibleIds(page);
     expect(await page.locator('#lora-end').isVisible()).toBe(false);
     await page.getByRole('navigation', { name: '分页' }).getByRole('button', { name: '下一页' }).click();
-    await expect.poll(() => visibleIds(page).then((ids) => ids.length)).toBe(6);
+    await expect.poll(() => visibleIds(page).then((ids) => ids.length), POLL).toBe(6);
     const secondPage = await visibleIds(page);
     expect(secondPage.filter((id) => firstPage.includes(id))).toEqual([]);
     expect(await status(page)).toBe('共 30 个 LoRA · 第 2 / 2 页');
@@ -199,7 +204,7 @@ describe.runIf(enabled)('LoRA gallery and LoRA page in a browser', () => {
       .poll(() => page.locator('#lora-grid > li:not([hidden]) img').evaluateAll((imgs) => (imgs as HTMLImageElement[]).every((img) => img.complete && img.naturalWidth > 0)))
       .toBe(true);
     await page.getByRole('button', { name: '1', exact: true }).click();
-    await expect.poll(() => visibleIds(page)).toEqual(firstPage);
+    await expect.poll(() => visibleIds(page), POLL).toEqual(firstPage);
     await page.context().close();
   });
 
@@ -277,7 +282,7 @@ describe.runIf(enabled)('LoRA gallery and LoRA page in a browser', () => {
     page.on('download', () => (downloaded = true));
     await page.getByRole('button', { name: '导出参数为 JSON' }).click();
     expect(await page.locator('#param-status').textContent()).toBe('有参数不在允许范围内，请先修正');
-    await page.waitForTimeout(200);
+    await page.waitForTimeout(500);
     expect(downloaded).toBe(false);
 
     await steps.fill('25');
@@ -301,12 +306,28 @@ describe.runIf(enabled)('LoRA gallery and LoRA page in a browser', () => {
     // 复制 JSON puts the same text on the clipboard.
     await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base });
     await page.getByRole('button', { name: '复制 JSON' }).click();
-    await expect.poll(() => page.locator('#param-status').textContent()).toBe('已复制 JSON');
+    await expect.poll(() => page.locator('#param-status').textContent(), POLL).toBe('已复制 JSON');
     expect(JSON.parse(await page.evaluate(() => navigator.clipboard.readText()))).toEqual(exported);
 
     await page.getByRole('button', { name: '恢复建议值' }).click();
     expect(await steps.inputValue()).toBe('30');
     await page.context().close();
+  });
+
+  it('has no serious or critical axe-core violations on the gallery and a LoRA page', async () => {
+    for (const url of ['/loras', '/lora/1']) {
+      const page = await openPage(url);
+      await page.addScriptTag({ path: path.join(REPO_ROOT, 'node_modules/axe-core/axe.min.js') });
+      const violations = await page.evaluate(async () => {
+        const axe = (window as unknown as { axe: { run: (context: Document) => Promise<{ violations: Array<{ id: string; impact: string; nodes: Array<{ target: string[] }> }> }> } }).axe;
+        const result = await axe.run(document);
+        return result.violations
+          .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+          .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+      });
+      expect(violations, url).toEqual([]);
+      await page.context().close();
+    }
   });
 
   it('logged no console errors on any page', () => {

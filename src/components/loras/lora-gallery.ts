@@ -86,11 +86,12 @@ function render(options: { scroll?: boolean } = {}): void {
   query.page = result.page;
   const shown = new Set(result.pageIds);
   for (const [id, cell] of cells) cell.hidden = !shown.has(id);
-  // Appending moves a node: the page's cards end up in result order, the hidden ones stay before them.
-  for (const id of result.pageIds) {
-    const cell = cells.get(id);
-    if (cell) grid.append(cell);
-  }
+  // Cards in result order (the rest after them in page order), moved only when a sort changed the order:
+  // the default view keeps the server's DOM untouched.
+  const matched = new Set(result.matched);
+  const order = [...result.matched, ...[...cells.keys()].filter((id) => !matched.has(id))];
+  const current = [...grid.children].map((child) => (child as HTMLElement).dataset.loraId);
+  if (order.some((id, i) => current[i] !== id)) grid.append(...order.map((id) => cells.get(id)!));
 
   const filtered = query.q.trim() !== '' || query.task !== '' || query.baseModel !== '' || query.tag !== '';
   const scope = query.task ? `「${taskLabel(query.task)}」中` : '';
