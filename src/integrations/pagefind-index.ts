@@ -19,7 +19,8 @@ export function pagefindIndex(): AstroIntegration {
       'astro:build:done': async ({ dir, logger }) => {
         const siteDir = fileURLToPath(dir);
         const started = performance.now();
-        const { index, errors } = await pagefind.createIndex({});
+        // Buttons and dialogs (copy, like, lightbox close) are controls, not content: keep their labels out of excerpts.
+        const { index, errors } = await pagefind.createIndex({ excludeSelectors: ['button', 'dialog'] });
         try {
           if (!index) throw new Error(`pagefind could not start: ${errors.join('; ')}`);
           const added = await index.addDirectory({ path: siteDir });

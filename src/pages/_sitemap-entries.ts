@@ -2,7 +2,16 @@
 // (a `_` file: not a route). Both endpoints split the same list with the configured limit.
 import { getCollection } from 'astro:content';
 import { loadConfig } from '../lib/env.ts';
+import { FEED_PAGE_SIZE, pageCount, pagePath } from '../lib/site/pagination.ts';
 import { sitemapEntries, splitSitemap, type SitemapEntry } from '../lib/site/sitemap.ts';
+
+/** Both feed orders (src/components/feed/feed-page.astro); each paginates every work. */
+const FEED_BASE_PATHS = ['/feed', '/feed/hot'];
+
+function laterFeedPaths(workCount: number): string[] {
+  const pages = pageCount(workCount, FEED_PAGE_SIZE);
+  return FEED_BASE_PATHS.flatMap((base) => Array.from({ length: pages - 1 }, (_, i) => pagePath(base, i + 2)));
+}
 
 export async function sitemapFiles(): Promise<SitemapEntry[][]> {
   const { sitemapMaxUrls } = loadConfig();
@@ -17,7 +26,7 @@ export async function sitemapFiles(): Promise<SitemapEntry[][]> {
     works: works.map((entry) => entry.data),
     authors: authors.map((entry) => entry.data),
     loras: loras.map((entry) => entry.data),
-    feedPaths: [],
+    feedPaths: laterFeedPaths(works.length),
   });
   return splitSitemap(entries, sitemapMaxUrls);
 }

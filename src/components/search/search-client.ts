@@ -51,7 +51,8 @@ function renderResult(data: PagefindResultData): HTMLLIElement {
   item.className = 'search-result';
   const link = document.createElement('a');
   link.className = 'search-result__link';
-  link.href = data.url;
+  // Pagefind names pages by their directory (`/artwork/x/y/`); link the canonical URL without the slash.
+  link.href = data.url.length > 1 ? data.url.replace(/\/$/, '') : data.url;
   if (data.meta.image) {
     const img = document.createElement('img');
     img.className = 'search-result__image';

@@ -21,6 +21,7 @@ describe('sitemapEntries', () => {
       { path: '/', lastmod: GENERATED },
       { path: '/features', lastmod: GENERATED },
       { path: '/feed', lastmod: GENERATED },
+      { path: '/feed/hot', lastmod: GENERATED },
       { path: '/loras', lastmod: GENERATED },
       { path: '/analytics', lastmod: GENERATED },
       { path: '/feed/2', lastmod: GENERATED },

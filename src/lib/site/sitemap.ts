@@ -20,12 +20,12 @@ export interface SitemapSource {
   works: Iterable<SnapshotWork>;
   authors: Iterable<Pick<SnapshotAuthorEntry, 'username'>>;
   loras: Iterable<Pick<SnapshotLora, 'id' | 'updatedAt'>>;
-  /** The feed's paginated pages after the first (`/feed/2`…), as the feed routes define them. */
+  /** The feed's numbered pages after the first (`/feed/2`, `/feed/hot/2`…), as the feed routes define them. */
   feedPaths: Iterable<string>;
 }
 
 /** Indexable pages that exist whatever the snapshot holds (not /search, /login, /me, /upload: private or query pages). */
-export const STATIC_PATHS = ['/', '/features', '/feed', '/loras', '/analytics'] as const;
+export const STATIC_PATHS = ['/', '/features', '/feed', '/feed/hot', '/loras', '/analytics'] as const;
 
 /**
  * Every public URL of the site, in a stable order: static pages, feed pages, works, authors, LoRAs.
