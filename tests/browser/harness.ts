@@ -57,7 +57,7 @@ export interface BuildResult {
 const BUILD_LOCK = path.join(os.tmpdir(), `huaku-astro-build-${Buffer.from(REPO_ROOT).toString('hex').slice(-40)}.lock`);
 const STALE_LOCK_MS = 5 * 60_000;
 
-async function withBuildLock<T>(fn: () => Promise<T>): Promise<T> {
+export async function withBuildLock<T>(fn: () => Promise<T>): Promise<T> {
   for (;;) {
     try {
       await mkdir(BUILD_LOCK);
