@@ -5,7 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { GlobalFonts } from '@napi-rs/canvas';
 import { UserFacingError } from '../../src/lib/errors.ts';
-import { CHART_FONT_FAMILY } from '../../src/lib/analytics/chart-specs.ts';
+import { CHART_FONT_FAMILY } from '../../src/lib/analytics/chart-theme.ts';
 
 /** The package splits the font into unicode-range subsets; all regular-weight subsets together cover CJK. */
 const SUBSET_FILE = /^noto-sans-sc-.+-400-normal\.woff2$/;

@@ -3,7 +3,8 @@
 import { createCanvas } from '@napi-rs/canvas';
 import type { Chart as ChartInstance, ChartConfiguration, Plugin } from 'chart.js';
 import { registerAnalyticsChartComponents } from '../../src/lib/analytics/chart-components.ts';
-import { CHART_BACKGROUND, type AnalyticsChart } from '../../src/lib/analytics/chart-specs.ts';
+import type { AnalyticsChart } from '../../src/lib/analytics/chart-specs.ts';
+import { CHART_BACKGROUND } from '../../src/lib/analytics/chart-theme.ts';
 import { registerChartFonts } from './chart-fonts.ts';
 
 /** PNG pixels per chart pixel: sharp on high-density screens and in documents. */

@@ -67,4 +67,4 @@ export interface AnalyticsLimits {
   maxDays: number;
 }
 
-export const DEFAULT_ANALYTICS_LIMITS: AnalyticsLimits = { authors: 15, checkpoints: 15, loras: 15, words: 120, maxDays: 366 };
+export const DEFAULT_ANALYTICS_LIMITS: AnalyticsLimits = { authors: 15, checkpoints: 15, loras: 15, words: 100, maxDays: 366 };

@@ -5,7 +5,7 @@ import {
   ArcElement, BarController, BarElement, CategoryScale, Chart, DoughnutController, Legend, LinearScale, Title, Tooltip,
 } from 'chart.js';
 import { WordCloudController, WordElement } from 'chartjs-chart-wordcloud';
-import { CHART_FONT_STACK, CHART_GRID_COLOR, CHART_TEXT_COLOR } from './chart-specs.ts';
+import { CHART_FONT_STACK, CHART_GRID_COLOR, CHART_TEXT_COLOR } from './chart-theme.ts';
 
 let registered = false;
 

@@ -5,26 +5,10 @@
 import type { ChartConfiguration } from 'chart.js';
 import type {} from 'chartjs-chart-wordcloud'; // the `wordCloud` chart type's typings
 import { SOURCE_LABELS } from '../site/works.ts';
-import type { WorkSource } from '../snapshot/schema.ts';
 import type { AnalyticsSummary, RankedModel } from './analytics-summary.ts';
+import { CHART_FONT_STACK, CHART_TEXT_COLOR, SOURCE_COLORS } from './chart-theme.ts';
 
-/** Every chart text is drawn in this family: Noto Sans SC from @fontsource, loaded by both renderers. */
-export const CHART_FONT_FAMILY = 'Noto Sans SC';
-/** The CSS font value charts use (quoted: the family name has spaces). */
-export const CHART_FONT_STACK = `"${CHART_FONT_FAMILY}", sans-serif`;
-export const CHART_TEXT_COLOR = '#44403c';
-export const CHART_GRID_COLOR = '#e7e5e4';
-/** Charts are drawn on white in both renderers (the PNGs and the page's chart cards). */
-export const CHART_BACKGROUND = '#ffffff';
-export const CHART_WIDTH = 960;
-
-export const SOURCE_COLORS: Record<WorkSource, string> = {
-  liblib: '#c2410c',
-  civitai: '#2563eb',
-  modelscope: '#7c3aed',
-  community: '#047857',
-};
-
+const CHART_WIDTH = 960;
 const BAR_COLOR = '#c2410c';
 const WORD_COLORS = ['#9a3412', '#1d4ed8', '#6d28d9', '#047857', '#b45309', '#be123c', '#0e7490'];
 const MAX_LABEL_LENGTH = 24;
@@ -211,7 +195,7 @@ function wordsChart(summary: AnalyticsSummary): AnalyticsChart {
   const max = Math.max(...counts, 1);
   const min = Math.min(...counts, max);
   // Font size grows with the square root of the count, so the top word does not dwarf everything else.
-  const size = (n: number) => (max === min ? 28 : Math.round(14 + 30 * Math.sqrt((n - min) / (max - min))));
+  const size = (n: number) => (max === min ? 28 : Math.round(14 + 40 * Math.sqrt((n - min) / (max - min))));
   return {
     id: 'words',
     title: '提示词词云',

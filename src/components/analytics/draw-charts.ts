@@ -1,0 +1,31 @@
+// Client script of /analytics: draws the chart.js configs the page embedded at build time. Labels are
+// Chinese and most machines' default fonts are not, so the Noto Sans SC subsets that cover every label are
+// loaded before the first draw (a canvas does not redraw when a web font arrives later).
+import { registerAnalyticsChartComponents } from '../../lib/analytics/chart-components.ts';
+import { CHART_FONT_FAMILY } from '../../lib/analytics/chart-theme.ts';
+import { EMBEDDED_CHARTS_ID, type EmbeddedChart } from './embedded-charts.ts';
+
+export async function drawAnalyticsCharts(): Promise<void> {
+  const json = document.getElementById(EMBEDDED_CHARTS_ID)?.textContent;
+  if (!json) return;
+  const charts = JSON.parse(json) as EmbeddedChart[];
+  const Chart = registerAnalyticsChartComponents();
+  await loadChartFont(charts.map((chart) => chart.texts).join(''));
+  const reducedMotion = window.matchMedia('(prefers-reduced-motion: reduce)').matches;
+  for (const { id, config } of charts) {
+    const canvas = document.querySelector<HTMLCanvasElement>(`canvas[data-chart="${id}"]`);
+    if (!canvas) continue;
+    new Chart(canvas, reducedMotion ? { ...config, options: { ...config.options, animation: false } } : config);
+    canvas.dataset.drawn = 'true';
+  }
+}
+
+async function loadChartFont(texts: string): Promise<void> {
+  const characters = [...new Set(`作品${texts}`)].join('');
+  try {
+    // Titles are bold; the browser synthesises bold from the regular face, which needs the same subsets.
+    await document.fonts.load(`16px "${CHART_FONT_FAMILY}"`, characters);
+  } catch {
+    // Font unavailable (offline, blocked): draw with the fallback font rather than not at all.
+  }
+}
