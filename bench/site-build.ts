@@ -1,0 +1,134 @@
+// Site build throughput: `astro build` of Huaku over a synthetic snapshot of N works, against a bare Astro
+// project built in the same run with the same page count and a similar amount of HTML per page (one
+// `[id].astro` with getStaticPaths, same Astro, node_modules symlinked). Prints pages/s of both, the ratio
+// (target ≥ 0.5), and the peak RSS of each build process (target < 3 GB at 100k works).
+// Huaku's figure includes everything its build does after rendering (the pagefind index).
+//   node bench/site-build.ts [--works 10000] [--loras 200] [--keep]
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, readdir, stat, symlink, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { REPO_ROOT, makeWorkDir, withBuildLock } from '../tests/browser/harness.ts';
+import { writeSyntheticSnapshot } from './synthetic-snapshot.ts';
+
+const { values } = parseArgs({
+  options: { works: { type: 'string', default: '10000' }, loras: { type: 'string', default: '200' }, keep: { type: 'boolean', default: false } },
+});
+const workCount = Number(values.works);
+const loraCount = Number(values.loras);
+const TIME = '/usr/bin/time';
+
+interface BuildRun {
+  seconds: number;
+  peakRssMb: number;
+  output: string;
+}
+
+/**
+ * Run `build()` from astro in a child node process and measure it. Peak RSS: GNU time's maximum resident
+ * set size (the largest process of the tree, so the pagefind binary counts too) when /usr/bin/time
+ * exists, else the node process's own maxRSS reported at exit.
+ */
+function measuredBuild(root: string, options: { outDir?: string; cacheDir?: string; env?: Record<string, string> }): Promise<BuildRun> {
+  const script = `
+    import { build } from 'astro';
+    process.on('exit', () => console.error('NODE_MAX_RSS_KB ' + process.resourceUsage().maxRSS));
+    await build({ root: ${JSON.stringify(root)}, ${options.outDir ? `outDir: ${JSON.stringify(options.outDir)}, ` : ''}${options.cacheDir ? `cacheDir: ${JSON.stringify(options.cacheDir)}, ` : ''}logLevel: 'warn' });
+  `;
+  const nodeArgs = ['--input-type=module', '-e', script];
+  const [command, args] = existsSync(TIME) ? [TIME, ['-v', process.execPath, ...nodeArgs]] : [process.execPath, nodeArgs];
+  const started = performance.now();
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, {
+      cwd: root,
+      env: { ...process.env, NODE_ENV: 'production', ASTRO_TELEMETRY_DISABLED: '1', ...options.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const seconds = (performance.now() - started) / 1000;
+      if (code !== 0) return reject(new Error(`build of ${root} failed (exit ${code}):\n${output.slice(-4000)}`));
+      const timeKb = /Maximum resident set size \(kbytes\): (\d+)/.exec(output)?.[1];
+      const nodeKb = /NODE_MAX_RSS_KB (\d+)/.exec(output)?.[1];
+      resolve({ seconds, peakRssMb: Number(timeKb ?? nodeKb ?? 0) / 1024, output });
+    });
+  });
+}
+
+/** The .html files under `dir` and their total size, pagefind's own files excluded. */
+async function htmlPages(dir: string): Promise<{ count: number; bytes: number; artworkBytes: number; artworkCount: number }> {
+  let count = 0, bytes = 0, artworkBytes = 0, artworkCount = 0;
+  for (const name of await readdir(dir, { recursive: true })) {
+    if (!name.endsWith('.html') || name.startsWith('pagefind')) continue;
+    const size = (await stat(path.join(dir, name))).size;
+    count += 1;
+    bytes += size;
+    if (name.startsWith('artwork/')) {
+      artworkBytes += size;
+      artworkCount += 1;
+    }
+  }
+  return { count, bytes, artworkBytes, artworkCount };
+}
+
+/** A bare Astro project: one dynamic page rendered `pages` times with about `bytesPerPage` of HTML each. */
+async function writeBareProject(dir: string, pages: number, bytesPerPage: number): Promise<void> {
+  await mkdir(path.join(dir, 'src', 'pages'), { recursive: true });
+  await writeFile(path.join(dir, 'package.json'), JSON.stringify({ name: 'bare-astro-bench', private: true, type: 'module' }));
+  await writeFile(path.join(dir, 'astro.config.mjs'), "export default { output: 'static' };\n");
+  // Paragraphs of mixed Chinese/English text, varied by the page id, until the page is about the target size.
+  const paragraph = '赛博朋克城市夜景，超高清，电影感光影。masterpiece, best quality, ultra detailed, cinematic lighting. ';
+  const paragraphsPerPage = Math.max(1, Math.round(bytesPerPage / Buffer.byteLength(`<p>${paragraph} 12345</p>`)));
+  await writeFile(
+    path.join(dir, 'src', 'pages', '[id].astro'),
+    `---
+export function getStaticPaths() {
+  return Array.from({ length: ${pages} }, (_, i) => ({ params: { id: String(i + 1) } }));
+}
+const { id } = Astro.params;
+const paragraphs = Array.from({ length: ${paragraphsPerPage} }, (_, i) => \`${paragraph} \${id}-\${i}\`);
+---
+<!doctype html>
+<html lang="zh-CN">
+  <head><meta charset="utf-8" /><title>Page {id}</title><meta name="description" content={\`Page \${id}\`} /></head>
+  <body><main><h1>Page {id}</h1>{paragraphs.map((text) => <p>{text}</p>)}</main></body>
+</html>
+`,
+  );
+}
+
+const work = await makeWorkDir('huaku-site-build-');
+try {
+  const snapshotDir = path.join(work.dir, 'snapshot');
+  const started = performance.now();
+  const sizes = await writeSyntheticSnapshot(snapshotDir, { works: workCount, loras: loraCount });
+  console.log(`synthetic snapshot: ${sizes.works} works, ${sizes.authors} authors, ${sizes.loras} LoRAs, written in ${((performance.now() - started) / 1000).toFixed(1)} s (test writer)`);
+
+  const outDir = path.join(work.dir, 'dist');
+  const huaku = await withBuildLock(() =>
+    measuredBuild(REPO_ROOT, { outDir, cacheDir: path.join(work.dir, 'astro-cache'), env: { SNAPSHOT_DIR: snapshotDir, LOG_LEVEL: 'warn' } }),
+  );
+  const built = await htmlPages(path.join(outDir, 'client'));
+  const artworkAverage = built.artworkCount > 0 ? built.artworkBytes / built.artworkCount : built.bytes / built.count;
+  const huakuPps = built.count / huaku.seconds;
+  console.log(`huaku: ${built.count} pages (${built.artworkCount} artwork pages, ${(artworkAverage / 1024).toFixed(1)} KB each on average) in ${huaku.seconds.toFixed(1)} s → ${huakuPps.toFixed(1)} pages/s, peak RSS ${huaku.peakRssMb.toFixed(0)} MB`);
+
+  const bareDir = path.join(work.dir, 'bare');
+  await writeBareProject(bareDir, built.count, artworkAverage);
+  await symlink(path.join(REPO_ROOT, 'node_modules'), path.join(bareDir, 'node_modules'), 'dir');
+  const bare = await measuredBuild(bareDir, {});
+  const bareBuilt = await htmlPages(path.join(bareDir, 'dist'));
+  const barePps = bareBuilt.count / bare.seconds;
+  console.log(`bare astro: ${bareBuilt.count} pages (${(bareBuilt.bytes / bareBuilt.count / 1024).toFixed(1)} KB each on average) in ${bare.seconds.toFixed(1)} s → ${barePps.toFixed(1)} pages/s, peak RSS ${bare.peakRssMb.toFixed(0)} MB`);
+
+  const ratio = huakuPps / barePps;
+  console.log(`ratio huaku/bare pages per second: ${ratio.toFixed(2)} (target ≥ 0.5) ${ratio >= 0.5 ? 'OK' : 'BELOW TARGET'}`);
+  console.log(`huaku peak RSS at ${workCount} works: ${(huaku.peakRssMb / 1024).toFixed(2)} GB (target < 3 GB at 100k works)`);
+  if (values.keep) console.log(`kept ${work.dir}`);
+} finally {
+  if (!values.keep) await work.cleanup();
+}
