@@ -1,0 +1,360 @@
+// The works pages in a real browser, over one build of a 100-work snapshot: home sections, the feed in
+// both orders with pagination, an artwork page (parameters, models, copy buttons, lightbox, reactions,
+// SEO), a user page, NSFW blur and its toggle, hostile text rendered as text, on-demand fallbacks for
+// ids the build did not know, axe-core, and no console errors anywhere.
+// Chromium missing: skipped locally, a failure with REQUIRE_SERVICES=1 (CI).
+import path from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LocalBlobStore } from '../../src/lib/blob/local-blob-store.ts';
+import { parseDatabaseUrl } from '../../src/lib/env.ts';
+import { writeTestSnapshot } from '../../src/lib/snapshot/test-fixtures.ts';
+import { compareHot, compareNewestFirst, userPath, workPath } from '../../src/lib/site/works.ts';
+import { openMigratedStore } from '../../src/lib/store/create-store.ts';
+import { serviceGate } from '../../src/lib/testing/services.ts';
+import { seriousAxeViolations } from './axe.ts';
+import { buildSite, chromiumAvailability, launchChromium, makeWorkDir, startServer, type RunningServer } from './harness.ts';
+import {
+  API_WORK_ID, DETAIL_N, HOTTEST_N, NSFW_N, PAINTER_NS, painter, worksPagesLoras, worksPagesWorks, XSS, XSS_N,
+} from './works-pages-fixture.ts';
+
+const enabled = serviceGate('chromium (browser tests)', chromiumAvailability());
+
+const SITE_URL = 'https://huaku.example';
+/** A valid 1×1 PNG, served for every image of the snapshot. */
+const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
+
+const works = worksPagesWorks();
+const byN = (n: number) => works.find((w) => w.slug === `sample-work-${n}`)!;
+const newestIds = [...works].sort(compareNewestFirst).map((w) => w.id);
+const hotIds = [...works].sort(compareHot).map((w) => w.id);
+
+// Generous timeouts: axe-core alone takes seconds per page on a busy CI machine.
+describe.runIf(enabled)('works pages in a browser', { timeout: 180_000 }, () => {
+  let cleanup: (() => Promise<void>) | undefined;
+  let server: RunningServer | undefined;
+  let browser: Browser | undefined;
+  let base = '';
+  /** Console errors and uncaught exceptions of every page opened, checked at the end. */
+  const errors: string[] = [];
+
+  beforeAll(async () => {
+    const work = await makeWorkDir('huaku-works-pages-');
+    cleanup = work.cleanup;
+    const snapshotDir = path.join(work.dir, 'snapshot');
+    const blobDir = path.join(work.dir, 'blobs');
+    await writeTestSnapshot(snapshotDir, works, { loras: worksPagesLoras(), chunkSize: 40 });
+    const blobs = new LocalBlobStore({ driver: 'local', dir: blobDir, publicBaseUrl: '/media' });
+    const keys = works.flatMap((w) => w.images.flatMap((i) => [i.url, i.thumbUrl ?? i.url])).concat(worksPagesLoras().map((l) => l.coverUrl!));
+    for (const url of new Set(keys)) await blobs.put(url.replace(/^\/media\//, ''), PNG, { contentType: 'image/png' });
+    await blobs.close();
+
+    const built = await buildSite({ outDir: path.join(work.dir, 'dist'), cacheDir: path.join(work.dir, 'astro-cache'), env: { SNAPSHOT_DIR: snapshotDir, SITE_URL } });
+    const databaseUrl = `sqlite:${path.join(work.dir, 'huaku.db')}`;
+    await (await openMigratedStore(parseDatabaseUrl(databaseUrl)!)).close();
+    server = await startServer({
+      outDir: built.outDir,
+      cwd: work.dir,
+      env: { SNAPSHOT_DIR: snapshotDir, SITE_URL, DATABASE_URL: databaseUrl, BLOB_DRIVER: 'local', BLOB_LOCAL_DIR: blobDir, MEDIA_BASE_URL: '/media', LOG_LEVEL: 'warn' },
+    });
+    base = server.url;
+    browser = await launchChromium();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+    await cleanup?.();
+  });
+
+  async function open(path: string, context?: BrowserContext): Promise<Page> {
+    const page = await (context ?? browser!).newPage();
+    page.on('console', (message) => {
+      if (message.type() === 'error') errors.push(`${path}: console: ${message.text()}`);
+    });
+    page.on('pageerror', (error) => errors.push(`${path}: pageerror: ${error.message}`));
+    const response = await page.goto(`${base}${path}`);
+    expect(response?.status(), path).toBe(200);
+    return page;
+  }
+
+  const cardIds = (page: Page, scope = 'main') => page.locator(`${scope} .work-card`).evaluateAll((cards) => cards.map((c) => c.getAttribute('data-work-id')));
+
+  async function jsonLdTypes(page: Page): Promise<{ types: string[]; data: Record<string, unknown>[] }> {
+    const texts = await page.locator('script[type="application/ld+json"]').allTextContents();
+    const data = texts.map((text) => JSON.parse(text) as Record<string, unknown>);
+    return { types: data.map((d) => String(d['@type'])), data };
+  }
+
+  it('home: hot and newest works, top LoRAs, what the site offers, links into everything', async () => {
+    const page = await open('/');
+    expect(await cardIds(page, '#hot')).toEqual(hotIds.slice(0, 12));
+    expect((await cardIds(page, '#hot'))[0]).toBe(byN(HOTTEST_N).id);
+    expect(await cardIds(page, '#newest')).toEqual(newestIds.slice(0, 24));
+    const loraLinks = await page.locator('#loras .lora-card a').evaluateAll((links) => links.map((a) => a.getAttribute('href')));
+    expect(loraLinks).toEqual(['/lora/1', '/lora/2', '/lora/3']);
+    expect(await page.locator('#offers li').count()).toBeGreaterThanOrEqual(5);
+    const links = await page.locator('main a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+    for (const href of ['/feed', '/feed/hot', '/loras', '/analytics', '/features', '/search']) expect(links, href).toContain(href);
+    // The first screen's images load at once; everything further down lazily.
+    const loading = await page.locator('main .work-card img').evaluateAll((imgs) => imgs.map((i) => i.getAttribute('loading')));
+    expect(loading.slice(0, 6)).toEqual(Array(6).fill('eager'));
+    expect(new Set(loading.slice(6))).toEqual(new Set(['lazy']));
+    expect((await jsonLdTypes(page)).types).toContain('WebSite');
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    await page.close();
+
+    const features = await open('/features');
+    expect(await features.getByRole('heading', { level: 1 }).textContent()).toBe('画库能做什么');
+    expect(await features.locator('main h2').count()).toBeGreaterThanOrEqual(6);
+    expect(await seriousAxeViolations(features)).toEqual([]);
+    await features.close();
+  });
+
+  it('feed: newest pages 1–3 through prev/next and numbered links, rel=prev/next, justified rows', async () => {
+    const page = await open('/feed');
+    expect(await cardIds(page)).toEqual(newestIds.slice(0, 48));
+    expect(await page.locator('link[rel="next"]').getAttribute('href')).toBe('/feed/2');
+    expect(await page.locator('link[rel="prev"]').count()).toBe(0);
+    expect(await page.locator('link[rel="canonical"]').getAttribute('href')).toBe(`${SITE_URL}/feed`);
+
+    // Every card's image box has the image's aspect ratio before anything loads, and the boxes of a row share a height.
+    const boxes = await page.locator('main .work-card__media').evaluateAll((nodes) => nodes.map((n) => {
+      const r = n.getBoundingClientRect();
+      return { top: Math.round(r.top), height: r.height };
+    }));
+    const firstRow = boxes.filter((b) => b.top === boxes[0]!.top);
+    expect(firstRow.length).toBeGreaterThan(1);
+    for (const box of firstRow) expect(Math.abs(box.height - firstRow[0]!.height)).toBeLessThan(2);
+    const sizes = await page.locator('main .work-card img').evaluateAll((imgs) => imgs.map((i) => [i.getAttribute('width'), i.getAttribute('height'), i.getAttribute('srcset')]));
+    for (const [w, h, srcset] of sizes) {
+      expect(Number(w)).toBeGreaterThan(0);
+      expect(Number(h)).toBeGreaterThan(0);
+      expect(srcset).toMatch(/\/media\/thumbs\/320\/\S+ 320w, \/media\/test\/\S+ \d+w/);
+    }
+
+    await page.getByRole('navigation', { name: '作品流分页' }).getByRole('link', { name: '下一页' }).click();
+    await page.waitForURL(`${base}/feed/2`);
+    expect(await cardIds(page)).toEqual(newestIds.slice(48, 96));
+    expect(await page.locator('link[rel="prev"]').getAttribute('href')).toBe('/feed');
+    expect(await page.locator('link[rel="next"]').getAttribute('href')).toBe('/feed/3');
+    expect(await page.title()).toContain('第 2 页');
+
+    await page.getByRole('link', { name: '第 3 页' }).click();
+    await page.waitForURL(`${base}/feed/3`);
+    expect(await cardIds(page)).toEqual(newestIds.slice(96));
+    expect(await page.locator('link[rel="next"]').count()).toBe(0);
+    expect(await page.getByRole('link', { name: '第 3 页' }).getAttribute('aria-current')).toBe('page');
+    await page.getByRole('link', { name: '上一页' }).click();
+    await page.waitForURL(`${base}/feed/2`);
+    await page.close();
+
+    // Page 1 has one URL; past the end there is no page.
+    expect((await fetch(`${base}/feed/1`)).status).toBe(404);
+    expect((await fetch(`${base}/feed/4`)).status).toBe(404);
+  });
+
+  it('feed: hot order across pages', async () => {
+    const page = await open('/feed/hot');
+    expect(await cardIds(page)).toEqual(hotIds.slice(0, 48));
+    expect(await page.getByRole('navigation', { name: '排序' }).getByRole('link', { name: '最热' }).getAttribute('aria-current')).toBe('page');
+    await page.getByRole('navigation', { name: '作品流分页' }).getByRole('link', { name: '下一页' }).click();
+    await page.waitForURL(`${base}/feed/hot/2`);
+    expect(await cardIds(page)).toEqual(hotIds.slice(48, 96));
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    await page.close();
+  });
+
+  it('artwork page: images, titles, author, parameters, models, copy buttons, lightbox, SEO', async () => {
+    const work = byN(DETAIL_N);
+    const context = await browser!.newContext();
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base });
+    const page = await open(workPath(work), context);
+
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('雨夜霓虹街道');
+    expect(await page.getByText('Neon street on a rainy night').isVisible()).toBe(true);
+    expect(await page.locator('.artwork-page__byline a').getAttribute('href')).toBe(userPath(painter.username));
+    expect(await page.locator('.artwork-page__byline time').getAttribute('datetime')).toBe(work.publishedAt);
+    expect(await page.getByRole('link', { name: /在 Liblib 查看原作/ }).getAttribute('href')).toBe(work.sourceUrl);
+
+    const params = Object.fromEntries(await page.locator('table.params tr').evaluateAll((rows) => rows.map((r) => [r.querySelector('th')!.textContent, r.querySelector('td')!.textContent])));
+    expect(params).toEqual({ 采样器: 'DPM++ 2M Karras', 步数: '28', CFG: '6.5', 尺寸: '832 × 1216', 种子: '18446744073709551615' });
+    const models = page.getByRole('region', { name: '使用的模型' });
+    expect(await models.getByRole('link', { name: '墨韵水彩' }).getAttribute('href')).toBe('/lora/1');
+    expect(await models.getByRole('link', { name: 'Film Grain' }).getAttribute('href')).toBe('https://civitai.com/models/202');
+    expect(await models.getByRole('link', { name: 'SDXL 1.0' }).getAttribute('href')).toBe('https://civitai.com/models/101');
+
+    // Images: dimensions, srcset, the first eager and the rest lazy.
+    const images = await page.locator('.gallery__list img').evaluateAll((imgs) => imgs.map((i) => ({ loading: i.getAttribute('loading'), width: i.getAttribute('width'), srcset: i.getAttribute('srcset') })));
+    expect(images.map((i) => i.loading)).toEqual(['eager', 'lazy', 'lazy']);
+    expect(images.map((i) => i.width)).toEqual(['832', '1216', '1024']);
+    for (const image of images) expect(image.srcset).toContain('320w');
+
+    // Copy buttons put the exact text on the clipboard and say so.
+    const copyPrompt = page.getByRole('button', { name: '复制提示词' });
+    await copyPrompt.click();
+    await expect.poll(() => copyPrompt.textContent()).toBe('已复制');
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(work.prompt);
+    await page.getByRole('button', { name: '复制反向提示词' }).click();
+    await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toBe(work.negativePrompt);
+
+    // Lightbox: opens on click with the full image, steps with the arrow keys, closes with Esc and the button.
+    const dialog = page.getByRole('dialog', { name: '查看大图' });
+    expect(await dialog.isVisible()).toBe(false);
+    await page.locator('.gallery__open').first().click();
+    await expect.poll(() => dialog.isVisible()).toBe(true);
+    expect(await dialog.locator('img').getAttribute('src')).toBe(work.images[0]!.url);
+    await page.keyboard.press('ArrowRight');
+    expect(await dialog.locator('img').getAttribute('src')).toBe(work.images[1]!.url);
+    expect(await dialog.locator('[data-lightbox-caption]').textContent()).toBe('2 / 3');
+    await page.keyboard.press('Escape');
+    await expect.poll(() => dialog.isVisible()).toBe(false);
+    expect(await page.evaluate(() => document.activeElement?.classList.contains('gallery__open'))).toBe(true);
+    await page.locator('.gallery__open').nth(2).click();
+    await expect.poll(() => dialog.locator('[data-lightbox-caption]').textContent()).toBe('3 / 3');
+    await dialog.getByRole('button', { name: '关闭' }).click();
+    await expect.poll(() => dialog.isVisible()).toBe(false);
+
+    // Related works: the same author's works first.
+    const related = await cardIds(page, '.related');
+    expect(related.slice(0, PAINTER_NS.length - 1).sort()).toEqual(PAINTER_NS.filter((n) => n !== DETAIL_N).map((n) => byN(n).id).sort());
+
+    // SEO: canonical, OpenGraph and Twitter with the absolute image, JSON-LD.
+    const canonical = `${SITE_URL}${workPath(work)}`;
+    expect(await page.locator('link[rel="canonical"]').getAttribute('href')).toBe(canonical);
+    expect(await page.title()).toBe('雨夜霓虹街道 · 画师阿青 · 画库 Huaku');
+    const imageUrl = `${SITE_URL}${work.images[0]!.url}`;
+    expect(await page.locator('meta[property="og:image"]').getAttribute('content')).toBe(imageUrl);
+    expect(await page.locator('meta[name="twitter:image"]').getAttribute('content')).toBe(imageUrl);
+    expect(await page.locator('meta[property="og:type"]').getAttribute('content')).toBe('article');
+    expect(await page.locator('meta[name="description"]').getAttribute('content')).toBe(work.prompt);
+    const { types, data } = await jsonLdTypes(page);
+    expect(types.sort()).toEqual(['BreadcrumbList', 'CreativeWork']);
+    const creative = data.find((d) => d['@type'] === 'CreativeWork')!;
+    expect(creative).toMatchObject({ url: canonical, name: '雨夜霓虹街道', author: { '@type': 'Person', name: '画师阿青' } });
+    expect((creative.image as Record<string, unknown>[]).map((i) => [i['@type'], i.contentUrl])).toEqual(work.images.map((i) => ['ImageObject', `${SITE_URL}${i.url}`]));
+
+    // Reactions: this work has no community API id, so the buttons are disabled and say why.
+    await expect.poll(() => page.getByText('这件作品暂不支持点赞和收藏').isVisible(), { timeout: 20_000 }).toBe(true);
+    expect(await page.getByRole('button', { name: /点赞/ }).isDisabled()).toBe(true);
+
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    await context.close();
+  });
+
+  it('artwork page: like and favorite read the live state from the API, and degrade when it is unreachable', async () => {
+    const work = works.find((w) => w.id === API_WORK_ID)!;
+    const context = await browser!.newContext();
+    await context.route(`**/api/artworks/${API_WORK_ID}`, (route) =>
+      route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify({ id: 4242, like_count: 7, favorite_count: 2, is_liked: true, is_favorite: false }) }),
+    );
+    const page = await open(workPath(work), context);
+    const like = page.getByRole('button', { name: /已赞/ });
+    await expect.poll(() => like.isEnabled(), { timeout: 20_000 }).toBe(true);
+    expect(await like.getAttribute('aria-pressed')).toBe('true');
+    expect(await page.getByTestId('like-count').textContent()).toBe('7');
+    expect(await page.getByTestId('favorite-count').textContent()).toBe('2');
+    await page.close();
+
+    await context.unroute(`**/api/artworks/${API_WORK_ID}`);
+    await context.route(`**/api/artworks/${API_WORK_ID}`, (route) => route.abort('connectionrefused'));
+    const offline = await context.newPage();
+    offline.on('pageerror', (error) => errors.push(`offline: ${error.message}`));
+    await offline.goto(`${base}${workPath(work)}`);
+    await expect.poll(() => offline.getByText('互动服务暂不可用，请稍后再试').isVisible(), { timeout: 20_000 }).toBe(true);
+    expect(await offline.getByRole('button', { name: /点赞/ }).isDisabled()).toBe(true);
+    expect(await offline.getByTestId('like-count').count()).toBe(0);
+    await context.close();
+  });
+
+  it('user page: exactly that author\'s works, newest first, with a Person', async () => {
+    const page = await open(userPath(painter.username));
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('画师阿青');
+    expect(await cardIds(page)).toEqual(PAINTER_NS.map((n) => byN(n).id));
+    expect(await page.locator('link[rel="canonical"]').getAttribute('href')).toBe(`${SITE_URL}/user/${painter.username}`);
+    const { types, data } = await jsonLdTypes(page);
+    expect(types.sort()).toEqual(['BreadcrumbList', 'Person']);
+    expect(data.find((d) => d['@type'] === 'Person')).toMatchObject({ name: '画师阿青', url: `${SITE_URL}/user/${painter.username}` });
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    await page.close();
+  });
+
+  it('NSFW: Mature and X are blurred with a label; the toggle unblurs everywhere and persists across pages', async () => {
+    const context = await browser!.newContext();
+    const page = await open('/feed', context);
+    const sensitive = page.locator(`.work-card[data-work-id="${byN(NSFW_N).id}"]`);
+    const filterOf = (card: ReturnType<Page['locator']>) => card.locator('img').evaluate((img) => getComputedStyle(img).filter);
+    expect(await filterOf(sensitive)).toContain('blur');
+    expect(await sensitive.getByText('敏感内容').isVisible()).toBe(true);
+    expect(await filterOf(page.locator(`.work-card[data-work-id="${byN(97).id}"]`))).toContain('blur');
+    expect(await filterOf(page.locator(`.work-card[data-work-id="${byN(96).id}"]`))).toBe('none');
+    expect(await page.locator('.work-card[data-sensitive]').count()).toBe(2);
+
+    const toggle = page.getByRole('button', { name: '显示敏感内容' });
+    expect(await toggle.getAttribute('aria-pressed')).toBe('false');
+    await toggle.click();
+    expect(await toggle.getAttribute('aria-pressed')).toBe('true');
+    expect(await filterOf(sensitive)).toBe('none');
+    expect(await sensitive.getByText('敏感内容').isVisible()).toBe(false);
+
+    // Another page, the work's own page: unblurred from the start.
+    await page.goto(`${base}${workPath(byN(NSFW_N))}`);
+    expect(await page.locator('.gallery__item img').first().evaluate((img) => getComputedStyle(img).filter)).toBe('none');
+    expect(await page.getByRole('button', { name: '显示敏感内容' }).getAttribute('aria-pressed')).toBe('true');
+    // Off again: blurred again, also after a reload.
+    await page.getByRole('button', { name: '显示敏感内容' }).click();
+    await page.reload();
+    expect(await page.locator('.gallery__item img').first().evaluate((img) => getComputedStyle(img).filter)).toContain('blur');
+    await context.close();
+
+    // Without JavaScript: blurred, and no toggle that could not work.
+    const noJs = await browser!.newContext({ javaScriptEnabled: false });
+    const plain = await noJs.newPage();
+    await plain.goto(`${base}/feed`);
+    expect(await filterOf(plain.locator(`.work-card[data-work-id="${byN(NSFW_N).id}"]`))).toContain('blur');
+    expect(await plain.getByRole('button', { name: '显示敏感内容' }).count()).toBe(0);
+    await noJs.close();
+  });
+
+  it('renders a hostile title and prompt as text: no dialog, no injected element', async () => {
+    const work = byN(XSS_N);
+    const context = await browser!.newContext();
+    const dialogs: string[] = [];
+    context.on('dialog', (dialog) => {
+      dialogs.push(dialog.message());
+      void dialog.dismiss();
+    });
+    for (const path of [workPath(work), '/feed', userPath(work.author!.username)]) {
+      const page = await open(path, context);
+      expect(await page.locator('img[src="x"]').count(), path).toBe(0);
+      const scripts = await page.locator('script:not([type="application/ld+json"])').evaluateAll((nodes) => nodes.map((n) => n.textContent ?? ''));
+      expect(scripts.filter((s) => s.includes('alert(1)')), path).toEqual([]);
+      if (path === workPath(work)) {
+        expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe(XSS);
+        expect(await page.locator('#prompt').textContent()).toBe(`提示词 ${XSS}`);
+        expect(await page.locator('#negative-prompt').textContent()).toBe(XSS);
+        expect(await page.title()).toContain(XSS);
+        expect(await page.getByText(`提示词 ${XSS}`).isVisible()).toBe(true);
+        expect((await jsonLdTypes(page)).data.find((d) => d['@type'] === 'CreativeWork')).toMatchObject({ name: XSS });
+      } else {
+        expect(await page.locator(`.work-card[data-work-id="${work.id}"] .work-card__title`).textContent(), path).toBe(XSS);
+      }
+      await page.close();
+    }
+    expect(dialogs).toEqual([]);
+    await context.close();
+  });
+
+  it('leaves ids the build did not know to the on-demand routes', async () => {
+    const artwork = await fetch(`${base}/artwork/999999/unknown`);
+    expect(artwork.status).toBe(404);
+    expect(await artwork.text()).toContain('作品不存在');
+    const user = await fetch(`${base}/user/no_such_user`);
+    expect(user.status).toBe(404);
+    expect(await user.text()).toContain('用户不存在');
+  });
+
+  it('logged no console errors on any page', () => {
+    expect(errors).toEqual([]);
+  });
+});
