@@ -61,14 +61,17 @@ const STYLES: readonly (readonly [string, string, string | null])[] = [
 ];
 
 /**
- * LoRAs published under the same name on ModelScope and in the fake Liblib's default catalogue (seed 1),
- * as creators cross-post: a Huaku demo with both fakes links them by name (LoRA names are the modelName of
- * `fakes/liblib`'s LORA list with their base-model prefix or suffix).
+ * LoRAs published under the same name on ModelScope and in the fake Liblib's or fake Civitai's default
+ * catalogue (seed 1), as creators cross-post: a Huaku demo with the fakes links them by name (the first
+ * three are the modelName of `fakes/liblib`'s LORA list with their base-model prefix or suffix, the last
+ * two `fakes/civitai` LoRA models). They are popular text-to-image LoRAs, so a Top-20 includes them.
  */
 export const CROSS_POSTED: readonly (readonly [string, string | null])[] = [
   ['F.1-概念车渲染 Concept Car Render', 'concept car render'],
   ['汽车内饰设计 Car Interior', 'car interior'],
   ['F.1-创意质感-kcar', 'kcar'],
+  ['Ink Landscape 水墨山水', 'ink_style'],
+  ['Neon City', 'neon_style'],
 ];
 
 const OFFICIAL_TAGS = [
@@ -206,8 +209,9 @@ export class ModelScopeCatalogue {
 
   #model(index: number, used: Set<string>, deadRate: number, protectedRate: number): FakeModelScopeModel {
     const rng = makeRng(this.seed, 'model', index);
-    const task = rng.weighted(TASKS.map((t) => [t, t.share] as const));
+    const rolledTask = rng.weighted(TASKS.map((t) => [t, t.share] as const));
     const crossPost = index % 17 === 5 && index < 17 * CROSS_POSTED.length ? CROSS_POSTED[Math.floor(index / 17) % CROSS_POSTED.length] : undefined;
+    const task = crossPost ? TASKS[0] : rolledTask;
     const isLora = crossPost !== undefined || !rng.chance(0.08);
     const foundation = task.name === 'image-to-video' ? FOUNDATIONS[5] : rng.pick(FOUNDATIONS.slice(0, 5));
     const [vision, baseModel, suffix] = foundation;
@@ -223,7 +227,9 @@ export class ModelScopeCatalogue {
     const chineseName = crossPost ? crossPost[0] : rng.chance(0.25) ? '' : `${style[0]}${rng.chance(0.3) ? ` ${vision.split('_')[0]}` : ''}`;
     const trigger = crossPost ? crossPost[1] : style[2];
     // Heavy-tailed downloads, distinct per item (ties broken by index anyway).
-    const downloads = Math.floor(40 * Math.exp(rng.next() * 8.5)) + index;
+    const rolledDownloads = Math.floor(40 * Math.exp(rng.next() * 8.5)) + index;
+    // Above every rolled count (at most 40·e^8.5 ≈ 197k): cross-posted LoRAs are the popular ones.
+    const downloads = crossPost ? 200_000 + (rolledDownloads % 50_000) : rolledDownloads;
     const stars = Math.floor(downloads * (0.005 + rng.next() * 0.04));
     const createdTime = Math.floor((this.now - rng.int(20, 400) * DAY_MS) / 1000);
     const lastUpdatedTime = Math.min(Math.floor(this.now / 1000) - index * 97, createdTime + rng.int(0, 200) * 86_400);
