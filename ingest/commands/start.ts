@@ -5,11 +5,16 @@ import { fileURLToPath } from 'node:url';
 import { UserFacingError } from '../../src/lib/errors.ts';
 import { createBlobStore } from '../../src/lib/blob/create-blob-store.ts';
 import { createStore } from '../../src/lib/store/create-store.ts';
+import { runCivitaiCatalog } from '../sources/civitai/run-civitai-catalog.ts';
 import { runLiblib } from '../sources/liblib/run-liblib.ts';
+import { cachePaths } from '../sources/modelscope/cache-file.ts';
+import { runTopLoras } from '../sources/modelscope/top-loras.ts';
 import { writeSnapshot } from '../snapshot/write-snapshot.ts';
 import { UsageError, type Command, type CommandContext } from './command.ts';
 import { liblibRunOptions } from './liblib.ts';
 import { migrateCommand } from './migrate.ts';
+import { snapshotReport } from './snapshot.ts';
+import { DEFAULT_TASK } from './toploras.ts';
 
 const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
 const serverEntry = path.join(projectRoot, 'dist/server/entry.mjs');
@@ -47,24 +52,67 @@ function serveSite({ config, env, out }: CommandContext): Promise<number> {
   });
 }
 
-/** Crawl the bundled offline fake of Liblib (the fake is ours, so the rate is raised). */
-async function ingestDemo(context: CommandContext, works: number): Promise<void> {
+/** Civitai images the demo takes: enough for a gallery with NSFW levels to blur, quick to fetch. */
+const DEMO_CIVITAI_IMAGES = 150;
+/** Top LoRAs the demo takes from the ModelScope fake (its cross-posted LoRAs rank first, so works link to them). */
+const DEMO_LORAS = 20;
+
+/**
+ * The demo catalogue, from the bundled offline fakes (ours, so the request rate is raised): Liblib works,
+ * Civitai images (None, Soft and Mature, through the `civitai images --catalog` path) and ModelScope's
+ * Top-LoRAs (the `toploras` path). LoRAs go last: linking matches the works' LoRA references already stored.
+ * Then the snapshot the site is built from.
+ */
+export async function ingestDemo(context: CommandContext, works: number): Promise<void> {
   const { config, log, out } = context;
-  const { startFakeLiblib } = await import('../../fakes/liblib/server.ts');
-  const fake = await startFakeLiblib({ works: Math.max(1200, works + 100), now: Date.now() });
+  const [{ startFakeLiblib }, { startFakeCivitai }, { startFakeModelScope }] = await Promise.all([
+    import('../../fakes/liblib/server.ts'), import('../../fakes/civitai/server.ts'), import('../../fakes/modelscope/server.ts'),
+  ]);
+  const liblib = await startFakeLiblib({ works: Math.max(1200, works + 100), now: Date.now() });
+  const civitai = await startFakeCivitai({ busyRetryAfterSeconds: 0 });
+  const modelscope = await startFakeModelScope();
   const store = createStore(config.database);
   const blobs = createBlobStore(config.blob);
+  const rps = 400;
   try {
-    out(`ingesting up to ${works} works from the offline Liblib fake at ${fake.origin} …`);
+    out(`ingesting up to ${works} works from the offline Liblib fake at ${liblib.origin} …`);
     const options = liblibRunOptions(config, {}, 'crawl');
     await runLiblib(
-      { config: { ...config, ingest: { ...config.ingest, liblibApiBase: fake.apiBaseUrl } }, store, blobs, log, out },
-      { ...options, rps: 400, crawl: { ...options.crawl, maxWorks: works, concurrency: { ...options.crawl.concurrency, detail: 8, media: 8 } } },
+      { config: { ...config, ingest: { ...config.ingest, liblibApiBase: liblib.apiBaseUrl } }, store, blobs, log, out },
+      { ...options, rps, crawl: { ...options.crawl, maxWorks: works, concurrency: { ...options.crawl.concurrency, detail: 8, media: 8 } } },
     );
-    const snapshot = await writeSnapshot(store, blobs, config.snapshotDir);
-    out(`snapshot: ${snapshot.works} works → ${snapshot.dir}`);
+
+    out(`ingesting up to ${DEMO_CIVITAI_IMAGES} images from the offline Civitai fake at ${civitai.origin} …`);
+    await runCivitaiCatalog(
+      { config: { ...config, ingest: { ...config.ingest, civitai: { apiBase: civitai.apiBaseUrl, apiKey: undefined } } }, store, blobs, log, out },
+      {
+        command: 'crawl',
+        rps,
+        maxAttempts: config.ingest.maxAttempts,
+        catalog: {
+          filters: { sort: 'Newest' },
+          // Soft and Mature too, so the site has works to blur (X stays out of the demo).
+          levels: ['None', 'Soft', 'Mature'],
+          limit: DEMO_CIVITAI_IMAGES,
+          pageSize: 100,
+          concurrency: { list: 1, models: 4, media: 8 },
+        },
+      },
+    );
+
+    out(`ingesting the top ${DEMO_LORAS} LoRAs from the offline ModelScope fake at ${modelscope.origin} …`);
+    const baseDir = config.dataDir;
+    const lorasRun = await runTopLoras(
+      { config: { ...config, ingest: { ...config.ingest, rps, modelscope: { apiBase: modelscope.apiBaseUrl, apiToken: undefined } } }, log, store, blobs },
+      { task: DEFAULT_TASK, limit: DEMO_LORAS, forceRefresh: true, covers: true, baseDir, ...cachePaths({ task: DEFAULT_TASK, baseDir, cacheFile: 'demo-cache/top_loras.json', imagesDir: 'demo-cache/images' }) },
+    );
+    out(`  ${lorasRun.results.length} LoRAs, ${lorasRun.catalogue?.links.links.length ?? 0} work references linked`);
+
+    const started = performance.now();
+    const snapshot = await writeSnapshot(store, blobs, config.snapshotDir, new Date(), { thumbnailWidths: config.ingest.thumbnailWidths });
+    for (const line of snapshotReport(snapshot, performance.now() - started)) out(line);
   } finally {
-    await fake.close();
+    await Promise.all([liblib.close(), civitai.close(), modelscope.close()]);
     await store.close();
     await blobs.close();
   }
@@ -76,8 +124,8 @@ export const startCommand: Command = {
   usage: 'npm run start [-- --no-serve] [--no-demo] [--demo-works 1000]',
   options: {
     serve: { type: 'boolean', default: true, description: 'serve the built site until Ctrl-C (--no-serve stops after the build)' },
-    demo: { type: 'boolean', default: true, description: 'ingest from the bundled offline Liblib fake before building (--no-demo builds from the current snapshot)' },
-    'demo-works': { type: 'string', default: '1000', description: 'how many works the demo ingest takes' },
+    demo: { type: 'boolean', default: true, description: 'ingest from the bundled offline Liblib, Civitai and ModelScope fakes before building (--no-demo builds from the current snapshot)' },
+    'demo-works': { type: 'string', default: '1000', description: 'how many Liblib works the demo ingest takes' },
   },
   async run(context) {
     const migrated = await migrateCommand.run(context);
