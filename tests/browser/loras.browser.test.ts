@@ -260,6 +260,7 @@ describe.runIf(enabled)('LoRA gallery and LoRA page in a browser', { timeout: 12
     expect(await page.locator('.triggers code').textContent()).toBe('ink wash');
     expect(await page.locator('.work-card a').first().getAttribute('href')).toMatch(/^\/artwork\/liblib-\d+\/sample-work-1$/);
     expect(await page.getByText('Apache License 2.0').count()).toBe(1);
+    expect(await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: 'LoRA' }).getAttribute('aria-current')).toBe('page');
 
     const dead = await openPage('/lora/3');
     expect(await dead.locator('.lora__cover img').getAttribute('src')).toBe(COVER_PLACEHOLDER);

@@ -6,9 +6,6 @@ import {
   DEFAULT_QUERY, pageWindow, parseQuery, queryToSearch, runQuery, SORTS, type GalleryQuery, type GallerySort,
 } from '../../lib/loras/gallery-query.ts';
 import { installCompare } from './lora-compare.ts';
-import { installCoverFallback } from './cover-fallback.ts';
-
-installCoverFallback();
 
 function element<T extends HTMLElement>(id: string): T {
   const found = document.getElementById(id);

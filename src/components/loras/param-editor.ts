@@ -3,9 +3,6 @@
 import { exportFileName, generationRequest, requestJson, type ExportedLora } from '../../lib/loras/export-params.ts';
 import { checkField, checkParams, type ParamField, type ParamKey } from '../../lib/loras/param-validation.ts';
 import { copyText } from './copy-text.ts';
-import { installCoverFallback } from './cover-fallback.ts';
-
-installCoverFallback();
 
 interface EditorConfig {
   lora: ExportedLora;
