@@ -44,18 +44,19 @@ function headlines(summary: AnalyticsSummary): string[] {
   lines.push(`作者 ${summary.sources.reduce((sum, s) => sum + s.authors, 0)} 位，图片 ${summary.sources.reduce((sum, s) => sum + s.images, 0)} 张`);
   if (days.length > 0) lines.push(`发布日期 ${days[0]} 至 ${days.at(-1)}（北京时间）${undated > 0 ? `，另有 ${undated} 件无日期` : ''}`);
   const topCheckpoint = summary.topCheckpoints[0];
-  if (topCheckpoint) lines.push(`最常用的 Checkpoint：${topCheckpoint.name}（${topCheckpoint.works} 件作品）`);
+  if (topCheckpoint) lines.push(`最常用的 Checkpoint：${escapeText(topCheckpoint.name)}（${topCheckpoint.works} 件作品）`);
   const topLora = summary.topLoras[0];
-  if (topLora) lines.push(`最常用的 LoRA：${topLora.name}（${topLora.works} 件作品）`);
-  const topWords = summary.promptWords.slice(0, 10).map((w) => w.word);
+  if (topLora) lines.push(`最常用的 LoRA：${escapeText(topLora.name)}（${topLora.works} 件作品）`);
+  const topWords = summary.promptWords.slice(0, 10).map((w) => escapeText(w.word));
   if (topWords.length > 0) lines.push(`提示词高频词：${topWords.join('、')}（分析了 ${summary.promptsAnalysed} 条提示词）`);
   return lines;
 }
 
 function markdownTable(table: ChartTable): string[] {
+  const numeric = table.columns.map((_, i) => table.rows.every((row) => typeof row[i] === 'number'));
   return [
     `| ${table.columns.map(escapeCell).join(' | ')} |`,
-    `| ${table.columns.map((_, i) => (i === 0 ? '---' : '---:')).join(' | ')} |`,
+    `| ${numeric.map((isNumeric) => (isNumeric ? '---:' : '---')).join(' | ')} |`,
     ...table.rows.map((row) => `| ${row.map((cell) => escapeCell(cellText(cell))).join(' | ')} |`),
   ];
 }
@@ -64,7 +65,12 @@ function cellText(cell: TableCell): string {
   return typeof cell === 'object' ? cell.text : String(cell);
 }
 
+/** Names and prompt words come from upstream users: HTML in them must show as text in a Markdown viewer. */
+function escapeText(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
 /** A table cell is one line, and `|` would end it. */
 function escapeCell(text: string): string {
-  return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\s*[\r\n]+\s*/g, ' ');
+  return escapeText(text).replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\s*[\r\n]+\s*/g, ' ');
 }

@@ -31,14 +31,15 @@ beforeAll(async () => {
       prompt: n % 2 ? '赛博朋克风格的红色跑车，城市夜景' : 'red sports car | night city, <lora:neon:0.8>',
       models: [
         { type: 'CHECKPOINT', name: 'SDXL 1.0', url: null, loraId: null },
-        { type: 'LORA', name: '霓虹 | 城市', url: null, loraId: null },
+        { type: 'LORA', name: '霓虹 | <b>城市</b>', url: null, loraId: null },
       ],
     }),
   );
   await writeTestSnapshot(snapshotDir, works, { chunkSize: 4 });
 });
 
-describe('ingest analyze', () => {
+// Each test runs the CLI in child processes: slow on a busy machine.
+describe('ingest analyze', { timeout: 180_000 }, () => {
   it('writes the PNG charts and a Markdown report that links them with the headline figures', async () => {
     const outDir = path.join(dir, 'reports');
     const result = await runCli(['analyze', '--snapshot', snapshotDir, '--out', outDir]);
@@ -64,9 +65,11 @@ describe('ingest analyze', () => {
     for (const png of pngs) expect(markdown).toContain(`](${png})`);
     expect(markdown).toContain('## 提示词词云');
     expect(markdown).toContain('| 赛博朋克 | 3 |');
-    // A `|` inside a name stays inside its cell.
-    expect(markdown).toContain('| 1 | 霓虹 \\| 城市 | 6 |');
-  }, 180_000);
+    // Numbers right-aligned; a `|` inside a name stays inside its cell, and markup in it is text.
+    expect(markdown).toContain('| 排名 | 模型 | 引用作品数 |\n| ---: | --- | ---: |\n');
+    expect(markdown).toContain('| 1 | 霓虹 \\| &lt;b&gt;城市&lt;/b&gt; | 6 |');
+    expect(markdown).toContain('最常用的 LoRA：霓虹 | &lt;b&gt;城市&lt;/b&gt;（6 件作品）');
+  });
 
   it('without a snapshot, exits 1 and says to write one', async () => {
     const result = await runCli(['analyze', '--snapshot', path.join(dir, 'nothing-here'), '--out', path.join(dir, 'unused')]);
@@ -87,13 +90,15 @@ describe('ingest analyze', () => {
 
   it('reads SNAPSHOT_DIR and REPORTS_DIR by default and lists itself in the help', async () => {
     const reports = path.join(dir, 'default-reports');
-    const result = await runCli(['analyze'], { SNAPSHOT_DIR: snapshotDir, REPORTS_DIR: reports });
+    const [result, help, commandHelp] = await Promise.all([
+      runCli(['analyze'], { SNAPSHOT_DIR: snapshotDir, REPORTS_DIR: reports }),
+      runCli(['--help']),
+      runCli(['analyze', '--help']),
+    ]);
     expect(result.code).toBe(0);
     expect(fs.readdirSync(reports).some((f) => /^analysis-.*\.md$/.test(f))).toBe(true);
-    const help = await runCli(['--help']);
     expect(help.stdout).toMatch(/analyze\s+analyse the snapshot/);
-    const commandHelp = await runCli(['analyze', '--help']);
     expect(commandHelp.code).toBe(0);
     expect(commandHelp.stdout).toContain('--snapshot <value>');
-  }, 180_000);
+  });
 });
