@@ -12,7 +12,7 @@ import type { Lora, Store, Work } from '../../src/lib/store/store.ts';
 import { thumbnailKey } from '../media/thumbnails.ts';
 import { BACKENDS, type TestBackend } from '../testing/backends.ts';
 import { BASE_MODEL_DEFAULTS } from './suggested-params.ts';
-import { writeSnapshot, type WriteSnapshotOptions } from './write-snapshot.ts';
+import { formatDiffSummary, writeSnapshot, type WriteSnapshotOptions } from './write-snapshot.ts';
 
 const CHUNK = 10;
 const options: WriteSnapshotOptions = { chunkSize: CHUNK, pageSize: 7, thumbnailWidths: [320, 960] };
@@ -196,6 +196,7 @@ for (const backendSpec of BACKENDS) {
       expect(diff!.works.civitai).toMatchObject({ added: 0, removed: 1, changed: 0, removedIds: [String(fixture.works[0]!.id)] });
       expect(diff!.works.community).toMatchObject({ added: 0, removed: 0, changed: 0 });
       expect(diff!.loras).toEqual({ added: 1, removed: 0, changed: 1, addedIds: [String(newLora.id)], removedIds: [], changedIds: [String(fixture.fluxLora.id)] });
+      expect(formatDiffSummary(diff!)).toBe('liblib +1 −0 ~1, civitai +0 −1 ~0, community +0 −0 ~0, loras +1 −0 ~1');
     });
 
     it('leaves the previous snapshot whole when writing fails midway', async (context) => {
