@@ -1,0 +1,140 @@
+// Lighthouse on the built site: a demo-sized synthetic snapshot (real WebP media in a local blob store),
+// the standalone server, Lighthouse 13 (npm) driving Debian's Chromium. Prints performance, accessibility,
+// best-practices and SEO for the home, feed, an artwork and a LoRA page (target ≥ 98 each) with the
+// failing audits, under the desktop preset and under Lighthouse's default (mobile: simulated slow 4G and
+// 4× CPU slowdown). Then the JavaScript an artwork page ships: the gzipped size of every script it
+// references in the built HTML, with their static imports (target ≤ 30 KB).
+//   node bench/lighthouse.ts [--works 200] [--loras 30] [--preset both|desktop|mobile]
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { gzipSync } from 'node:zlib';
+import * as chromeLauncher from 'chrome-launcher';
+import lighthouse, { desktopConfig } from 'lighthouse';
+import { parseDatabaseUrl } from '../src/lib/env.ts';
+import { loraPath, workPath } from '../src/lib/site/works.ts';
+import { openMigratedStore } from '../src/lib/store/create-store.ts';
+import { CHROMIUM_ARGS, CHROMIUM_PATH, buildSite, freePort, makeWorkDir, startServer } from '../tests/browser/harness.ts';
+import { syntheticLoras, syntheticWorks, writeSyntheticMedia, writeSyntheticSnapshot } from './synthetic-snapshot.ts';
+
+const { values } = parseArgs({
+  options: { works: { type: 'string', default: '200' }, loras: { type: 'string', default: '30' }, preset: { type: 'string', default: 'both' } },
+});
+const workCount = Number(values.works);
+const loraCount = Number(values.loras);
+const presets = values.preset === 'both' ? ['desktop', 'mobile'] : [values.preset!];
+const CATEGORIES = ['performance', 'accessibility', 'best-practices', 'seo'] as const;
+
+/**
+ * The JavaScript a built page loads before any interaction: module scripts, island components and
+ * renderers, modulepreloads, inline scripts, and the static imports of each (dynamic imports that only
+ * run on demand are left out). Sizes gzipped at the default level, as a server would send them.
+ */
+async function shippedJavaScript(clientDir: string, pagePath: string): Promise<Array<{ name: string; raw: number; gzip: number }>> {
+  const html = await readFile(path.join(clientDir, pagePath, 'index.html'), 'utf8');
+  const files: Array<{ name: string; raw: number; gzip: number }> = [];
+  const pending = new Set<string>();
+  for (const match of html.matchAll(/<script\b[^>]*\bsrc="([^"]+)"/g)) pending.add(match[1]!);
+  for (const match of html.matchAll(/<link\b[^>]*rel="modulepreload"[^>]*href="([^"]+)"/g)) pending.add(match[1]!);
+  for (const match of html.matchAll(/\b(?:component-url|renderer-url|before-hydration-url)="([^"]+)"/g)) if (match[1]) pending.add(match[1]);
+  let inline = 0;
+  for (const match of html.matchAll(/<script\b(?![^>]*\bsrc=)(?![^>]*type="application\/(?:ld\+)?json")[^>]*>([\s\S]*?)<\/script>/g)) {
+    const body = match[1]!;
+    if (!body.trim()) continue;
+    inline += 1;
+    files.push({ name: `inline script #${inline}`, raw: Buffer.byteLength(body), gzip: gzipSync(body).length });
+    for (const imported of staticImports(body)) pending.add(new URL(imported, `http://site${pagePath}`).pathname);
+  }
+  const seen = new Set<string>();
+  while (pending.size > 0) {
+    const url = pending.values().next().value!;
+    pending.delete(url);
+    if (seen.has(url) || !url.startsWith('/')) continue;
+    seen.add(url);
+    const source = await readFile(path.join(clientDir, url.split('?')[0]!)).catch(() => null);
+    if (!source) continue;
+    files.push({ name: url, raw: source.length, gzip: gzipSync(source).length });
+    for (const imported of staticImports(source.toString('utf8'))) pending.add(new URL(imported, `http://site${url}`).pathname);
+  }
+  return files;
+}
+
+/** `import … from "./x.js"`, `import "./x.js"` and `export … from "./x.js"` specifiers (not `import("…")`). */
+function staticImports(source: string): string[] {
+  const out: string[] = [];
+  for (const match of source.matchAll(/\bfrom\s*["']([^"']+)["']/g)) out.push(match[1]!);
+  for (const match of source.matchAll(/\bimport\s*["']([^"']+)["']/g)) out.push(match[1]!);
+  return out.filter((specifier) => specifier.startsWith('.') || specifier.startsWith('/'));
+}
+
+const work = await makeWorkDir('huaku-lighthouse-');
+const port = await freePort();
+const siteUrl = `http://127.0.0.1:${port}`;
+let server: Awaited<ReturnType<typeof startServer>> | undefined;
+let chrome: chromeLauncher.LaunchedChrome | undefined;
+try {
+  const snapshotDir = path.join(work.dir, 'snapshot');
+  const blobDir = path.join(work.dir, 'blobs');
+  await writeSyntheticSnapshot(snapshotDir, { works: workCount, loras: loraCount });
+  await writeSyntheticMedia(blobDir);
+  // The canonical URLs point at the server Lighthouse audits, as they would in production.
+  const env = { SNAPSHOT_DIR: snapshotDir, SITE_URL: siteUrl };
+  const built = await buildSite({ outDir: path.join(work.dir, 'dist'), cacheDir: path.join(work.dir, 'astro-cache'), env });
+  console.log(`built ${workCount} works, ${loraCount} LoRAs in ${(built.ms / 1000).toFixed(1)} s`);
+  const databaseUrl = `sqlite:${path.join(work.dir, 'huaku.db')}`;
+  await (await openMigratedStore(parseDatabaseUrl(databaseUrl)!)).close();
+  server = await startServer({
+    outDir: built.outDir,
+    cwd: work.dir,
+    port,
+    env: { ...env, DATABASE_URL: databaseUrl, BLOB_DRIVER: 'local', BLOB_LOCAL_DIR: blobDir, MEDIA_BASE_URL: '/media', LOG_LEVEL: 'warn' },
+  });
+
+  // The same works the snapshot holds (the generator is seeded): the newest work and the first LoRA.
+  const works = syntheticWorks(workCount, loraCount);
+  const newest = works[works.length - 1]!;
+  const pages = [
+    { name: 'home', path: '/' },
+    { name: 'feed', path: '/feed' },
+    { name: 'artwork', path: workPath(newest) },
+    { name: 'lora', path: loraPath(syntheticLoras(loraCount, works)[0]!.id) },
+  ];
+
+  chrome = await chromeLauncher.launch({ chromePath: CHROMIUM_PATH, chromeFlags: CHROMIUM_ARGS });
+  for (const preset of presets) {
+    console.log(`\nLighthouse, ${preset === 'desktop' ? 'desktop preset' : 'default (mobile emulation, simulated throttling)'}:`);
+    console.log(`${'page'.padEnd(10)}${CATEGORIES.map((c) => c.padStart(16)).join('')}`);
+    for (const page of pages) {
+      const result = await lighthouse(
+        `${siteUrl}${page.path}`,
+        { port: chrome.port, output: 'json', logLevel: 'error', onlyCategories: [...CATEGORIES] },
+        preset === 'desktop' ? desktopConfig : undefined,
+      );
+      const lhr = result!.lhr;
+      const scores = CATEGORIES.map((c) => Math.round((lhr.categories[c]?.score ?? 0) * 100));
+      console.log(`${page.name.padEnd(10)}${scores.map((s) => `${s}${s >= 98 ? '' : ' ✗'}`.padStart(16)).join('')}`);
+      // The audits that cost points: every scored audit below 0.9 in the four categories.
+      for (const category of CATEGORIES) {
+        for (const ref of lhr.categories[category]?.auditRefs ?? []) {
+          const audit = lhr.audits[ref.id];
+          if (!audit || ref.weight === 0 || audit.score === null || audit.score >= 0.9) continue;
+          console.log(`${''.padEnd(10)}  ${category}: ${audit.id} (${audit.score}) ${audit.title}${audit.displayValue ? ` — ${audit.displayValue}` : ''}`);
+        }
+      }
+      const metrics = ['first-contentful-paint', 'largest-contentful-paint', 'total-blocking-time', 'cumulative-layout-shift']
+        .map((id) => `${id.split('-').map((w) => w[0]).join('').toUpperCase()} ${lhr.audits[id]?.displayValue ?? '?'}`)
+        .join(', ');
+      console.log(`${''.padEnd(10)}  ${metrics}`);
+    }
+  }
+
+  const scripts = await shippedJavaScript(path.join(built.outDir, 'client'), workPath(newest));
+  const total = scripts.reduce((sum, s) => sum + s.gzip, 0);
+  console.log(`\nJavaScript an artwork page loads (${workPath(newest)}), gzipped:`);
+  for (const s of scripts.sort((a, b) => b.gzip - a.gzip)) console.log(`  ${(s.gzip / 1024).toFixed(1).padStart(6)} KB  (${(s.raw / 1024).toFixed(1)} KB raw)  ${s.name}`);
+  console.log(`  total ${(total / 1024).toFixed(1)} KB gzipped (target ≤ 30 KB) ${total <= 30 * 1024 ? 'OK' : 'ABOVE TARGET'}`);
+} finally {
+  await chrome?.kill();
+  await server?.stop();
+  await work.cleanup();
+}
