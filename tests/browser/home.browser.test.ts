@@ -32,7 +32,8 @@ const works = [
   sampleWork(6, { title: '赛博朋克城市夜景', author: { id: 'liblib:a-9', username: 'liblib-a-9', name: '画师小王', avatarUrl: null } }),
 ];
 
-describe.runIf(enabled)('home page in a browser', () => {
+// A generous timeout: on a busy machine the first test (loading every thumbnail) nears the default 30 s.
+describe.runIf(enabled)('home page in a browser', { timeout: 120_000 }, () => {
   let cleanup: (() => Promise<void>) | undefined;
   let server: RunningServer | undefined;
   let browser: Browser | undefined;
@@ -124,20 +125,21 @@ describe.runIf(enabled)('home page in a browser', () => {
     expect(await page.locator('link[rel="canonical"]').getAttribute('href')).toBe(`${SITE_URL}/`);
     expect(await page.locator('meta[property="og:title"]').getAttribute('content')).toBe(TITLE);
 
-    // Newest first; the newest work's title and author are visible.
-    const cards = page.locator('.work-card');
+    // The newest section: newest first; the newest work's title and author are visible.
+    const newest = page.locator('#newest');
+    const cards = newest.locator('.work-card');
     expect(await cards.count()).toBe(works.length);
     await expect.poll(() => cards.first().getAttribute('data-work-id')).toBe(works[5]!.id);
-    expect(await page.getByText('赛博朋克城市夜景').isVisible()).toBe(true);
-    expect(await page.getByText('画师小王').isVisible()).toBe(true);
-    expect(await page.getByText('English only title').isVisible()).toBe(true);
-    expect(await page.locator('[data-work-id="liblib-1000000000000000003"]').getByText('佚名').count()).toBe(1);
-    expect(await page.locator('[data-work-id="liblib-1000000000000000004"]').getByText('暂无图片').count()).toBe(1);
-    expect(await page.getByRole('link', { name: '作品流' }).getAttribute('href')).toBe('/feed');
+    expect(await newest.getByText('赛博朋克城市夜景').isVisible()).toBe(true);
+    expect(await newest.getByText('画师小王').isVisible()).toBe(true);
+    expect(await newest.getByText('English only title').isVisible()).toBe(true);
+    expect(await newest.locator('[data-work-id="liblib-1000000000000000003"]').getByText('佚名').count()).toBe(1);
+    expect(await newest.locator('[data-work-id="liblib-1000000000000000004"]').getByText('暂无图片').count()).toBe(1);
+    expect(await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '作品流', exact: true }).getAttribute('href')).toBe('/feed');
     expect(await page.getByText('还没有作品').count()).toBe(0);
 
-    // Thumbnails carry their dimensions; the first row loads eagerly, the rest lazily.
-    const images = await page.locator('.work-card img').evaluateAll((nodes) =>
+    // Thumbnails carry their dimensions; the first screen (the hot section) loads eagerly, the rest lazily.
+    const images = await newest.locator('.work-card img').evaluateAll((nodes) =>
       (nodes as HTMLImageElement[]).map((img) => ({
         src: img.getAttribute('src'),
         width: img.getAttribute('width'),
@@ -150,10 +152,12 @@ describe.runIf(enabled)('home page in a browser', () => {
       expect(image.src).toMatch(/^\/media\/test\/\d\.png$/);
       expect([image.width, image.height]).toEqual(['768', '1024']);
     }
-    expect(images.map((i) => i.loading)).toEqual(['eager', 'eager', 'eager', 'lazy', 'lazy']);
+    expect(images.map((i) => i.loading)).toEqual(['lazy', 'lazy', 'lazy', 'lazy', 'lazy']);
+    const hotLoading = await page.locator('#hot .work-card img').evaluateAll((nodes) => nodes.map((img) => img.getAttribute('loading')));
+    expect(hotLoading).toEqual(['eager', 'eager', 'eager', 'eager', 'eager']);
 
     // Every image, lazy ones included once scrolled to, loads through /media/….
-    await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
+    await newest.scrollIntoViewIfNeeded();
     await expect
       .poll(() => page.locator('.work-card img').evaluateAll((nodes) => (nodes as HTMLImageElement[]).every((i) => i.complete && i.naturalWidth === 1)))
       .toBe(true);

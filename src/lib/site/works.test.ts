@@ -13,7 +13,8 @@ describe('works helpers', () => {
   it('builds a srcset from the thumbnail and the original, reading the thumbnail width from its key', () => {
     expect(imageSrcset({ url: '/media/a.png', thumbUrl: '/media/thumbs/320/a.webp', width: 1024 })).toBe('/media/thumbs/320/a.webp 320w, /media/a.png 1024w');
     // Ingest never upscales: a thumbnail as wide as the original adds nothing.
-    expect(imageSrcset({ url: '/media/a.png', thumbUrl: '/media/thumbs/320/a.webp', width: 300 })).toBe('/media/a.png 300w');
+    expect(imageSrcset({ url: '/media/a.png', thumbUrl: '/media/thumbs/320/a.webp', width: 300 })).toBeNull();
+    expect(imageSrcset({ url: '/media/a.png', thumbUrl: null, width: 1024 })).toBeNull();
     expect(imageSrcset({ url: '/media/a.png', thumbUrl: null, width: null })).toBeNull();
   });
 

@@ -88,16 +88,17 @@ export function sortedImages(work: Pick<SnapshotWork, 'images'>): SnapshotWork['
 const THUMB_WIDTH_IN_URL = /\/thumbs\/(\d+)\//;
 const DEFAULT_THUMB_WIDTH = 320;
 
-/** `srcset` candidates for one image: the thumbnail and the original, by pixel width; null when widths are unknown. */
+/**
+ * `srcset` for one image: the thumbnail and the original, by pixel width. Null when there is no choice to
+ * offer (no thumbnail narrower than the original, or unknown widths): a lone candidate only makes the
+ * browser rescale the image by its `w` descriptor.
+ */
 export function imageSrcset(image: Pick<SnapshotWork['images'][number], 'url' | 'thumbUrl' | 'width'>): string | null {
-  if (!image.width) return null;
-  const candidates = [`${image.url} ${image.width}w`];
-  if (image.thumbUrl) {
-    const configured = Number(THUMB_WIDTH_IN_URL.exec(image.thumbUrl)?.[1] ?? DEFAULT_THUMB_WIDTH);
-    const thumbWidth = Math.min(configured, image.width);
-    if (thumbWidth < image.width) candidates.unshift(`${image.thumbUrl} ${thumbWidth}w`);
-  }
-  return candidates.join(', ');
+  if (!image.width || !image.thumbUrl) return null;
+  const configured = Number(THUMB_WIDTH_IN_URL.exec(image.thumbUrl)?.[1] ?? DEFAULT_THUMB_WIDTH);
+  const thumbWidth = Math.min(configured, image.width);
+  if (thumbWidth >= image.width) return null;
+  return `${image.thumbUrl} ${thumbWidth}w, ${image.url} ${image.width}w`;
 }
 
 /** The aspect ratio a grid lays a work out with, clamped so panoramas and strips stay usable. */
