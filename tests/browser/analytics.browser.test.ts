@@ -51,7 +51,7 @@ describe.runIf(enabled)('/analytics in a browser', () => {
     page.setDefaultTimeout(60_000);
     const response = await page.goto(`${server.url}/analytics`, { waitUntil: 'domcontentloaded' });
     expect(response?.status()).toBe(200);
-  });
+  }, 600_000); // the build waits for the cross-process build lock while other test files build
 
   afterAll(async () => {
     await browser?.close();
