@@ -1,6 +1,6 @@
 // Compare mode of the gallery (seed 001 §9.4 "对比模式"): tick 2–4 LoRAs, the compare dialog shows them
 // side by side. Built with DOM calls and textContent only: LoRA titles are upstream text.
-import { formatCount, taskLabel, type GalleryEntry } from '../../lib/loras/catalogue.ts';
+import { baseModelLabel, formatCount, taskLabel, type GalleryEntry } from '../../lib/loras/catalogue.ts';
 import { loraPath } from '../../lib/site/works.ts';
 
 export const COMPARE_MIN = 2;
@@ -17,7 +17,7 @@ function column(entry: GalleryEntry, onRemove: (id: string) => void): HTMLElemen
   const rows: Array<[string, string]> = [
     ['任务', taskLabel(entry.task)],
     ['作者', entry.author ?? '佚名'],
-    ['基础模型', entry.baseModels.join('、') || '—'],
+    ['基础模型', entry.baseModels.map(baseModelLabel).join('、') || '—'],
     ['标签', entry.tags.join('、') || '—'],
     ['下载', formatCount(entry.downloads)],
     ['喜欢', formatCount(entry.likes)],

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { sampleLora } from '../snapshot/test-fixtures.ts';
-import { cardCover, galleryEntry, COVER_PLACEHOLDER, displayTags, formatCount, loraSubtitle, loraTitle, taskLabel } from './catalogue.ts';
+import { baseModelLabel, cardCover, galleryEntry, COVER_PLACEHOLDER, displayTags, formatCount, loraSubtitle, loraTitle, taskLabel } from './catalogue.ts';
 
 describe('LoRA presentation', () => {
   it('titles: Chinese first, then English, then the ModelScope id', () => {
@@ -38,5 +38,11 @@ describe('LoRA presentation', () => {
   it('gallery entries search the id, the other-language tags and trigger words without showing them', () => {
     const entry = galleryEntry(sampleLora(7, { tagsCn: ['国风'], tagsEn: ['chinese'], triggerWords: ['guofeng'], task: null }));
     expect(entry).toMatchObject({ title: '示例 LoRA 7', tags: ['国风'], keywords: ['owner7/lora-7', 'chinese', 'guofeng'], task: 'none' });
+  });
+
+  it('labels base models by their repository name', () => {
+    expect(baseModelLabel('black-forest-labs/FLUX.1-dev')).toBe('FLUX.1-dev');
+    expect(baseModelLabel('SDXL')).toBe('SDXL');
+    expect(baseModelLabel('odd/')).toBe('odd/');
   });
 });

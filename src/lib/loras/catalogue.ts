@@ -60,6 +60,11 @@ export function cardCover(lora: Pick<SnapshotLora, 'coverUrl' | 'coverThumbUrl' 
   };
 }
 
+/** `black-forest-labs/FLUX.1-dev` → `FLUX.1-dev`: ModelScope names base models by repository; cards show the name. */
+export function baseModelLabel(baseModel: string): string {
+  return baseModel.slice(baseModel.lastIndexOf('/') + 1) || baseModel;
+}
+
 const compact = new Intl.NumberFormat('zh-CN', { notation: 'compact', maximumFractionDigits: 1 });
 
 /** 12345 → 1.2万: counts on cards. */
