@@ -62,9 +62,10 @@ function dailyChart(summary: AnalyticsSummary): AnalyticsChart {
     undated > 0 ? `${undated} 件作品没有发布日期` : '',
   ].filter(Boolean);
   const sources = series.map((s) => SOURCE_LABELS[s.source]);
+  const title = '每日作品数（按来源）';
   return {
     id: 'daily',
-    title: '每日作品数（按来源）',
+    title,
     explanation: `每天发布的作品数，按北京时间计日，不同来源堆叠显示。${notes.length > 0 ? `${notes.join('；')}。` : ''}`,
     width: CHART_WIDTH,
     height: 420,
@@ -77,7 +78,7 @@ function dailyChart(summary: AnalyticsSummary): AnalyticsChart {
         datasets: series.map((s) => ({ label: SOURCE_LABELS[s.source], data: s.counts, backgroundColor: SOURCE_COLORS[s.source], stack: 'works' })),
       },
       options: {
-        ...baseOptions('每日作品数（按来源）', true),
+        ...baseOptions(title, true),
         scales: {
           x: { stacked: true, title: { display: true, text: '日期（北京时间）' }, grid: { display: false } },
           y: { stacked: true, beginAtZero: true, title: { display: true, text: '作品数' }, ticks: { precision: 0 } },
@@ -97,9 +98,10 @@ function dailyChart(summary: AnalyticsSummary): AnalyticsChart {
 }
 
 function sourcesChart(summary: AnalyticsSummary): AnalyticsChart {
+  const title = '各来源作品总数';
   return {
     id: 'sources',
-    title: '各来源作品总数',
+    title,
     explanation: `快照共收录 ${summary.totalWorks} 件作品，按来源平台（Liblib、Civitai、ModelScope、社区投稿）统计。`,
     width: CHART_WIDTH,
     height: 360,
@@ -111,7 +113,7 @@ function sourcesChart(summary: AnalyticsSummary): AnalyticsChart {
         labels: summary.sources.map((s) => SOURCE_LABELS[s.source]),
         datasets: [{ label: '作品数', data: summary.sources.map((s) => s.works), backgroundColor: summary.sources.map((s) => SOURCE_COLORS[s.source]) }],
       },
-      options: { ...baseOptions('各来源作品总数', true) },
+      options: { ...baseOptions(title, true) },
     },
     table: {
       caption: '各来源的作品、作者与图片数',
@@ -123,12 +125,13 @@ function sourcesChart(summary: AnalyticsSummary): AnalyticsChart {
 
 function authorsChart(summary: AnalyticsSummary): AnalyticsChart {
   const authors = summary.topAuthors;
+  const title = topTitle('作品最多的作者', authors.length);
   return {
     id: 'authors',
-    title: `作品最多的作者 Top ${authors.length || ''}`.trim(),
+    title,
     explanation: '按快照中的作品数排序；作品数相同时按作者 ID 排序。',
     ...horizontalBars({
-      title: `作品最多的作者 Top ${authors.length}`,
+      title,
       labels: authors.map((a) => a.name),
       values: authors.map((a) => a.works),
       valueLabel: '作品数',
@@ -143,15 +146,15 @@ function authorsChart(summary: AnalyticsSummary): AnalyticsChart {
 }
 
 function checkpointsChart(summary: AnalyticsSummary): AnalyticsChart {
-  return modelChart('checkpoints', 'Checkpoint 引用 Top', '基础模型（Checkpoint）', summary.topCheckpoints, '暂无作品记录所用的 Checkpoint。');
+  return modelChart('checkpoints', 'Checkpoint 引用', '基础模型（Checkpoint）', summary.topCheckpoints, '暂无作品记录所用的 Checkpoint。');
 }
 
 function lorasChart(summary: AnalyticsSummary): AnalyticsChart {
-  return modelChart('loras', 'LoRA 引用 Top', 'LoRA', summary.topLoras, '暂无作品记录所用的 LoRA。');
+  return modelChart('loras', 'LoRA 引用', 'LoRA', summary.topLoras, '暂无作品记录所用的 LoRA。');
 }
 
-function modelChart(id: 'checkpoints' | 'loras', titlePrefix: string, what: string, models: RankedModel[], emptyMessage: string): AnalyticsChart {
-  const title = `${titlePrefix} ${models.length}`;
+function modelChart(id: 'checkpoints' | 'loras', subject: string, what: string, models: RankedModel[], emptyMessage: string): AnalyticsChart {
+  const title = topTitle(subject, models.length);
   return {
     id,
     title,
@@ -190,6 +193,7 @@ function horizontalBars(input: { title: string; labels: string[]; values: number
 }
 
 function wordsChart(summary: AnalyticsSummary): AnalyticsChart {
+  const title = '提示词词云';
   const words = summary.promptWords;
   const counts = words.map((w) => w.works);
   const max = Math.max(...counts, 1);
@@ -198,7 +202,7 @@ function wordsChart(summary: AnalyticsSummary): AnalyticsChart {
   const size = (n: number) => (max === min ? 28 : Math.round(14 + 40 * Math.sqrt((n - min) / (max - min))));
   return {
     id: 'words',
-    title: '提示词词云',
+    title,
     explanation: `${summary.promptsAnalysed} 条提示词中最常见的词：中文按词切分（Intl.Segmenter），英文按单词切分并转为小写；去掉停用词、数字、权重写法如 (word:1.2) 与 <lora:…> 标签。字号表示含该词的作品数。`,
     width: CHART_WIDTH,
     height: 480,
@@ -225,7 +229,7 @@ function wordsChart(summary: AnalyticsSummary): AnalyticsChart {
           },
         ],
       },
-      options: { ...baseOptions('提示词词云', false) },
+      options: { ...baseOptions(title, false) },
     },
     table: {
       caption: '提示词高频词',
@@ -244,6 +248,11 @@ function baseOptions(title: string, legend: boolean) {
       legend: { display: legend, position: 'bottom' as const },
     },
   };
+}
+
+/** `LoRA 引用 Top 15`; without the count when there is nothing to rank. */
+function topTitle(subject: string, count: number): string {
+  return count > 0 ? `${subject} Top ${count}` : subject;
 }
 
 function shorten(label: string): string {
