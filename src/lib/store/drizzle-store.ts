@@ -2,7 +2,7 @@
 // drizzle's select/update/delete builders are the same; what differs (upsert syntax, insert ids, affected
 // rows, locking, transactions) lives behind the Dialect interface in sqlite/ and mysql/.
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { and, asc, count, desc, eq, getTableColumns, gt, inArray, isNotNull, isNull, lt, lte, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, getTableColumns, gt, gte, inArray, isNotNull, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import type { BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
 import type * as schema from './sqlite/schema.ts';
@@ -123,17 +123,6 @@ export function createDrizzleStore(dialect: Dialect): Store {
   const workOrder = (order: WorkListQuery['order']) =>
     order === 'oldest' ? [asc(t.works.publishedAt), asc(t.works.id)] : [desc(t.works.publishedAt), desc(t.works.id)];
 
-  /** Keyset condition "strictly after this work" for the chosen order; NULL published_at sorts last. */
-  const afterCondition = (after: NonNullable<WorkListQuery['after']>, order: WorkListQuery['order']): SQL => {
-    const beyond = order === 'oldest' ? gt : lt;
-    if (after.publishedAt === null) return and(isNull(t.works.publishedAt), beyond(t.works.id, after.id))!;
-    return or(
-      beyond(t.works.publishedAt, after.publishedAt),
-      and(eq(t.works.publishedAt, after.publishedAt), beyond(t.works.id, after.id)),
-      ...(order === 'oldest' ? [] : [isNull(t.works.publishedAt)]),
-    )!;
-  };
-
   const works: WorkRepository = {
     async upsert(input) {
       return run(async (db) => {
@@ -160,23 +149,53 @@ export function createDrizzleStore(dialect: Dialect): Store {
       );
       return new Set(rows.map((r) => r.externalId));
     },
-    list(query) {
-      const conditions = [
+    /**
+     * Dated works first, then undated ones (NULL published_at last in both orders), as two plain index
+     * ranges: one query ordering on `published_at IS NULL` made the database sort every remaining row for
+     * each page, so walking 100k works page by page grew quadratically.
+     */
+    async list(query) {
+      const beyond = query.order === 'oldest' ? gt : lt;
+      const filters = [
         query.source ? eq(t.works.source, query.source) : undefined,
         query.status ? eq(t.works.status, query.status) : undefined,
         query.authorId !== undefined ? eq(t.works.authorId, query.authorId) : undefined,
         query.ownerUserId !== undefined ? eq(t.works.ownerUserId, query.ownerUserId) : undefined,
-        query.after ? afterCondition(query.after, query.order) : undefined,
       ];
-      return run((db) =>
-        db
-          .select()
-          .from(t.works)
-          .where(and(...conditions))
-          // Portable "NULLs last" for both orders: sort on IS NULL first.
-          .orderBy(sql`${t.works.publishedAt} IS NULL`, ...workOrder(query.order))
-          .limit(query.limit),
-      );
+      const after = query.after;
+      const page: Work[] = [];
+      if (!after || after.publishedAt !== null) {
+        // "Strictly after (publishedAt, id)" as a range on published_at first, so the index drives it.
+        const cursor = after?.publishedAt
+          ? and(
+              query.order === 'oldest' ? gte(t.works.publishedAt, after.publishedAt) : lte(t.works.publishedAt, after.publishedAt),
+              or(beyond(t.works.publishedAt, after.publishedAt), beyond(t.works.id, after.id)),
+            )
+          : undefined;
+        page.push(
+          ...(await run((db) =>
+            db
+              .select()
+              .from(t.works)
+              .where(and(...filters, isNotNull(t.works.publishedAt), cursor))
+              .orderBy(...workOrder(query.order))
+              .limit(query.limit),
+          )),
+        );
+      }
+      if (page.length < query.limit) {
+        page.push(
+          ...(await run((db) =>
+            db
+              .select()
+              .from(t.works)
+              .where(and(...filters, isNull(t.works.publishedAt), after?.publishedAt === null ? beyond(t.works.id, after.id) : undefined))
+              .orderBy(query.order === 'oldest' ? asc(t.works.id) : desc(t.works.id))
+              .limit(query.limit - page.length),
+          )),
+        );
+      }
+      return page;
     },
     async count(filter = {}) {
       const rows = await run((db) =>

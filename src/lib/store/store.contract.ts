@@ -159,6 +159,18 @@ export function describeStoreContract(name: string, setup: () => Promise<StoreFi
       expect(times).toEqual([...times].sort((a, b) => b - a));
       const oldest = await store.works.list({ source, limit: 100, order: 'oldest' });
       expect(oldest[0]!.publishedAt!.getTime()).toBe(base);
+      // oldest first pages the same way, undated works last too
+      const oldestPaged: number[] = [];
+      let from: { publishedAt: Date | null; id: number } | undefined;
+      for (;;) {
+        const page = await store.works.list({ source, limit: 2, after: from, order: 'oldest' });
+        if (page.length === 0) break;
+        oldestPaged.push(...page.map((w) => w.id));
+        from = { publishedAt: page.at(-1)!.publishedAt, id: page.at(-1)!.id };
+      }
+      expect(oldestPaged).toEqual(oldest.map((w) => w.id));
+      expect(oldestPaged).toHaveLength(7);
+      expect(oldestPaged.at(-1)).toBe(ids[6]);
     });
 
     it('keeps community drafts apart from published works and flips status', async () => {
