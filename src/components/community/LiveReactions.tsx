@@ -1,4 +1,5 @@
-// Like and favorite buttons on a prerendered artwork page. The HTML ships them disabled ("正在读取…"),
+// Like and favorite buttons on a prerendered artwork page (hydrated when the browser is idle, off the
+// first paint). The HTML ships them disabled ("正在读取…"),
 // so the page never waits for JavaScript; once hydrated, the island reads the live state from the
 // community API and either enables them (ReactionButtons) or keeps them disabled with the reason.
 import { useEffect, useState } from 'react';
