@@ -113,9 +113,11 @@ describe.runIf(enabled)('LoRA gallery and LoRA page in a browser', { timeout: 12
     expect(images.slice(0, 4).map((img) => img.loading)).toEqual(['eager', 'eager', 'eager', 'eager']);
     expect(images.slice(4).every((img) => img.loading === 'lazy')).toBe(true);
 
-    const html = await (await fetch(`${base}/loras`)).text();
-    expect(html).not.toMatch(/data:image/);
-    expect(html).not.toMatch(/;base64,/);
+    for (const url of ['/loras', '/lora/1', '/lora/3']) {
+      const html = await (await fetch(`${base}${url}`)).text();
+      expect(html, url).not.toMatch(/data:image/);
+      expect(html, url).not.toMatch(/;base64,/);
+    }
     await page.context().close();
   });
 
