@@ -64,7 +64,7 @@ describe.runIf(enabled)('LoRA gallery and LoRA page in a browser', { timeout: 12
   });
 
   /** A page at 1280×900 that records console errors and uncaught exceptions (the deliberate 404 cover aside). */
-  async function openPage(url: string, options: { javaScriptEnabled?: boolean } = {}): Promise<Page> {
+  async function openPage(url: string, options: { javaScriptEnabled?: boolean; colorScheme?: 'light' | 'dark' } = {}): Promise<Page> {
     const context = await browser!.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true, ...options });
     const page = await context.newPage();
     page.on('console', (message) => {
@@ -200,6 +200,7 @@ describe.runIf(enabled)('LoRA gallery and LoRA page in a browser', { timeout: 12
     expect(await status(page)).toBe('共 30 个 LoRA · 第 2 / 2 页');
     expect(await page.locator('#lora-end').isVisible()).toBe(true);
     expect(new URL(page.url()).searchParams.get('page')).toBe('2');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('lora-status');
     // Lazy covers of the second page load once shown.
     await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
     await expect
@@ -318,8 +319,8 @@ describe.runIf(enabled)('LoRA gallery and LoRA page in a browser', { timeout: 12
   });
 
   it('has no serious or critical axe-core violations on the gallery and a LoRA page', async () => {
-    for (const url of ['/loras', '/lora/1']) {
-      const page = await openPage(url);
+    for (const [url, colorScheme] of [['/loras', 'light'], ['/lora/1', 'light'], ['/loras', 'dark'], ['/lora/1', 'dark']] as const) {
+      const page = await openPage(url, { colorScheme });
       await page.addScriptTag({ path: path.join(REPO_ROOT, 'node_modules/axe-core/axe.min.js') });
       const violations = await page.evaluate(async () => {
         const axe = (window as unknown as { axe: { run: (context: Document) => Promise<{ violations: Array<{ id: string; impact: string; nodes: Array<{ target: string[] }> }> }> } }).axe;
@@ -328,7 +329,7 @@ describe.runIf(enabled)('LoRA gallery and LoRA page in a browser', { timeout: 12
           .filter((v) => v.impact === 'serious' || v.impact === 'critical')
           .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
       });
-      expect(violations, url).toEqual([]);
+      expect(violations, `${url} (${colorScheme})`).toEqual([]);
       await page.context().close();
     }
   });

@@ -108,7 +108,11 @@ function render(options: { scroll?: boolean } = {}): void {
   pager.querySelector('.pager__list')!.replaceChildren(...buttons);
 
   history.replaceState(history.state, '', `${location.pathname}${queryToSearch(query)}${location.hash}`);
-  if (options.scroll) element('lora-results').scrollIntoView({ block: 'start' });
+  if (options.scroll) {
+    element('lora-results').scrollIntoView({ block: 'start' });
+    // The pager's buttons were just replaced: move focus to the new page's status rather than lose it to <body>.
+    status.focus({ preventScroll: true });
+  }
 }
 
 let typing: ReturnType<typeof setTimeout> | undefined;
