@@ -1,5 +1,4 @@
 import path from 'node:path';
-import { writeAnalysis } from '../analyze/write-analysis.ts';
 import type { Command } from './command.ts';
 
 export const analyzeCommand: Command = {
@@ -13,6 +12,8 @@ export const analyzeCommand: Command = {
   async run({ config, flags, out }) {
     const snapshotDir = typeof flags.snapshot === 'string' ? path.resolve(flags.snapshot) : config.snapshotDir;
     const outDir = typeof flags.out === 'string' ? path.resolve(flags.out) : config.ingest.reportsDir;
+    // Loaded here, not at the top: chart.js and the native canvas cost every other command a second at startup.
+    const { writeAnalysis } = await import('../analyze/write-analysis.ts');
     const started = performance.now();
     const result = await writeAnalysis({ snapshotDir, outDir });
     out(`analyze: ${result.totalWorks} works → ${result.report} and ${result.images.length} chart(s) (${Math.round(performance.now() - started)} ms)`);
