@@ -5,16 +5,15 @@
 // 4× CPU slowdown). Then the JavaScript an artwork page ships: the gzipped size of every script it
 // references in the built HTML, with their static imports (target ≤ 30 KB).
 //   node bench/lighthouse.ts [--works 200] [--loras 30] [--preset both|desktop|mobile]
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { gzipSync } from 'node:zlib';
 import * as chromeLauncher from 'chrome-launcher';
 import lighthouse, { desktopConfig } from 'lighthouse';
 import { parseDatabaseUrl } from '../src/lib/env.ts';
 import { loraPath, workPath } from '../src/lib/site/works.ts';
 import { openMigratedStore } from '../src/lib/store/create-store.ts';
 import { CHROMIUM_ARGS, CHROMIUM_PATH, buildSite, freePort, makeWorkDir, startServer } from '../tests/browser/harness.ts';
+import { shippedJavaScript } from '../tests/browser/shipped-javascript.ts';
 import { syntheticLoras, syntheticWorks, writeSyntheticMedia, writeSyntheticSnapshot } from './synthetic-snapshot.ts';
 
 const { values } = parseArgs({
@@ -24,48 +23,6 @@ const workCount = Number(values.works);
 const loraCount = Number(values.loras);
 const presets = values.preset === 'both' ? ['desktop', 'mobile'] : [values.preset!];
 const CATEGORIES = ['performance', 'accessibility', 'best-practices', 'seo'] as const;
-
-/**
- * The JavaScript a built page loads before any interaction: module scripts, island components and
- * renderers, modulepreloads, inline scripts, and the static imports of each (dynamic imports that only
- * run on demand are left out). Sizes gzipped at the default level, as a server would send them.
- */
-async function shippedJavaScript(clientDir: string, pagePath: string): Promise<Array<{ name: string; raw: number; gzip: number }>> {
-  const html = await readFile(path.join(clientDir, pagePath, 'index.html'), 'utf8');
-  const files: Array<{ name: string; raw: number; gzip: number }> = [];
-  const pending = new Set<string>();
-  for (const match of html.matchAll(/<script\b[^>]*\bsrc="([^"]+)"/g)) pending.add(match[1]!);
-  for (const match of html.matchAll(/<link\b[^>]*rel="modulepreload"[^>]*href="([^"]+)"/g)) pending.add(match[1]!);
-  for (const match of html.matchAll(/\b(?:component-url|renderer-url|before-hydration-url)="([^"]+)"/g)) if (match[1]) pending.add(match[1]);
-  let inline = 0;
-  for (const match of html.matchAll(/<script\b(?![^>]*\bsrc=)(?![^>]*type="application\/(?:ld\+)?json")[^>]*>([\s\S]*?)<\/script>/g)) {
-    const body = match[1]!;
-    if (!body.trim()) continue;
-    inline += 1;
-    files.push({ name: `inline script #${inline}`, raw: Buffer.byteLength(body), gzip: gzipSync(body).length });
-    for (const imported of staticImports(body)) pending.add(new URL(imported, `http://site${pagePath}`).pathname);
-  }
-  const seen = new Set<string>();
-  while (pending.size > 0) {
-    const url = pending.values().next().value!;
-    pending.delete(url);
-    if (seen.has(url) || !url.startsWith('/')) continue;
-    seen.add(url);
-    const source = await readFile(path.join(clientDir, url.split('?')[0]!)).catch(() => null);
-    if (!source) continue;
-    files.push({ name: url, raw: source.length, gzip: gzipSync(source).length });
-    for (const imported of staticImports(source.toString('utf8'))) pending.add(new URL(imported, `http://site${url}`).pathname);
-  }
-  return files;
-}
-
-/** `import … from "./x.js"`, `import "./x.js"` and `export … from "./x.js"` specifiers (not `import("…")`). */
-function staticImports(source: string): string[] {
-  const out: string[] = [];
-  for (const match of source.matchAll(/\bfrom\s*["']([^"']+)["']/g)) out.push(match[1]!);
-  for (const match of source.matchAll(/\bimport\s*["']([^"']+)["']/g)) out.push(match[1]!);
-  return out.filter((specifier) => specifier.startsWith('.') || specifier.startsWith('/'));
-}
 
 const work = await makeWorkDir('huaku-lighthouse-');
 const port = await freePort();

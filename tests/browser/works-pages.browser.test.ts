@@ -3,6 +3,7 @@
 // SEO), a user page, NSFW blur and its toggle, hostile text rendered as text, on-demand fallbacks for
 // ids the build did not know, axe-core, and no console errors anywhere.
 // Chromium missing: skipped locally, a failure with REQUIRE_SERVICES=1 (CI).
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,6 +15,7 @@ import { openMigratedStore } from '../../src/lib/store/create-store.ts';
 import { serviceGate } from '../../src/lib/testing/services.ts';
 import { seriousAxeViolations } from './axe.ts';
 import { buildSite, chromiumAvailability, launchChromium, makeWorkDir, startServer, type RunningServer } from './harness.ts';
+import { shippedJavaScript } from './shipped-javascript.ts';
 import {
   API_WORK_ID, DETAIL_N, HOTTEST_N, NSFW_N, PAINTER_NS, painter, worksPagesLoras, worksPagesWorks, XSS, XSS_N,
 } from './works-pages-fixture.ts';
@@ -35,6 +37,7 @@ describe.runIf(enabled)('works pages in a browser', { timeout: 180_000 }, () => 
   let server: RunningServer | undefined;
   let browser: Browser | undefined;
   let base = '';
+  let outDir = '';
   /** Console errors and uncaught exceptions of every page opened, checked at the end. */
   const errors: string[] = [];
 
@@ -50,6 +53,7 @@ describe.runIf(enabled)('works pages in a browser', { timeout: 180_000 }, () => 
     await blobs.close();
 
     const built = await buildSite({ outDir: path.join(work.dir, 'dist'), cacheDir: path.join(work.dir, 'astro-cache'), env: { SNAPSHOT_DIR: snapshotDir, SITE_URL } });
+    outDir = built.outDir;
     const databaseUrl = `sqlite:${path.join(work.dir, 'huaku.db')}`;
     await (await openMigratedStore(parseDatabaseUrl(databaseUrl)!)).close();
     server = await startServer({
@@ -265,6 +269,78 @@ describe.runIf(enabled)('works pages in a browser', { timeout: 180_000 }, () => 
     expect(await offline.getByRole('button', { name: /点赞/ }).isDisabled()).toBe(true);
     expect(await offline.getByTestId('like-count').count()).toBe(0);
     await context.close();
+  });
+
+  it('artwork page: a signed-out click asks to log in; a signed-in click is optimistic and rolled back on error', async () => {
+    const work = works.find((w) => w.id === API_WORK_ID)!;
+    const answer = { id: 4242, like_count: 7, favorite_count: 2, is_liked: true, is_favorite: false };
+    const context = await browser!.newContext();
+    await context.route(`**/api/artworks/${API_WORK_ID}`, (route) => route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify(answer) }));
+
+    // Signed out (the real server's /api/auth/me): a click says why and goes to the login page, coming back here.
+    const signedOut = await open(workPath(work), context);
+    const like = signedOut.getByRole('button', { name: /已赞/ });
+    await expect.poll(() => like.isEnabled(), { timeout: 20_000 }).toBe(true);
+    await like.click();
+    await signedOut.waitForURL(`${base}/login?next=${encodeURIComponent(workPath(work))}`);
+    await signedOut.close();
+
+    // Signed in: unlike (DELETE) fails → the previous state comes back with a toast; favorite (POST) succeeds.
+    await context.route('**/api/auth/me', (route) => route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify({ user: { id: 1, username: 'reader' } }) }));
+    const requests: string[] = [];
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await context.route(`**/api/artworks/${API_WORK_ID}/like`, async (route) => {
+      requests.push(`${route.request().method()} like`);
+      await held; // the optimistic state is visible while the request is in flight
+      await route.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ error: { code: 'x', message: '服务暂时不可用' } }) });
+    });
+    await context.route(`**/api/artworks/${API_WORK_ID}/favorite`, (route) => {
+      requests.push(`${route.request().method()} favorite ${route.request().headers()['content-type']}`);
+      return route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify({ is_favorite: true, favorite_count: 3 }) });
+    });
+    // Not open(): the routed 503 logs a console error ("Failed to load resource"), which is the point here.
+    const page = await context.newPage();
+    page.on('pageerror', (error) => errors.push(`reactions: ${error.message}`));
+    await page.goto(`${base}${workPath(work)}`);
+    const liked = page.getByRole('button', { name: /已赞/ });
+    await expect.poll(() => liked.isEnabled(), { timeout: 20_000 }).toBe(true);
+    await liked.click();
+    const unliked = page.getByRole('button', { name: /点赞/ });
+    await expect.poll(() => unliked.getAttribute('aria-pressed')).toBe('false');
+    expect(await page.getByTestId('like-count').textContent()).toBe('6');
+    release();
+    await page.getByText('点赞失败：服务暂时不可用').waitFor();
+    await expect.poll(() => page.getByTestId('like-count').textContent()).toBe('7');
+    expect(await liked.getAttribute('aria-pressed')).toBe('true');
+    expect(await liked.getAttribute('class')).toContain('is-active');
+
+    const favorite = page.getByRole('button', { name: /收藏/ });
+    expect(await favorite.getAttribute('aria-pressed')).toBe('false');
+    await favorite.click();
+    await page.locator('.toast').getByText('已收藏', { exact: true }).waitFor();
+    await expect.poll(() => page.getByTestId('favorite-count').textContent()).toBe('3');
+    expect(await page.getByRole('button', { name: /已收藏/ }).getAttribute('aria-pressed')).toBe('true');
+    expect(requests).toEqual(['DELETE like', 'POST favorite application/json']);
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    await context.close();
+  });
+
+  it('artwork page: no React, and at most 30 KB of gzipped JavaScript (issue 7)', async () => {
+    const clientDir = path.join(outDir, 'client');
+    for (const work of [byN(DETAIL_N), works.find((w) => w.id === API_WORK_ID)!]) {
+      const html = await readFile(path.join(clientDir, workPath(work), 'index.html'), 'utf8');
+      expect(html).not.toContain('<astro-island');
+      const scripts = await shippedJavaScript(clientDir, workPath(work));
+      const names = scripts.map((s) => s.name);
+      expect(names.filter((name) => /\breact\b|react-dom|jsx-runtime|\/client\.[\w-]+\.js$/i.test(name)), workPath(work)).toEqual([]);
+      for (const script of scripts.filter((s) => s.name.startsWith('/'))) {
+        const source = await readFile(path.join(clientDir, script.name.split('?')[0]!), 'utf8');
+        expect(/Minified React error|react\.(?:transitional\.)?element|__REACT_DEVTOOLS/.test(source), script.name).toBe(false);
+      }
+      const total = scripts.reduce((sum, s) => sum + s.gzip, 0);
+      expect(total, `${workPath(work)}: ${scripts.map((s) => `${s.name} ${s.gzip} B`).join(', ')}`).toBeLessThanOrEqual(30 * 1024);
+    }
   });
 
   it('user page: exactly that author\'s works, newest first, with a Person', async () => {
