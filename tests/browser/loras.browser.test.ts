@@ -55,7 +55,8 @@ describe.runIf(enabled)('LoRA gallery and LoRA page in a browser', { timeout: 12
     site = await startLoraSite({ prefix: 'huaku-loras-', loras, works: [usedBy], covers: [...covers, workImage] });
     base = site.server.url;
     browser = await launchChromium();
-  });
+    // The build waits its turn for the cross-process build lock: other test files build too.
+  }, 600_000);
 
   afterAll(async () => {
     console.info(`[browser] loras build ${site?.buildMs} ms`);
@@ -312,6 +313,11 @@ describe.runIf(enabled)('LoRA gallery and LoRA page in a browser', { timeout: 12
     await page.getByRole('button', { name: '复制 JSON' }).click();
     await expect.poll(() => page.locator('#param-status').textContent(), POLL).toBe('已复制 JSON');
     expect(JSON.parse(await page.evaluate(() => navigator.clipboard.readText()))).toEqual(exported);
+
+    await page.getByRole('button', { name: /^复制\s*触发词 ink wash$/ }).click();
+    await expect.poll(() => page.evaluate(() => navigator.clipboard.readText()), POLL).toBe('ink wash');
+    // The visible word changes; the button keeps naming the trigger word for screen readers.
+    expect(await page.locator('button[data-copy="ink wash"]').textContent()).toMatch(/^已复制\s*触发词 ink wash$/);
 
     await page.getByRole('button', { name: '恢复建议值' }).click();
     expect(await steps.inputValue()).toBe('30');

@@ -16,10 +16,11 @@ const configNode = document.getElementById('param-editor-config');
 for (const button of document.querySelectorAll<HTMLButtonElement>('button[data-copy]')) {
   button.hidden = false;
   button.addEventListener('click', async () => {
-    const done = await copyText(button.dataset.copy ?? '');
-    const label = button.textContent;
-    button.textContent = done ? '已复制' : '复制失败';
-    setTimeout(() => (button.textContent = label), 1500);
+    // Only the visible word changes: the visually hidden part names the trigger word for screen readers.
+    const label = button.querySelector<HTMLElement>('[data-copy-label]') ?? button;
+    const text = label.textContent;
+    label.textContent = (await copyText(button.dataset.copy ?? '')) ? '已复制' : '复制失败';
+    setTimeout(() => (label.textContent = text), 1500);
   });
 }
 
