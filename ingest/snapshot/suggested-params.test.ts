@@ -35,7 +35,14 @@ describe('suggested parameters', () => {
 
   it('clamps stray values into the schema ranges', () => {
     const params = suggestParams({ baseModels: ['SDXL'], visionFoundation: null }, [sample({ steps: 1000, cfgScale: 0.5, width: 10_000, height: 32 })]);
-    expect(params).toMatchObject({ steps: 150, cfgScale: 1, width: 4096, height: 64 });
+    expect(params).toMatchObject({ steps: 150, cfgScale: 1, width: 1024, height: 1024 });
+    const huge = suggestParams({ baseModels: ['SDXL'], visionFoundation: null }, [sample({ width: 8192, height: 512 })]);
+    expect(huge).toMatchObject({ width: 4096, height: 512 });
     snapshotSuggestedParamsSchema.parse(params);
+  });
+
+  it('ignores sizes nobody generates at (display sizes of downscaled images) and keeps the defaults', () => {
+    const params = suggestParams({ baseModels: ['SD 1.5'], visionFoundation: null }, [sample({ width: 96, height: 64 }), sample({ width: 1000, height: 750 })]);
+    expect(params).toMatchObject({ width: 512, height: 768, basedOn: 'works' });
   });
 });

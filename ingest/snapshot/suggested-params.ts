@@ -67,6 +67,12 @@ function mode(keys: string[]): string | null {
 
 const known = (n: number | null): n is number => n !== null && Number.isFinite(n) && n > 0;
 
+/**
+ * A size someone would generate at: both sides at least 256 and multiples of 8 (latent space). Anything
+ * else is an image's display size rather than a generation setting (e.g. a downscaled upload) and is ignored.
+ */
+const generationSize = (n: number | null): n is number => known(n) && n >= 256 && n % 8 === 0;
+
 /** Suggested parameters from the linked works' samples, or the base model's defaults when there are none. */
 export function suggestParams(
   lora: { baseModels: readonly string[] | null; visionFoundation: string | null },
@@ -77,7 +83,7 @@ export function suggestParams(
   const steps = median(samples.map((s) => s.steps).filter(known));
   const cfgScale = median(samples.map((s) => s.cfgScale).filter(known));
   const sampler = mode(samples.flatMap((s) => (s.sampler?.trim() ? [s.sampler.trim()] : [])));
-  const size = mode(samples.flatMap((s) => (known(s.width) && known(s.height) ? [`${s.width}x${s.height}`] : [])));
+  const size = mode(samples.flatMap((s) => (generationSize(s.width) && generationSize(s.height) ? [`${s.width}x${s.height}`] : [])));
   const [width, height] = size ? size.split('x').map(Number) as [number, number] : [defaults.width, defaults.height];
   return {
     weight: defaults.weight,
