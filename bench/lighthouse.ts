@@ -9,10 +9,8 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import * as chromeLauncher from 'chrome-launcher';
 import lighthouse, { desktopConfig } from 'lighthouse';
-import { parseDatabaseUrl } from '../src/lib/env.ts';
 import { loraPath, workPath } from '../src/lib/site/works.ts';
-import { openMigratedStore } from '../src/lib/store/create-store.ts';
-import { CHROMIUM_ARGS, CHROMIUM_PATH, buildSite, freePort, makeWorkDir, startServer } from '../tests/browser/harness.ts';
+import { CHROMIUM_ARGS, CHROMIUM_PATH, buildSite, freePort, makeWorkDir, startSiteServer, type RunningServer } from '../tests/browser/harness.ts';
 import { shippedJavaScript } from '../tests/browser/shipped-javascript.ts';
 import { syntheticLoras, syntheticWorks, writeSyntheticMedia, writeSyntheticSnapshot } from './synthetic-snapshot.ts';
 
@@ -27,7 +25,7 @@ const CATEGORIES = ['performance', 'accessibility', 'best-practices', 'seo'] as 
 const work = await makeWorkDir('huaku-lighthouse-');
 const port = await freePort();
 const siteUrl = `http://127.0.0.1:${port}`;
-let server: Awaited<ReturnType<typeof startServer>> | undefined;
+let server: RunningServer | undefined;
 let chrome: chromeLauncher.LaunchedChrome | undefined;
 try {
   const snapshotDir = path.join(work.dir, 'snapshot');
@@ -38,14 +36,7 @@ try {
   const env = { SNAPSHOT_DIR: snapshotDir, SITE_URL: siteUrl };
   const built = await buildSite({ outDir: path.join(work.dir, 'dist'), cacheDir: path.join(work.dir, 'astro-cache'), env });
   console.log(`built ${workCount} works, ${loraCount} LoRAs in ${(built.ms / 1000).toFixed(1)} s`);
-  const databaseUrl = `sqlite:${path.join(work.dir, 'huaku.db')}`;
-  await (await openMigratedStore(parseDatabaseUrl(databaseUrl)!)).close();
-  server = await startServer({
-    outDir: built.outDir,
-    cwd: work.dir,
-    port,
-    env: { ...env, DATABASE_URL: databaseUrl, BLOB_DRIVER: 'local', BLOB_LOCAL_DIR: blobDir, MEDIA_BASE_URL: '/media', LOG_LEVEL: 'warn' },
-  });
+  server = await startSiteServer({ outDir: built.outDir, workDir: work.dir, snapshotDir, blobDir, env, port });
 
   // The same works the snapshot holds (the generator is seeded): the newest work and the first LoRA.
   const works = syntheticWorks(workCount, loraCount);

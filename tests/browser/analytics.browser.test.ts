@@ -5,13 +5,11 @@
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseDatabaseUrl } from '../../src/lib/env.ts';
 import { writeTestSnapshot } from '../../src/lib/snapshot/test-fixtures.ts';
-import { openMigratedStore } from '../../src/lib/store/create-store.ts';
 import { serviceGate } from '../../src/lib/testing/services.ts';
 import { analyticsWorks, SCRIPT_BREAKER } from './analytics-fixture.ts';
 import { seriousAxeViolations } from './axe.ts';
-import { buildSite, chromiumAvailability, launchChromium, makeWorkDir, startServer, type RunningServer } from './harness.ts';
+import { buildSite, chromiumAvailability, launchChromium, makeWorkDir, startSiteServer, type RunningServer } from './harness.ts';
 
 const enabled = serviceGate('chromium (browser tests)', chromiumAvailability());
 const CHART_IDS = ['daily', 'sources', 'authors', 'checkpoints', 'loras', 'words'];
@@ -34,13 +32,7 @@ describe.runIf(enabled)('/analytics in a browser', () => {
     const snapshotDir = path.join(work.dir, 'snapshot');
     await writeTestSnapshot(snapshotDir, analyticsWorks(), { chunkSize: 16 });
     const built = await buildSite({ outDir: path.join(work.dir, 'dist'), cacheDir: path.join(work.dir, 'astro-cache'), env: { SNAPSHOT_DIR: snapshotDir } });
-    const databaseUrl = `sqlite:${path.join(work.dir, 'huaku.db')}`;
-    await (await openMigratedStore(parseDatabaseUrl(databaseUrl)!)).close();
-    server = await startServer({
-      outDir: built.outDir,
-      cwd: work.dir,
-      env: { SNAPSHOT_DIR: snapshotDir, DATABASE_URL: databaseUrl, BLOB_DRIVER: 'local', BLOB_LOCAL_DIR: path.join(work.dir, 'blobs'), LOG_LEVEL: 'warn' },
-    });
+    server = await startSiteServer({ outDir: built.outDir, workDir: work.dir, snapshotDir });
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     page.on('console', (message) => {

@@ -8,6 +8,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser } from 'playwright-core';
+import { parseDatabaseUrl } from '../../src/lib/env.ts';
+import { openMigratedStore } from '../../src/lib/store/create-store.ts';
 
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const CHROMIUM_PATH = '/usr/bin/chromium';
@@ -122,6 +124,37 @@ export async function startServer(options: { outDir: string; cwd: string; env: R
     throw new Error(`${(error as Error).message}\nserver output:\n${output}`);
   }
   return { url, output: () => output, stop };
+}
+
+/**
+ * The built site's server as the README runs it: a migrated SQLite database in `workDir` (the server
+ * refuses to call itself healthy on an unmigrated one), the snapshot, and a local blob store served under
+ * /media. `env` adds to or overrides those settings.
+ */
+export async function startSiteServer(options: {
+  outDir: string;
+  workDir: string;
+  snapshotDir: string;
+  blobDir?: string;
+  env?: Record<string, string>;
+  port?: number;
+}): Promise<RunningServer> {
+  const databaseUrl = `sqlite:${path.join(options.workDir, 'huaku.db')}`;
+  await (await openMigratedStore(parseDatabaseUrl(databaseUrl)!)).close();
+  return startServer({
+    outDir: options.outDir,
+    cwd: options.workDir,
+    ...(options.port ? { port: options.port } : {}),
+    env: {
+      SNAPSHOT_DIR: options.snapshotDir,
+      DATABASE_URL: databaseUrl,
+      BLOB_DRIVER: 'local',
+      BLOB_LOCAL_DIR: options.blobDir ?? path.join(options.workDir, 'blobs'),
+      MEDIA_BASE_URL: '/media',
+      LOG_LEVEL: 'warn',
+      ...options.env,
+    },
+  });
 }
 
 async function waitForHttp(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {

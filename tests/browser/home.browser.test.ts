@@ -6,11 +6,9 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalBlobStore } from '../../src/lib/blob/local-blob-store.ts';
-import { parseDatabaseUrl } from '../../src/lib/env.ts';
 import { sampleWork, writeTestSnapshot } from '../../src/lib/snapshot/test-fixtures.ts';
-import { openMigratedStore } from '../../src/lib/store/create-store.ts';
 import { serviceGate } from '../../src/lib/testing/services.ts';
-import { buildSite, chromiumAvailability, launchChromium, makeWorkDir, startServer, type RunningServer } from './harness.ts';
+import { buildSite, chromiumAvailability, launchChromium, makeWorkDir, startSiteServer, type RunningServer } from './harness.ts';
 
 const enabled = serviceGate('chromium (browser tests)', chromiumAvailability());
 
@@ -77,23 +75,8 @@ describe.runIf(enabled)('home page in a browser', { timeout: 120_000 }, () => {
     timings.emptyBuildMs = empty.ms;
     emptyIndexHtml = await readFile(path.join(empty.outDir, 'client', 'index.html'), 'utf8');
 
-    // The server refuses to call itself healthy on an unmigrated database: migrate as `npm run migrate` does.
-    const databaseUrl = `sqlite:${path.join(dir, 'huaku.db')}`;
-    await (await openMigratedStore(parseDatabaseUrl(databaseUrl)!)).close();
     const started = performance.now();
-    server = await startServer({
-      outDir: full.outDir,
-      cwd: dir,
-      env: {
-        SNAPSHOT_DIR: snapshotDir,
-        SITE_URL,
-        DATABASE_URL: databaseUrl,
-        BLOB_DRIVER: 'local',
-        BLOB_LOCAL_DIR: blobDir,
-        MEDIA_BASE_URL: '/media',
-        LOG_LEVEL: 'warn',
-      },
-    });
+    server = await startSiteServer({ outDir: full.outDir, workDir: dir, snapshotDir, blobDir, env: { SITE_URL } });
     timings.serverStartMs = Math.round(performance.now() - started);
     browser = await launchChromium();
   });

@@ -3,11 +3,9 @@
 import path from 'node:path';
 import sharp from 'sharp';
 import { LocalBlobStore } from '../../src/lib/blob/local-blob-store.ts';
-import { parseDatabaseUrl } from '../../src/lib/env.ts';
 import { writeTestSnapshot } from '../../src/lib/snapshot/test-fixtures.ts';
 import type { SnapshotLora, SnapshotWork } from '../../src/lib/snapshot/schema.ts';
-import { openMigratedStore } from '../../src/lib/store/create-store.ts';
-import { buildSite, makeWorkDir, startServer, type RunningServer } from './harness.ts';
+import { buildSite, makeWorkDir, startSiteServer, type RunningServer } from './harness.ts';
 
 export const SITE_URL = 'https://huaku.example';
 
@@ -57,22 +55,7 @@ export async function startLoraSite(options: {
     await blobs.close();
 
     const built = await buildSite({ outDir: path.join(dir, 'dist'), cacheDir: path.join(dir, 'astro-cache'), env: { SNAPSHOT_DIR: snapshotDir, SITE_URL } });
-    // The server refuses to call itself healthy on an unmigrated database: migrate as `npm run migrate` does.
-    const databaseUrl = `sqlite:${path.join(dir, 'huaku.db')}`;
-    await (await openMigratedStore(parseDatabaseUrl(databaseUrl)!)).close();
-    const server = await startServer({
-      outDir: built.outDir,
-      cwd: dir,
-      env: {
-        SNAPSHOT_DIR: snapshotDir,
-        SITE_URL,
-        DATABASE_URL: databaseUrl,
-        BLOB_DRIVER: 'local',
-        BLOB_LOCAL_DIR: blobDir,
-        MEDIA_BASE_URL: '/media',
-        LOG_LEVEL: 'warn',
-      },
-    });
+    const server = await startSiteServer({ outDir: built.outDir, workDir: dir, snapshotDir, blobDir, env: { SITE_URL } });
     return {
       dir,
       server,

@@ -9,12 +9,10 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalBlobStore } from '../../src/lib/blob/local-blob-store.ts';
-import { parseDatabaseUrl } from '../../src/lib/env.ts';
 import { loraPath, userPath, workPath } from '../../src/lib/site/works.ts';
 import { sampleLora, sampleWork, writeTestSnapshot } from '../../src/lib/snapshot/test-fixtures.ts';
-import { openMigratedStore } from '../../src/lib/store/create-store.ts';
 import { serviceGate } from '../../src/lib/testing/services.ts';
-import { REPO_ROOT, buildSite, chromiumAvailability, launchChromium, makeWorkDir, startServer, type RunningServer } from './harness.ts';
+import { REPO_ROOT, buildSite, chromiumAvailability, launchChromium, makeWorkDir, startSiteServer, type RunningServer } from './harness.ts';
 
 const enabled = serviceGate('chromium (browser tests)', chromiumAvailability());
 
@@ -91,14 +89,7 @@ describe.runIf(enabled)('search, sitemap, robots.txt and accessibility', () => {
     const env = { SNAPSHOT_DIR: snapshotDir, SITE_URL, SITEMAP_MAX_URLS: String(SITEMAP_MAX_URLS) };
     const built = await buildSite({ outDir: path.join(work.dir, 'dist'), cacheDir: path.join(work.dir, 'astro-cache'), env });
     clientDir = path.join(built.outDir, 'client');
-    // /login is on demand and the server checks its database: migrate as `npm run migrate` does.
-    const databaseUrl = `sqlite:${path.join(work.dir, 'huaku.db')}`;
-    await (await openMigratedStore(parseDatabaseUrl(databaseUrl)!)).close();
-    server = await startServer({
-      outDir: built.outDir,
-      cwd: work.dir,
-      env: { ...env, DATABASE_URL: databaseUrl, BLOB_DRIVER: 'local', BLOB_LOCAL_DIR: blobDir, MEDIA_BASE_URL: '/media', LOG_LEVEL: 'warn' },
-    });
+    server = await startSiteServer({ outDir: built.outDir, workDir: work.dir, snapshotDir, blobDir, env });
     browser = await launchChromium();
   });
 

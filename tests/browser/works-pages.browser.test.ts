@@ -8,13 +8,11 @@ import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalBlobStore } from '../../src/lib/blob/local-blob-store.ts';
-import { parseDatabaseUrl } from '../../src/lib/env.ts';
 import { writeTestSnapshot } from '../../src/lib/snapshot/test-fixtures.ts';
 import { compareHot, compareNewestFirst, userPath, workPath } from '../../src/lib/site/works.ts';
-import { openMigratedStore } from '../../src/lib/store/create-store.ts';
 import { serviceGate } from '../../src/lib/testing/services.ts';
 import { seriousAxeViolations } from './axe.ts';
-import { buildSite, chromiumAvailability, launchChromium, makeWorkDir, startServer, type RunningServer } from './harness.ts';
+import { buildSite, chromiumAvailability, launchChromium, makeWorkDir, startSiteServer, type RunningServer } from './harness.ts';
 import { shippedJavaScript } from './shipped-javascript.ts';
 import {
   API_WORK_ID, DETAIL_N, HOTTEST_N, NSFW_N, PAINTER_NS, painter, worksPagesLoras, worksPagesWorks, XSS, XSS_N,
@@ -54,13 +52,7 @@ describe.runIf(enabled)('works pages in a browser', { timeout: 180_000 }, () => 
 
     const built = await buildSite({ outDir: path.join(work.dir, 'dist'), cacheDir: path.join(work.dir, 'astro-cache'), env: { SNAPSHOT_DIR: snapshotDir, SITE_URL } });
     outDir = built.outDir;
-    const databaseUrl = `sqlite:${path.join(work.dir, 'huaku.db')}`;
-    await (await openMigratedStore(parseDatabaseUrl(databaseUrl)!)).close();
-    server = await startServer({
-      outDir: built.outDir,
-      cwd: work.dir,
-      env: { SNAPSHOT_DIR: snapshotDir, SITE_URL, DATABASE_URL: databaseUrl, BLOB_DRIVER: 'local', BLOB_LOCAL_DIR: blobDir, MEDIA_BASE_URL: '/media', LOG_LEVEL: 'warn' },
-    });
+    server = await startSiteServer({ outDir: built.outDir, workDir: work.dir, snapshotDir, blobDir, env: { SITE_URL } });
     base = server.url;
     browser = await launchChromium();
   });
