@@ -93,7 +93,10 @@ export class AnalyticsAccumulator {
     const dated = [...this.#days.keys()].sort(compareCodePoints);
     const last = dated.at(-1);
     if (!last) return { days: [], series: [], undated: this.#undated, earlier: 0 };
-    const first = dated[0]! < windowStart(last, maxDays) ? windowStart(last, maxDays) : dated[0]!;
+    // The axis starts at the first day with works inside the window, not at the window's edge: a year of
+    // empty days before the data would squeeze the bars into a corner.
+    const start = windowStart(last, maxDays);
+    const first = dated.find((day) => day >= start)!;
     const days = daysBetween(first, last);
     let earlier = 0;
     for (const day of dated) {
