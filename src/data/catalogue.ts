@@ -4,7 +4,7 @@
 import { getCollection } from 'astro:content';
 import type { SnapshotAuthorEntry, SnapshotLora, SnapshotManifest, SnapshotWork } from '../lib/snapshot/schema.ts';
 import { relatedWorksIndex } from '../lib/site/related.ts';
-import { compareHot, compareNewestFirst } from '../lib/site/works.ts';
+import { sortHot, sortNewestFirst } from '../lib/site/works.ts';
 
 function once<T>(load: () => Promise<T>): () => Promise<T> {
   let value: Promise<T> | undefined;
@@ -13,11 +13,11 @@ function once<T>(load: () => Promise<T>): () => Promise<T> {
 
 /** Every work, newest first. */
 export const newestWorks = once(async (): Promise<SnapshotWork[]> =>
-  (await getCollection('works')).map((entry) => entry.data).sort(compareNewestFirst),
+  sortNewestFirst((await getCollection('works')).map((entry) => entry.data)),
 );
 
 /** Every work, most liked + favorited first. */
-export const hotWorks = once(async () => [...(await newestWorks())].sort(compareHot));
+export const hotWorks = once(async () => sortHot(await newestWorks()));
 
 /** Each author's works (by username), newest first. */
 export const worksByAuthor = once(async () => {

@@ -21,6 +21,16 @@ describe('relatedWorksIndex', () => {
     const both = sampleWork(6, { author: author(2), models: [checkpoint('SDXL')], tags: ['风景'] });
     const index = relatedWorksIndex([base, sameModel, sameTag, both]);
     expect(index(base, 2).map((w) => w.id)).toEqual([both.id, sameModel.id]);
+    // Scores of one page never leak into the next (the index reuses its score slots).
+    expect(index(base, 2).map((w) => w.id)).toEqual([both.id, sameModel.id]);
+    expect(index(sameTag).map((w) => w.id)).toEqual([both.id, base.id]);
+  });
+
+  it('breaks ties newest first', () => {
+    const older = sampleWork(10, { author: author(5), models: [], tags: ['夜景'] });
+    const newer = sampleWork(11, { author: author(6), models: [], tags: ['夜景'] });
+    const self = sampleWork(12, { author: author(7), models: [], tags: ['夜景'] });
+    expect(relatedWorksIndex([older, self, newer])(self).map((w) => w.id)).toEqual([newer.id, older.id]);
   });
 
   it('matches LoRAs by their catalogue id', () => {

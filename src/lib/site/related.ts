@@ -2,7 +2,7 @@
 // shared tags. Built once per build from every work; each work's candidates come from small indexes
 // instead of a scan of the whole catalogue, so 100k works stay linear.
 import type { SnapshotWork } from '../snapshot/schema.ts';
-import { compareNewestFirst } from './works.ts';
+import { sortNewestFirst } from './works.ts';
 
 /** What one shared trait is worth: the same author says more than a common tag. */
 const WEIGHTS = { author: 4, model: 2, tag: 1 } as const;
@@ -26,24 +26,32 @@ function keysOf(work: Keyed): { key: string; weight: number }[] {
 
 /** Index `works` once; the returned function gives up to `limit` related works of one work, best first. */
 export function relatedWorksIndex<W extends SnapshotWork>(works: readonly W[]): (work: W, limit?: number) => W[] {
-  const buckets = new Map<string, W[]>();
-  for (const work of [...works].sort(compareNewestFirst)) {
+  // A work's position in newest-first order is its recency rank: buckets hold ranks, and ties between
+  // candidates are broken by comparing two numbers instead of parsing two dates, on every page.
+  const newest = sortNewestFirst(works);
+  const bucketsByKey = new Map<string, number[]>();
+  newest.forEach((work, rank) => {
     for (const { key } of keysOf(work)) {
-      const bucket = buckets.get(key) ?? [];
-      if (bucket.length < BUCKET_LIMIT) bucket.push(work);
-      buckets.set(key, bucket);
+      let bucket = bucketsByKey.get(key);
+      if (!bucket) bucketsByKey.set(key, (bucket = []));
+      if (bucket.length < BUCKET_LIMIT) bucket.push(rank);
     }
-  }
+  });
+  // One score slot per work, reused by every page (zeroed after use): the candidates of a page are a
+  // few hundred, and typed-array slots are much cheaper than a Map from work to score.
+  const scoreByRank = new Uint32Array(newest.length);
   return (work, limit = 8) => {
-    const scores = new Map<W, number>();
+    const candidates: number[] = [];
     for (const { key, weight } of keysOf(work)) {
-      for (const candidate of buckets.get(key) ?? []) {
-        if (candidate.id !== work.id) scores.set(candidate, (scores.get(candidate) ?? 0) + weight);
+      for (const rank of bucketsByKey.get(key) ?? []) {
+        if (newest[rank]!.id === work.id) continue;
+        if (scoreByRank[rank] === 0) candidates.push(rank);
+        scoreByRank[rank] = scoreByRank[rank]! + weight;
       }
     }
-    return [...scores]
-      .sort(([a, sa], [b, sb]) => sb - sa || compareNewestFirst(a, b))
-      .slice(0, limit)
-      .map(([candidate]) => candidate);
+    candidates.sort((rankA, rankB) => scoreByRank[rankB]! - scoreByRank[rankA]! || rankA - rankB);
+    const best = candidates.slice(0, limit).map((rank) => newest[rank]!);
+    for (const rank of candidates) scoreByRank[rank] = 0;
+    return best;
   };
 }

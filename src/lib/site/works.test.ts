@@ -1,13 +1,27 @@
 import { describe, expect, it } from 'vitest';
 import { sampleWork } from '../snapshot/test-fixtures.ts';
-import { compareHot, coverImage, imageSrcset, layoutRatio, summarize } from './works.ts';
+import { compareHot, compareNewestFirst, coverImage, imageSrcset, layoutRatio, sortHot, sortNewestFirst, summarize } from './works.ts';
 
 describe('works helpers', () => {
   it('orders hot works by likes + favorites, ties newest first', () => {
     const a = sampleWork(1, { likeCount: 5, favoriteCount: 5 });
     const b = sampleWork(2, { likeCount: 1, favoriteCount: 0 });
     const c = sampleWork(3, { likeCount: 10, favoriteCount: 0 });
-    expect([b, a, c].sort(compareHot).map((w) => w.id)).toEqual([c.id, a.id, b.id]);
+    const tieWithA = sampleWork(4, { likeCount: 10, favoriteCount: 0 });
+    expect([b, a, c, tieWithA].sort(compareHot).map((w) => w.id)).toEqual([tieWithA.id, c.id, a.id, b.id]);
+    expect(sortHot(sortNewestFirst([b, a, c, tieWithA])).map((w) => w.id)).toEqual([tieWithA.id, c.id, a.id, b.id]);
+  });
+
+  it('sorts newest first (undated last, ties by id) exactly like compareNewestFirst', () => {
+    const undated = sampleWork(5, { publishedAt: null });
+    const older = sampleWork(1);
+    const newer = sampleWork(9);
+    // Same instant written with an offset: equal times fall back to the id.
+    const sameInstant = sampleWork(8, { publishedAt: newer.publishedAt!.replace('Z', '+00:00') });
+    const works = [undated, older, sameInstant, newer];
+    const expected = [newer, sameInstant].sort((x, y) => (x.id < y.id ? -1 : 1)).concat(older, undated).map((w) => w.id);
+    expect(sortNewestFirst(works).map((w) => w.id)).toEqual(expected);
+    expect([...works].sort(compareNewestFirst).map((w) => w.id)).toEqual(expected);
   });
 
   it('builds a srcset from the thumbnail and the original, reading the thumbnail width from its key', () => {
