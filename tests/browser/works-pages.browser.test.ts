@@ -189,7 +189,7 @@ describe.runIf(enabled)('works pages in a browser', { timeout: 180_000 }, () => 
     // Copy buttons put the exact text on the clipboard and say so.
     const copyPrompt = page.getByRole('button', { name: '复制提示词' });
     await copyPrompt.click();
-    await expect.poll(() => copyPrompt.locator('[data-copy-label]').textContent()).toBe('已复制');
+    await expect.poll(() => copyPrompt.textContent()).toBe('已复制');
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(work.prompt);
     await page.getByRole('button', { name: '复制反向提示词' }).click();
     await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toBe(work.negativePrompt);
