@@ -5,7 +5,7 @@
 import { defineConfig } from 'astro/config';
 import node from '@astrojs/node';
 import react from '@astrojs/react';
-import { loadConfig } from './src/lib/env.ts';
+import { loadConfig } from './src/core/env.ts';
 import { pagefindIndex } from './src/integrations/pagefind-index.ts';
 
 const config = loadConfig();

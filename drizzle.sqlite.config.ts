@@ -3,6 +3,6 @@ import { defineConfig } from 'drizzle-kit';
 // Generates SQLite migrations from the schema: `npm run db:generate`. Applied by `npm run migrate`.
 export default defineConfig({
   dialect: 'sqlite',
-  schema: './src/lib/store/sqlite/schema.ts',
-  out: './src/lib/store/sqlite/migrations',
+  schema: './src/core/store/sqlite/schema.ts',
+  out: './src/core/store/sqlite/migrations',
 });

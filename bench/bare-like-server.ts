@@ -5,13 +5,13 @@
 // Configuration comes from the environment like the server's (DATABASE_URL, REDIS_URL…); prints its port.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createBlobStore } from '../src/lib/blob/create-blob-store.ts';
-import { setReaction } from '../src/lib/community/actions.ts';
-import { createCommunityServices } from '../src/lib/community/services.ts';
-import { loadConfig } from '../src/lib/env.ts';
-import { authenticateRequest } from '../src/lib/http/request-auth.ts';
-import { createLogger } from '../src/lib/log.ts';
-import { createStore } from '../src/lib/store/create-store.ts';
+import { createBlobStore } from '../src/core/blob/create-blob-store.ts';
+import { setReaction } from '../src/server/community/actions.ts';
+import { createCommunityServices } from '../src/server/community/services.ts';
+import { loadConfig } from '../src/core/env.ts';
+import { authenticateRequest } from '../src/server/http/request-auth.ts';
+import { createLogger } from '../src/core/log.ts';
+import { createStore } from '../src/core/store/create-store.ts';
 
 const mode = process.argv[2];
 const config = loadConfig();

@@ -13,9 +13,9 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
 import mysql from 'mysql2/promise';
-import { SessionManager } from '../src/lib/auth/sessions.ts';
-import { parseDatabaseUrl, type DatabaseConfig } from '../src/lib/env.ts';
-import { createStore, migrationsDir, openMigratedStore } from '../src/lib/store/create-store.ts';
+import { SessionManager } from '../src/server/auth/sessions.ts';
+import { parseDatabaseUrl, type DatabaseConfig } from '../src/core/env.ts';
+import { createStore, migrationsDir, openMigratedStore } from '../src/core/store/create-store.ts';
 import { REPO_ROOT, buildSite, makeWorkDir, startServer } from '../tests/browser/harness.ts';
 
 interface AutocannonResult {

@@ -8,10 +8,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { startFakeLiblib } from '../fakes/liblib/server.ts';
-import { LocalBlobStore } from '../src/lib/blob/local-blob-store.ts';
-import { loadConfig } from '../src/lib/env.ts';
-import { createLogger } from '../src/lib/log.ts';
-import { openMigratedStore } from '../src/lib/store/create-store.ts';
+import { LocalBlobStore } from '../src/core/blob/local-blob-store.ts';
+import { loadConfig } from '../src/core/env.ts';
+import { createLogger } from '../src/core/log.ts';
+import { openMigratedStore } from '../src/core/store/create-store.ts';
 import { runLiblib } from '../ingest/sources/liblib/run-liblib.ts';
 
 const { values } = parseArgs({

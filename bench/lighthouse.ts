@@ -9,7 +9,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import * as chromeLauncher from 'chrome-launcher';
 import lighthouse, { desktopConfig } from 'lighthouse';
-import { loraPath, workPath } from '../src/lib/site/works.ts';
+import { loraPath, workPath } from '../src/site/works.ts';
 import { CHROMIUM_ARGS, CHROMIUM_PATH, buildSite, freePort, makeWorkDir, startSiteServer, type RunningServer } from '../tests/browser/harness.ts';
 import { shippedJavaScript } from '../tests/browser/shipped-javascript.ts';
 import { syntheticLoras, syntheticWorks, writeSyntheticMedia, writeSyntheticSnapshot } from './synthetic-snapshot.ts';

@@ -13,7 +13,7 @@ import { gzipSync } from 'node:zlib';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Browser } from 'playwright-core';
-import { sampleLora } from '../src/lib/snapshot/test-fixtures.ts';
+import { sampleLora } from '../src/core/snapshot/test-fixtures.ts';
 import { launchChromium } from '../tests/browser/harness.ts';
 import { startLoraSite, type CoverImage } from '../tests/browser/lora-site.ts';
 

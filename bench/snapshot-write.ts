@@ -21,9 +21,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
-import { LocalBlobStore } from '../src/lib/blob/local-blob-store.ts';
-import { WORKS_PER_CHUNK, workChunkFileName } from '../src/lib/snapshot/paths.ts';
-import { openMigratedStore } from '../src/lib/store/create-store.ts';
+import { LocalBlobStore } from '../src/core/blob/local-blob-store.ts';
+import { WORKS_PER_CHUNK, workChunkFileName } from '../src/core/snapshot/paths.ts';
+import { openMigratedStore } from '../src/core/store/create-store.ts';
 import { writeSnapshot } from '../ingest/snapshot/write-snapshot.ts';
 
 const { values } = parseArgs({

@@ -6,9 +6,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { parseDatabaseUrl } from '../src/lib/env.ts';
-import { openMigratedStore } from '../src/lib/store/create-store.ts';
-import type { Store } from '../src/lib/store/store.ts';
+import { parseDatabaseUrl } from '../src/core/env.ts';
+import { openMigratedStore } from '../src/core/store/create-store.ts';
+import type { Store } from '../src/core/store/store.ts';
 
 const { values } = parseArgs({
   options: { works: { type: 'string', default: '2000' }, batch: { type: 'string', default: '100' }, database: { type: 'string' } },

@@ -3,9 +3,9 @@
 // tags; one author per ~20 works (so user pages exist); a LoRA catalogue linked from the works.
 // Deterministic (seeded), so two runs build the same site.
 import sharp from 'sharp';
-import { LocalBlobStore } from '../src/lib/blob/local-blob-store.ts';
-import { sampleLora, sampleWork, writeTestSnapshot } from '../src/lib/snapshot/test-fixtures.ts';
-import type { SnapshotLora, SnapshotWork } from '../src/lib/snapshot/schema.ts';
+import { LocalBlobStore } from '../src/core/blob/local-blob-store.ts';
+import { sampleLora, sampleWork, writeTestSnapshot } from '../src/core/snapshot/test-fixtures.ts';
+import type { SnapshotLora, SnapshotWork } from '../src/core/snapshot/schema.ts';
 
 /** Distinct images the works point at (media is shared between works: the benches measure pages, not storage). */
 export const IMAGE_VARIANTS = 24;

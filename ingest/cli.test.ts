@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import { testConfig } from '../src/lib/testing/services.ts';
+import { testConfig } from '../src/core/testing/services.ts';
 
 const cli = path.join(import.meta.dirname, 'cli.ts');
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'huaku-cli-'));

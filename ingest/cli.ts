@@ -1,9 +1,9 @@
 // The command line for everything that runs outside the web server: `npm run ingest -- <command>`.
 // Exit codes: 0 ok, 1 failed, 2 usage or configuration error.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { ConfigError, loadConfig } from '../src/lib/env.ts';
-import { UserFacingError } from '../src/lib/errors.ts';
-import { createLogger } from '../src/lib/log.ts';
+import { ConfigError, loadConfig } from '../src/core/env.ts';
+import { UserFacingError } from '../src/core/errors.ts';
+import { createLogger } from '../src/core/log.ts';
 import { UsageError, type Command } from './commands/command.ts';
 import { analyzeCommand } from './commands/analyze.ts';
 import { civitaiCommand } from './commands/civitai.ts';

@@ -2,13 +2,13 @@
 // talks to the database: ingest writes the snapshot, these loaders read and validate it.
 import { defineCollection } from 'astro:content';
 import type { Loader } from 'astro/loaders';
-import { loadConfig } from './lib/env.ts';
+import { loadConfig } from './core/env.ts';
 import {
   iterateSnapshotWorkChunks, readSnapshotAuthors, readSnapshotLoras, readSnapshotManifest,
-} from './lib/snapshot/read-snapshot.ts';
+} from './core/snapshot/read-snapshot.ts';
 import {
   snapshotAuthorEntrySchema, snapshotLoraSchema, snapshotManifestSchema, snapshotWorkSchema,
-} from './lib/snapshot/schema.ts';
+} from './core/snapshot/schema.ts';
 
 const { snapshotDir } = loadConfig();
 

@@ -1,8 +1,8 @@
 // The Markdown report of `ingest analyze`: headline figures, then each chart's PNG and the table of the
 // same figures (the tables /analytics shows as the charts' accessible fallback).
-import type { AnalyticsSummary } from '../../src/lib/analytics/analytics-summary.ts';
-import type { AnalyticsChart, ChartTable, TableCell } from '../../src/lib/analytics/chart-specs.ts';
-import { SOURCE_LABELS } from '../../src/lib/site/works.ts';
+import type { AnalyticsSummary } from '../../src/core/analytics/analytics-summary.ts';
+import type { AnalyticsChart, ChartTable, TableCell } from '../../src/core/analytics/chart-specs.ts';
+import { SOURCE_LABELS } from '../../src/core/domain/labels.ts';
 
 export interface AnalysisReportInput {
   summary: AnalyticsSummary;

@@ -4,8 +4,8 @@ import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { GlobalFonts } from '@napi-rs/canvas';
-import { UserFacingError } from '../../src/lib/errors.ts';
-import { CHART_FONT_FAMILY } from '../../src/lib/analytics/chart-theme.ts';
+import { UserFacingError } from '../../src/core/errors.ts';
+import { CHART_FONT_FAMILY } from '../../src/core/analytics/chart-theme.ts';
 
 /** The package splits the font into unicode-range subsets; all regular-weight subsets together cover CJK. */
 const SUBSET_FILE = /^noto-sans-sc-.+-400-normal\.woff2$/;

@@ -1,9 +1,9 @@
 import { createCanvas, loadImage } from '@napi-rs/canvas';
 import { describe, expect, it } from 'vitest';
-import { AnalyticsAccumulator } from '../../src/lib/analytics/analytics-accumulator.ts';
-import { buildAnalyticsCharts } from '../../src/lib/analytics/chart-specs.ts';
-import { CHART_FONT_FAMILY } from '../../src/lib/analytics/chart-theme.ts';
-import { sampleWork } from '../../src/lib/snapshot/test-fixtures.ts';
+import { AnalyticsAccumulator } from '../../src/core/analytics/analytics-accumulator.ts';
+import { buildAnalyticsCharts } from '../../src/core/analytics/chart-specs.ts';
+import { CHART_FONT_FAMILY } from '../../src/core/analytics/chart-theme.ts';
+import { sampleWork } from '../../src/core/snapshot/test-fixtures.ts';
 import { registerChartFonts } from './chart-fonts.ts';
 import { PNG_PIXEL_RATIO, renderChartPng } from './render-chart-png.ts';
 

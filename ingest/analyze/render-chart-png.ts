@@ -2,9 +2,9 @@
 // the Node-only settings (fixed size, no animation, a pixel ratio) layered on top.
 import { createCanvas } from '@napi-rs/canvas';
 import type { Chart as ChartInstance, ChartConfiguration, Plugin } from 'chart.js';
-import { registerAnalyticsChartComponents } from '../../src/lib/analytics/chart-components.ts';
-import type { AnalyticsChart } from '../../src/lib/analytics/chart-specs.ts';
-import { CHART_BACKGROUND } from '../../src/lib/analytics/chart-theme.ts';
+import { registerAnalyticsChartComponents } from '../../src/core/analytics/chart-components.ts';
+import type { AnalyticsChart } from '../../src/core/analytics/chart-specs.ts';
+import { CHART_BACKGROUND } from '../../src/core/analytics/chart-theme.ts';
 import { registerChartFonts } from './chart-fonts.ts';
 
 /** PNG pixels per chart pixel: sharp on high-density screens and in documents. */

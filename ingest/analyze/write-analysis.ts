@@ -1,11 +1,11 @@
 // `ingest analyze`: the snapshot's analysis as PNG charts and a Markdown report linking them.
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { analyzeSnapshot } from '../../src/lib/analytics/analyze-snapshot.ts';
-import { beijingDay } from '../../src/lib/analytics/beijing-day.ts';
-import { buildAnalyticsCharts } from '../../src/lib/analytics/chart-specs.ts';
-import { UserFacingError } from '../../src/lib/errors.ts';
-import { readSnapshotManifest } from '../../src/lib/snapshot/read-snapshot.ts';
+import { analyzeSnapshot } from '../../src/core/analytics/analyze-snapshot.ts';
+import { beijingDay } from '../../src/core/analytics/beijing-day.ts';
+import { buildAnalyticsCharts } from '../../src/core/analytics/chart-specs.ts';
+import { UserFacingError } from '../../src/core/errors.ts';
+import { readSnapshotManifest } from '../../src/core/snapshot/read-snapshot.ts';
 import { formatAnalysisReport } from './analysis-report.ts';
 import { renderChartPng } from './render-chart-png.ts';
 

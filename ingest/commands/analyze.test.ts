@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sampleWork, writeTestSnapshot } from '../../src/lib/snapshot/test-fixtures.ts';
+import { sampleWork, writeTestSnapshot } from '../../src/core/snapshot/test-fixtures.ts';
 
 const cli = path.join(import.meta.dirname, '..', 'cli.ts');
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'huaku-analyze-'));

@@ -1,7 +1,7 @@
-import { createBlobStore } from '../../src/lib/blob/create-blob-store.ts';
-import { createCommunityServices } from '../../src/lib/community/services.ts';
-import { pingRedis } from '../../src/lib/redis/ping-redis.ts';
-import { createStore } from '../../src/lib/store/create-store.ts';
+import { createBlobStore } from '../../src/core/blob/create-blob-store.ts';
+import { createCommunityServices } from '../../src/server/community/services.ts';
+import { pingRedis } from '../../src/server/cache/ping-redis.ts';
+import { createStore } from '../../src/core/store/create-store.ts';
 import { UsageError, type Command } from './command.ts';
 
 /** `cache rebuild`: Redis's community keys (hot_rank, feed_queue, user lists, like counters) from the database. */

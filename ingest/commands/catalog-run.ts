@@ -1,8 +1,8 @@
 // What every command that writes the catalogue shares: Ctrl-C finishes the work in flight instead of
 // killing it, the store must be migrated and the blob store reachable before anything is fetched, and a
 // run's outcome maps to the exit code.
-import { createBlobStore } from '../../src/lib/blob/create-blob-store.ts';
-import { createStore } from '../../src/lib/store/create-store.ts';
+import { createBlobStore } from '../../src/core/blob/create-blob-store.ts';
+import { createStore } from '../../src/core/store/create-store.ts';
 import type { RunReport } from '../pipeline/run-report.ts';
 import type { SourceRunDependencies } from '../pipeline/run-source.ts';
 import type { CommandContext } from './command.ts';

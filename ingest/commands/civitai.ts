@@ -1,8 +1,8 @@
 // `ingest civitai images …`: mirror Civitai images into a folder (ImageDownloader), or with --catalog into
 // the catalogue (ledger stages). Every bad flag is a UsageError (exit 2) naming it and what it expects.
 import path from 'node:path';
-import type { Config } from '../../src/lib/env.ts';
-import { InvalidInputError } from '../../src/lib/errors.ts';
+import type { Config } from '../../src/core/env.ts';
+import { InvalidInputError } from '../../src/core/errors.ts';
 import { HostPool } from '../http/host-pool.ts';
 import { PoliteHttpClient } from '../http/polite-http-client.ts';
 import { CivitaiClient, MAX_PAGE_SIZE, RESERVED_IMAGE_PARAMS, type ImageFilters } from '../sources/civitai/civitai-client.ts';

@@ -1,5 +1,5 @@
-import type { Config } from '../../src/lib/env.ts';
-import type { Logger } from '../../src/lib/log.ts';
+import type { Config } from '../../src/core/env.ts';
+import type { Logger } from '../../src/core/log.ts';
 
 /** A CLI command: parsed flags in, exit code out (0 ok, 1 failed; usage errors throw UsageError → 2). */
 export interface Command {

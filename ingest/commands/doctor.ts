@@ -1,8 +1,8 @@
-import { createBlobStore } from '../../src/lib/blob/create-blob-store.ts';
-import { describeConfig } from '../../src/lib/env.ts';
-import { UserFacingError, errorMessage } from '../../src/lib/errors.ts';
-import { pingRedis } from '../../src/lib/redis/ping-redis.ts';
-import { createStore } from '../../src/lib/store/create-store.ts';
+import { createBlobStore } from '../../src/core/blob/create-blob-store.ts';
+import { describeConfig } from '../../src/core/env.ts';
+import { UserFacingError, errorMessage } from '../../src/core/errors.ts';
+import { pingRedis } from '../../src/server/cache/ping-redis.ts';
+import { createStore } from '../../src/core/store/create-store.ts';
 import type { Command } from './command.ts';
 
 interface Check {

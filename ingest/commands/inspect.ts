@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { ContractError } from '../../src/lib/errors.ts';
+import { ContractError } from '../../src/core/errors.ts';
 import { parseJsonLossless } from '../http/lossless-json.ts';
 import { INSPECTORS } from '../sources/inspectors.ts';
 import { UsageError, type Command } from './command.ts';

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { z } from 'zod';
-import type { Config } from '../../src/lib/env.ts';
-import { createStore } from '../../src/lib/store/create-store.ts';
+import type { Config } from '../../src/core/env.ts';
+import { createStore } from '../../src/core/store/create-store.ts';
 import { LIBLIB_SORTS, type LiblibSort } from '../sources/liblib/liblib-client.ts';
 import type { LiblibCategory, LiblibCrawlOptions } from '../sources/liblib/liblib-crawl.ts';
 import { runLiblib, type LiblibRunOptions } from '../sources/liblib/run-liblib.ts';

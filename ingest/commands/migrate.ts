@@ -1,4 +1,4 @@
-import { openMigratedStore } from '../../src/lib/store/create-store.ts';
+import { openMigratedStore } from '../../src/core/store/create-store.ts';
 import type { Command } from './command.ts';
 
 export const migrateCommand: Command = {

@@ -1,5 +1,5 @@
-import { createBlobStore } from '../../src/lib/blob/create-blob-store.ts';
-import { createStore } from '../../src/lib/store/create-store.ts';
+import { createBlobStore } from '../../src/core/blob/create-blob-store.ts';
+import { createStore } from '../../src/core/store/create-store.ts';
 import { formatDiffSummary, writeSnapshot, type SnapshotResult } from '../snapshot/write-snapshot.ts';
 import type { Command } from './command.ts';
 

@@ -1,9 +1,9 @@
 // `ingest toploras`: seed 001's fetch_top_models CLI. The top LoRAs of a ModelScope task by downloads into
 // `cache/top_loras_{safe_task}.json` (+ covers in `cache/images/{safe_task}/`) and into the catalogue.
-import { createBlobStore } from '../../src/lib/blob/create-blob-store.ts';
-import type { BlobStore } from '../../src/lib/blob/blob-store.ts';
-import { createStore } from '../../src/lib/store/create-store.ts';
-import type { Store } from '../../src/lib/store/store.ts';
+import { createBlobStore } from '../../src/core/blob/create-blob-store.ts';
+import type { BlobStore } from '../../src/core/blob/blob-store.ts';
+import { createStore } from '../../src/core/store/create-store.ts';
+import type { Store } from '../../src/core/store/store.ts';
 import { CACHE_MAX_AGE_MS, cachePaths } from '../sources/modelscope/cache-file.ts';
 import { NO_COVER_URL } from '../sources/modelscope/covers.ts';
 import { runTopLoras, type TopLorasOptions, type TopLorasResult } from '../sources/modelscope/top-loras.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ContractError } from '../../src/lib/errors.ts';
+import { ContractError } from '../../src/core/errors.ts';
 import {
   HttpStatusError,
   NetworkError,

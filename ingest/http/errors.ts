@@ -1,7 +1,7 @@
 // HTTP errors, named by what happens next (crawlee's convention). Each carries the crawl ledger's error
 // `kind`; `errorKindOf` classifies any error for the ledger.
-import { ContractError } from '../../src/lib/errors.ts';
-import { ERROR_KINDS, type ErrorKind } from '../../src/lib/store/enums.ts';
+import { ContractError } from '../../src/core/errors.ts';
+import { ERROR_KINDS, type ErrorKind } from '../../src/core/domain/enums.ts';
 
 export type { ErrorKind };
 

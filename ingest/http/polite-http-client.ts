@@ -8,7 +8,7 @@ import { Transform, finished, type Readable } from 'node:stream';
 import { setTimeout as delay } from 'node:timers/promises';
 import pLimit, { type LimitFunction } from 'p-limit';
 import { Agent, type Dispatcher } from 'undici';
-import type { Logger } from '../../src/lib/log.ts';
+import type { Logger } from '../../src/core/log.ts';
 import {
   HttpError,
   HttpStatusError,

@@ -5,11 +5,12 @@ import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ServiceUnavailableError } from '../../src/lib/errors.ts';
+import { ServiceUnavailableError } from '../../src/core/errors.ts';
 import { HttpStatusError } from '../http/errors.ts';
 import { downloadImage } from './download-image.ts';
-import { MediaError } from './media-error.ts';
-import { fetchHttpClient, makeImage, startServer, type TestServer } from './test-helpers.ts';
+import { MediaError } from '../../src/core/media/media-error.ts';
+import { fetchHttpClient, startServer, type TestServer } from './test-helpers.ts';
+import { makeImage } from '../../src/core/testing/images.ts';
 
 let server: TestServer;
 let png: Buffer;

@@ -10,20 +10,16 @@ import path from 'node:path';
 import { createHash, randomUUID } from 'node:crypto';
 import { pipeline } from 'node:stream/promises';
 import sharp from 'sharp';
-import { ServiceUnavailableError } from '../../src/lib/errors.ts';
+import { ServiceUnavailableError } from '../../src/core/errors.ts';
+import { SHARP_FAIL_ON } from '../../src/core/media/sharp-policy.ts';
 import type { HttpClient } from '../http/http-client.ts';
 import { classifyTransportError, errorCode, redactUrl } from '../http/errors.ts';
-import { detectFormat, FORMAT_SNIFF_BYTES, type ImageFormat } from './image-format.ts';
-import { MediaError } from './media-error.ts';
+import { detectFormat, FORMAT_SNIFF_BYTES, type ImageFormat } from '../../src/core/media/image-format.ts';
+import { MediaError } from '../../src/core/media/media-error.ts';
 
 /** Default cap on one download: 50 MiB. */
 export const DEFAULT_MAX_MEDIA_BYTES = 50 * 1024 * 1024;
 
-/**
- * How strict sharp is when decoding: truncated or corrupt data fails, mere warnings (extraneous bytes
- * after a JPEG marker, common on the web and harmless in browsers) do not.
- */
-export const SHARP_FAIL_ON = 'error' as const;
 
 /** Formats this sharp build decodes (its prebuilt libvips has no BMP reader and no HEVC for HEIC). */
 const DECODABLE: ReadonlySet<ImageFormat> = new Set(['jpeg', 'png', 'webp', 'gif', 'tiff', 'avif']);

@@ -6,15 +6,16 @@ import path from 'node:path';
 import pino from 'pino';
 import sharp from 'sharp';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { LocalBlobStore } from '../../src/lib/blob/local-blob-store.ts';
-import { UserFacingError } from '../../src/lib/errors.ts';
-import { openMigratedStore, type MigratableStore } from '../../src/lib/store/create-store.ts';
-import type { Work } from '../../src/lib/store/store.ts';
+import { LocalBlobStore } from '../../src/core/blob/local-blob-store.ts';
+import { UserFacingError } from '../../src/core/errors.ts';
+import { openMigratedStore, type MigratableStore } from '../../src/core/store/create-store.ts';
+import type { Work } from '../../src/core/store/store.ts';
 import { errorKindOf, HttpStatusError } from '../http/errors.ts';
-import { MediaError } from './media-error.ts';
-import { LIBLIB_MEDIA_KEY_TEMPLATE } from './media-key.ts';
+import { MediaError } from '../../src/core/media/media-error.ts';
+import { LIBLIB_MEDIA_KEY_TEMPLATE } from '../../src/core/media/media-key.ts';
 import { MediaPipeline, originalMetadata, type MediaContext } from './media-pipeline.ts';
-import { fetchHttpClient, isWebp, makeImage, readAll, startServer, type TestServer } from './test-helpers.ts';
+import { fetchHttpClient, startServer, type TestServer } from './test-helpers.ts';
+import { readAll, isWebp, makeImage } from '../../src/core/testing/images.ts';
 
 let server: TestServer;
 let car: Buffer; // 1200×800 PNG, served under .jpg URLs

@@ -18,15 +18,15 @@
 //   downgraded to FAILED when its upstream URL has since rotted: the stored copy is kept (the error is
 //   still rethrown).
 import fs from 'node:fs';
-import type { BlobMetadata, BlobStore } from '../../src/lib/blob/blob-store.ts';
-import { encodeMetadataValue, MAX_METADATA_BYTES } from '../../src/lib/blob/blob-key.ts';
-import type { Store, WorkImage } from '../../src/lib/store/store.ts';
+import type { BlobMetadata, BlobStore } from '../../src/core/blob/blob-store.ts';
+import { encodeMetadataValue, MAX_METADATA_BYTES } from '../../src/core/blob/blob-key.ts';
+import type { Store, WorkImage } from '../../src/core/store/store.ts';
 import type { HttpClient } from '../http/http-client.ts';
 import { HttpError, redactUrl } from '../http/errors.ts';
 import { DEFAULT_MAX_MEDIA_BYTES, downloadImage, type DownloadedImage } from './download-image.ts';
-import { MediaError } from './media-error.ts';
-import { DEFAULT_MEDIA_KEY_TEMPLATE, MediaKeyTemplate } from './media-key.ts';
-import { DEFAULT_THUMBNAIL_QUALITY, DEFAULT_THUMBNAIL_WIDTHS, makeThumbnails, normalizeWidths } from './thumbnails.ts';
+import { MediaError } from '../../src/core/media/media-error.ts';
+import { DEFAULT_MEDIA_KEY_TEMPLATE, MediaKeyTemplate } from '../../src/core/media/media-key.ts';
+import { DEFAULT_THUMBNAIL_QUALITY, DEFAULT_THUMBNAIL_WIDTHS, makeThumbnails, normalizeWidths } from '../../src/core/media/thumbnails.ts';
 
 /** The part of a pino Logger the pipeline uses. */
 export interface MediaLogger {

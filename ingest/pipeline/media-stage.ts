@@ -1,7 +1,7 @@
 // The media stage every source shares: one unit per image of a stored work (payload `{workId, index}`),
 // downloaded, deduped and stored by the MediaPipeline, which records the image row itself.
 import { z } from 'zod';
-import type { Store } from '../../src/lib/store/store.ts';
+import type { Store } from '../../src/core/store/store.ts';
 import type { MediaPipeline } from '../media/media-pipeline.ts';
 import type { StageDefinition } from './stage-runner.ts';
 

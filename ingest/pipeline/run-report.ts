@@ -2,7 +2,7 @@
 // .md, and a JSON alert to ALERT_WEBHOOK_URL when too much of the run failed.
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import type { FetchRun, LedgerStatus, Source, Store } from '../../src/lib/store/store.ts';
+import type { FetchRun, LedgerStatus, Source, Store } from '../../src/core/store/store.ts';
 import type { HttpStats } from '../http/http-client.ts';
 import type { RunnerResult } from './stage-runner.ts';
 

@@ -4,10 +4,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { BlobStore } from '../../src/lib/blob/blob-store.ts';
-import type { Config } from '../../src/lib/env.ts';
-import type { Logger } from '../../src/lib/log.ts';
-import type { Source, Store } from '../../src/lib/store/store.ts';
+import type { BlobStore } from '../../src/core/blob/blob-store.ts';
+import type { Config } from '../../src/core/env.ts';
+import type { Logger } from '../../src/core/log.ts';
+import type { Source, Store } from '../../src/core/store/store.ts';
 import type { HttpClient } from '../http/http-client.ts';
 import { HostPool } from '../http/host-pool.ts';
 import { PoliteHttpClient, type PoliteHttpClientOptions } from '../http/polite-http-client.ts';

@@ -4,10 +4,10 @@
 // together, so a crash at any moment loses nothing and duplicates nothing: the rerun redoes the units
 // that were in flight, and idempotent upserts make that harmless.
 import pLimit from 'p-limit';
-import type { ErrorKind } from '../../src/lib/store/enums.ts';
-import type { LedgerEntry, LedgerUnit, Source, Store } from '../../src/lib/store/store.ts';
-import type { Logger } from '../../src/lib/log.ts';
-import { errorMessage } from '../../src/lib/errors.ts';
+import type { ErrorKind } from '../../src/core/domain/enums.ts';
+import type { LedgerEntry, LedgerUnit, Source, Store } from '../../src/core/store/store.ts';
+import type { Logger } from '../../src/core/log.ts';
+import { errorMessage } from '../../src/core/errors.ts';
 import { errorKindOf } from '../http/errors.ts';
 
 /** What a unit's handler returns: the writes to commit together with the unit's `done` status. */

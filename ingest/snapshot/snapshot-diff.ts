@@ -9,9 +9,9 @@
 import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { lorasPath, parseWorkChunkFileName, worksDirPath } from '../../src/lib/snapshot/paths.ts';
-import { readSnapshotManifest } from '../../src/lib/snapshot/read-snapshot.ts';
-import { workSourceSchema, type SnapshotDiff, type WorkSource } from '../../src/lib/snapshot/schema.ts';
+import { lorasPath, parseWorkChunkFileName, worksDirPath } from '../../src/core/snapshot/paths.ts';
+import { readSnapshotManifest } from '../../src/core/snapshot/read-snapshot.ts';
+import { workSourceSchema, type SnapshotDiff, type WorkSource } from '../../src/core/snapshot/schema.ts';
 
 /** Ids listed per kind in diff.json. */
 export const DIFF_ID_LIMIT = 100;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { snapshotSuggestedParamsSchema } from '../../src/lib/snapshot/schema.ts';
+import { snapshotSuggestedParamsSchema } from '../../src/core/snapshot/schema.ts';
 import { BASE_MODEL_DEFAULTS, baseModelFamily, suggestParams, type ParamSample } from './suggested-params.ts';
 
 const sample = (overrides: Partial<ParamSample> = {}): ParamSample => ({ sampler: 'Euler a', steps: 30, cfgScale: 7, width: 1024, height: 1024, ...overrides });

@@ -8,7 +8,7 @@
 // - The Store keeps no per-reference LoRA weight, so the weight always comes from the base model's defaults.
 // - Everything is clamped to the ranges of snapshotSuggestedParamsSchema (a stray 1000-step work cannot
 //   make the file invalid).
-import type { SnapshotSuggestedParams } from '../../src/lib/snapshot/schema.ts';
+import type { SnapshotSuggestedParams } from '../../src/core/snapshot/schema.ts';
 
 /** The parameters of one linked work, as stored (any may be unknown). */
 export interface ParamSample {

@@ -6,10 +6,10 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   readSnapshotAuthors, readSnapshotDiff, readSnapshotLoras, readSnapshotManifest, readSnapshotWorks,
-} from '../../src/lib/snapshot/read-snapshot.ts';
-import type { SnapshotWork } from '../../src/lib/snapshot/schema.ts';
-import type { Lora, Store, Work } from '../../src/lib/store/store.ts';
-import { thumbnailKey } from '../media/thumbnails.ts';
+} from '../../src/core/snapshot/read-snapshot.ts';
+import type { SnapshotWork } from '../../src/core/snapshot/schema.ts';
+import type { Lora, Store, Work } from '../../src/core/store/store.ts';
+import { thumbnailKey } from '../../src/core/media/thumbnails.ts';
 import { BACKENDS, type TestBackend } from '../testing/backends.ts';
 import { BASE_MODEL_DEFAULTS } from './suggested-params.ts';
 import { formatDiffSummary, writeSnapshot, type WriteSnapshotOptions } from './write-snapshot.ts';

@@ -11,18 +11,18 @@
 // generatedAt fields differ (diff.json, being relative to the previous snapshot, naturally differs too).
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import type { BlobStore } from '../../src/lib/blob/blob-store.ts';
+import type { BlobStore } from '../../src/core/blob/blob-store.ts';
 import {
   AUTHORS_FILE, DIFF_FILE, LORAS_FILE, MANIFEST_FILE, WORKS_DIR, WORKS_PER_CHUNK, workChunkFileName,
-} from '../../src/lib/snapshot/paths.ts';
+} from '../../src/core/snapshot/paths.ts';
 import {
   SNAPSHOT_VERSION, snapshotAuthorEntrySchema, snapshotDiffSchema, snapshotLoraSchema, snapshotManifestSchema, snapshotWorkSchema,
   type SnapshotAuthor, type SnapshotAuthorEntry, type SnapshotDiff, type SnapshotLora, type SnapshotManifest, type SnapshotWork,
   type WorkSource,
-} from '../../src/lib/snapshot/schema.ts';
-import { SOURCES } from '../../src/lib/store/enums.ts';
-import type { Author, Lora, Store, User, Work, WorkImage, WorkModel } from '../../src/lib/store/store.ts';
-import { thumbnailKey } from '../media/thumbnails.ts';
+} from '../../src/core/snapshot/schema.ts';
+import { SOURCES } from '../../src/core/domain/enums.ts';
+import type { Author, Lora, Store, User, Work, WorkImage, WorkModel } from '../../src/core/store/store.ts';
+import { thumbnailKey } from '../../src/core/media/thumbnails.ts';
 import { readPreviousSnapshot, SnapshotDiffer } from './snapshot-diff.ts';
 import { suggestParams, type ParamSample } from './suggested-params.ts';
 

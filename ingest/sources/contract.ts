@@ -1,7 +1,7 @@
 // Validate an upstream payload against its zod schema, or throw a ContractError that names every bad JSON
 // path (shared by every source's normalize()).
 import type { z } from 'zod';
-import { ContractError, formatJsonPath, type ContractIssue } from '../../src/lib/errors.ts';
+import { ContractError, formatJsonPath, type ContractIssue } from '../../src/core/errors.ts';
 
 /** zod issues as contract issues, their paths under `pathPrefix`. */
 export function contractIssues(error: z.ZodError, pathPrefix: readonly PropertyKey[] = []): ContractIssue[] {

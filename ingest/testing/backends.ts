@@ -4,14 +4,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
-import type { BlobStore } from '../../src/lib/blob/blob-store.ts';
-import { LocalBlobStore } from '../../src/lib/blob/local-blob-store.ts';
-import { S3BlobStore } from '../../src/lib/blob/s3-blob-store.ts';
-import { createStore, migrationsDir, openMigratedStore, type MigratableStore } from '../../src/lib/store/create-store.ts';
-import type { DatabaseConfig } from '../../src/lib/env.ts';
-import { createTestDatabase, mysqlAvailability } from '../../src/lib/testing/mysql.ts';
-import { S3RVER_CREDENTIALS, s3TestConfig, startS3rver } from '../../src/lib/testing/s3rver.ts';
-import { serviceGate, uniqueSuffix } from '../../src/lib/testing/services.ts';
+import type { BlobStore } from '../../src/core/blob/blob-store.ts';
+import { LocalBlobStore } from '../../src/core/blob/local-blob-store.ts';
+import { S3BlobStore } from '../../src/core/blob/s3-blob-store.ts';
+import { createStore, migrationsDir, openMigratedStore, type MigratableStore } from '../../src/core/store/create-store.ts';
+import type { DatabaseConfig } from '../../src/core/env.ts';
+import { createTestDatabase, mysqlAvailability } from '../../src/core/testing/mysql.ts';
+import { S3RVER_CREDENTIALS, s3TestConfig, startS3rver } from '../../src/core/testing/s3rver.ts';
+import { serviceGate, uniqueSuffix } from '../../src/core/testing/services.ts';
 
 export interface TestBackend {
   name: string;

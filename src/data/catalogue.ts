@@ -1,10 +1,10 @@
 // The works pages' view of the content collections: every list sorted once per build and shared by all
 // pages (a 100k-work build must not sort the catalogue once per page). The only module of the works pages
-// that reads astro:content; the pure logic it applies lives in src/lib/site/.
+// that reads astro:content; the pure logic it applies lives in src/site/.
 import { getCollection } from 'astro:content';
-import type { SnapshotAuthorEntry, SnapshotLora, SnapshotManifest, SnapshotWork } from '../lib/snapshot/schema.ts';
-import { relatedWorksIndex } from '../lib/site/related.ts';
-import { sortHot, sortNewestFirst } from '../lib/site/works.ts';
+import type { SnapshotAuthorEntry, SnapshotLora, SnapshotManifest, SnapshotWork } from '../core/snapshot/schema.ts';
+import { relatedWorksIndex } from '../site/related.ts';
+import { sortHot, sortNewestFirst } from '../site/works.ts';
 
 function once<T>(load: () => Promise<T>): () => Promise<T> {
   let value: Promise<T> | undefined;

@@ -11,8 +11,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AstroIntegration } from 'astro';
 import * as pagefind from 'pagefind';
-import { artworkSearchRecord } from '../lib/site/search-record.ts';
-import { iterateSnapshotWorkChunks } from '../lib/snapshot/read-snapshot.ts';
+import { artworkSearchRecord } from '../site/search-record.ts';
+import { iterateSnapshotWorkChunks } from '../core/snapshot/read-snapshot.ts';
 
 /** The folder under the client dir that holds the index and pagefind's own JS. */
 export const PAGEFIND_DIR = 'pagefind';

@@ -1,9 +1,9 @@
 // The sitemap's URL list from the content collections, shared by /sitemap-index.xml and /sitemap-N.xml
 // (a `_` file: not a route). Both endpoints split the same list with the configured limit.
 import { getCollection } from 'astro:content';
-import { loadConfig } from '../lib/env.ts';
-import { FEED_PAGE_SIZE, pageCount, pagePath } from '../lib/site/pagination.ts';
-import { sitemapEntries, splitSitemap, type SitemapEntry } from '../lib/site/sitemap.ts';
+import { loadConfig } from '../core/env.ts';
+import { FEED_PAGE_SIZE, pageCount, pagePath } from '../site/pagination.ts';
+import { sitemapEntries, splitSitemap, type SitemapEntry } from '../site/sitemap.ts';
 
 /** Both feed orders (src/components/feed/feed-page.astro); each paginates every work. */
 const FEED_BASE_PATHS = ['/feed', '/feed/hot'];

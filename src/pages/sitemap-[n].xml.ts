@@ -1,6 +1,6 @@
 // /sitemap-1.xml, /sitemap-2.xml …: at most SITEMAP_MAX_URLS URLs each, listed by /sitemap-index.xml.
 import type { APIRoute, GetStaticPaths } from 'astro';
-import { renderSitemap, type SitemapEntry } from '../lib/site/sitemap.ts';
+import { renderSitemap, type SitemapEntry } from '../site/sitemap.ts';
 import { sitemapFiles } from './_sitemap-entries.ts';
 
 export const getStaticPaths = (async () =>

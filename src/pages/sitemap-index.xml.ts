@@ -1,6 +1,6 @@
 // /sitemap-index.xml: lists /sitemap-1.xml … (robots.txt points here). Built at `astro build`.
 import type { APIRoute } from 'astro';
-import { renderSitemapIndex } from '../lib/site/sitemap.ts';
+import { renderSitemapIndex } from '../site/sitemap.ts';
 import { sitemapFiles } from './_sitemap-entries.ts';
 
 export const GET: APIRoute = async ({ site }) => {

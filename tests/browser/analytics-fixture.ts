@@ -1,8 +1,8 @@
 // A small but varied snapshot for the /analytics browser test: two sources over several Beijing days,
 // Chinese and English prompts, checkpoints and LoRAs, and markup in names that must stay inert when the
 // page embeds the chart data as JSON.
-import type { SnapshotWork } from '../../src/lib/snapshot/schema.ts';
-import { sampleWork } from '../../src/lib/snapshot/test-fixtures.ts';
+import type { SnapshotWork } from '../../src/core/snapshot/schema.ts';
+import { sampleWork } from '../../src/core/snapshot/test-fixtures.ts';
 
 export const SCRIPT_BREAKER = '</script><script>window.__analyticsInjected = true</script>';
 

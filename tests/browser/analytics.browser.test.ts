@@ -5,8 +5,8 @@
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeTestSnapshot } from '../../src/lib/snapshot/test-fixtures.ts';
-import { serviceGate } from '../../src/lib/testing/services.ts';
+import { writeTestSnapshot } from '../../src/core/snapshot/test-fixtures.ts';
+import { serviceGate } from '../../src/core/testing/services.ts';
 import { analyticsWorks, SCRIPT_BREAKER } from './analytics-fixture.ts';
 import { seriousAxeViolations } from './axe.ts';
 import { buildSite, chromiumAvailability, launchChromium, makeWorkDir, startSiteServer, type RunningServer } from './harness.ts';

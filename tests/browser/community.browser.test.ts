@@ -3,8 +3,8 @@
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testImage } from '../../src/lib/testing/community.ts';
-import { serviceGate } from '../../src/lib/testing/services.ts';
+import { testImage } from '../../src/server/testing/community.ts';
+import { serviceGate } from '../../src/core/testing/services.ts';
 import { sqliteBackend, startCommunityServer, type CommunityServer } from '../community/harness.ts';
 import { buildSite, chromiumAvailability, launchChromium, makeWorkDir } from './harness.ts';
 

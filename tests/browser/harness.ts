@@ -8,8 +8,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser } from 'playwright-core';
-import { parseDatabaseUrl } from '../../src/lib/env.ts';
-import { openMigratedStore } from '../../src/lib/store/create-store.ts';
+import { parseDatabaseUrl } from '../../src/core/env.ts';
+import { openMigratedStore } from '../../src/core/store/create-store.ts';
 
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const CHROMIUM_PATH = '/usr/bin/chromium';

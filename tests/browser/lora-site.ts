@@ -2,9 +2,9 @@
 // store served at /media: shared by the LoRA browser tests and bench/lora-gallery.ts.
 import path from 'node:path';
 import sharp from 'sharp';
-import { LocalBlobStore } from '../../src/lib/blob/local-blob-store.ts';
-import { writeTestSnapshot } from '../../src/lib/snapshot/test-fixtures.ts';
-import type { SnapshotLora, SnapshotWork } from '../../src/lib/snapshot/schema.ts';
+import { LocalBlobStore } from '../../src/core/blob/local-blob-store.ts';
+import { writeTestSnapshot } from '../../src/core/snapshot/test-fixtures.ts';
+import type { SnapshotLora, SnapshotWork } from '../../src/core/snapshot/schema.ts';
 import { buildSite, makeWorkDir, startSiteServer, type RunningServer } from './harness.ts';
 
 export const SITE_URL = 'https://huaku.example';

@@ -6,9 +6,9 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { COVER_PLACEHOLDER } from '../../src/lib/loras/catalogue.ts';
-import { sampleLora, sampleWork } from '../../src/lib/snapshot/test-fixtures.ts';
-import { serviceGate } from '../../src/lib/testing/services.ts';
+import { COVER_PLACEHOLDER } from '../../src/site/loras/catalogue.ts';
+import { sampleLora, sampleWork } from '../../src/core/snapshot/test-fixtures.ts';
+import { serviceGate } from '../../src/core/testing/services.ts';
 import { chromiumAvailability, launchChromium, REPO_ROOT } from './harness.ts';
 import { SITE_URL, startLoraSite, type CoverImage, type LoraSite } from './lora-site.ts';
 

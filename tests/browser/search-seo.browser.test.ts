@@ -8,10 +8,10 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LocalBlobStore } from '../../src/lib/blob/local-blob-store.ts';
-import { loraPath, userPath, workPath } from '../../src/lib/site/works.ts';
-import { sampleLora, sampleWork, writeTestSnapshot } from '../../src/lib/snapshot/test-fixtures.ts';
-import { serviceGate } from '../../src/lib/testing/services.ts';
+import { LocalBlobStore } from '../../src/core/blob/local-blob-store.ts';
+import { loraPath, userPath, workPath } from '../../src/site/works.ts';
+import { sampleLora, sampleWork, writeTestSnapshot } from '../../src/core/snapshot/test-fixtures.ts';
+import { serviceGate } from '../../src/core/testing/services.ts';
 import { REPO_ROOT, buildSite, chromiumAvailability, launchChromium, makeWorkDir, startSiteServer, type RunningServer } from './harness.ts';
 
 const enabled = serviceGate('chromium (browser tests)', chromiumAvailability());

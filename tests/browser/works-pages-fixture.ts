@@ -1,8 +1,8 @@
 // The snapshot the works-pages browser tests build from: enough works for three feed pages, known hot and
 // newest orders, one author with a known set of works, sensitive works, a hostile title/prompt, a work
 // with several images, parameters and model links, and a few LoRAs.
-import { sampleLora, sampleWork } from '../../src/lib/snapshot/test-fixtures.ts';
-import type { SnapshotLora, SnapshotWork } from '../../src/lib/snapshot/schema.ts';
+import { sampleLora, sampleWork } from '../../src/core/snapshot/test-fixtures.ts';
+import type { SnapshotLora, SnapshotWork } from '../../src/core/snapshot/schema.ts';
 
 /** 48 per feed page: 100 works make pages of 48, 48 and 4. */
 export const WORK_COUNT = 100;

@@ -5,8 +5,8 @@ import { writeFile } from 'node:fs/promises';
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { workChunkPath } from '../../src/lib/snapshot/paths.ts';
-import { sampleWork, writeTestSnapshot } from '../../src/lib/snapshot/test-fixtures.ts';
+import { workChunkPath } from '../../src/core/snapshot/paths.ts';
+import { sampleWork, writeTestSnapshot } from '../../src/core/snapshot/test-fixtures.ts';
 import { buildSite, makeWorkDir } from '../browser/harness.ts';
 
 /** Every .html file under `dir` (none when the directory does not exist). */

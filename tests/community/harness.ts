@@ -5,14 +5,14 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { startFakeGoogle, type FakeGoogle } from '../../fakes/google-oauth/server.ts';
-import { SessionManager } from '../../src/lib/auth/sessions.ts';
-import { hashPassword } from '../../src/lib/auth/password.ts';
-import type { DatabaseConfig } from '../../src/lib/env.ts';
-import { createStore, migrationsDir, openMigratedStore, type MigratableStore } from '../../src/lib/store/create-store.ts';
-import type { User } from '../../src/lib/store/store.ts';
-import { createTestDatabase, mysqlAvailability } from '../../src/lib/testing/mysql.ts';
-import { redisAvailability, testRedisPrefix } from '../../src/lib/testing/community.ts';
-import { testConfig } from '../../src/lib/testing/services.ts';
+import { SessionManager } from '../../src/server/auth/sessions.ts';
+import { hashPassword } from '../../src/server/auth/password.ts';
+import type { DatabaseConfig } from '../../src/core/env.ts';
+import { createStore, migrationsDir, openMigratedStore, type MigratableStore } from '../../src/core/store/create-store.ts';
+import type { User } from '../../src/core/store/store.ts';
+import { createTestDatabase, mysqlAvailability } from '../../src/core/testing/mysql.ts';
+import { redisAvailability, testRedisPrefix } from '../../src/server/testing/community.ts';
+import { testConfig } from '../../src/core/testing/services.ts';
 import { freePort, startServer, type RunningServer } from '../browser/harness.ts';
 
 export const GOOGLE_CLIENT = { id: 'huaku-test-client', secret: 'huaku-test-secret' };
@@ -204,7 +204,7 @@ export async function startRedisServer(port?: number): Promise<{ url: string; po
   const child: ChildProcess = spawn('redis-server', ['--port', String(chosen), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
   const url = `redis://127.0.0.1:${chosen}`;
   const deadline = Date.now() + 5000;
-  const { pingRedis } = await import('../../src/lib/redis/ping-redis.ts');
+  const { pingRedis } = await import('../../src/server/cache/ping-redis.ts');
   for (;;) {
     try {
       await pingRedis(url, 300);

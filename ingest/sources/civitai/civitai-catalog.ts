@@ -11,7 +11,7 @@
 // likes are likes + hearts; items outside the NSFW filter or not images are not stored.
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import type { ModelType, Store, WorkModelInput } from '../../../src/lib/store/store.ts';
+import type { ModelType, Store, WorkModelInput } from '../../../src/core/store/store.ts';
 import type { MediaPipeline } from '../../media/media-pipeline.ts';
 import { mediaStage } from '../../pipeline/media-stage.ts';
 import type { StageDefinition } from '../../pipeline/stage-runner.ts';

@@ -1,7 +1,7 @@
 // The Civitai connector's network side (CONTRACTS.md §1): GET /api/v1/images with cursor paging, models and
 // model versions. Parsing lives in normalize.ts. Politeness (rate limit, retries, Retry-After on the
 // `/images` 503s) is the HttpClient's job; this class only builds requests and walks cursors.
-import { UserFacingError } from '../../../src/lib/errors.ts';
+import { UserFacingError } from '../../../src/core/errors.ts';
 import { HttpStatusError } from '../../http/errors.ts';
 import type { HttpClient } from '../../http/http-client.ts';
 import { normalizeImagesPage, normalizeModel, normalizeModelVersion, type CivitaiImage, type CivitaiImagePage, type CivitaiModel, type CivitaiModelVersion } from './normalize.ts';

@@ -9,8 +9,8 @@
 //   read those;
 // - ImageDescription, Artist, Software, DateTime are ASCII-typed tags written as UTF-8 (exiftool's default).
 import { crc32 } from 'node:zlib';
-import { detectFormat } from '../../media/image-format.ts';
-import { MediaError } from '../../media/media-error.ts';
+import { detectFormat } from '../../../src/core/media/image-format.ts';
+import { MediaError } from '../../../src/core/media/media-error.ts';
 
 export interface ExifFields {
   imageDescription?: string;

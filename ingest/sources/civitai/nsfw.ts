@@ -7,7 +7,7 @@
 //   is checked again, because the API may return more than asked.
 // - An item's level is the stricter of its numeric `browsingLevel` and its `nsfwLevel` string; `Blocked`
 //   is never allowed; unknown values (0, missing) count as `None`, as upstream maps them.
-import { InvalidInputError } from '../../../src/lib/errors.ts';
+import { InvalidInputError } from '../../../src/core/errors.ts';
 
 /** The levels a user filters by, mildest first. */
 export const NSFW_LEVELS = ['None', 'Soft', 'Mature', 'X'] as const;

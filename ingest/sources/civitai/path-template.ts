@@ -13,8 +13,8 @@
 // - The template's own text must be safe too (checked when it is compiled, before any download), and it
 //   must name the image ({id}, {image_id} or {hash}), or two images would share one file.
 import path from 'node:path';
-import { UserFacingError } from '../../../src/lib/errors.ts';
-import { KEY_HASH_LENGTH, sanitizeKeySegment } from '../../media/media-key.ts';
+import { UserFacingError } from '../../../src/core/errors.ts';
+import { KEY_HASH_LENGTH, sanitizeKeySegment } from '../../../src/core/media/media-key.ts';
 
 export const PATH_PLACEHOLDERS = ['model_id', 'model_name', 'version_id', 'id', 'image_id', 'creator', 'nsfw_level', 'hash'] as const;
 export type PathPlaceholder = (typeof PATH_PLACEHOLDERS)[number];

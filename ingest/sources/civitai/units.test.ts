@@ -3,7 +3,7 @@
 import ExifReader from 'exifreader';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { ContractError } from '../../../src/lib/errors.ts';
+import { ContractError } from '../../../src/core/errors.ts';
 import { nextPosition, PAGE_NUMBER_CAP } from './civitai-client.ts';
 import { buildExif, buildExifThatFits, embedExif } from './exif.ts';
 import { ImageDownloadTask } from './image-download-task.ts';

@@ -6,9 +6,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeLiblib, type FakeLiblib } from '../../../fakes/liblib/server.ts';
-import { loadConfig } from '../../../src/lib/env.ts';
-import { createLogger } from '../../../src/lib/log.ts';
-import type { Store } from '../../../src/lib/store/store.ts';
+import { loadConfig } from '../../../src/core/env.ts';
+import { createLogger } from '../../../src/core/log.ts';
+import type { Store } from '../../../src/core/store/store.ts';
 import { BACKENDS, type TestBackend } from '../../testing/backends.ts';
 import { runLiblib, type LiblibRunOptions } from './run-liblib.ts';
 

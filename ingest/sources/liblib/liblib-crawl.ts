@@ -1,7 +1,7 @@
 // The Liblib crawl as ledger stages: list → detail → author / comments / media.
 // Every handler does its network work first and returns the writes to commit with its `done` status.
 import { z } from 'zod';
-import type { LedgerEntry, Store } from '../../../src/lib/store/store.ts';
+import type { LedgerEntry, Store } from '../../../src/core/store/store.ts';
 import type { MediaPipeline } from '../../media/media-pipeline.ts';
 import { mediaStage } from '../../pipeline/media-stage.ts';
 import type { StageDefinition } from '../../pipeline/stage-runner.ts';

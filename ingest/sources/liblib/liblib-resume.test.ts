@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeLiblib, type FakeLiblib } from '../../../fakes/liblib/server.ts';
-import type { Store } from '../../../src/lib/store/store.ts';
+import type { Store } from '../../../src/core/store/store.ts';
 import { BACKENDS, type TestBackend } from '../../testing/backends.ts';
 
 const cli = path.join(import.meta.dirname, '../../cli.ts');

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ContractError } from '../../../src/lib/errors.ts';
+import { ContractError } from '../../../src/core/errors.ts';
 import { parseJsonLossless } from '../../http/lossless-json.ts';
 import { normalizeDetail, normalizeListPage, parseMetainformation, unwrapEnvelope } from './normalize.ts';
 

@@ -2,7 +2,7 @@
 // throws a ContractError carrying every zod issue with its JSON path; nothing is half-normalized.
 import type { z } from 'zod';
 import { parseSourceContract } from '../contract.ts';
-import type { ModelType } from '../../../src/lib/store/enums.ts';
+import type { ModelType } from '../../../src/core/domain/enums.ts';
 import {
   authorSchema, commentListSchema, detailSchema, envelopeSchema, listDataSchema, listItemSchema,
   type RawDetail, type RawListItem, type RawModelRef,

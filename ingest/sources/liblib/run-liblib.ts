@@ -1,6 +1,6 @@
 // One Liblib run: the ledger stages of liblib-crawl.ts on the shared run machinery (ingest/pipeline/run-source.ts).
 // Used by `ingest liblib`, `ingest retry-failed --source liblib`, the demo in `start`, and tests.
-import { LIBLIB_MEDIA_KEY_TEMPLATE } from '../../media/media-key.ts';
+import { LIBLIB_MEDIA_KEY_TEMPLATE } from '../../../src/core/media/media-key.ts';
 import type { RunReport } from '../../pipeline/run-report.ts';
 import { runSource, unfinishedWalk, type HttpTuning, type SourceRunDependencies } from '../../pipeline/run-source.ts';
 import { LiblibClient } from './liblib-client.ts';

@@ -12,12 +12,12 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
-import type { BlobStore } from '../../../src/lib/blob/blob-store.ts';
-import type { Lora, LoraInput, Store } from '../../../src/lib/store/store.ts';
-import { detectFormat } from '../../media/image-format.ts';
+import type { BlobStore } from '../../../src/core/blob/blob-store.ts';
+import type { Lora, LoraInput, Store } from '../../../src/core/store/store.ts';
+import { detectFormat } from '../../../src/core/media/image-format.ts';
 import { originalMetadata } from '../../media/media-pipeline.ts';
-import { renderMediaKey, sha256Hex } from '../../media/media-key.ts';
-import { makeThumbnails, normalizeWidths, thumbnailKey } from '../../media/thumbnails.ts';
+import { renderMediaKey, sha256Hex } from '../../../src/core/media/media-key.ts';
+import { makeThumbnails, normalizeWidths, thumbnailKey } from '../../../src/core/media/thumbnails.ts';
 import { candidateFor, linkLoraReferences, type LinkSummary } from './link-loras.ts';
 import type { TopLora } from './normalize.ts';
 

@@ -5,12 +5,12 @@
 // saved leaves `cover_local: null` and the run goes on.
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { ServiceUnavailableError } from '../../../src/lib/errors.ts';
+import { ServiceUnavailableError } from '../../../src/core/errors.ts';
 import type { HttpClient } from '../../http/http-client.ts';
 import { HttpStatusError, NetworkError, TimeoutError, isAbortError } from '../../http/errors.ts';
 import { downloadImage, type DownloadedImage } from '../../media/download-image.ts';
-import { MediaError } from '../../media/media-error.ts';
-import { sanitizeKeySegment } from '../../media/media-key.ts';
+import { MediaError } from '../../../src/core/media/media-error.ts';
+import { sanitizeKeySegment } from '../../../src/core/media/media-key.ts';
 import { authHeaders } from './modelscope-client.ts';
 import type { TopLora } from './normalize.ts';
 

@@ -8,7 +8,7 @@
 //         " · version" suffix and a file extension ignored), equals one of the LoRA's names (Chinese
 //         title, English name, file name). A name shared by several LoRAs links none (ambiguous).
 // Pure matching (`LoraMatcher`) plus a store walk over every reference (`linkLoraReferences`).
-import type { Lora, Source, Store, WorkModel } from '../../../src/lib/store/store.ts';
+import type { Lora, Source, Store, WorkModel } from '../../../src/core/store/store.ts';
 import type { TopLora } from './normalize.ts';
 
 export type LinkMethod = 'id' | 'hash' | 'name';

@@ -4,7 +4,7 @@
 // with the token (`Authorization: Bearer` plus the `m_session_id` cookie, as the official MCP server sends
 // it), and the token then stays on for the rest of the run. The token is never logged: the HTTP client logs
 // URLs, never headers.
-import { UserFacingError } from '../../../src/lib/errors.ts';
+import { UserFacingError } from '../../../src/core/errors.ts';
 import type { HttpClient } from '../../http/http-client.ts';
 import { HttpStatusError } from '../../http/errors.ts';
 import { normalizeModelsPage, type ModelsPage } from './normalize.ts';

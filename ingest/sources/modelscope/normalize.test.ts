@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ContractError } from '../../../src/lib/errors.ts';
+import { ContractError } from '../../../src/core/errors.ts';
 import { inspectCommand } from '../../commands/inspect.ts';
 import { coverUrlOf, epochToIso, normalizeModelsPage, type TopLora } from './normalize.ts';
 import { modelItemSchema } from './schemas.ts';

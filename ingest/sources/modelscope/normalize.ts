@@ -3,7 +3,7 @@
 // with its paths. Records never carry `AigcAttributes` or any other raw blob: they are built field by
 // field, never copied from the item.
 import { contractIssues, parseSourceContract } from '../contract.ts';
-import type { ContractIssue } from '../../../src/lib/errors.ts';
+import type { ContractIssue } from '../../../src/core/errors.ts';
 import { envelopeSchema, modelFilesSchema, modelItemSchema, modelsDataSchema, type RawModelItem } from './schemas.ts';
 
 export const SOURCE = 'modelscope';

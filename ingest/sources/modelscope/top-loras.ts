@@ -3,11 +3,11 @@
 // and (with a Store) upsert them into the catalogue with cover blobs, thumbnails and reference links.
 // Used by `ingest toploras` and tests. Fatal failures become UserFacingErrors in the seed's words (table
 // §11); the old cache file is never touched by a failed run.
-import type { BlobStore } from '../../../src/lib/blob/blob-store.ts';
-import type { Config } from '../../../src/lib/env.ts';
-import { ContractError, UserFacingError } from '../../../src/lib/errors.ts';
-import type { Logger } from '../../../src/lib/log.ts';
-import type { Store } from '../../../src/lib/store/store.ts';
+import type { BlobStore } from '../../../src/core/blob/blob-store.ts';
+import type { Config } from '../../../src/core/env.ts';
+import { ContractError, UserFacingError } from '../../../src/core/errors.ts';
+import type { Logger } from '../../../src/core/log.ts';
+import type { Store } from '../../../src/core/store/store.ts';
 import { HostPool } from '../../http/host-pool.ts';
 import type { HttpStats } from '../../http/http-client.ts';
 import { HttpStatusError, NetworkError, ResponseFormatError, TimeoutError } from '../../http/errors.ts';

@@ -1,8 +1,8 @@
 // Client script of /analytics: draws the chart.js configs the page embedded at build time. Labels are
 // Chinese and most machines' default fonts are not, so the Noto Sans SC subsets that cover every label are
 // loaded before the first draw (a canvas does not redraw when a web font arrives later).
-import { registerAnalyticsChartComponents } from '../../lib/analytics/chart-components.ts';
-import { CHART_FONT_FAMILY } from '../../lib/analytics/chart-theme.ts';
+import { registerAnalyticsChartComponents } from '../../core/analytics/chart-components.ts';
+import { CHART_FONT_FAMILY } from '../../core/analytics/chart-theme.ts';
 import { EMBEDDED_CHARTS_ID, type EmbeddedChart } from './embedded-charts.ts';
 
 export async function drawAnalyticsCharts(): Promise<void> {

@@ -1,7 +1,7 @@
 // Compare mode of the gallery (seed 001 §9.4 "对比模式"): tick 2–4 LoRAs, the compare dialog shows them
 // side by side. Built with DOM calls and textContent only: LoRA titles are upstream text.
-import { baseModelLabel, formatCount, taskLabel, type GalleryEntry } from '../../lib/loras/catalogue.ts';
-import { loraPath } from '../../lib/site/works.ts';
+import { baseModelLabel, formatCount, taskLabel, type GalleryEntry } from '../../site/loras/catalogue.ts';
+import { loraPath } from '../../site/works.ts';
 
 export const COMPARE_MIN = 2;
 export const COMPARE_MAX = 4;

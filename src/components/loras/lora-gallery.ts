@@ -1,10 +1,10 @@
 // The gallery page's enhancement: every card is in the HTML (the page works without JavaScript); this
 // runs the pure query (search, filters, sort, pagination) and shows the matching page of cards, keeping
 // the query in the URL so a filtered view can be shared.
-import { taskLabel, toGalleryItem, type GalleryEntry } from '../../lib/loras/catalogue.ts';
+import { taskLabel, toGalleryItem, type GalleryEntry } from '../../site/loras/catalogue.ts';
 import {
   DEFAULT_QUERY, pageWindow, parseQuery, queryToSearch, runQuery, SORTS, type GalleryQuery, type GallerySort,
-} from '../../lib/loras/gallery-query.ts';
+} from '../../site/loras/gallery-query.ts';
 import { installCompare } from './lora-compare.ts';
 
 function element<T extends HTMLElement>(id: string): T {

@@ -1,7 +1,7 @@
 // The LoRA page's parameter editor: checks each input as it is typed (range and suggested value shown on
 // an invalid one), keeps the JSON preview current, and exports or copies the generation request.
-import { exportFileName, generationRequest, requestJson, type ExportedLora } from '../../lib/loras/export-params.ts';
-import { checkField, checkParams, type ParamField, type ParamKey } from '../../lib/loras/param-validation.ts';
+import { exportFileName, generationRequest, requestJson, type ExportedLora } from '../../site/loras/export-params.ts';
+import { checkField, checkParams, type ParamField, type ParamKey } from '../../site/loras/param-validation.ts';
 import { copyText } from './copy-text.ts';
 
 interface EditorConfig {

@@ -51,7 +51,7 @@ function renderResult(data: PagefindResultData): HTMLLIElement {
   item.className = 'search-result';
   const link = document.createElement('a');
   link.className = 'search-result__link';
-  // Records carry the canonical URL (src/lib/site/search-record.ts); an index of built pages would name them
+  // Records carry the canonical URL (src/site/search-record.ts); an index of built pages would name them
   // by their directory (`/artwork/x/y/`), so drop a trailing slash either way.
   link.href = data.url.length > 1 ? data.url.replace(/\/$/, '') : data.url;
   if (data.meta.image) {

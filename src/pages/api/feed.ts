@@ -2,9 +2,9 @@
 // paginated, with the caller's liked/favorited state when signed in. Newly published works appear at once.
 import type { APIRoute } from 'astro';
 import { z } from 'zod';
-import { pageQuery } from '../../lib/community/page-query.ts';
-import { hotFeed, newestFeed } from '../../lib/community/pages.ts';
-import { apiRoute } from '../../lib/http/route.ts';
+import { pageQuery } from '../../server/community/page-query.ts';
+import { hotFeed, newestFeed } from '../../server/community/pages.ts';
+import { apiRoute } from '../../server/http/route.ts';
 
 export const prerender = false;
 

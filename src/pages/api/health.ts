@@ -1,8 +1,8 @@
 // GET /api/health: is the server able to reach its database and blob store?
 // 200 {status:'ok'} when both answer, 503 {status:'degraded'} otherwise (load balancers take the node out).
 import type { APIRoute } from 'astro';
-import { UserFacingError, errorMessage } from '../../lib/errors.ts';
-import { getServerContext, type ServerContext } from '../../lib/server/context.ts';
+import { UserFacingError, errorMessage } from '../../core/errors.ts';
+import { getServerContext, type ServerContext } from '../../server/context.ts';
 
 export const prerender = false;
 

@@ -3,9 +3,9 @@
 // Keys are content-addressed, so a found object is cached for a year; misses are never cached.
 import { Readable } from 'node:stream';
 import type { APIRoute } from 'astro';
-import type { BlobHead } from '../../lib/blob/blob-store.ts';
-import { InvalidInputError } from '../../lib/errors.ts';
-import { getServerContext } from '../../lib/server/context.ts';
+import type { BlobHead } from '../../core/blob/blob-store.ts';
+import { InvalidInputError } from '../../core/errors.ts';
+import { getServerContext } from '../../server/context.ts';
 
 export const prerender = false;
 

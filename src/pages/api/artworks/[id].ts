@@ -1,8 +1,8 @@
 // GET /api/artworks/:id: one artwork with its author, counts and the caller's liked/favorited state.
 // Published works are public; a draft is visible to its owner only (404 for everyone else).
 import type { APIRoute } from 'astro';
-import { toArtworkItems, visibleWork } from '../../../lib/community/artworks.ts';
-import { apiRoute, idParams } from '../../../lib/http/route.ts';
+import { toArtworkItems, visibleWork } from '../../../server/community/artworks.ts';
+import { apiRoute, idParams } from '../../../server/http/route.ts';
 
 export const prerender = false;
 

@@ -3,10 +3,10 @@
 // re-encoded (../../../lib/community/uploads.ts); a thumbnail job follows. Rate limited per user.
 import type { APIRoute } from 'astro';
 import { z } from 'zod';
-import { uploadArtwork } from '../../../lib/community/actions.ts';
-import { artworkPath, toArtworkItems } from '../../../lib/community/artworks.ts';
-import { ApiError } from '../../../lib/http/api-error.ts';
-import { apiRoute, readLimitedBody } from '../../../lib/http/route.ts';
+import { uploadArtwork } from '../../../server/community/actions.ts';
+import { artworkPath, toArtworkItems } from '../../../server/community/artworks.ts';
+import { ApiError } from '../../../server/http/api-error.ts';
+import { apiRoute, readLimitedBody } from '../../../server/http/route.ts';
 
 export const prerender = false;
 

@@ -8,13 +8,13 @@
 // limited per IP (both kinds) and per username.
 import type { APIRoute } from 'astro';
 import { z } from 'zod';
-import { authenticateLocal, upsertGoogleUser } from '../../../lib/auth/accounts.ts';
-import { OAuthLoginError } from '../../../lib/auth/google.ts';
-import type { User } from '../../../lib/store/store.ts';
-import { ApiError } from '../../../lib/http/api-error.ts';
-import { sessionCookieValue } from '../../../lib/http/request-auth.ts';
-import { apiRoute, readJson } from '../../../lib/http/route.ts';
-import { ownUser, safeNextPath } from '../../../lib/http/users.ts';
+import { authenticateLocal, upsertGoogleUser } from '../../../server/auth/accounts.ts';
+import { OAuthLoginError } from '../../../server/auth/google.ts';
+import type { User } from '../../../core/store/store.ts';
+import { ApiError } from '../../../server/http/api-error.ts';
+import { sessionCookieValue } from '../../../server/http/request-auth.ts';
+import { apiRoute, readJson } from '../../../server/http/route.ts';
+import { ownUser, safeNextPath } from '../../../server/http/users.ts';
 
 export const prerender = false;
 

@@ -2,8 +2,8 @@
 // Idempotent: without a session it still answers 200. A form post is redirected home.
 import type { APIRoute } from 'astro';
 import { z } from 'zod';
-import { clearSessionCookie } from '../../../lib/http/request-auth.ts';
-import { apiRoute, readJson } from '../../../lib/http/route.ts';
+import { clearSessionCookie } from '../../../server/http/request-auth.ts';
+import { apiRoute, readJson } from '../../../server/http/route.ts';
 
 export const prerender = false;
 

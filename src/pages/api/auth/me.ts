@@ -1,7 +1,7 @@
 // GET /api/auth/me: the signed-in user, or {user: null} (never an error: pages ask it to decide what to show).
 import type { APIRoute } from 'astro';
-import { apiRoute } from '../../../lib/http/route.ts';
-import { ownUser } from '../../../lib/http/users.ts';
+import { apiRoute } from '../../../server/http/route.ts';
+import { ownUser } from '../../../server/http/users.ts';
 
 export const prerender = false;
 

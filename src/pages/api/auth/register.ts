@@ -1,10 +1,10 @@
 // POST /api/auth/register: create a local account {username, password, name?} and sign in (201).
 import type { APIRoute } from 'astro';
 import { z } from 'zod';
-import { displayNameSchema, passwordSchema, registerLocalUser, usernameSchema } from '../../../lib/auth/accounts.ts';
-import { sessionCookieValue } from '../../../lib/http/request-auth.ts';
-import { apiRoute, readJson } from '../../../lib/http/route.ts';
-import { ownUser } from '../../../lib/http/users.ts';
+import { displayNameSchema, passwordSchema, registerLocalUser, usernameSchema } from '../../../server/auth/accounts.ts';
+import { sessionCookieValue } from '../../../server/http/request-auth.ts';
+import { apiRoute, readJson } from '../../../server/http/route.ts';
+import { ownUser } from '../../../server/http/users.ts';
 
 export const prerender = false;
 

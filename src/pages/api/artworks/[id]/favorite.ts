@@ -1,7 +1,7 @@
 // POST /api/artworks/:id/favorite and DELETE: favorite or unfavorite a published artwork. Idempotent.
 // → {artwork_id, is_favorite, favorite_count}
 import type { APIRoute } from 'astro';
-import { reactionRoutes } from '../../../../lib/http/reaction-routes.ts';
+import { reactionRoutes } from '../../../../server/http/reaction-routes.ts';
 
 export const prerender = false;
 

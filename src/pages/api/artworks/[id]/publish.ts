@@ -1,9 +1,9 @@
 // POST /api/artworks/:id/publish: draft → published, by its owner only (403 for other users, 404 when they
 // cannot even see it). Idempotent: publishing a published work answers the same 200.
 import type { APIRoute } from 'astro';
-import { publishArtwork } from '../../../../lib/community/actions.ts';
-import { artworkPath } from '../../../../lib/community/artworks.ts';
-import { apiRoute, idParams } from '../../../../lib/http/route.ts';
+import { publishArtwork } from '../../../../server/community/actions.ts';
+import { artworkPath } from '../../../../server/community/artworks.ts';
+import { apiRoute, idParams } from '../../../../server/http/route.ts';
 
 export const prerender = false;
 

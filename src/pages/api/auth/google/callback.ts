@@ -5,14 +5,14 @@
 // /login?error=<code> (the page says what happened), with no session.
 import { timingSafeEqual } from 'node:crypto';
 import type { APIRoute } from 'astro';
-import { upsertGoogleUser } from '../../../../lib/auth/accounts.ts';
-import { deleteCookie, parseCookies } from '../../../../lib/auth/cookies.ts';
-import { OAuthLoginError } from '../../../../lib/auth/google.ts';
-import { OAUTH_COOKIES } from '../../../../lib/auth/oauth-cookies.ts';
-import { ApiError } from '../../../../lib/http/api-error.ts';
-import { sessionCookieValue } from '../../../../lib/http/request-auth.ts';
-import { apiRoute } from '../../../../lib/http/route.ts';
-import { safeNextPath } from '../../../../lib/http/users.ts';
+import { upsertGoogleUser } from '../../../../server/auth/accounts.ts';
+import { deleteCookie, parseCookies } from '../../../../server/auth/cookies.ts';
+import { OAuthLoginError } from '../../../../server/auth/google.ts';
+import { OAUTH_COOKIES } from '../../../../server/auth/oauth-cookies.ts';
+import { ApiError } from '../../../../server/http/api-error.ts';
+import { sessionCookieValue } from '../../../../server/http/request-auth.ts';
+import { apiRoute } from '../../../../server/http/route.ts';
+import { safeNextPath } from '../../../../server/http/users.ts';
 
 export const prerender = false;
 

@@ -1,11 +1,11 @@
 // GET /api/auth/google?next=/path: start Google login. The state, the PKCE code verifier and where to go
 // afterwards wait in httpOnly cookies (10 minutes) for the callback.
 import type { APIRoute } from 'astro';
-import { serializeCookie } from '../../../../lib/auth/cookies.ts';
-import { ApiError } from '../../../../lib/http/api-error.ts';
-import { apiRoute } from '../../../../lib/http/route.ts';
-import { safeNextPath } from '../../../../lib/http/users.ts';
-import { OAUTH_COOKIES } from '../../../../lib/auth/oauth-cookies.ts';
+import { serializeCookie } from '../../../../server/auth/cookies.ts';
+import { ApiError } from '../../../../server/http/api-error.ts';
+import { apiRoute } from '../../../../server/http/route.ts';
+import { safeNextPath } from '../../../../server/http/users.ts';
+import { OAUTH_COOKIES } from '../../../../server/auth/oauth-cookies.ts';
 
 export const prerender = false;
 

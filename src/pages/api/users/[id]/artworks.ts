@@ -1,11 +1,11 @@
 // GET /api/users/:id/artworks?cursor&limit: a user's artworks, newest first. The user themself sees their
 // drafts too; everyone else (signed in or not) only the published ones.
 import type { APIRoute } from 'astro';
-import { pageQuery } from '../../../../lib/community/page-query.ts';
-import { userArtworks } from '../../../../lib/community/pages.ts';
-import { notFound } from '../../../../lib/http/api-error.ts';
-import { apiRoute, idParams } from '../../../../lib/http/route.ts';
-import { publicUser } from '../../../../lib/http/users.ts';
+import { pageQuery } from '../../../../server/community/page-query.ts';
+import { userArtworks } from '../../../../server/community/pages.ts';
+import { notFound } from '../../../../server/http/api-error.ts';
+import { apiRoute, idParams } from '../../../../server/http/route.ts';
+import { publicUser } from '../../../../server/http/users.ts';
 
 export const prerender = false;
 

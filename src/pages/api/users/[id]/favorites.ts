@@ -1,10 +1,10 @@
 // GET /api/users/:id/favorites?cursor&limit: a user's favorites, most recent first. Private: only the user
 // themself may read them (401 anonymous, 403 another user).
 import type { APIRoute } from 'astro';
-import { pageQuery } from '../../../../lib/community/page-query.ts';
-import { userFavorites } from '../../../../lib/community/pages.ts';
-import { forbidden, notFound } from '../../../../lib/http/api-error.ts';
-import { apiRoute, idParams } from '../../../../lib/http/route.ts';
+import { pageQuery } from '../../../../server/community/page-query.ts';
+import { userFavorites } from '../../../../server/community/pages.ts';
+import { forbidden, notFound } from '../../../../server/http/api-error.ts';
+import { apiRoute, idParams } from '../../../../server/http/route.ts';
 
 export const prerender = false;
 

@@ -1,0 +1,145 @@
+// Artworks as the API returns them: community uploads and ingested works alike, with their cover image,
+// author, counts and the viewer's own liked/favorited state, for one work or a page of them (batched).
+import type { User, Work, WorkImage } from '../../core/store/store.ts';
+import { notFound } from '../http/api-error.ts';
+import type { CommunityServices } from './services.ts';
+
+export interface ArtworkImage {
+  url: string;
+  thumb_url: string | null;
+  width: number | null;
+  height: number | null;
+}
+
+export interface ArtworkAuthor {
+  /** `user:<id>` for community users, `<source>:<external id>` for ingested authors. */
+  id: string;
+  kind: 'user' | 'author';
+  name: string;
+  username: string | null;
+  avatar_url: string | null;
+}
+
+export interface ArtworkItem {
+  id: number;
+  slug: string;
+  title: string | null;
+  title_en: string | null;
+  status: Work['status'];
+  source: Work['source'];
+  /** The artwork's page: /artwork/{id}/{slug}. */
+  url: string;
+  image: ArtworkImage | null;
+  author: ArtworkAuthor | null;
+  owner_user_id: number | null;
+  like_count: number;
+  favorite_count: number;
+  /** Likes and favorites counted by the source site (ingested works). */
+  source_like_count: number | null;
+  source_favorite_count: number | null;
+  is_liked: boolean;
+  is_favorite: boolean;
+  published_at: string | null;
+  created_at: string;
+}
+
+export interface ArtworkDetail extends ArtworkItem {
+  prompt: string | null;
+  negative_prompt: string | null;
+  tags: string[];
+  source_url: string | null;
+  images: ArtworkImage[];
+}
+
+/** Published works are public; drafts only to their owner. */
+export function canView(work: Work, viewer: User | null): boolean {
+  return work.status === 'published' || (viewer !== null && work.ownerUserId === viewer.id);
+}
+
+/** The work if the viewer may see it, else a 404 (a draft's existence is not revealed). */
+export async function visibleWork(services: CommunityServices, id: number, viewer: User | null): Promise<Work> {
+  const work = await services.store.works.get(id);
+  if (!work || !canView(work, viewer)) throw notFound();
+  return work;
+}
+
+export function artworkPath(work: Pick<Work, 'id' | 'slug'>): string {
+  return `/artwork/${work.id}/${encodeURIComponent(work.slug)}`;
+}
+
+function toImage(services: CommunityServices, image: WorkImage): ArtworkImage | null {
+  if (image.status !== 'OK' || !image.blobKey) return null;
+  const thumb = Object.values(image.thumbnails ?? {})[0];
+  return {
+    url: services.blobs.publicUrl(image.blobKey),
+    thumb_url: thumb ? services.blobs.publicUrl(thumb) : null,
+    width: image.width,
+    height: image.height,
+  };
+}
+
+/** Hydrate works (in the given order) for `viewer`: a constant number of queries per page. */
+export async function toArtworkItems(services: CommunityServices, works: Work[], viewer: User | null): Promise<ArtworkDetail[]> {
+  if (works.length === 0) return [];
+  const { store, cache } = services;
+  const ids = works.map((w) => w.id);
+  const ownerIds = [...new Set(works.flatMap((w) => (w.ownerUserId === null ? [] : [w.ownerUserId])))];
+  const authorIds = [...new Set(works.flatMap((w) => (w.authorId === null ? [] : [w.authorId])))];
+  const [images, likeCounts, favoriteCounts, liked, favorited, owners, authors] = await Promise.all([
+    store.images.listByWorks(ids),
+    cache.likeCounts(ids),
+    store.favorites.countByWorks(ids),
+    viewer ? store.likes.filterWorkIds(viewer.id, ids) : Promise.resolve(new Set<number>()),
+    viewer ? cache.favoritedAmong(viewer.id, ids) : Promise.resolve(new Set<number>()),
+    Promise.all(ownerIds.map((id) => store.users.get(id))),
+    Promise.all(authorIds.map((id) => store.authors.get(id))),
+  ]);
+  const imagesByWork = new Map<number, ArtworkImage[]>();
+  for (const image of images) {
+    const view = toImage(services, image);
+    if (view) imagesByWork.set(image.workId, [...(imagesByWork.get(image.workId) ?? []), view]);
+  }
+  const ownerById = new Map(owners.filter((u) => u !== null).map((u) => [u.id, u]));
+  const authorById = new Map(authors.filter((a) => a !== null).map((a) => [a.id, a]));
+  return works.map((work) => {
+    const owner = work.ownerUserId !== null ? ownerById.get(work.ownerUserId) : undefined;
+    const author = work.authorId !== null ? authorById.get(work.authorId) : undefined;
+    const workImages = imagesByWork.get(work.id) ?? [];
+    const community = work.source === 'community';
+    return {
+      id: work.id,
+      slug: work.slug,
+      title: work.title,
+      title_en: work.titleEn,
+      status: work.status,
+      source: work.source,
+      url: artworkPath(work),
+      image: workImages[0] ?? null,
+      author: owner
+        ? { id: `user:${owner.id}`, kind: 'user', name: owner.name, username: owner.username, avatar_url: owner.profilePic }
+        : author
+          ? { id: `${author.source}:${author.externalId}`, kind: 'author', name: author.name, username: null, avatar_url: author.avatarUrl }
+          : null,
+      owner_user_id: work.ownerUserId,
+      like_count: likeCounts.get(work.id) ?? 0,
+      favorite_count: favoriteCounts.get(work.id) ?? 0,
+      source_like_count: community ? null : work.likeCount,
+      source_favorite_count: community ? null : work.favoriteCount,
+      is_liked: liked.has(work.id),
+      is_favorite: favorited.has(work.id),
+      published_at: work.publishedAt?.toISOString() ?? null,
+      created_at: work.createdAt.toISOString(),
+      prompt: work.prompt,
+      negative_prompt: work.negativePrompt,
+      tags: work.tags ?? [],
+      source_url: work.sourceUrl,
+      images: workImages,
+    };
+  });
+}
+
+/** The list form: without the detail-only fields. */
+export function listItem(detail: ArtworkDetail): ArtworkItem {
+  const { prompt: _p, negative_prompt: _n, tags: _t, source_url: _s, images: _i, ...item } = detail;
+  return item;
+}

@@ -1,0 +1,188 @@
+// Uploads: what a user sends is untrusted. The format comes from the magic bytes only (never the file name
+// or Content-Type); only JPEG, PNG and WebP are accepted; SVG, HTML and other markup, archives and files
+// that hide markup or a second format (polyglots) are refused; the size (UPLOAD_MAX_MB) and the pixel count
+// (UPLOAD_MAX_MEGAPIXELS, read from the header before anything is decoded: the decompression-bomb guard)
+// are capped; and the image is decoded and re-encoded, which drops EXIF (GPS included), comments and any
+// bytes after the image. Only the re-encoded file is stored. Every check runs before anything is written.
+import { createHash, randomUUID } from 'node:crypto';
+import sharp, { type OutputInfo } from 'sharp';
+import { detectFormat, FORMAT_SNIFF_BYTES } from '../../core/media/image-format.ts';
+import { ApiError } from '../http/api-error.ts';
+
+export const ACCEPTED_FORMATS = ['jpeg', 'png', 'webp'] as const;
+export type AcceptedFormat = (typeof ACCEPTED_FORMATS)[number];
+const CONTENT_TYPES: Record<AcceptedFormat, string> = { jpeg: 'image/jpeg', png: 'image/png', webp: 'image/webp' };
+
+/** Width of the WebP thumbnail made after an upload (artworks/thumb/{uuid}). */
+export const COMMUNITY_THUMB_WIDTH = 480;
+export const ORIGINAL_PREFIX = 'artworks/original/';
+export const THUMB_PREFIX = 'artworks/thumb/';
+
+export const originalKey = (uuid: string) => `${ORIGINAL_PREFIX}${uuid}`;
+export function communityThumbKey(original: string): string {
+  return original.startsWith(ORIGINAL_PREFIX) ? `${THUMB_PREFIX}${original.slice(ORIGINAL_PREFIX.length)}` : `${THUMB_PREFIX}${original.replaceAll('/', '_')}`;
+}
+
+export interface UploadLimits {
+  maxBytes: number;
+  maxPixels: number;
+}
+
+export interface CheckedImage {
+  format: AcceptedFormat;
+  contentType: string;
+  /** The re-encoded image: the only bytes that are stored. */
+  data: Buffer;
+  width: number;
+  height: number;
+  sha256: string;
+}
+
+const refuse = (status: number, code: string, message: string) => new ApiError(status, code, message);
+
+// Markup, script and other formats that must not hide in an image's metadata or after its end
+// (case-insensitive, as browsers sniff). Only metadata is scanned: compressed pixel data is random enough
+// to contain a short tag by chance.
+const HIDDEN_CONTENT = /<(?:script|html|svg|iframe|body|object|embed|img|a\s|meta|link|style)|<!doctype|<\?php|<\?xml|javascript:|PK\x03\x04|%PDF-|Rar!\x1a\x07/i;
+const MARKUP_START = /^(?:\xef\xbb\xbf)?[\s\x00]*</;
+
+/** Check an uploaded file and re-encode it; throws ApiError (400/413/415) saying what is wrong. */
+export async function checkUploadedImage(bytes: Uint8Array, limits: UploadLimits): Promise<CheckedImage> {
+  if (bytes.byteLength === 0) throw refuse(400, 'empty_file', '文件为空');
+  if (bytes.byteLength > limits.maxBytes) {
+    throw refuse(413, 'file_too_large', `文件超过 ${Math.round(limits.maxBytes / 1024 / 1024)} MB 上限`);
+  }
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const head = buffer.subarray(0, FORMAT_SNIFF_BYTES);
+  const detected = detectFormat(head);
+  if (!detected) {
+    if (MARKUP_START.test(head.toString('latin1'))) throw refuse(415, 'markup_refused', '不接受 SVG、HTML 等标记文件，请上传 JPEG、PNG 或 WebP 图片');
+    throw refuse(415, 'unsupported_type', '无法识别的文件格式，请上传 JPEG、PNG 或 WebP 图片');
+  }
+  if (detected.kind === 'video') throw refuse(415, 'video_unsupported', '暂不支持上传视频，请上传 JPEG、PNG 或 WebP 图片');
+  if (!(ACCEPTED_FORMATS as readonly string[]).includes(detected.format)) {
+    throw refuse(415, 'unsupported_type', `不支持 ${detected.format.toUpperCase()} 格式，请上传 JPEG、PNG 或 WebP 图片`);
+  }
+  const format = detected.format as AcceptedFormat;
+  const layout = containerLayout(buffer, format);
+  if (layout.trailing || layout.metadata.some(([from, to]) => HIDDEN_CONTENT.test(buffer.toString('latin1', from, to)))) {
+    throw refuse(415, 'polyglot_refused', '文件中夹带了图片以外的内容（脚本、网页或其他文件），已拒绝');
+  }
+
+  // The header's dimensions, before any pixel is decoded.
+  let width: number;
+  let height: number;
+  try {
+    const metadata = await sharp(buffer, { failOn: 'error', limitInputPixels: false }).metadata();
+    width = metadata.width ?? 0;
+    height = metadata.height ?? 0;
+  } catch {
+    throw refuse(400, 'corrupt_image', '图片已损坏或不完整');
+  }
+  if (width <= 0 || height <= 0) throw refuse(400, 'corrupt_image', '图片已损坏或不完整');
+  if (width * height > limits.maxPixels) {
+    throw refuse(413, 'image_too_large', `图片尺寸 ${width}×${height} 超过 ${Math.round(limits.maxPixels / 1_000_000)} 百万像素上限`);
+  }
+
+  let output: { data: Buffer; info: OutputInfo };
+  try {
+    // Decoding the whole image also catches truncation; no keepMetadata/withMetadata: EXIF, XMP, IPTC and
+    // comments are dropped. Orientation is applied to the pixels first so nothing looks rotated.
+    const pipeline = sharp(buffer, { failOn: 'error', limitInputPixels: limits.maxPixels }).autoOrient();
+    const encoded =
+      format === 'jpeg' ? pipeline.jpeg({ quality: 92, mozjpeg: true }) : format === 'png' ? pipeline.png({ compressionLevel: 8 }) : pipeline.webp({ quality: 92 });
+    output = await encoded.toBuffer({ resolveWithObject: true });
+  } catch {
+    throw refuse(400, 'corrupt_image', '图片已损坏或不完整');
+  }
+  return {
+    format,
+    contentType: CONTENT_TYPES[format],
+    data: output.data,
+    width: output.info.width,
+    height: output.info.height,
+    sha256: createHash('sha256').update(output.data).digest('hex'),
+  };
+}
+
+interface ContainerLayout {
+  /** Byte ranges [from, to) that are metadata, not compressed pixels (PNG text chunks, JPEG APPn/COM, WebP EXIF/XMP). */
+  metadata: Array<[number, number]>;
+  /** Non-padding bytes after the image's end (an appended archive or page). */
+  trailing: boolean;
+}
+
+/**
+ * Walk the container's own structure. A structure that does not parse is left to the decoder (it reports
+ * a corrupt image); only what parses is judged here.
+ */
+function containerLayout(buffer: Buffer, format: AcceptedFormat): ContainerLayout {
+  const metadata: Array<[number, number]> = [];
+  const trailingFrom = (end: number) => buffer.subarray(end).some((byte) => byte !== 0x00);
+  if (format === 'png') {
+    for (let offset = 8; offset + 12 <= buffer.length; ) {
+      const length = buffer.readUInt32BE(offset);
+      const type = buffer.toString('latin1', offset + 4, offset + 8);
+      const end = offset + 12 + length;
+      if (end > buffer.length) break;
+      if (type !== 'IDAT') metadata.push([offset + 8, offset + 8 + length]);
+      if (type === 'IEND') return { metadata, trailing: trailingFrom(end) };
+      offset = end;
+    }
+    return { metadata, trailing: false };
+  }
+  if (format === 'webp') {
+    const riffEnd = Math.min(buffer.length, buffer.readUInt32LE(4) + 8);
+    for (let offset = 12; offset + 8 <= riffEnd; ) {
+      const type = buffer.toString('latin1', offset, offset + 4);
+      const size = buffer.readUInt32LE(offset + 4);
+      if (!['VP8 ', 'VP8L', 'ALPH', 'ANMF'].includes(type)) metadata.push([offset + 8, Math.min(riffEnd, offset + 8 + size)]);
+      offset += 8 + size + (size % 2);
+    }
+    return { metadata, trailing: buffer.length > riffEnd + (riffEnd % 2) && trailingFrom(riffEnd + (riffEnd % 2)) };
+  }
+  // JPEG: marker segments carry lengths; entropy-coded data after each SOS runs to the next marker that is
+  // not a stuffed 0xFF00 or a restart marker.
+  let offset = 2;
+  while (offset + 4 <= buffer.length) {
+    if (buffer[offset] !== 0xff) return { metadata, trailing: false };
+    const marker = buffer[offset + 1]!;
+    if (marker === 0xff) {
+      offset++;
+      continue;
+    }
+    if (marker === 0xd9) return { metadata, trailing: trailingFrom(offset + 2) };
+    if ((marker >= 0xd0 && marker <= 0xd7) || marker === 0x01) {
+      offset += 2;
+      continue;
+    }
+    const length = buffer.readUInt16BE(offset + 2);
+    const end = offset + 2 + length;
+    if (marker !== 0xda) metadata.push([offset + 4, Math.min(end, buffer.length)]);
+    offset = end;
+    if (marker === 0xda) {
+      while (offset + 1 < buffer.length) {
+        if (buffer[offset] === 0xff) {
+          const next = buffer[offset + 1]!;
+          if (next !== 0x00 && !(next >= 0xd0 && next <= 0xd7)) break;
+        }
+        offset++;
+      }
+    }
+  }
+  return { metadata, trailing: false };
+}
+
+/** `/artwork/{id}/{slug}` slug from a title: lowercase words (CJK kept) joined by '-', at most 60 characters. */
+export function slugify(title: string | null | undefined): string {
+  const slug = (title ?? '')
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, '-')
+    .replace(/^-+|-+$/g, '');
+  return [...slug].slice(0, 60).join('').replace(/-+$/, '') || 'artwork';
+}
+
+export function newUploadId(): string {
+  return randomUUID();
+}

@@ -1,0 +1,202 @@
+// One wrapper for every community API route: it states the route's access rule and rate limits up front,
+// then does, in order: cross-site check, authentication, access check, path parameter validation, rate
+// limits, the handler, and the error format `{ "error": { "code", "message" } }`. Framework-free: it takes
+// the parts of Astro's APIContext it needs, so tests can call routes without a build.
+import { z } from 'zod';
+import type { RateLimitRule } from '../../core/env.ts';
+import type { CommunityServices } from '../community/services.ts';
+import { getServerContext } from '../context.ts';
+import type { User } from '../../core/store/store.ts';
+import type { ValidSession } from '../auth/sessions.ts';
+import { ApiError, invalidInput, unauthenticated } from './api-error.ts';
+import { authenticateRequest, type RequestAuth } from './request-auth.ts';
+
+/** public: anyone (the viewer is known when signed in); user: a signed-in user, else 401. */
+export type Access = 'public' | 'user';
+export type LimitKind = 'login' | 'upload' | 'write';
+
+/** The parts of Astro's APIContext a route uses. */
+export interface RouteInput {
+  request: Request;
+  params: Record<string, string | undefined>;
+  url: URL;
+  clientAddress?: string;
+  locals?: unknown;
+}
+
+export interface HandlerContext<P, V extends User | null> {
+  request: Request;
+  url: URL;
+  params: P;
+  services: CommunityServices;
+  viewer: V;
+  session: V extends User ? ValidSession : ValidSession | null;
+  auth: RequestAuth;
+  ip: string;
+  /** Add a Set-Cookie header to the response. */
+  setCookie(value: string): void;
+  /** Count one more attempt against a limit (e.g. per username on login); throws 429 when over. */
+  limit(kind: LimitKind, bucket: string): Promise<void>;
+}
+
+interface RouteDefinition<P, A extends Access> {
+  access: A;
+  params?: z.ZodType<P>;
+  /** Limits counted before the handler runs: per user for upload/write, per IP for login; every write also per IP. */
+  rateLimit?: LimitKind;
+  handler(context: HandlerContext<P, A extends 'user' ? User : User | null>): Promise<Response | object>;
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+export const idParams = z.object({
+  id: z.string().regex(/^\d{1,15}$/, '无效的 id').transform(Number),
+});
+
+/** Services for this request: tests inject theirs through `locals.services`; the server makes its own. */
+async function servicesFor(input: RouteInput): Promise<CommunityServices> {
+  const injected = (input.locals as { services?: CommunityServices } | undefined)?.services;
+  return injected ?? getServerContext();
+}
+
+function clientIp(input: RouteInput): string {
+  try {
+    return input.clientAddress || 'unknown';
+  } catch {
+    return 'unknown'; // Astro throws when the adapter cannot tell
+  }
+}
+
+/**
+ * Refuse writes from other sites: Astro's origin check refuses cross-site form posts; this also covers
+ * JSON and bodyless requests, so a route is safe even where Astro's check does not run.
+ */
+function assertSameSite(request: Request, url: URL): void {
+  if (SAFE_METHODS.has(request.method)) return;
+  const origin = request.headers.get('origin');
+  const fetchSite = request.headers.get('sec-fetch-site');
+  if ((origin !== null && origin !== url.origin) || fetchSite === 'cross-site') {
+    throw new ApiError(403, 'cross_site', '拒绝来自其他网站的请求');
+  }
+}
+
+export async function enforceLimit(services: CommunityServices, rule: RateLimitRule | null, bucket: string): Promise<void> {
+  if (!rule) return;
+  const result = await services.limiter.hit(bucket, rule);
+  if (!result.allowed) {
+    const seconds = Math.max(1, Math.ceil(result.retryAfterMs / 1000));
+    throw new ApiError(429, 'rate_limited', `操作太频繁，请 ${seconds} 秒后再试`, { headers: { 'Retry-After': String(seconds) } });
+  }
+}
+
+export function apiRoute<P = Record<string, never>, A extends Access = Access>(definition: RouteDefinition<P, A>) {
+  return async (input: RouteInput): Promise<Response> => {
+    const cookies: string[] = [];
+    const finish = (response: Response) => {
+      for (const cookie of cookies) response.headers.append('Set-Cookie', cookie);
+      if (!response.headers.has('Cache-Control')) response.headers.set('Cache-Control', 'no-store');
+      return response;
+    };
+    let services: CommunityServices;
+    try {
+      services = await servicesFor(input);
+    } catch {
+      return new ApiError(503, 'service_unavailable', '服务暂时不可用，请稍后再试').toResponse();
+    }
+    try {
+      assertSameSite(input.request, input.url);
+      const auth = await authenticateRequest(services, input.request);
+      cookies.push(...auth.setCookies);
+      const viewer = auth.session?.user ?? null;
+      if (definition.access === 'user' && !viewer) throw unauthenticated();
+      const params = definition.params ? parseParams(definition.params, input.params) : ({} as P);
+      const ip = clientIp(input);
+      const rules = services.config.community.rateLimits;
+      const limit = (kind: LimitKind, bucket: string) => enforceLimit(services, rules[kind], `${kind}:${bucket}`);
+      if (!SAFE_METHODS.has(input.request.method)) await enforceLimit(services, rules.ip, `ip:${ip}`);
+      if (definition.rateLimit === 'login') await limit('login', `ip:${ip}`);
+      else if (definition.rateLimit && viewer) await limit(definition.rateLimit, `user:${viewer.id}`);
+      const result = await definition.handler({
+        request: input.request,
+        url: input.url,
+        params,
+        services,
+        viewer: viewer as never,
+        session: auth.session as never,
+        auth,
+        ip,
+        setCookie: (value) => cookies.push(value),
+        limit,
+      });
+      return finish(result instanceof Response ? result : Response.json(result));
+    } catch (error) {
+      if (error instanceof ApiError) return finish(error.toResponse());
+      if (error instanceof z.ZodError) return finish(zodError(error).toResponse());
+      services.log.error({ err: error, method: input.request.method, path: input.url.pathname }, 'API route failed');
+      return finish(new ApiError(500, 'internal', '服务器出错了，请稍后再试').toResponse());
+    }
+  };
+}
+
+function parseParams<P>(schema: z.ZodType<P>, params: Record<string, string | undefined>): P {
+  const parsed = schema.safeParse(params);
+  if (!parsed.success) throw new ApiError(404, 'not_found', '不存在的地址');
+  return parsed.data;
+}
+
+export function zodError(error: z.ZodError): ApiError {
+  const first = error.issues[0];
+  const field = first?.path.join('.');
+  return invalidInput(first ? `${field ? `${field}: ` : ''}${first.message}` : '请求参数无效', error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
+}
+
+const MAX_JSON_BYTES = 64 * 1024;
+
+/**
+ * A JSON body validated by `schema`. Only `application/json` is accepted: a cross-site page cannot send
+ * that content type without a CORS preflight, which this server never grants.
+ */
+export async function readJson<T>(request: Request, schema: z.ZodType<T>): Promise<T> {
+  const type = request.headers.get('content-type') ?? '';
+  if (!/^application\/json\b/i.test(type)) throw new ApiError(415, 'unsupported_media_type', '请求体须为 JSON（Content-Type: application/json）');
+  const text = await readLimitedText(request, MAX_JSON_BYTES);
+  let data: unknown;
+  try {
+    data = text.trim() === '' ? {} : JSON.parse(text);
+  } catch {
+    throw new ApiError(400, 'invalid_json', '请求体不是合法的 JSON');
+  }
+  return schema.parse(data);
+}
+
+/** The request body, refusing (413) more than `maxBytes` without reading further. */
+export async function readLimitedBody(request: Request, maxBytes: number): Promise<Uint8Array<ArrayBuffer>> {
+  const declared = Number(request.headers.get('content-length') ?? NaN);
+  const tooLarge = () => new ApiError(413, 'payload_too_large', `请求体超过 ${Math.round(maxBytes / 1024 / 1024) || 1} MB 上限`);
+  if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge();
+  if (!request.body) return new Uint8Array(0);
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  const reader = request.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > maxBytes) {
+      await reader.cancel().catch(() => undefined);
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  const body = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    body.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return body;
+}
+
+async function readLimitedText(request: Request, maxBytes: number): Promise<string> {
+  return new TextDecoder().decode(await readLimitedBody(request, maxBytes));
+}

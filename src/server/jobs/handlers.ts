@@ -1,0 +1,59 @@
+// What the community jobs do. Both queues run exactly these functions.
+import { renderThumbnail } from '../../core/media/thumbnails.ts';
+import type { BlobStore } from '../../core/blob/blob-store.ts';
+import { communityThumbKey, COMMUNITY_THUMB_WIDTH } from '../community/uploads.ts';
+import type { Logger } from '../../core/log.ts';
+import type { CommunityCache } from '../cache/community-cache.ts';
+import type { Store } from '../../core/store/store.ts';
+import type { JobHandlers } from './job-queue.ts';
+
+export interface JobDependencies {
+  store: Store;
+  blobs: BlobStore;
+  cache: CommunityCache;
+  log: Logger;
+}
+
+async function readAll(stream: NodeJS.ReadableStream): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(Buffer.from(chunk as Uint8Array));
+  return Buffer.concat(chunks);
+}
+
+export function createJobHandlers({ store, blobs, cache, log }: JobDependencies): JobHandlers {
+  return {
+    async thumbnail({ workId, imageId }) {
+      const image = (await store.images.listByWork(workId)).find((i) => i.id === imageId);
+      if (!image?.blobKey) return { skipped: 'no stored original' };
+      const width = String(COMMUNITY_THUMB_WIDTH);
+      const key = communityThumbKey(image.blobKey);
+      if (image.thumbnails?.[width] === key && (await blobs.head(key))) return { key, skipped: 'exists' };
+      const original = await blobs.get(image.blobKey);
+      if (!original) throw new Error(`original ${image.blobKey} is missing from the blob store`);
+      const rendered = await renderThumbnail(await readAll(original.body), COMMUNITY_THUMB_WIDTH);
+      await blobs.put(key, rendered.data, { contentType: 'image/webp', metadata: { source_key: image.blobKey } });
+      await store.images.markOk(
+        image.id,
+        {
+          blobKey: image.blobKey, width: image.width, height: image.height, format: image.format,
+          contentHash: image.contentHash, sizeBytes: image.sizeBytes, thumbnails: { [width]: key },
+        },
+        image.downloadedAt ?? new Date(),
+      );
+      log.debug({ workId, key }, 'thumbnail made');
+      return { key, width: rendered.width, height: rendered.height };
+    },
+
+    async 'feed.update'({ workId }) {
+      const work = await store.works.get(workId);
+      if (!work || work.status !== 'published') return { skipped: 'not published' };
+      // The publish request already invalidated these; refill them now so readers find them warm.
+      const [feed, mine] = await Promise.all([
+        cache.newestIds(),
+        work.ownerUserId !== null ? cache.userArtworkIds(work.ownerUserId) : Promise.resolve(null),
+      ]);
+      const counts = await cache.reactionChanged(work);
+      return { feed: feed?.ids.length ?? null, owner: mine?.ids.length ?? null, ...counts };
+    },
+  };
+}

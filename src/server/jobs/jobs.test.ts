@@ -1,0 +1,97 @@
+// Both job queues run the same handlers: the thumbnail of an upload and the feed update after publishing.
+import { afterEach, describe, expect, it } from 'vitest';
+import { uploadArtwork, publishArtwork } from '../community/actions.ts';
+import { COMMUNITY_THUMB_WIDTH } from '../community/uploads.ts';
+import { createLogger } from '../../core/log.ts';
+import { closedPort } from '../../core/testing/net.ts';
+import { redisAvailability, testImage, testRedisPrefix, testServices } from '../testing/community.ts';
+import { serviceGate, testConfig } from '../../core/testing/services.ts';
+import { BullJobQueue } from './bullmq-job-queue.ts';
+import { StoreJobQueue } from './store-job-queue.ts';
+import type { JobHandlers } from './job-queue.ts';
+
+const redisRuns = serviceGate('Redis (BullMQ jobs)', await redisAvailability());
+const log = createLogger({ logLevel: 'silent' });
+const cleanups: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function uploadAndPublish(services: Awaited<ReturnType<typeof testServices>>) {
+  const user = await services.store.users.create({ username: 'jobs_user', name: 'j' });
+  const { work } = await uploadArtwork(services, user, { file: await testImage('png', 800, 600), title: '任务测试' });
+  await publishArtwork(services, user, work.id);
+  await services.jobs.drain(20_000);
+  return { user, work };
+}
+
+async function expectThumbnail(services: Awaited<ReturnType<typeof testServices>>, workId: number) {
+  const [image] = await services.store.images.listByWork(workId);
+  const key = image!.thumbnails?.[String(COMMUNITY_THUMB_WIDTH)];
+  expect(key).toMatch(/^artworks\/thumb\/[0-9a-f-]{36}$/);
+  expect(image!.blobKey).toBe(key!.replace('thumb', 'original'));
+  expect(await services.blobs.head(key!)).toMatchObject({ contentType: 'image/webp' });
+}
+
+describe('jobs', () => {
+  it('in process: makes the thumbnail after an upload and warms the feed after publishing', async () => {
+    const services = await testServices();
+    cleanups.push(services.cleanup);
+    expect(services.jobs.kind).toBe('store');
+    const { work } = await uploadAndPublish(services);
+    await expectThumbnail(services, work.id);
+    expect(await services.store.jobs.countByStatus('thumbnail')).toMatchObject({ succeeded: 1, failed: 0 });
+    expect(await services.store.jobs.countByStatus('feed.update')).toMatchObject({ succeeded: 1 });
+  });
+
+  it('in process: enqueueing with the same id is idempotent, and failures are recorded', async () => {
+    const services = await testServices({}, { startWorkers: false });
+    cleanups.push(services.cleanup);
+    let runs = 0;
+    const handlers: JobHandlers = {
+      thumbnail: async () => {
+        runs++;
+        throw new Error('decoder exploded');
+      },
+      'feed.update': async () => ({}),
+    };
+    const queue = new StoreJobQueue({ store: services.store, handlers, log });
+    cleanups.push(() => queue.close());
+    const first = await queue.enqueue('thumbnail', { workId: 1, imageId: 1 }, { jobId: 'thumbnail-1', maxAttempts: 1 });
+    const again = await queue.enqueue('thumbnail', { workId: 1, imageId: 1 }, { jobId: 'thumbnail-1', maxAttempts: 1 });
+    expect(again).toBe(first);
+    queue.start();
+    await queue.drain(10_000);
+    expect(runs).toBe(1);
+    expect(await services.store.jobs.get(first)).toMatchObject({ status: 'failed', error: 'decoder exploded', attempts: 1 });
+  });
+
+  it('BullMQ with Redis unreachable: jobs go to the database queue and still run', async () => {
+    const services = await testServices({}, { startWorkers: false });
+    cleanups.push(services.cleanup);
+    const handlers: JobHandlers = { thumbnail: async () => ({ ran: true }), 'feed.update': async () => ({}) };
+    const fallback = new StoreJobQueue({ store: services.store, handlers, log });
+    const queue = new BullJobQueue({ redisUrl: `redis://127.0.0.1:${await closedPort()}`, keyPrefix: 'x:', handlers, fallback, log });
+    cleanups.push(() => queue.close());
+    fallback.start();
+    const id = await queue.enqueue('thumbnail', { workId: 1, imageId: 2 });
+    await fallback.drain(10_000);
+    expect(await services.store.jobs.get(id)).toMatchObject({ status: 'succeeded', result: { ran: true } });
+  });
+
+  it.runIf(redisRuns)('BullMQ: the same handlers make the thumbnail and update the feed', async () => {
+    const prefix = testRedisPrefix();
+    const services = await testServices({ REDIS_URL: testConfig.testing.redisUrl!, REDIS_KEY_PREFIX: prefix });
+    cleanups.push(async () => {
+      const keys = await services.redis!.client.keys(`${prefix}*`);
+      if (keys.length > 0) await services.redis!.client.del(...keys);
+      await services.cleanup();
+    });
+    expect(services.jobs.kind).toBe('bullmq');
+    const { work } = await uploadAndPublish(services);
+    await expectThumbnail(services, work.id);
+    expect(await services.store.jobs.countByStatus()).toMatchObject({ queued: 0, succeeded: 0 }); // none fell back
+    expect(await services.redis!.client.lrange(`${prefix}feed_queue`, 0, 0)).toEqual(['#']);
+    expect(await services.redis!.client.lindex(`${prefix}feed_queue`, 1)).toBe(String(work.id));
+  });
+});

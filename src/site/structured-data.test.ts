@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { sampleWork } from '../core/snapshot/test-fixtures.ts';
+import { absoluteUrl, artworkJsonLd, breadcrumbJsonLd, personJsonLd } from './structured-data.ts';
+import { jsonLd } from './works.ts';
+
+const SITE = 'https://huaku.example';
+
+describe('structured data', () => {
+  it('describes a work as a CreativeWork of ImageObjects with absolute URLs', () => {
+    const work = sampleWork(1, { images: [{ index: 0, url: '/media/a.png', thumbUrl: '/media/thumbs/320/a.webp', width: 768, height: 1024 }] });
+    const data = artworkJsonLd(work, SITE);
+    expect(data).toMatchObject({
+      '@type': 'CreativeWork',
+      url: `${SITE}/artwork/${work.id}/sample-work-1`,
+      name: '示例作品 1',
+      alternateName: 'Sample work 1',
+      author: { '@type': 'Person', name: '作者1', url: `${SITE}/user/liblib-author-1` },
+      image: [{ '@type': 'ImageObject', contentUrl: `${SITE}/media/a.png`, thumbnailUrl: `${SITE}/media/thumbs/320/a.webp`, width: 768, height: 1024 }],
+    });
+  });
+
+  it('keeps absolute image URLs as they are', () => {
+    expect(absoluteUrl('https://cdn.example/x.png', SITE)).toBe('https://cdn.example/x.png');
+  });
+
+  it('numbers breadcrumb items from 1', () => {
+    expect(breadcrumbJsonLd([{ name: '首页', path: '/' }, { name: '作品流', path: '/feed' }], SITE)).toMatchObject({
+      '@type': 'BreadcrumbList',
+      itemListElement: [
+        { position: 1, name: '首页', item: `${SITE}/` },
+        { position: 2, name: '作品流', item: `${SITE}/feed` },
+      ],
+    });
+  });
+
+  it('describes an author as a Person', () => {
+    const person = personJsonLd({ id: 'civitai:1', username: 'civitai-1', name: 'Ann', avatarUrl: null, source: 'civitai', profileUrl: 'https://civitai.com/user/ann', workCount: 2 }, SITE);
+    expect(person).toMatchObject({ '@type': 'Person', name: 'Ann', url: `${SITE}/user/civitai-1`, sameAs: 'https://civitai.com/user/ann' });
+  });
+
+  it('serializes without a raw `<` (no </script> break-out)', () => {
+    const text = jsonLd(artworkJsonLd(sampleWork(2, { title: '</script><script>alert(1)</script>' }), SITE));
+    expect(text).not.toContain('<');
+    expect(JSON.parse(text).name).toBe('</script><script>alert(1)</script>');
+  });
+});

@@ -1,0 +1,74 @@
+// schema.org JSON-LD for the works pages (serialize with jsonLd() from works.ts, which escapes `<`).
+// URLs are made absolute against the site origin: search engines resolve nothing relative in JSON-LD.
+import type { SnapshotAuthorEntry, SnapshotWork } from '../core/snapshot/schema.ts';
+import { displayTitle, sortedImages, userPath, workPath } from './works.ts';
+
+type JsonObject = Record<string, unknown>;
+
+/** `path` (or an absolute URL) resolved against the site origin. */
+export function absoluteUrl(pathOrUrl: string, site: URL | string): string {
+  return new URL(pathOrUrl, site).href;
+}
+
+/** A BreadcrumbList from (name, path) pairs, root first. */
+export function breadcrumbJsonLd(items: readonly { name: string; path: string }[], site: URL | string): JsonObject {
+  return {
+    '@context': 'https://schema.org',
+    '@type': 'BreadcrumbList',
+    itemListElement: items.map((item, i) => ({
+      '@type': 'ListItem',
+      position: i + 1,
+      name: item.name,
+      item: absoluteUrl(item.path, site),
+    })),
+  };
+}
+
+/** A work as a CreativeWork whose images are ImageObjects (a work may hold several images). */
+export function artworkJsonLd(work: SnapshotWork, site: URL | string): JsonObject {
+  const url = absoluteUrl(workPath(work), site);
+  const author = work.author
+    ? { '@type': 'Person', name: work.author.name || '佚名', url: absoluteUrl(userPath(work.author.username), site) }
+    : undefined;
+  return {
+    '@context': 'https://schema.org',
+    '@type': 'CreativeWork',
+    '@id': url,
+    url,
+    name: displayTitle(work),
+    ...(work.titleEn && work.titleEn !== work.title ? { alternateName: work.titleEn } : {}),
+    ...(work.prompt ? { description: work.prompt } : {}),
+    ...(work.publishedAt ? { datePublished: work.publishedAt } : {}),
+    ...(author ? { author, creator: author } : {}),
+    ...(work.tags.length > 0 ? { keywords: work.tags.join(',') } : {}),
+    ...(work.sourceUrl ? { sameAs: work.sourceUrl } : {}),
+    inLanguage: 'zh-CN',
+    image: sortedImages(work).map((image) => ({
+      '@type': 'ImageObject',
+      contentUrl: absoluteUrl(image.url, site),
+      ...(image.thumbUrl ? { thumbnailUrl: absoluteUrl(image.thumbUrl, site) } : {}),
+      ...(image.width ? { width: image.width } : {}),
+      ...(image.height ? { height: image.height } : {}),
+      ...(author ? { creator: author } : {}),
+      ...(work.sourceUrl ? { acquireLicensePage: work.sourceUrl } : {}),
+    })),
+    interactionStatistic: [
+      { '@type': 'InteractionCounter', interactionType: 'https://schema.org/LikeAction', userInteractionCount: work.likeCount },
+      { '@type': 'InteractionCounter', interactionType: 'https://schema.org/BookmarkAction', userInteractionCount: work.favoriteCount },
+    ],
+  };
+}
+
+/** An author's page: the Person, with their profile on the source as sameAs. */
+export function personJsonLd(author: SnapshotAuthorEntry, site: URL | string): JsonObject {
+  return {
+    '@context': 'https://schema.org',
+    '@type': 'Person',
+    '@id': absoluteUrl(userPath(author.username), site),
+    name: author.name || author.username,
+    alternateName: author.username,
+    url: absoluteUrl(userPath(author.username), site),
+    ...(author.avatarUrl ? { image: absoluteUrl(author.avatarUrl, site) } : {}),
+    ...(author.profileUrl ? { sameAs: author.profileUrl } : {}),
+  };
+}

@@ -1,0 +1,135 @@
+// Presentation helpers for works on pages (framework-free, so they are unit-testable).
+import type { SnapshotWork, WorkSource } from '../core/snapshot/schema.ts';
+
+
+/** The title to show: the Chinese/original title, else the English one, else 无题. */
+export function displayTitle(work: Pick<SnapshotWork, 'title' | 'titleEn'>): string {
+  return work.title?.trim() || work.titleEn?.trim() || '无题';
+}
+
+/** `/artwork/<id>/<slug>`: the work's canonical page. */
+export function workPath(work: Pick<SnapshotWork, 'id' | 'slug'>): string {
+  return `/artwork/${encodeURIComponent(work.id)}/${encodeURIComponent(work.slug)}`;
+}
+
+/** `/user/<username>`: an author's or community user's page. */
+export function userPath(username: string): string {
+  return `/user/${encodeURIComponent(username)}`;
+}
+
+/** `/lora/<id>`: a catalogue LoRA's page. */
+export function loraPath(id: string): string {
+  return `/lora/${encodeURIComponent(id)}`;
+}
+
+type Dated = Pick<SnapshotWork, 'id' | 'publishedAt'>;
+
+/** publishedAt in ms since the epoch; works without a date count as the oldest. */
+function publishedTime(work: Dated): number {
+  return work.publishedAt === null ? -Infinity : Date.parse(work.publishedAt);
+}
+
+function compareTimesNewestFirst(aTime: number, aId: string, bTime: number, bId: string): number {
+  if (aTime !== bTime) return bTime > aTime ? 1 : -1;
+  return aId < bId ? -1 : aId > bId ? 1 : 0;
+}
+
+/** Newest first by publishedAt (works without a date last), then by id for a stable order. */
+export function compareNewestFirst(a: Dated, b: Dated): number {
+  return compareTimesNewestFirst(publishedTime(a), a.id, publishedTime(b), b.id);
+}
+
+/**
+ * `works` in compareNewestFirst's order, each date parsed once: a comparator that parses both dates runs
+ * Date.parse twice per comparison, n log n times over the whole catalogue.
+ */
+export function sortNewestFirst<W extends Dated>(works: readonly W[]): W[] {
+  return works
+    .map((work) => ({ work, time: publishedTime(work) }))
+    .sort((a, b) => compareTimesNewestFirst(a.time, a.work.id, b.time, b.work.id))
+    .map(({ work }) => work);
+}
+
+/** The image a card shows: the first by index, preferring its thumbnail. */
+export function coverImage(work: Pick<SnapshotWork, 'images'>) {
+  const first = sortedImages(work)[0];
+  if (!first) return null;
+  return { src: first.thumbUrl ?? first.url, srcset: imageSrcset(first), width: first.width, height: first.height };
+}
+
+const dateTime = new Intl.DateTimeFormat('zh-CN', {
+  timeZone: 'Asia/Shanghai',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  hour12: false,
+});
+
+/** `2025/01/02 08:30` in Beijing time. */
+export function formatDateTime(iso: string): string {
+  return dateTime.format(new Date(iso));
+}
+
+/** JSON for a `<script type="application/ld+json">`, safe against `</script>` in the data. */
+export function jsonLd(data: unknown): string {
+  return JSON.stringify(data).replace(/</g, '\\u003c');
+}
+
+/** Hot order: likes + favorites on the source, most first; ties newest first. */
+export function compareHot(a: SnapshotWork, b: SnapshotWork): number {
+  const diff = hotScore(b) - hotScore(a);
+  return diff !== 0 ? diff : compareNewestFirst(a, b);
+}
+
+/**
+ * compareHot's order of works already sorted newest first: the sort is stable, so ties keep that order
+ * without comparing dates again.
+ */
+export function sortHot<W extends Pick<SnapshotWork, 'likeCount' | 'favoriteCount'>>(newestFirst: readonly W[]): W[] {
+  return [...newestFirst].sort((a, b) => hotScore(b) - hotScore(a));
+}
+
+export function hotScore(work: Pick<SnapshotWork, 'likeCount' | 'favoriteCount'>): number {
+  return work.likeCount + work.favoriteCount;
+}
+
+/** The work's images in their order on the source. */
+export function sortedImages(work: Pick<SnapshotWork, 'images'>): SnapshotWork['images'] {
+  return [...work.images].sort((a, b) => a.index - b.index);
+}
+
+/**
+ * Ingest names thumbnails `thumbs/<configured width>/…` and never upscales, so the width a thumbnail
+ * answers for is in its URL (the snapshot does not carry it). Unknown layout: assume the grid width.
+ */
+const THUMB_WIDTH_IN_URL = /\/thumbs\/(\d+)\//;
+const DEFAULT_THUMB_WIDTH = 320;
+
+/**
+ * `srcset` for one image: the thumbnail and the original, by pixel width. Null when there is no choice to
+ * offer (no thumbnail narrower than the original, or unknown widths): a lone candidate only makes the
+ * browser rescale the image by its `w` descriptor.
+ */
+export function imageSrcset(image: Pick<SnapshotWork['images'][number], 'url' | 'thumbUrl' | 'width'>): string | null {
+  if (!image.width || !image.thumbUrl) return null;
+  const configured = Number(THUMB_WIDTH_IN_URL.exec(image.thumbUrl)?.[1] ?? DEFAULT_THUMB_WIDTH);
+  const thumbWidth = Math.min(configured, image.width);
+  if (thumbWidth >= image.width) return null;
+  return `${image.thumbUrl} ${thumbWidth}w, ${image.url} ${image.width}w`;
+}
+
+/** The aspect ratio a grid lays a work out with, clamped so panoramas and strips stay usable. */
+export function layoutRatio(image: { width: number | null; height: number | null } | null): number {
+  if (!image?.width || !image.height) return 3 / 4;
+  return Math.min(2.2, Math.max(0.5, image.width / image.height));
+}
+
+/** A one-line description for meta tags: the prompt (or a fallback), whitespace collapsed, cut at `max` characters. */
+export function summarize(text: string | null | undefined, fallback: string, max = 120): string {
+  const flat = (text ?? '').replace(/\s+/g, ' ').trim();
+  if (!flat) return fallback;
+  const chars = [...flat];
+  return chars.length <= max ? flat : `${chars.slice(0, max - 1).join('')}…`;
+}
