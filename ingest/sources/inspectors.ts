@@ -3,12 +3,8 @@
 import { civitaiInspector } from './civitai/inspect.ts';
 import { liblibInspector } from './liblib/inspect.ts';
 import { modelscopeInspector } from './modelscope/inspect.ts';
+import type { SourceInspector } from './source-inspector.ts';
 
-export interface SourceInspector {
-  endpoints: readonly string[];
-  /** `refused`: the upstream answered with an error envelope; `records`: what the connector would keep. */
-  inspect(endpoint: string, payload: unknown): { records: unknown } | { refused: string };
-}
 
 export const INSPECTORS: Record<string, SourceInspector> = {
   liblib: liblibInspector,

@@ -1,4 +1,4 @@
-import type { SourceInspector } from '../inspectors.ts';
+import type { SourceInspector } from '../source-inspector.ts';
 import { extractImageMetadata } from './metadata.ts';
 import { normalizeImagesPage, normalizeModel, normalizeModelVersion } from './normalize.ts';
 

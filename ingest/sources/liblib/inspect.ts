@@ -1,5 +1,5 @@
 import { normalizeAuthor, normalizeComments, normalizeDetail, normalizeListPage, unwrapEnvelope } from './normalize.ts';
-import type { SourceInspector } from '../inspectors.ts';
+import type { SourceInspector } from '../source-inspector.ts';
 
 /** `ingest inspect --source liblib`: every payload is the whole `{code, msg, data}` envelope. */
 export const liblibInspector: SourceInspector = {
