@@ -1,4 +1,4 @@
-// The fake Civitai speaks CONTRACTS.md §1: cursor paging, NSFW masks, meta only with withMeta, the
+// The fake Civitai speaks docs/upstream.md §1: cursor paging, NSFW masks, meta only with withMeta, the
 // page-number cap, 404s, auth, faults and the request log.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CivitaiCatalogue } from './catalogue.ts';

@@ -1,4 +1,4 @@
-// The JSON payloads the fake returns, shaped after CONTRACTS.md §3 and the real 2025-08 samples it cites.
+// The JSON payloads the fake returns, shaped after docs/upstream.md §3 (drawn from real 2025-08 samples).
 // int64 ids are bigint here and become bare JSON numbers via stringifyJson (json.ts).
 // URLs are absolute on the fake's own origin (it serves both the API and the image hosts).
 

@@ -1,6 +1,6 @@
 // A deterministic synthetic ModelScope model catalogue: LoRAs (and a few checkpoints, which the `tags
 // contains lora` filter must leave out) for three tasks, each item shaped like the real `dolphin/models`
-// items in CONTRACTS.md §2.1. Everything is a pure function of the seed (fakes/liblib/rng.ts); cover and
+// items in docs/upstream.md §2.1. Everything is a pure function of the seed (fakes/liblib/rng.ts); cover and
 // avatar bytes are drawn lazily by fakes/liblib/images.ts.
 import type { ImageContent, ImageFormat } from '../liblib/catalogue.ts';
 import { makeRng, type Rng } from '../liblib/rng.ts';

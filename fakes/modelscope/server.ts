@@ -1,5 +1,5 @@
 // The fake ModelScope: one node:http server on 127.0.0.1 that answers the catalogue endpoint
-// (`PUT /api/v1/dolphin/models`, CONTRACTS.md §2.1) and the image host's paths (covers and avatars), with a
+// (`PUT /api/v1/dolphin/models`, docs/upstream.md §2.1) and the image host's paths (covers and avatars), with a
 // request log, an auth-required mode (401), a slow mode, drifted envelopes, malformed items and the fault
 // injection of fakes/liblib/faults.ts. See README.md.
 import { randomUUID } from 'node:crypto';
@@ -14,7 +14,7 @@ import { ModelScopeCatalogue, type FakeModelScopeModel, type ModelScopeCatalogue
 export const MODELS_PATH = '/api/v1/dolphin/models';
 /** The token the fake accepts unless `token` says otherwise. */
 export const DEFAULT_FAKE_TOKEN = 'ms-fake-token-0123456789';
-/** The SDK's documented failure body (CONTRACTS.md §2.1), sent with HTTP 401. */
+/** The SDK's documented failure body (docs/upstream.md §2.1), sent with HTTP 401. */
 export const UNAUTHORIZED_BODY = { Code: 10010101004, Message: 'get model info failed, err: unauthorized permission', RequestId: '', Success: false };
 
 /** Ways the whole envelope drifts from the contract. */

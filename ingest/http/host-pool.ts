@@ -1,5 +1,5 @@
 // One polite client per upstream host behind one HttpClient: the API host and the image CDN each get
-// their own rate limit and stage slots, as politeness is per host (DESIGN.md, ingest rules).
+// their own rate limit and stage slots, as politeness is per host (docs/upstream.md §0).
 import type { HttpClient, HttpRequest, HttpStats, JsonResponse, StreamResponse } from './http-client.ts';
 
 export class HostPool implements HttpClient {

@@ -1,4 +1,4 @@
-// Store → data/snapshot: the only thing the site build reads (layout in src/lib/snapshot/paths.ts).
+// Store → data/snapshot: the only thing the site build reads (layout in src/core/snapshot/paths.ts).
 //
 // Scale: published works are paged out of the database newest first (keyset pages), and each page's
 // images, model references (with their LoRA links), authors and owners are read with one query each.

@@ -1,4 +1,4 @@
-// The Civitai connector's network side (CONTRACTS.md §1): GET /api/v1/images with cursor paging, models and
+// The Civitai connector's network side (docs/upstream.md §1): GET /api/v1/images with cursor paging, models and
 // model versions. Parsing lives in normalize.ts. Politeness (rate limit, retries, Retry-After on the
 // `/images` 503s) is the HttpClient's job; this class only builds requests and walks cursors.
 import { UserFacingError } from '../../../src/core/errors.ts';
@@ -128,7 +128,7 @@ export class CivitaiClient {
   }
 
   /**
-   * Walk `/images` page by page (CONTRACTS §1.1): the first request has no cursor; each next one sends
+   * Walk `/images` page by page (docs/upstream.md §1.1): the first request has no cursor; each next one sends
    * `metadata.nextCursor` back unchanged (never parsed); an empty page that still has a cursor is not the
    * end; the walk ends when there is neither a cursor nor a `nextPage`. A `nextPage` without a cursor (the
    * early-2024 bug on non-Newest sorts) is followed by its cursor, or by page number while

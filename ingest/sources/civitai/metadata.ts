@@ -1,4 +1,4 @@
-// Generation parameters out of Civitai's free-form `meta` (CONTRACTS §1.1: keys differ between the 2023
+// Generation parameters out of Civitai's free-form `meta` (docs/upstream.md §1.1: keys differ between the 2023
 // A1111 shape, the 2024 shape, ComfyUI uploads and hand-written posts), and the three ways to save them:
 // a JSON file, an A1111 "parameters" text file, or EXIF inside the image.
 //

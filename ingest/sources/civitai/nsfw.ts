@@ -1,4 +1,4 @@
-// Civitai NSFW levels (CONTRACTS.md §1.6): the four names a user filters by, the numeric browsing-level
+// Civitai NSFW levels (docs/upstream.md §1.6): the four names a user filters by, the numeric browsing-level
 // flags images carry, and the request parameters that ask for a set of levels.
 //
 // Decisions:

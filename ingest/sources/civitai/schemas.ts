@@ -1,4 +1,4 @@
-// Raw Civitai REST v1 payloads (CONTRACTS.md §1), as zod schemas. Lenient where the contract says shapes
+// Raw Civitai REST v1 payloads (docs/upstream.md §1), as zod schemas. Lenient where the contract says shapes
 // vary (optional fields, free-form `meta`, cursors that are numbers or strings) and strict where our code
 // depends on a field (ids, URLs). Unknown keys are kept (looseObject): upstream adds fields often.
 import { z } from 'zod';

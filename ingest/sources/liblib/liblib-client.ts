@@ -1,4 +1,4 @@
-// The Liblib connector's network side: the front-end endpoints of CONTRACTS.md §3 with the headers and
+// The Liblib connector's network side: the front-end endpoints of docs/upstream.md §3 with the headers and
 // `?timestamp=` the web client sends. Parsing and mapping live in normalize.ts (pure, testable offline).
 import type { HttpClient } from '../../http/http-client.ts';
 import {

@@ -11,7 +11,7 @@ const data = (name: string) => {
   return envelope.data;
 };
 
-describe('Liblib normalize (fixtures written from CONTRACTS.md §3)', () => {
+describe('Liblib normalize (fixtures written from docs/upstream.md §3)', () => {
   it('reads a list page, dedupes repeated uuids and keeps the author from the list', () => {
     const page = normalizeListPage(data('list-page.json'));
     expect(page.hasMore).toBe(true);

@@ -28,7 +28,7 @@ export function unwrapEnvelope(payload: unknown, endpoint: string): { ok: true; 
 export interface ListPage {
   items: ListSummary[];
   hasMore: boolean;
-  /** `data.data` was null: not the end when hasMore is true (CONTRACTS §3.1). */
+  /** `data.data` was null: not the end when hasMore is true (docs/upstream.md §3.1). */
   nullPage: boolean;
 }
 

@@ -1,4 +1,4 @@
-// Raw Liblib payloads as CONTRACTS.md §3 documents them (real samples, 2025-08). Only the fields we use
+// Raw Liblib payloads as docs/upstream.md §3 documents them (real samples, 2025-08). Only the fields we use
 // are required; unknown fields pass through untouched, so additions upstream are not drift.
 // Ids beyond 2^53 arrive as strings from the lossless JSON parser; small ones as numbers: `id` takes both.
 import { z } from 'zod';

@@ -12,7 +12,7 @@ import { normalizeModelsPage, type ModelsPage } from './normalize.ts';
 export const MODELS_PATH = '/api/v1/dolphin/models';
 export const TOKEN_PAGE = 'https://modelscope.cn/my/myaccesstoken';
 
-/** Sorts the endpoint knows (CONTRACTS.md §2.1); Top-LoRAs ranks by downloads. */
+/** Sorts the endpoint knows (docs/upstream.md §2.1); Top-LoRAs ranks by downloads. */
 export const SORT_BY_DOWNLOADS = 'DownloadsCount';
 
 export interface ModelScopeClientOptions {

@@ -9,7 +9,7 @@ import { envelopeSchema, modelFilesSchema, modelItemSchema, modelsDataSchema, ty
 export const SOURCE = 'modelscope';
 export const MODELS_ENDPOINT = 'dolphin/models';
 export const MODELSCOPE_WEB = 'https://www.modelscope.cn';
-/** The SDK's "unauthorized" code (CONTRACTS.md §2.1). */
+/** The SDK's "unauthorized" code (docs/upstream.md §2.1). */
 export const UNAUTHORIZED_CODE = 10010101004;
 
 /** One LoRA as the cache file stores it (snake_case: the seed's data contract; see README "Top-LoRAs cache"). */

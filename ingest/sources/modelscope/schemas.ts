@@ -1,4 +1,4 @@
-// Raw ModelScope payloads as CONTRACTS.md §2.1 documents them (a real `dolphin/models` response, 2025-11).
+// Raw ModelScope payloads as docs/upstream.md §2.1 documents them (a real `dolphin/models` response, 2025-11).
 // Only the fields we read are described; unknown fields pass through (additions upstream are not drift).
 // The envelope is strict: a drifted envelope fails the whole page. Items are checked one by one: a
 // malformed item (a missing id part, a field of the wrong type) is skipped, never the page.
