@@ -7,8 +7,16 @@ export const LOADED_MODULES_MARKER = 'huaku-loaded-modules: ';
 /** The `--import` argument that turns the recording on. */
 export const RECORD_MODULES_PRELOAD = fileURLToPath(new URL('./record-modules.ts', import.meta.url));
 
-/** Packages no `--help` may load: the database drivers, the S3 SDK, native image and canvas code, the queue and Redis clients. */
-export const HEAVY_PACKAGES = ['mysql2', 'better-sqlite3', '@aws-sdk/client-s3', '@aws-sdk/lib-storage', 'sharp', 'bullmq', 'ioredis', 'chart.js', '@napi-rs/canvas', 'arctic'];
+/**
+ * Packages (or whole @scopes) no `--help` may load: the database drivers, the S3 SDK, native image and canvas
+ * code, the charts, the queue and Redis clients, OAuth.
+ */
+export const HEAVY_PACKAGES = ['mysql2', 'better-sqlite3', '@aws-sdk', '@smithy', 'sharp', '@img', 'bullmq', 'ioredis', 'chart.js', 'chartjs-chart-wordcloud', '@napi-rs', 'arctic'];
+
+/** Which of `packages` are heavy. */
+export function heavyPackagesIn(packages: string[]): string[] {
+  return packages.filter((p) => HEAVY_PACKAGES.some((heavy) => p === heavy || p.startsWith(`${heavy}/`)));
+}
 
 export interface LoadedModules {
   /** Resolved URLs: file: for modules, node: for built-ins. */
