@@ -7,7 +7,7 @@ import { UsageError, type CommandSpec } from './commands/command.ts';
 import { COMMANDS } from './commands/command-table.ts';
 
 /** Where main() writes and which directory relative paths in flags resolve against; the process's by default. */
-export interface CliIo {
+interface CliIo {
   out(line: string): void;
   err(line: string): void;
   cwd: string;

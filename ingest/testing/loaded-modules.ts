@@ -11,14 +11,14 @@ export const RECORD_MODULES_PRELOAD = fileURLToPath(new URL('./record-modules.ts
  * Packages (or whole @scopes) no `--help` may load: the database drivers, the S3 SDK, native image and canvas
  * code, the charts, the queue and Redis clients, OAuth.
  */
-export const HEAVY_PACKAGES = ['mysql2', 'better-sqlite3', '@aws-sdk', '@smithy', 'sharp', '@img', 'bullmq', 'ioredis', 'chart.js', 'chartjs-chart-wordcloud', '@napi-rs', 'arctic'];
+const HEAVY_PACKAGES = ['mysql2', 'better-sqlite3', '@aws-sdk', '@smithy', 'sharp', '@img', 'bullmq', 'ioredis', 'chart.js', 'chartjs-chart-wordcloud', '@napi-rs', 'arctic'];
 
 /** Which of `packages` are heavy. */
 export function heavyPackagesIn(packages: string[]): string[] {
   return packages.filter((p) => HEAVY_PACKAGES.some((heavy) => p === heavy || p.startsWith(`${heavy}/`)));
 }
 
-export interface LoadedModules {
+interface LoadedModules {
   /** Resolved URLs: file: for modules, node: for built-ins. */
   urls: string[];
   /** The npm packages among them (scoped ones as @scope/name). */

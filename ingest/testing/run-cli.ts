@@ -7,13 +7,13 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { main } from '../cli.ts';
 
-export interface CliResult {
+interface CliResult {
   code: number;
   stdout: string;
   stderr: string;
 }
 
-export interface CliRunOptions {
+interface CliRunOptions {
   env?: Record<string, string>;
   /** The working directory: where relative flags and the toploras cache resolve. */
   cwd?: string;
