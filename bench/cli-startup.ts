@@ -1,7 +1,7 @@
 // How long the ingest CLI takes to show its help, against a bare Node start measured in the same run:
 // `node ingest/cli.ts --help` ÷ `node -e ''`, alternating rounds, median of each (target ratio ≤ 5).
 // Then one more run of each with the module recorder: peak RSS and how many modules and packages loaded.
-//   node bench/cli-startup.ts [--rounds 11] [--args "--help"]
+//   node bench/cli-startup.ts [--rounds 11] [--args "civitai --help"]
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
