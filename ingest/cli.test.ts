@@ -1,30 +1,40 @@
-import { execFile } from 'node:child_process';
+// The ingest CLI through main(), in process; two smoke tests start the real entry point in a child process.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { testConfig } from '../src/core/testing/services.ts';
+import { COMMANDS } from './commands/command-table.ts';
+import { heavyPackagesIn, parseLoadedModules, RECORD_MODULES_PRELOAD } from './testing/loaded-modules.ts';
+import { runCli as runMain, spawnCli } from './testing/run-cli.ts';
 
-const cli = path.join(import.meta.dirname, 'cli.ts');
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'huaku-cli-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-/** Run the real CLI in a child process with only the given configuration (no .env, no inherited keys). */
-async function runCli(args: string[], env: Record<string, string> = {}) {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [cli, ...args], {
-      cwd: dir,
-      env: { PATH: process.env.PATH ?? '', HOME: os.homedir(), LOG_LEVEL: 'warn', ...env },
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
-
+const runCli = (args: string[], env: Record<string, string> = {}) => runMain(args, { env, cwd: dir });
 const sqlite = (name: string) => ({ DATABASE_URL: `sqlite:${path.join(dir, name)}`, BLOB_LOCAL_DIR: path.join(dir, 'blobs') });
+
+// A child process pays Node's start-up and, for migrate, the SQLite driver: generous on a busy machine.
+describe('ingest CLI, the entry point in a child process', { timeout: 90_000 }, () => {
+  it('--help exits 0 without loading any driver, SDK or native package; an unknown command exits 2', async () => {
+    const [help, unknown] = await Promise.all([spawnCli(['--help'], { cwd: dir, nodeArgs: ['--import', RECORD_MODULES_PRELOAD] }), spawnCli(['frobnicate'], { cwd: dir })]);
+    expect(help.code, help.stderr).toBe(0);
+    expect(help.stdout).toContain('Commands:');
+    const loaded = parseLoadedModules(help.stderr);
+    expect(loaded.urls).toContain(`file://${path.join(import.meta.dirname, 'commands', 'command-table.ts')}`);
+    expect(heavyPackagesIn(loaded.packages)).toEqual([]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('Unknown command "frobnicate"');
+  });
+
+  it('runs a command end to end: migrate a SQLite database', async () => {
+    const result = await spawnCli(['migrate'], { cwd: dir, env: sqlite('smoke.db') });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('database migrated: sqlite');
+    expect(fs.existsSync(path.join(dir, 'smoke.db'))).toBe(true);
+  });
+});
 
 describe('ingest CLI', () => {
   it('prints help with exit 0, and usage errors exit 2', async () => {
@@ -43,6 +53,22 @@ describe('ingest CLI', () => {
     expect(unknown.stderr).toContain('Unknown command "frobnicate"');
     expect(badFlag.code).toBe(2);
     expect(badFlag.stderr).toContain("Unknown option '--bogus'");
+  });
+
+  it("<command> --help and bad flags never import the command's module", async () => {
+    const loads = COMMANDS.map((command) => vi.spyOn(command, 'load'));
+    try {
+      for (const command of COMMANDS) {
+        const help = await runCli([command.name, '--help']);
+        expect(help.code, command.name).toBe(0);
+        expect(help.stdout).toContain(`Usage: ${command.usage}`);
+        for (const option of Object.keys(command.options)) expect(help.stdout, command.name).toContain(option);
+        expect((await runCli([command.name, '--no-such-flag'])).code, command.name).toBe(2);
+      }
+      for (const load of loads) expect(load).not.toHaveBeenCalled();
+    } finally {
+      for (const load of loads) load.mockRestore();
+    }
   });
 
   it('rejects bad crawl arguments with exit 2 and what each flag expects', async () => {

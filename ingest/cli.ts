@@ -1,40 +1,34 @@
 // The command line for everything that runs outside the web server: `npm run ingest -- <command>`.
 // Exit codes: 0 ok, 1 failed, 2 usage or configuration error.
+// Only the command table is imported up front: configuration, logging and the chosen command's module load
+// when a command runs, so `--help` starts nearly as fast as Node itself (bench/cli-startup.ts).
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { ConfigError, loadConfig } from '../src/core/env.ts';
-import { UserFacingError } from '../src/core/errors.ts';
-import { createLogger } from '../src/core/log.ts';
-import { UsageError, type Command } from './commands/command.ts';
-import { analyzeCommand } from './commands/analyze.ts';
-import { civitaiCommand } from './commands/civitai.ts';
-import { doctorCommand } from './commands/doctor.ts';
-import { inspectCommand } from './commands/inspect.ts';
-import { snapshotCommand } from './commands/snapshot.ts';
-import { liblibCommand, retryFailedCommand } from './commands/liblib.ts';
-import { migrateCommand } from './commands/migrate.ts';
-import { serveCommand, startCommand } from './commands/start.ts';
-import { cacheCommand } from './commands/cache.ts';
-import { topLorasCommand } from './commands/toploras.ts';
+import { UsageError, type CommandSpec } from './commands/command.ts';
+import { COMMANDS } from './commands/command-table.ts';
 
-export const commands: Command[] = [startCommand, migrateCommand, doctorCommand, serveCommand, liblibCommand, retryFailedCommand, civitaiCommand, inspectCommand, snapshotCommand, analyzeCommand, topLorasCommand, cacheCommand];
+/** Where main() writes and which directory relative paths in flags resolve against; the process's by default. */
+interface CliIo {
+  out(line: string): void;
+  err(line: string): void;
+  cwd: string;
+}
 
 function mainHelp(): string {
-  const width = Math.max(...commands.map((c) => c.name.length));
+  const width = Math.max(...COMMANDS.map((c) => c.name.length));
   return [
     'Usage: npm run ingest -- <command> [options]   (or node ingest/cli.ts <command>)',
     '',
     'Commands:',
-    ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     '',
     'Run `<command> --help` for its options. Configuration comes from the environment and .env (see .env.example).',
     'Exit codes: 0 ok, 1 failed, 2 usage or configuration error.',
   ].join('\n');
 }
 
-function commandHelp(command: Command): string {
+function commandHelp(command: CommandSpec): string {
   const lines = [`Usage: ${command.usage}`, '', command.summary, '', 'Options:'];
-  const entries = Object.entries(command.options);
-  for (const [name, option] of entries) {
+  for (const [name, option] of Object.entries(command.options)) {
     const negatable = option.type === 'boolean' && option.default === true;
     const flag = `--${negatable ? `[no-]${name}` : name}${option.type === 'string' ? ' <value>' : ''}`;
     lines.push(`  ${flag.padEnd(24)} ${option.description}${option.default !== undefined ? ` (default: ${option.default})` : ''}`);
@@ -43,15 +37,16 @@ function commandHelp(command: Command): string {
   return lines.join('\n');
 }
 
-export async function main(argv: string[], env: Record<string, string | undefined>): Promise<number> {
-  const out = (line: string) => process.stdout.write(`${line}\n`);
-  const fail = (message: string) => process.stderr.write(`${message}\n`);
+export async function main(argv: string[], env: Record<string, string | undefined>, io: Partial<CliIo> = {}): Promise<number> {
+  const out = io.out ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const fail = io.err ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const cwd = io.cwd ?? process.cwd();
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     out(mainHelp());
     return name ? 0 : 2;
   }
-  const command = commands.find((c) => c.name === name);
+  const command = COMMANDS.find((c) => c.name === name);
   if (!command) {
     fail(`Unknown command "${name}".\n\n${mainHelp()}`);
     return 2;
@@ -73,10 +68,15 @@ export async function main(argv: string[], env: Record<string, string | undefine
     out(commandHelp(command));
     return 0;
   }
+  const [{ ConfigError, loadConfig }, { UserFacingError }, { createLogger }] = await Promise.all([
+    import('../src/core/env.ts'), import('../src/core/errors.ts'), import('../src/core/log.ts'),
+  ]);
   try {
     const config = loadConfig(env);
-    const log = createLogger(config, { command: command.name });
-    return await command.run({ config, log, flags: parsed.values, positionals: parsed.positionals, env, out });
+    // Logs go where the process's would (stderr), so a caller that captures stderr captures them too.
+    const log = createLogger(config, { command: command.name }, io.err ? { write: (line: string) => fail(line.replace(/\n$/, '')) } : undefined);
+    const runner = await command.load();
+    return await runner.run({ config, log, flags: parsed.values, positionals: parsed.positionals, env, cwd, out });
   } catch (error) {
     if (error instanceof ConfigError) {
       fail(error.format());

@@ -1,28 +1,16 @@
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sampleWork, writeTestSnapshot } from '../../src/core/snapshot/test-fixtures.ts';
+import { runCli as runMain } from '../testing/run-cli.ts';
 
-const cli = path.join(import.meta.dirname, '..', 'cli.ts');
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'huaku-analyze-'));
 const snapshotDir = path.join(dir, 'snapshot');
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-async function runCli(args: string[], env: Record<string, string> = {}) {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [cli, ...args], {
-      cwd: dir,
-      env: { PATH: process.env.PATH ?? '', HOME: os.homedir(), LOG_LEVEL: 'warn', DATABASE_URL: `sqlite:${path.join(dir, 'unused.db')}`, ...env },
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const runCli = (args: string[], env: Record<string, string> = {}) =>
+  runMain(args, { cwd: dir, env: { DATABASE_URL: `sqlite:${path.join(dir, 'unused.db')}`, ...env } });
 
 beforeAll(async () => {
   const works = [1, 2, 3, 4, 5, 6].map((n) =>
@@ -38,8 +26,8 @@ beforeAll(async () => {
   await writeTestSnapshot(snapshotDir, works, { chunkSize: 4 });
 });
 
-// Each test runs the CLI in child processes: slow on a busy machine.
-describe('ingest analyze', { timeout: 180_000 }, () => {
+// Drawing six charts takes a while on a busy machine.
+describe('ingest analyze', { timeout: 120_000 }, () => {
   it('writes the PNG charts and a Markdown report that links them with the headline figures', async () => {
     const outDir = path.join(dir, 'reports');
     const result = await runCli(['analyze', '--snapshot', snapshotDir, '--out', outDir]);

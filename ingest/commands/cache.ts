@@ -2,14 +2,10 @@ import { createBlobStore } from '../../src/core/blob/create-blob-store.ts';
 import { createCommunityServices } from '../../src/server/community/services.ts';
 import { pingRedis } from '../../src/server/cache/ping-redis.ts';
 import { createStore } from '../../src/core/store/create-store.ts';
-import { UsageError, type Command } from './command.ts';
+import { UsageError, type CommandRunner } from './command.ts';
 
 /** `cache rebuild`: Redis's community keys (hot_rank, feed_queue, user lists, like counters) from the database. */
-export const cacheCommand: Command = {
-  name: 'cache',
-  summary: 'rebuild the Redis caches (hot_rank, feed_queue, user:{id}:*, artwork:{id}:likes) from the database',
-  usage: 'npm run ingest -- cache rebuild',
-  options: {},
+export const cacheCommand: CommandRunner = {
   async run({ config, log, positionals, out }) {
     if (positionals[0] !== 'rebuild' || positionals.length !== 1) throw new UsageError('expected: cache rebuild');
     if (!config.redisUrl) {

@@ -2,9 +2,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeCivitai, type FakeCivitai } from '../../fakes/civitai/server.ts';
-import { main } from '../cli.ts';
+import { runCli } from '../testing/run-cli.ts';
 
 let fake: FakeCivitai;
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'huaku-civitai-cli-'));
@@ -17,21 +17,14 @@ afterAll(async () => {
 });
 
 /** Run the CLI's main() with only this configuration; returns the exit code and what it printed. */
-async function cli(args: string[], env: Record<string, string> = {}) {
-  let stdout = '';
-  let stderr = '';
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((stdout += String(chunk)), true));
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((stderr += String(chunk)), true));
-  try {
-    const code = await main(args, {
+function cli(args: string[], env: Record<string, string> = {}) {
+  return runCli(args, {
+    cwd: dir,
+    env: {
       LOG_LEVEL: 'silent', CIVITAI_API_BASE: fake.apiBaseUrl, INGEST_RPS: '200', DATABASE_URL: `sqlite:${path.join(dir, 'huaku.db')}`,
       BLOB_LOCAL_DIR: path.join(dir, 'blobs'), REPORTS_DIR: path.join(dir, 'reports'), ...env,
-    });
-    return { code, stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
+    },
+  });
 }
 
 describe('ingest civitai', () => {

@@ -9,11 +9,11 @@ import { CivitaiClient, MAX_PAGE_SIZE, RESERVED_IMAGE_PARAMS, type ImageFilters 
 import { DEFAULT_IMAGE_DOWNLOAD_CONFIG, DUPLICATE_POLICIES, ImageDownloader, type DuplicatePolicy } from '../sources/civitai/image-downloader.ts';
 import { METADATA_FORMATS, type MetadataFormat } from '../sources/civitai/metadata.ts';
 import { parseNsfwLevels, type NsfwLevel } from '../sources/civitai/nsfw.ts';
-import { PathTemplate, PATH_TEMPLATE_PRESETS } from '../sources/civitai/path-template.ts';
+import { PathTemplate } from '../sources/civitai/path-template.ts';
 import { TtyProgress } from '../sources/civitai/progress.ts';
 import { runCivitaiCatalog } from '../sources/civitai/run-civitai-catalog.ts';
 import { interruptible, runCatalogCommand } from './catalog-run.ts';
-import { UsageError, type Command, type CommandContext } from './command.ts';
+import { UsageError, type CommandRunner, type CommandContext } from './command.ts';
 import { positiveInt, positiveNumber } from './liblib.ts';
 
 type Flags = CommandContext['flags'];
@@ -86,7 +86,7 @@ export function parseThumbnailSize(value: string): [number, number] {
 const FOLDER_FLAGS = ['out', 'template', 'metadata', 'thumbnails', 'on-duplicate', 'skip-existing'];
 
 /** The folder download's configuration from flags. */
-export function downloaderOptions(flags: Flags) {
+export function downloaderOptions(flags: Flags, cwd: string) {
   const metadata = String(flags.metadata ?? 'json');
   if (metadata !== 'none' && !(METADATA_FORMATS as readonly string[]).includes(metadata)) throw new UsageError(`--metadata "${metadata}": expected json, txt, exif or none`);
   const onDuplicate = String(flags['on-duplicate'] ?? 'skip');
@@ -98,7 +98,7 @@ export function downloaderOptions(flags: Flags) {
     throw new UsageError(`--template: ${(error as Error).message}`);
   }
   return {
-    outputPath: path.resolve(String(flags.out ?? DEFAULT_IMAGE_DOWNLOAD_CONFIG.outputPath)),
+    outputPath: path.resolve(cwd, String(flags.out ?? DEFAULT_IMAGE_DOWNLOAD_CONFIG.outputPath)),
     pathTemplate,
     metadataFormat: (metadata === 'none' ? 'json' : metadata) as MetadataFormat,
     saveMetadata: metadata !== 'none',
@@ -120,7 +120,7 @@ function limitOf(flags: Flags, target: CivitaiTarget): number {
 
 async function runFolder(context: CommandContext, target: CivitaiTarget): Promise<number> {
   const { config, flags, log, out } = context;
-  const options = downloaderOptions(flags);
+  const options = downloaderOptions(flags, context.cwd);
   const http = civitaiHttp(config, flags, options.maxConcurrent, log);
   const progress = process.stderr.isTTY ? new TtyProgress(process.stderr) : undefined;
   const downloader = new ImageDownloader({ ...options, http, api: new CivitaiClient(http, config.ingest.civitai), log, progress });
@@ -182,34 +182,7 @@ async function runCatalog(context: CommandContext, target: CivitaiTarget): Promi
   return runCatalogCommand(context, (deps) => runCivitaiCatalog(deps, options));
 }
 
-export const civitaiCommand: Command = {
-  name: 'civitai',
-  summary: 'download Civitai images (a model, version, creator, filter or one image) into a folder, or into the catalogue with --catalog',
-  usage:
-    'npm run ingest -- civitai images --model 123 | --version 456 | --creator NAME | --filter key=value[&key=value…] | --image 789 ' +
-    '[--limit N] [--nsfw None,Soft] [--template "{creator}/{id}"|by-model|by-creator|by-nsfw] [--metadata json|txt|exif|none] [--out DIR] ' +
-    '[--concurrency 5] [--thumbnails 256] [--on-duplicate skip|replace|keep-both] [--catalog]',
-  options: {
-    model: { type: 'string', description: 'every image of this model id' },
-    version: { type: 'string', description: 'the images of this model version id' },
-    creator: { type: 'string', description: "a creator's images, by username" },
-    filter: { type: 'string', description: "/images filters as key=value&key=value (more key=value may follow as arguments), e.g. 'baseModels=SDXL 1.0&period=Week'" },
-    image: { type: 'string', description: 'one image by id' },
-    limit: { type: 'string', description: 'most images (0 = all; default all for --model/--version, 20 for --creator/--filter)' },
-    nsfw: { type: 'string', description: 'NSFW levels to keep: None, Soft, Mature, X (comma list) or all', default: 'None,Soft' },
-    template: { type: 'string', description: `path template or preset (default ${DEFAULT_IMAGE_DOWNLOAD_CONFIG.pathTemplate}; ${Object.keys(PATH_TEMPLATE_PRESETS).join(', ')}); placeholders {model_id} {model_name} {version_id} {id} {creator} {nsfw_level} {hash}` },
-    metadata: { type: 'string', description: 'json (default), txt (A1111 parameters), exif (inside the image) or none' },
-    out: { type: 'string', description: `output folder (default ${DEFAULT_IMAGE_DOWNLOAD_CONFIG.outputPath})` },
-    concurrency: { type: 'string', description: 'downloads at a time', default: String(DEFAULT_IMAGE_DOWNLOAD_CONFIG.maxConcurrent) },
-    thumbnails: { type: 'string', description: 'also write WebP thumbnails fitted in this size (256 or 256x192) under <out>/thumbnails' },
-    'on-duplicate': { type: 'string', description: 'an image whose URL or content is already stored: skip (default), replace or keep-both' },
-    'skip-existing': { type: 'boolean', description: 'skip images already in the folder (the default; --no-skip-existing downloads them again)' },
-    'page-size': { type: 'string', description: 'items per /images request (1–200)', default: String(DEFAULT_IMAGE_DOWNLOAD_CONFIG.pageSize) },
-    rps: { type: 'string', description: 'requests per second per host (default INGEST_RPS)' },
-    catalog: { type: 'boolean', description: 'store into the catalogue (database + blob store, source civitai) instead of a folder', default: false },
-    'retry-failed': { type: 'boolean', description: 'with --catalog: requeue the failure queue first', default: false },
-    'max-attempts': { type: 'string', description: 'with --catalog: attempts per unit (default INGEST_MAX_ATTEMPTS)' },
-  },
+export const civitaiCommand: CommandRunner = {
   async run(context) {
     const [sub, ...rest] = context.positionals;
     if (sub !== 'images') throw new UsageError(sub ? `unknown sub-command "${sub}": expected images` : 'missing sub-command: civitai images …');

@@ -3,7 +3,7 @@ import { describeConfig } from '../../src/core/env.ts';
 import { UserFacingError, errorMessage } from '../../src/core/errors.ts';
 import { pingRedis } from '../../src/server/cache/ping-redis.ts';
 import { createStore } from '../../src/core/store/create-store.ts';
-import type { Command } from './command.ts';
+import type { CommandRunner } from './command.ts';
 
 interface Check {
   name: string;
@@ -20,11 +20,7 @@ async function check(name: string, fn: () => Promise<string>): Promise<Check> {
   }
 }
 
-export const doctorCommand: Command = {
-  name: 'doctor',
-  summary: 'show the configuration in effect (secrets masked) and whether each service is reachable',
-  usage: 'npm run doctor',
-  options: {},
+export const doctorCommand: CommandRunner = {
   async run({ config, env, out }) {
     out('Configuration (from the environment and .env; unset keys use their defaults):');
     const rows = describeConfig(env);

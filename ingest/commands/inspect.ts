@@ -2,17 +2,9 @@ import fs from 'node:fs';
 import { ContractError } from '../../src/core/errors.ts';
 import { parseJsonLossless } from '../http/lossless-json.ts';
 import { INSPECTORS } from '../sources/inspectors.ts';
-import { UsageError, type Command } from './command.ts';
+import { UsageError, type CommandRunner } from './command.ts';
 
-export const inspectCommand: Command = {
-  name: 'inspect',
-  summary: 'validate and normalize one recorded upstream response; print the records, or the contract errors with their JSON paths',
-  usage: 'npm run ingest -- inspect --source liblib --endpoint list|detail|author|comments --file response.json',
-  options: {
-    source: { type: 'string', description: `upstream the response came from: ${Object.keys(INSPECTORS).join(', ')}`, default: 'liblib' },
-    endpoint: { type: 'string', description: 'which endpoint answered (e.g. liblib: list, detail, author, comments)' },
-    file: { type: 'string', description: 'the saved response body, as the upstream sent it' },
-  },
+export const inspectCommand: CommandRunner = {
   async run({ flags, out }) {
     const source = String(flags.source ?? 'liblib');
     const inspector = INSPECTORS[source];

@@ -6,7 +6,7 @@ import { LIBLIB_SORTS, type LiblibSort } from '../sources/liblib/liblib-client.t
 import type { LiblibCategory, LiblibCrawlOptions } from '../sources/liblib/liblib-crawl.ts';
 import { runLiblib, type LiblibRunOptions } from '../sources/liblib/run-liblib.ts';
 import { runCatalogCommand } from './catalog-run.ts';
-import { UsageError, type Command, type CommandContext } from './command.ts';
+import { UsageError, type CommandRunner, type CommandContext } from './command.ts';
 
 const categoriesFile = new URL('../sources/liblib/categories.json', import.meta.url);
 
@@ -77,45 +77,15 @@ export function liblibRunOptions(config: Config, flags: CommandContext['flags'],
   };
 }
 
-const crawlOptions: Command['options'] = {
-  category: { type: 'string', description: 'gallery category, as named in ingest/sources/liblib/categories.json', default: '汽车交通' },
-  sort: { type: 'string', description: 'latest or hot', default: 'latest' },
-  mode: { type: 'string', description: 'full, or incremental (newest first, stop after --window known works)', default: 'full' },
-  pages: { type: 'string', description: 'list pages: N, N-M or N- (to the end)', default: '1-' },
-  'page-size': { type: 'string', description: 'works per list page', default: '30' },
-  'max-works': { type: 'string', description: 'stop listing after this many new works' },
-  window: { type: 'string', description: 'incremental mode: consecutive known works that end the walk', default: '30' },
-  rps: { type: 'string', description: 'requests per second per host (default INGEST_RPS)' },
-  'list-concurrency': { type: 'string', description: 'concurrent list requests (default INGEST_LIST_CONCURRENCY)' },
-  'detail-concurrency': { type: 'string', description: 'concurrent detail requests (default INGEST_DETAIL_CONCURRENCY)' },
-  'media-concurrency': { type: 'string', description: 'concurrent media downloads (default INGEST_MEDIA_CONCURRENCY)' },
-  'max-attempts': { type: 'string', description: 'attempts per unit in this run (default INGEST_MAX_ATTEMPTS)' },
-  comments: { type: 'boolean', description: 'also fetch comments', default: false },
-  authors: { type: 'boolean', description: 'fetch author profiles (--no-authors skips them)', default: true },
-};
-
 export function runLiblibCommand(context: CommandContext, options: LiblibRunOptions): Promise<number> {
   return runCatalogCommand(context, (deps) => runLiblib(deps, options));
 }
 
-export const liblibCommand: Command = {
-  name: 'liblib',
-  summary: 'crawl Liblib (default: 汽车交通, newest first) into the database and blob store',
-  usage: 'npm run ingest -- liblib [--category 汽车交通] [--mode full|incremental] [--pages 1-50] [--max-works 1000] [--rps 4] [--comments]',
-  options: crawlOptions,
+export const liblibCommand: CommandRunner = {
   run: (context) => runLiblibCommand(context, liblibRunOptions(context.config, context.flags, 'crawl')),
 };
 
-export const retryFailedCommand: Command = {
-  name: 'retry-failed',
-  summary: 'compensate the failure queue: requeue failed units (below --limit attempts) and process them',
-  usage: 'npm run ingest -- retry-failed --source liblib [--stage detail] [--limit 6]',
-  options: {
-    source: { type: 'string', description: 'which source’s failure queue', default: 'liblib' },
-    stage: { type: 'string', description: 'only this stage (list, detail, author, comments, media)' },
-    limit: { type: 'string', description: 'units that already had this many attempts stay failed (default 2 × INGEST_MAX_ATTEMPTS)' },
-    ...crawlOptions,
-  },
+export const retryFailedCommand: CommandRunner = {
   async run(context) {
     const { config, flags, out } = context;
     if ((flags.source ?? 'liblib') !== 'liblib') throw new UsageError(`--source "${String(flags.source)}": only liblib has a failure queue yet`);

@@ -1,11 +1,7 @@
 import { openMigratedStore } from '../../src/core/store/create-store.ts';
-import type { Command } from './command.ts';
+import type { CommandRunner } from './command.ts';
 
-export const migrateCommand: Command = {
-  name: 'migrate',
-  summary: 'apply database migrations (SQLite file or MySQL/MariaDB from DATABASE_URL)',
-  usage: 'npm run migrate',
-  options: {},
+export const migrateCommand: CommandRunner = {
   async run({ config, out }) {
     const where = config.database.kind === 'sqlite' ? config.database.file : `${config.database.host}:${config.database.port}/${config.database.database}`;
     const store = await openMigratedStore(config.database);

@@ -1,13 +1,9 @@
 import { createBlobStore } from '../../src/core/blob/create-blob-store.ts';
 import { createStore } from '../../src/core/store/create-store.ts';
 import { formatDiffSummary, writeSnapshot, type SnapshotResult } from '../snapshot/write-snapshot.ts';
-import type { Command } from './command.ts';
+import type { CommandRunner } from './command.ts';
 
-export const snapshotCommand: Command = {
-  name: 'snapshot',
-  summary: 'write the JSON snapshot the site is built from (SNAPSHOT_DIR) from the database',
-  usage: 'npm run ingest -- snapshot',
-  options: {},
+export const snapshotCommand: CommandRunner = {
   async run({ config, out }) {
     const store = createStore(config.database);
     const blobs = createBlobStore(config.blob);

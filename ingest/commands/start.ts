@@ -10,7 +10,7 @@ import { runLiblib } from '../sources/liblib/run-liblib.ts';
 import { cachePaths } from '../sources/modelscope/cache-file.ts';
 import { runTopLoras } from '../sources/modelscope/top-loras.ts';
 import { writeSnapshot } from '../snapshot/write-snapshot.ts';
-import { UsageError, type Command, type CommandContext } from './command.ts';
+import { UsageError, type CommandRunner, type CommandContext } from './command.ts';
 import { liblibRunOptions } from './liblib.ts';
 import { migrateCommand } from './migrate.ts';
 import { snapshotReport } from './snapshot.ts';
@@ -118,15 +118,7 @@ export async function ingestDemo(context: CommandContext, works: number): Promis
   }
 }
 
-export const startCommand: Command = {
-  name: 'start',
-  summary: 'the main job on this machine: migrate, ingest the offline demo data, snapshot, build the site, then serve it',
-  usage: 'npm run start [-- --no-serve] [--no-demo] [--demo-works 1000]',
-  options: {
-    serve: { type: 'boolean', default: true, description: 'serve the built site until Ctrl-C (--no-serve stops after the build)' },
-    demo: { type: 'boolean', default: true, description: 'ingest from the bundled offline Liblib, Civitai and ModelScope fakes before building (--no-demo builds from the current snapshot)' },
-    'demo-works': { type: 'string', default: '1000', description: 'how many Liblib works the demo ingest takes' },
-  },
+export const startCommand: CommandRunner = {
   async run(context) {
     const migrated = await migrateCommand.run(context);
     if (migrated !== 0) return migrated;
@@ -144,10 +136,6 @@ export const startCommand: Command = {
   },
 };
 
-export const serveCommand: Command = {
-  name: 'serve',
-  summary: 'serve the already built site and API (dist/) on HOST:PORT',
-  usage: 'npm run serve',
-  options: {},
+export const serveCommand: CommandRunner = {
   run: serveSite,
 };

@@ -7,7 +7,7 @@ import type { Store } from '../../src/core/store/store.ts';
 import { CACHE_MAX_AGE_MS, cachePaths } from '../sources/modelscope/cache-file.ts';
 import { NO_COVER_URL } from '../sources/modelscope/covers.ts';
 import { runTopLoras, type TopLorasOptions, type TopLorasResult } from '../sources/modelscope/top-loras.ts';
-import { UsageError, type Command, type CommandContext } from './command.ts';
+import { UsageError, type CommandRunner, type CommandContext } from './command.ts';
 import { positiveInt } from './liblib.ts';
 
 export const DEFAULT_TASK = 'text-to-image-synthesis';
@@ -118,25 +118,10 @@ export function renderTopLoras(result: TopLorasResult, options: { limit: number;
   return lines;
 }
 
-export const topLorasCommand: Command = {
-  name: 'toploras',
-  summary: 'ModelScope Top-LoRAs by downloads: cache/top_loras_{task}.json, covers in cache/images/{task}/, and the catalogue',
-  usage:
-    'npm run ingest -- toploras [--task text-to-image-synthesis[,image-to-video]] [--limit 20] [--force-refresh] ' +
-    '[--cache-file PATH] [--images-dir DIR] [--per-task-cache] [--no-covers] [--no-catalog]',
-  options: {
-    task: { type: 'string', description: 'ModelScope task (several: comma-separated)', default: DEFAULT_TASK },
-    limit: { type: 'string', description: 'how many LoRAs per task', default: String(DEFAULT_LIMIT) },
-    'force-refresh': { type: 'boolean', description: `fetch even when the cache is younger than ${CACHE_MAX_AGE_MS / 60_000} minutes`, default: false },
-    'cache-file': { type: 'string', description: 'the cache file (default cache/top_loras_{safe_task}.json)' },
-    'images-dir': { type: 'string', description: 'where covers are saved (default cache/images/{safe_task})' },
-    'per-task-cache': { type: 'boolean', description: 'one cache file per task from --cache-file (name_{safe_task}.json) and a {safe_task} folder in --images-dir', default: false },
-    covers: { type: 'boolean', description: 'download covers and fill cover_local', default: true },
-    catalog: { type: 'boolean', description: 'also upsert the LoRAs into the database and blob store', default: true },
-  },
+export const topLorasCommand: CommandRunner = {
   async run(context) {
     const { config, log, flags, out } = context;
-    const baseDir = process.cwd();
+    const baseDir = context.cwd;
     const options = topLorasOptions(flags, baseDir);
     let store: Store | undefined;
     let blobs: BlobStore | undefined;

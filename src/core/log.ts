@@ -3,8 +3,9 @@ import type { Config } from './env.ts';
 
 export type { Logger };
 
-/** pino JSON logs; human-readable (pino-pretty) when writing to a terminal. */
-export function createLogger(config: Pick<Config, 'logLevel'>, bindings: Record<string, unknown> = {}): Logger {
+/** pino JSON logs to stderr, human-readable (pino-pretty) on a terminal; or JSON lines to `destination`. */
+export function createLogger(config: Pick<Config, 'logLevel'>, bindings: Record<string, unknown> = {}, destination?: pino.DestinationStream): Logger {
+  if (destination) return pino({ level: config.logLevel, base: bindings }, destination);
   const pretty = process.stdout.isTTY === true;
   return pino({
     level: config.logLevel,

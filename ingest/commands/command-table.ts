@@ -1,0 +1,173 @@
+// Every command of `npm run ingest`: what --help shows and parseArgs reads, and the module that runs it.
+// This file imports nothing at run time, so `--help` and `<command> --help` load no command: the database
+// drivers, the S3 SDK, sharp, BullMQ and chart.js come in only with the command that uses them
+// (ingest/cli.test.ts checks it). Defaults shown here that an implementation also owns are compared with it
+// in command-table.test.ts.
+import type { CommandEntry, CommandOptions } from './command.ts';
+
+/** The crawl flags `liblib` and `retry-failed` share. */
+const LIBLIB_CRAWL_OPTIONS: CommandOptions = {
+  category: { type: 'string', description: 'gallery category, as named in ingest/sources/liblib/categories.json', default: '汽车交通' },
+  sort: { type: 'string', description: 'latest or hot', default: 'latest' },
+  mode: { type: 'string', description: 'full, or incremental (newest first, stop after --window known works)', default: 'full' },
+  pages: { type: 'string', description: 'list pages: N, N-M or N- (to the end)', default: '1-' },
+  'page-size': { type: 'string', description: 'works per list page', default: '30' },
+  'max-works': { type: 'string', description: 'stop listing after this many new works' },
+  window: { type: 'string', description: 'incremental mode: consecutive known works that end the walk', default: '30' },
+  rps: { type: 'string', description: 'requests per second per host (default INGEST_RPS)' },
+  'list-concurrency': { type: 'string', description: 'concurrent list requests (default INGEST_LIST_CONCURRENCY)' },
+  'detail-concurrency': { type: 'string', description: 'concurrent detail requests (default INGEST_DETAIL_CONCURRENCY)' },
+  'media-concurrency': { type: 'string', description: 'concurrent media downloads (default INGEST_MEDIA_CONCURRENCY)' },
+  'max-attempts': { type: 'string', description: 'attempts per unit in this run (default INGEST_MAX_ATTEMPTS)' },
+  comments: { type: 'boolean', description: 'also fetch comments', default: false },
+  authors: { type: 'boolean', description: 'fetch author profiles (--no-authors skips them)', default: true },
+};
+
+/** The Civitai downloader's defaults (DEFAULT_IMAGE_DOWNLOAD_CONFIG, whose module loads sharp). */
+export const CIVITAI_DOWNLOAD_DEFAULTS = { outputPath: './images', pathTemplate: '{model_id}/{id}', maxConcurrent: 5, pageSize: 100 } as const;
+/** PATH_TEMPLATE_PRESETS' names. */
+export const CIVITAI_TEMPLATE_PRESETS = ['by-model', 'by-creator', 'by-nsfw', 'by-model-name'] as const;
+/** INSPECTORS' sources. */
+export const INSPECT_SOURCES = ['liblib', 'civitai', 'modelscope'] as const;
+/** toploras' DEFAULT_TASK, DEFAULT_LIMIT and the cache's CACHE_MAX_AGE_MS in minutes. */
+export const TOPLORAS_DEFAULTS = { task: 'text-to-image-synthesis', limit: 20, cacheMaxAgeMinutes: 10 } as const;
+
+export const COMMANDS: readonly CommandEntry[] = [
+  {
+    name: 'start',
+    summary: 'the main job on this machine: migrate, ingest the offline demo data, snapshot, build the site, then serve it',
+    usage: 'npm run start [-- --no-serve] [--no-demo] [--demo-works 1000]',
+    options: {
+      serve: { type: 'boolean', default: true, description: 'serve the built site until Ctrl-C (--no-serve stops after the build)' },
+      demo: { type: 'boolean', default: true, description: 'ingest from the bundled offline Liblib, Civitai and ModelScope fakes before building (--no-demo builds from the current snapshot)' },
+      'demo-works': { type: 'string', default: '1000', description: 'how many Liblib works the demo ingest takes' },
+    },
+    load: async () => (await import('./start.ts')).startCommand,
+  },
+  {
+    name: 'migrate',
+    summary: 'apply database migrations (SQLite file or MySQL/MariaDB from DATABASE_URL)',
+    usage: 'npm run migrate',
+    options: {},
+    load: async () => (await import('./migrate.ts')).migrateCommand,
+  },
+  {
+    name: 'doctor',
+    summary: 'show the configuration in effect (secrets masked) and whether each service is reachable',
+    usage: 'npm run doctor',
+    options: {},
+    load: async () => (await import('./doctor.ts')).doctorCommand,
+  },
+  {
+    name: 'serve',
+    summary: 'serve the already built site and API (dist/) on HOST:PORT',
+    usage: 'npm run serve',
+    options: {},
+    load: async () => (await import('./start.ts')).serveCommand,
+  },
+  {
+    name: 'liblib',
+    summary: 'crawl Liblib (default: 汽车交通, newest first) into the database and blob store',
+    usage: 'npm run ingest -- liblib [--category 汽车交通] [--mode full|incremental] [--pages 1-50] [--max-works 1000] [--rps 4] [--comments]',
+    options: LIBLIB_CRAWL_OPTIONS,
+    load: async () => (await import('./liblib.ts')).liblibCommand,
+  },
+  {
+    name: 'retry-failed',
+    summary: 'compensate the failure queue: requeue failed units (below --limit attempts) and process them',
+    usage: 'npm run ingest -- retry-failed --source liblib [--stage detail] [--limit 6]',
+    options: {
+      source: { type: 'string', description: 'which source’s failure queue', default: 'liblib' },
+      stage: { type: 'string', description: 'only this stage (list, detail, author, comments, media)' },
+      limit: { type: 'string', description: 'units that already had this many attempts stay failed (default 2 × INGEST_MAX_ATTEMPTS)' },
+      ...LIBLIB_CRAWL_OPTIONS,
+    },
+    load: async () => (await import('./liblib.ts')).retryFailedCommand,
+  },
+  {
+    name: 'civitai',
+    summary: 'download Civitai images (a model, version, creator, filter or one image) into a folder, or into the catalogue with --catalog',
+    usage:
+      'npm run ingest -- civitai images --model 123 | --version 456 | --creator NAME | --filter key=value[&key=value…] | --image 789 ' +
+      '[--limit N] [--nsfw None,Soft] [--template "{creator}/{id}"|by-model|by-creator|by-nsfw] [--metadata json|txt|exif|none] [--out DIR] ' +
+      '[--concurrency 5] [--thumbnails 256] [--on-duplicate skip|replace|keep-both] [--catalog]',
+    options: {
+      model: { type: 'string', description: 'every image of this model id' },
+      version: { type: 'string', description: 'the images of this model version id' },
+      creator: { type: 'string', description: "a creator's images, by username" },
+      filter: { type: 'string', description: "/images filters as key=value&key=value (more key=value may follow as arguments), e.g. 'baseModels=SDXL 1.0&period=Week'" },
+      image: { type: 'string', description: 'one image by id' },
+      limit: { type: 'string', description: 'most images (0 = all; default all for --model/--version, 20 for --creator/--filter)' },
+      nsfw: { type: 'string', description: 'NSFW levels to keep: None, Soft, Mature, X (comma list) or all', default: 'None,Soft' },
+      template: {
+        type: 'string',
+        description: `path template or preset (default ${CIVITAI_DOWNLOAD_DEFAULTS.pathTemplate}; ${CIVITAI_TEMPLATE_PRESETS.join(', ')}); placeholders {model_id} {model_name} {version_id} {id} {creator} {nsfw_level} {hash}`,
+      },
+      metadata: { type: 'string', description: 'json (default), txt (A1111 parameters), exif (inside the image) or none' },
+      out: { type: 'string', description: `output folder (default ${CIVITAI_DOWNLOAD_DEFAULTS.outputPath})` },
+      concurrency: { type: 'string', description: 'downloads at a time', default: String(CIVITAI_DOWNLOAD_DEFAULTS.maxConcurrent) },
+      thumbnails: { type: 'string', description: 'also write WebP thumbnails fitted in this size (256 or 256x192) under <out>/thumbnails' },
+      'on-duplicate': { type: 'string', description: 'an image whose URL or content is already stored: skip (default), replace or keep-both' },
+      'skip-existing': { type: 'boolean', description: 'skip images already in the folder (the default; --no-skip-existing downloads them again)' },
+      'page-size': { type: 'string', description: 'items per /images request (1–200)', default: String(CIVITAI_DOWNLOAD_DEFAULTS.pageSize) },
+      rps: { type: 'string', description: 'requests per second per host (default INGEST_RPS)' },
+      catalog: { type: 'boolean', description: 'store into the catalogue (database + blob store, source civitai) instead of a folder', default: false },
+      'retry-failed': { type: 'boolean', description: 'with --catalog: requeue the failure queue first', default: false },
+      'max-attempts': { type: 'string', description: 'with --catalog: attempts per unit (default INGEST_MAX_ATTEMPTS)' },
+    },
+    load: async () => (await import('./civitai.ts')).civitaiCommand,
+  },
+  {
+    name: 'inspect',
+    summary: 'validate and normalize one recorded upstream response; print the records, or the contract errors with their JSON paths',
+    usage: 'npm run ingest -- inspect --source liblib --endpoint list|detail|author|comments --file response.json',
+    options: {
+      source: { type: 'string', description: `upstream the response came from: ${INSPECT_SOURCES.join(', ')}`, default: 'liblib' },
+      endpoint: { type: 'string', description: 'which endpoint answered (e.g. liblib: list, detail, author, comments)' },
+      file: { type: 'string', description: 'the saved response body, as the upstream sent it' },
+    },
+    load: async () => (await import('./inspect.ts')).inspectCommand,
+  },
+  {
+    name: 'snapshot',
+    summary: 'write the JSON snapshot the site is built from (SNAPSHOT_DIR) from the database',
+    usage: 'npm run ingest -- snapshot',
+    options: {},
+    load: async () => (await import('./snapshot.ts')).snapshotCommand,
+  },
+  {
+    name: 'analyze',
+    summary: 'analyse the snapshot: PNG charts (works per day and source, top authors, checkpoint and LoRA Top-N, prompt word cloud) and a Markdown report',
+    usage: 'npm run ingest -- analyze [--snapshot DIR] [--out DIR]',
+    options: {
+      snapshot: { type: 'string', description: 'the snapshot directory to read (default: SNAPSHOT_DIR)' },
+      out: { type: 'string', description: 'where to write analysis-<date>.md and the PNGs (default: REPORTS_DIR)' },
+    },
+    load: async () => (await import('./analyze.ts')).analyzeCommand,
+  },
+  {
+    name: 'toploras',
+    summary: 'ModelScope Top-LoRAs by downloads: cache/top_loras_{task}.json, covers in cache/images/{task}/, and the catalogue',
+    usage:
+      'npm run ingest -- toploras [--task text-to-image-synthesis[,image-to-video]] [--limit 20] [--force-refresh] ' +
+      '[--cache-file PATH] [--images-dir DIR] [--per-task-cache] [--no-covers] [--no-catalog]',
+    options: {
+      task: { type: 'string', description: 'ModelScope task (several: comma-separated)', default: TOPLORAS_DEFAULTS.task },
+      limit: { type: 'string', description: 'how many LoRAs per task', default: String(TOPLORAS_DEFAULTS.limit) },
+      'force-refresh': { type: 'boolean', description: `fetch even when the cache is younger than ${TOPLORAS_DEFAULTS.cacheMaxAgeMinutes} minutes`, default: false },
+      'cache-file': { type: 'string', description: 'the cache file (default cache/top_loras_{safe_task}.json)' },
+      'images-dir': { type: 'string', description: 'where covers are saved (default cache/images/{safe_task})' },
+      'per-task-cache': { type: 'boolean', description: 'one cache file per task from --cache-file (name_{safe_task}.json) and a {safe_task} folder in --images-dir', default: false },
+      covers: { type: 'boolean', description: 'download covers and fill cover_local', default: true },
+      catalog: { type: 'boolean', description: 'also upsert the LoRAs into the database and blob store', default: true },
+    },
+    load: async () => (await import('./toploras.ts')).topLorasCommand,
+  },
+  {
+    name: 'cache',
+    summary: 'rebuild the Redis caches (hot_rank, feed_queue, user:{id}:*, artwork:{id}:likes) from the database',
+    usage: 'npm run ingest -- cache rebuild',
+    options: {},
+    load: async () => (await import('./cache.ts')).cacheCommand,
+  },
+];
