@@ -29,6 +29,51 @@ module.exports = {
       from: { path: '^src/server/', pathNot: TEST_FILE },
       to: { pathNot: '^src/(core|server)/|node_modules', dependencyTypesNot: ['core'] },
     },
+    // Inside src/server: http → (community, auth) → (jobs, cache) → src/core. start-up.ts (the one
+    // composition root) wires them all and only http/ may use it; the services below http/ never see HTTP
+    // (they throw domain errors from src/core/errors.ts; http/api-error.ts chooses the status).
+    {
+      name: 'server-services-import-no-http',
+      severity: 'error',
+      comment: 'community, auth, jobs and cache never import the route helpers: HTTP statuses are chosen in src/server/http only.',
+      from: { path: '^src/server/(community|auth|jobs|cache)/', pathNot: TEST_FILE },
+      to: { path: '^src/server/http/' },
+    },
+    {
+      name: 'server-services-import-no-start-up',
+      severity: 'error',
+      comment: 'Only http/ (and the app) get the wired services from src/server/start-up.ts; the services take what they use as arguments.',
+      from: { path: '^src/server/(community|auth|jobs|cache)/', pathNot: TEST_FILE },
+      to: { path: '^src/server/start-up\\.ts$' },
+    },
+    {
+      name: 'server-infrastructure-imports-no-domain',
+      severity: 'error',
+      comment: 'jobs and cache sit below community and auth: they import neither.',
+      from: { path: '^src/server/(jobs|cache)/', pathNot: TEST_FILE },
+      to: { path: '^src/server/(community|auth)/' },
+    },
+    {
+      name: 'server-community-and-auth-independent',
+      severity: 'error',
+      comment: 'community and auth are siblings: neither imports the other (http combines them).',
+      from: { path: '^src/server/(community|auth)/', pathNot: TEST_FILE },
+      to: { path: '^src/server/(community|auth)/', pathNot: '^src/server/$1/' },
+    },
+    {
+      name: 'server-cache-imports-no-jobs',
+      severity: 'error',
+      comment: 'jobs use the cache; the cache never enqueues jobs.',
+      from: { path: '^src/server/cache/', pathNot: TEST_FILE },
+      to: { path: '^src/server/jobs/' },
+    },
+    {
+      name: 'app-uses-server-services',
+      severity: 'error',
+      comment: 'The Astro app reaches jobs and the cache only through the services of src/server/start-up.ts.',
+      from: { path: APP, pathNot: TEST_FILE },
+      to: { path: '^src/server/(jobs|cache)/' },
+    },
     {
       name: 'ingest-imports-core',
       severity: 'error',

@@ -7,7 +7,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createBlobStore } from '../src/core/blob/create-blob-store.ts';
 import { setReaction } from '../src/server/community/actions.ts';
-import { createCommunityServices } from '../src/server/community/services.ts';
+import { createServerServices } from '../src/server/start-up.ts';
 import { loadConfig } from '../src/core/env.ts';
 import { authenticateRequest } from '../src/server/http/request-auth.ts';
 import { createLogger } from '../src/core/log.ts';
@@ -16,7 +16,7 @@ import { createStore } from '../src/core/store/create-store.ts';
 const mode = process.argv[2];
 const config = loadConfig();
 const log = createLogger(config);
-const services = mode === 'like' ? await createCommunityServices({ config, store: createStore(config.database), blobs: createBlobStore(config.blob), log }, { startWorkers: false }) : null;
+const services = mode === 'like' ? await createServerServices({ config, store: createStore(config.database), blobs: createBlobStore(config.blob), log }, { startWorkers: false }) : null;
 const hello = JSON.stringify({ artwork_id: 1, like_count: 1, isLiked: true, is_liked: true });
 
 const server = http.createServer(async (req, res) => {

@@ -1,5 +1,4 @@
-import { createBlobStore } from '../../src/core/blob/create-blob-store.ts';
-import { createCommunityServices } from '../../src/server/community/services.ts';
+import { openCommunityCache } from '../../src/server/cache/open-cache.ts';
 import { pingRedis } from '../../src/server/cache/ping-redis.ts';
 import { createStore } from '../../src/core/store/create-store.ts';
 import { UsageError, type CommandRunner } from './command.ts';
@@ -14,21 +13,23 @@ export const cacheCommand: CommandRunner = {
       return 0;
     }
     await pingRedis(config.redisUrl);
+    // Only Redis, the store and the cache: no sessions, login, blob store or job workers.
     const store = createStore(config.database);
-    const blobs = createBlobStore(config.blob);
-    const services = await createCommunityServices({ config, store, blobs, log }, { startWorkers: false });
     try {
       await store.assertMigrated();
-      const report = await services.cache.rebuild();
-      out(
-        `cache rebuilt in ${report.ms} ms: ${report.hotRanked} works in hot_rank, ${report.feedQueue} in feed_queue, ` +
-          `${report.likeCounters} like counters, ${report.invalidated} cached keys invalidated`,
-      );
+      const { cache, close } = await openCommunityCache({ config, store, log });
+      try {
+        const report = await cache.rebuild();
+        out(
+          `cache rebuilt in ${report.ms} ms: ${report.hotRanked} works in hot_rank, ${report.feedQueue} in feed_queue, ` +
+            `${report.likeCounters} like counters, ${report.invalidated} cached keys invalidated`,
+        );
+      } finally {
+        await close();
+      }
       return 0;
     } finally {
-      await services.close();
       await store.close();
-      await blobs.close();
     }
   },
 };

@@ -24,19 +24,100 @@ export class ServiceUnavailableError extends UserFacingError {
   }
 }
 
-/** The caller passed something invalid (a blob key that escapes its root, a bad id): never retried. */
+// Refusals a client can act on. `code` is a stable English identifier for programs and, when set, the
+// message is said to people (in Chinese): the server's route helpers (src/server/http/) answer such an
+// error with its status. An error without a code is an internal check (an English message for the log)
+// and answers as a server fault.
+export interface RefusalOptions {
+  code?: string;
+  cause?: unknown;
+}
+
+/** The caller passed something invalid (a blob key that escapes its root, a bad id): never retried; fix the input. */
 export class InvalidInputError extends Error {
-  constructor(message: string) {
-    super(message);
+  readonly code: string | undefined;
+  constructor(message: string, options: RefusalOptions = {}) {
+    super(message, { cause: options.cause });
     this.name = 'InvalidInputError';
+    this.code = options.code;
   }
 }
 
-/** The thing asked for does not exist. */
+/** The input is too large to accept: send a smaller one. */
+export class TooLargeError extends InvalidInputError {
+  constructor(message: string, options: RefusalOptions = {}) {
+    super(message, { code: 'too_large', ...options });
+    this.name = 'TooLargeError';
+  }
+}
+
+/** The input is of a kind (file format, content type) that is not accepted: send another kind. */
+export class UnsupportedFormatError extends InvalidInputError {
+  constructor(message: string, options: RefusalOptions = {}) {
+    super(message, { code: 'unsupported_type', ...options });
+    this.name = 'UnsupportedFormatError';
+  }
+}
+
+/** The thing asked for does not exist (or is not revealed to this caller). */
 export class NotFoundError extends Error {
-  constructor(message: string) {
-    super(message);
+  readonly code: string | undefined;
+  constructor(message: string, options: RefusalOptions = {}) {
+    super(message, { cause: options.cause });
     this.name = 'NotFoundError';
+    this.code = options.code;
+  }
+}
+
+/** Who is asking is unknown or their credentials were refused: sign in (again) first. */
+export class UnauthenticatedError extends Error {
+  readonly code: string;
+  constructor(message: string, options: RefusalOptions = {}) {
+    super(message, { cause: options.cause });
+    this.name = 'UnauthenticatedError';
+    this.code = options.code ?? 'unauthenticated';
+  }
+}
+
+/** The caller is known but may not do this: retrying will not help. */
+export class ForbiddenError extends Error {
+  readonly code: string;
+  constructor(message: string, options: RefusalOptions = {}) {
+    super(message, { cause: options.cause });
+    this.name = 'ForbiddenError';
+    this.code = options.code ?? 'forbidden';
+  }
+}
+
+/** The thing's current state does not allow this (a name already taken, a draft not yet published). */
+export class ConflictError extends Error {
+  readonly code: string;
+  constructor(message: string, options: RefusalOptions & { code: string }) {
+    super(message, { cause: options.cause });
+    this.name = 'ConflictError';
+    this.code = options.code;
+  }
+}
+
+/** Too many attempts: wait `retryAfterMs`, then try again. */
+export class RateLimitedError extends Error {
+  readonly code: string;
+  readonly retryAfterMs: number;
+  constructor(message: string, retryAfterMs: number, options: RefusalOptions = {}) {
+    super(message, { cause: options.cause });
+    this.name = 'RateLimitedError';
+    this.code = options.code ?? 'rate_limited';
+    this.retryAfterMs = retryAfterMs;
+  }
+}
+
+/** Something this needs is switched off or cannot be reached right now: try again later (or elsewhere). */
+export class UnavailableError extends Error {
+  readonly code: string;
+  constructor(message: string, options: RefusalOptions & { code: string }) {
+    super(message, { cause: options.cause });
+    this.name = 'UnavailableError';
+    this.code = options.code;
   }
 }
 

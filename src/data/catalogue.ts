@@ -16,7 +16,7 @@ export const newestWorks = once(async (): Promise<SnapshotWork[]> =>
   sortNewestFirst((await getCollection('works')).map((entry) => entry.data)),
 );
 
-/** Every work, most liked + favorited first. */
+/** Every work, hottest first (src/core/domain/hot-score.ts). */
 export const hotWorks = once(async () => sortHot(await newestWorks()));
 
 /** Each author's works (by username), newest first. */

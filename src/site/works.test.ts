@@ -1,15 +1,31 @@
 import { describe, expect, it } from 'vitest';
 import { sampleWork } from '../core/snapshot/test-fixtures.ts';
-import { compareHot, compareNewestFirst, coverImage, imageSrcset, layoutRatio, sortHot, sortNewestFirst, summarize } from './works.ts';
+import { HOT_EPOCH_S, HOT_SECONDS_PER_DECADE, hotScore } from '../core/domain/hot-score.ts';
+import { compareHot, compareNewestFirst, coverImage, imageSrcset, layoutRatio, reactionTotal, sortHot, sortNewestFirst, summarize, workHotScore } from './works.ts';
 
 describe('works helpers', () => {
-  it('orders hot works by likes + favorites, ties newest first', () => {
-    const a = sampleWork(1, { likeCount: 5, favoriteCount: 5 });
-    const b = sampleWork(2, { likeCount: 1, favoriteCount: 0 });
-    const c = sampleWork(3, { likeCount: 10, favoriteCount: 0 });
-    const tieWithA = sampleWork(4, { likeCount: 10, favoriteCount: 0 });
-    expect([b, a, c, tieWithA].sort(compareHot).map((w) => w.id)).toEqual([tieWithA.id, c.id, a.id, b.id]);
-    expect(sortHot(sortNewestFirst([b, a, c, tieWithA])).map((w) => w.id)).toEqual([tieWithA.id, c.id, a.id, b.id]);
+  it('orders hot works by the shared hot score: reactions weighed against the publish time, ties newest first', () => {
+    const at = (hours: number) => new Date(Date.UTC(2025, 0, 1) + hours * 3_600_000).toISOString();
+    const quiet = sampleWork(1, { publishedAt: at(0), likeCount: 1, favoriteCount: 0 });
+    const favorited = sampleWork(2, { publishedAt: at(0), likeCount: 5, favoriteCount: 5 }); // 5 + 2×5 = 15 votes
+    const liked = sampleWork(3, { publishedAt: at(0), likeCount: 10, favoriteCount: 0 });
+    const tieWithLiked = sampleWork(4, { publishedAt: at(0), likeCount: 10, favoriteCount: 0 });
+    // 100 votes are two decades: 25 hours of head start over a work with one (15 votes: 14.7 hours).
+    const popularDayOld = sampleWork(5, { publishedAt: at(-24), likeCount: 100, favoriteCount: 0 });
+    const popularTooOld = sampleWork(6, { publishedAt: at(-26), likeCount: 100, favoriteCount: 0 });
+    const undated = sampleWork(7, { publishedAt: null, likeCount: 1_000_000, favoriteCount: 0 });
+    const expected = [favorited, liked, tieWithLiked, popularDayOld, quiet, popularTooOld, undated].map((w) => w.id);
+    const works = [undated, quiet, popularTooOld, tieWithLiked, favorited, liked, popularDayOld];
+    expect([...works].sort(compareHot).map((w) => w.id)).toEqual(expected);
+    expect(sortHot(sortNewestFirst(works)).map((w) => w.id)).toEqual(expected);
+  });
+
+  it('scores a work exactly as the server ranks it (src/core/domain/hot-score.ts)', () => {
+    // 45,000 s after the epoch with 10 votes: one decade of votes + one decade of time.
+    const work = sampleWork(1, { publishedAt: new Date((HOT_EPOCH_S + HOT_SECONDS_PER_DECADE) * 1000).toISOString(), likeCount: 4, favoriteCount: 3 });
+    expect(workHotScore(work)).toBe(2);
+    expect(workHotScore(work)).toBe(hotScore(new Date(work.publishedAt!), { likes: 4, favorites: 3 }));
+    expect(reactionTotal(work)).toBe(7);
   });
 
   it('sorts newest first (undated last, ties by id) exactly like compareNewestFirst', () => {

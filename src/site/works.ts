@@ -1,4 +1,5 @@
 // Presentation helpers for works on pages (framework-free, so they are unit-testable).
+import { hotScore } from '../core/domain/hot-score.ts';
 import type { SnapshotWork, WorkSource } from '../core/snapshot/schema.ts';
 
 
@@ -77,21 +78,32 @@ export function jsonLd(data: unknown): string {
   return JSON.stringify(data).replace(/</g, '\\u003c');
 }
 
-/** Hot order: likes + favorites on the source, most first; ties newest first. */
+type Reacted = Pick<SnapshotWork, 'publishedAt' | 'likeCount' | 'favoriteCount'>;
+
+/** The work's hot score: the server's formula (src/core/domain/hot-score.ts) over the snapshot's date and counts. */
+export function workHotScore(work: Reacted): number {
+  return hotScore(work.publishedAt === null ? null : new Date(work.publishedAt), { likes: work.likeCount, favorites: work.favoriteCount });
+}
+
+/** Hot order: highest hot score first; ties newest first. */
 export function compareHot(a: SnapshotWork, b: SnapshotWork): number {
-  const diff = hotScore(b) - hotScore(a);
+  const diff = workHotScore(b) - workHotScore(a);
   return diff !== 0 ? diff : compareNewestFirst(a, b);
 }
 
 /**
- * compareHot's order of works already sorted newest first: the sort is stable, so ties keep that order
- * without comparing dates again.
+ * compareHot's order of works already sorted newest first, each score computed once: the sort is stable,
+ * so ties keep that order without comparing dates again.
  */
-export function sortHot<W extends Pick<SnapshotWork, 'likeCount' | 'favoriteCount'>>(newestFirst: readonly W[]): W[] {
-  return [...newestFirst].sort((a, b) => hotScore(b) - hotScore(a));
+export function sortHot<W extends Reacted>(newestFirst: readonly W[]): W[] {
+  return newestFirst
+    .map((work) => ({ work, score: workHotScore(work) }))
+    .sort((a, b) => b.score - a.score)
+    .map(({ work }) => work);
 }
 
-export function hotScore(work: Pick<SnapshotWork, 'likeCount' | 'favoriteCount'>): number {
+/** Likes + favorites on the source: the count a card shows next to ♥. */
+export function reactionTotal(work: Pick<SnapshotWork, 'likeCount' | 'favoriteCount'>): number {
   return work.likeCount + work.favoriteCount;
 }
 

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeSnapshot } from '../../ingest/snapshot/write-snapshot.ts';
 import { sessionIdFromToken } from '../../src/server/auth/sessions.ts';
 import { LocalBlobStore } from '../../src/core/blob/local-blob-store.ts';
-import { hotScore } from '../../src/server/community/hot.ts';
+import { hotScore } from '../../src/core/domain/hot-score.ts';
 import { iterateSnapshotWorkChunks } from '../../src/core/snapshot/read-snapshot.ts';
 import { testImage } from '../../src/server/testing/community.ts';
 import { hostileUploads } from '../../src/server/testing/hostile-uploads.ts';
@@ -453,7 +453,7 @@ function describeCommunity(name: string, enabled: boolean, openBackend: (dir: st
       // The thumbnail job runs in the background; the feed shows it once made.
       await expect
         .poll(async () => (await viewer.client.get(`/api/artworks/${id}`)).body.image?.thumb_url, { timeout: 15_000 })
-        .toMatch(/^\/media\/artworks\/thumb\//);
+        .toMatch(/^\/media\/thumbs\/320\/artworks\/original\//);
       // Newest-first pages chain through the cursor without repeats.
       const first = (await viewer.client.get('/api/feed?order=newest&limit=2')).body;
       const second = (await viewer.client.get(`/api/feed?order=newest&limit=2&cursor=${first.next_cursor}`)).body;
@@ -467,7 +467,7 @@ function describeCommunity(name: string, enabled: boolean, openBackend: (dir: st
       for await (const chunk of iterateSnapshotWorkChunks(snapshotDir)) inSnapshot.push(...chunk.works.filter((w) => w.id === String(id)));
       expect(inSnapshot).toHaveLength(1);
       expect(inSnapshot[0]).toMatchObject({ source: 'community', title: '刚刚发布 Fresh', author: { id: `user:${owner.user.id}`, name: 'Fresh_Artist' } });
-      expect(inSnapshot[0]!.images[0]!.thumbUrl).toMatch(/^\/media\/artworks\/thumb\//);
+      expect(inSnapshot[0]!.images[0]!.thumbUrl).toMatch(/^\/media\/thumbs\/320\/artworks\/original\//);
     });
 
     it('refuses cross-site writes (Astro origin check and the routes’ own)', async () => {
@@ -578,7 +578,7 @@ describe.runIf(redisServerBinary)('Redis stopped mid-test: the APIs keep answeri
     // The thumbnail job could not go to BullMQ: it ran from the database queue.
     await expect
       .poll(async () => (await owner.client.get(`/api/artworks/${during.body.artwork_id}`)).body.image?.thumb_url, { timeout: 15_000 })
-      .toMatch(/^\/media\/artworks\/thumb\//);
+      .toMatch(/^\/media\/thumbs\/320\/artworks\/original\//);
     expect(server.server.output()).toContain('Redis unavailable: serving from the database');
 
     // Redis comes back empty; the rebuild command fills it from the database.

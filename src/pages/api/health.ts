@@ -2,7 +2,7 @@
 // 200 {status:'ok'} when both answer, 503 {status:'degraded'} otherwise (load balancers take the node out).
 import type { APIRoute } from 'astro';
 import { UserFacingError, errorMessage } from '../../core/errors.ts';
-import { getServerContext, type ServerContext } from '../../server/context.ts';
+import { getServerServices, type ServerServices } from '../../server/start-up.ts';
 
 export const prerender = false;
 
@@ -17,9 +17,9 @@ interface CheckResult {
 }
 
 export const GET: APIRoute = async () => {
-  let services: ServerContext;
+  let services: ServerServices;
   try {
-    services = await getServerContext();
+    services = await getServerServices();
   } catch (error) {
     // The services could not even be created (bad configuration, unopenable database file).
     return Response.json({ status: 'degraded', error: errorMessage(error) }, { status: 503, headers: NO_STORE });

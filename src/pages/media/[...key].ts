@@ -4,8 +4,9 @@
 import { Readable } from 'node:stream';
 import type { APIRoute } from 'astro';
 import type { BlobHead } from '../../core/blob/blob-store.ts';
-import { InvalidInputError } from '../../core/errors.ts';
-import { getServerContext } from '../../server/context.ts';
+import { InvalidInputError, NotFoundError } from '../../core/errors.ts';
+import { refusalResponse } from '../../server/http/api-error.ts';
+import { getServerServices } from '../../server/start-up.ts';
 
 export const prerender = false;
 
@@ -34,20 +35,20 @@ function keyFrom(request: Request): string {
 }
 
 async function serve(request: Request, method: 'GET' | 'HEAD'): Promise<Response> {
-  const { blobs } = await getServerContext();
+  const { blobs } = await getServerServices();
   try {
     const key = keyFrom(request);
-    if (!key) return error(404, 'not_found', '文件不存在');
+    if (!key) return notFound();
     if (method === 'HEAD') {
       const head = await blobs.head(key);
-      return head ? new Response(null, { headers: headersFor(head) }) : error(404, 'not_found', '文件不存在');
+      return head ? new Response(null, { headers: headersFor(head) }) : notFound();
     }
     const object = await blobs.get(key);
-    if (!object) return error(404, 'not_found', '文件不存在');
+    if (!object) return notFound();
     const body = Readable.toWeb(object.body) as ReadableStream<Uint8Array>;
     return new Response(body, { headers: headersFor(object) });
   } catch (cause) {
-    if (cause instanceof InvalidInputError) return error(400, 'invalid_key', cause.message);
+    if (cause instanceof InvalidInputError) return refusalResponse(new InvalidInputError(cause.message, { code: 'invalid_key' }));
     throw cause;
   }
 }
@@ -67,6 +68,4 @@ function headersFor(head: BlobHead): Headers {
   return headers;
 }
 
-function error(status: number, code: string, message: string): Response {
-  return Response.json({ error: { code, message } }, { status, headers: { 'Cache-Control': 'no-store' } });
-}
+const notFound = () => refusalResponse(new NotFoundError('文件不存在', { code: 'not_found' }));

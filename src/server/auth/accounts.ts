@@ -1,7 +1,7 @@
 // Accounts: local (username + password) and Google (matched by the ID token's subject). Usernames are
 // stored lowercase so "Alice" and "alice" are one account on SQLite and MySQL alike.
 import { z } from 'zod';
-import { ApiError } from '../http/api-error.ts';
+import { ConflictError } from '../../core/errors.ts';
 import type { Store, User } from '../../core/store/store.ts';
 import type { GoogleProfile } from './google.ts';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, hashPassword, verifyAgainstDummy, verifyPassword } from './password.ts';
@@ -36,8 +36,8 @@ export async function registerLocalUser(store: Store, input: LocalRegistration):
   }
 }
 
-function usernameTaken(): ApiError {
-  return new ApiError(409, 'username_taken', '用户名已被占用');
+function usernameTaken(): ConflictError {
+  return new ConflictError('用户名已被占用', { code: 'username_taken' });
 }
 
 /** The user when the password matches, else null, in about the same time either way. */

@@ -1,8 +1,9 @@
 // The Redis cache against a real Redis (shared; every test uses its own key prefix), compared with what
 // the database says. Without TEST_REDIS_URL: skipped locally, a failure under REQUIRE_SERVICES=1.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CommunityServices } from '../community/services.ts';
-import { hotIdsFromDatabase, hotScore } from '../community/hot.ts';
+import type { ServerServices } from '../start-up.ts';
+import { hotScore } from '../../core/domain/hot-score.ts';
+import { hotIdsFromDatabase } from './hot-ranking.ts';
 import { redisAvailability, testRedisPrefix, testServices } from '../testing/community.ts';
 import { serviceGate, testConfig } from '../../core/testing/services.ts';
 import type { Work } from '../../core/store/store.ts';
@@ -11,7 +12,7 @@ import type { RedisCache } from './community-cache.ts';
 const runs = serviceGate('Redis (community cache)', await redisAvailability());
 
 describe.runIf(runs)('Redis community cache', () => {
-  let services: CommunityServices & { cleanup(): Promise<void> };
+  let services: ServerServices & { cleanup(): Promise<void> };
   let cache: RedisCache;
   let prefix: string;
   const works: Work[] = [];

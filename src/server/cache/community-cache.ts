@@ -1,7 +1,7 @@
 // The community server's caches (seed 002's Redis keys) in front of the database, which stays the source of
 // truth. Two implementations of one interface: DatabaseCache answers everything from the Store (no Redis
 // configured), RedisCache keeps
-//   hot_rank              sorted set: published work id → hot score (../community/hot.ts)
+//   hot_rank              sorted set: published work id → hot score (src/core/domain/hot-score.ts)
 //   feed_queue            list: the newest published work ids
 //   user:{id}:artworks    list: a user's published work ids, newest first
 //   user:{id}:favorites   set: the work ids a user favorited
@@ -15,8 +15,9 @@
 // itself, so the counter stays warm. Writes skipped during an outage trigger a rebuild when Redis returns.
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../../core/log.ts';
-import { allHotScores, hotIdsFromDatabase, hotScore, type ReactionCounts } from '../community/hot.ts';
+import { hotScore, type ReactionCounts } from '../../core/domain/hot-score.ts';
 import type { Store, Work } from '../../core/store/store.ts';
+import { allHotScores, hotIdsFromDatabase } from './hot-ranking.ts';
 import type { RedisConnection, ScriptedRedis } from './redis-connection.ts';
 
 /** feed_queue and user:{id}:artworks hold at most this many ids; lists beyond it page from the database. */

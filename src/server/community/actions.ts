@@ -1,11 +1,11 @@
 // The community's writes: like/favorite (idempotent, unique per user and work), publish (owner only,
 // idempotent), upload (a draft with its checked, re-encoded original). The database is written first and
 // is the truth; caches are invalidated and refreshed after; jobs are enqueued last.
-import { forbidden, ApiError } from '../http/api-error.ts';
+import { ConflictError, ForbiddenError } from '../../core/errors.ts';
+import type { ReactionCounts } from '../../core/domain/hot-score.ts';
 import type { User, Work } from '../../core/store/store.ts';
-import { visibleWork } from './artworks.ts';
-import type { ReactionCounts } from './hot.ts';
-import type { CommunityServices } from './services.ts';
+import { artworkNotFound, visibleWork } from './artworks.ts';
+import type { CommunityDeps } from './deps.ts';
 import { checkUploadedImage, newUploadId, originalKey, slugify } from './uploads.ts';
 
 export type ReactionKind = 'like' | 'favorite';
@@ -17,10 +17,10 @@ export interface ReactionResult {
 }
 
 /** Add (`on`) or remove the viewer's like or favorite. Repeating a call changes nothing. */
-export async function setReaction(services: CommunityServices, viewer: User, workId: number, kind: ReactionKind, on: boolean): Promise<ReactionResult> {
+export async function setReaction(services: CommunityDeps, viewer: User, workId: number, kind: ReactionKind, on: boolean): Promise<ReactionResult> {
   const { store, cache } = services;
   const work = await visibleWork(services, workId, viewer);
-  if (work.status !== 'published') throw new ApiError(409, 'not_published', '作品尚未发布，发布后才能点赞或收藏');
+  if (work.status !== 'published') throw new ConflictError('作品尚未发布，发布后才能点赞或收藏', { code: 'not_published' });
   const repo = kind === 'like' ? store.likes : store.favorites;
   const changed = on ? await repo.add(viewer.id, work.id) : await repo.remove(viewer.id, work.id);
   if (kind === 'favorite' && changed) await cache.favoritesChanged(viewer.id);
@@ -29,12 +29,12 @@ export async function setReaction(services: CommunityServices, viewer: User, wor
 }
 
 /** draft → published by its owner; publishing again answers the same. */
-export async function publishArtwork(services: CommunityServices, viewer: User, workId: number): Promise<{ work: Work; changed: boolean }> {
+export async function publishArtwork(services: CommunityDeps, viewer: User, workId: number): Promise<{ work: Work; changed: boolean }> {
   const { store, cache, jobs, log } = services;
   const work = await visibleWork(services, workId, viewer);
-  if (work.ownerUserId !== viewer.id) throw forbidden('只有作者可以发布这件作品');
+  if (work.ownerUserId !== viewer.id) throw new ForbiddenError('只有作者可以发布这件作品');
   const result = await store.works.publish(work.id);
-  if (!result) throw new ApiError(404, 'not_found', '作品不存在');
+  if (!result) throw artworkNotFound();
   if (result.changed) {
     // Visible at once: the feed and the owner's list are invalidated now, the job warms them again.
     await Promise.all([cache.feedChanged(), cache.userArtworksChanged(viewer.id), cache.reactionChanged(result.work)]);
@@ -52,7 +52,7 @@ export interface UploadInput {
 }
 
 /** Check and store an upload as a draft; the thumbnail is made by a job. */
-export async function uploadArtwork(services: CommunityServices, viewer: User, input: UploadInput): Promise<{ work: Work; imageUrl: string }> {
+export async function uploadArtwork(services: CommunityDeps, viewer: User, input: UploadInput): Promise<{ work: Work; imageUrl: string }> {
   const { store, blobs, jobs, log, config } = services;
   const image = await checkUploadedImage(input.file, config.community.upload);
   const uuid = newUploadId();

@@ -1,8 +1,8 @@
 // Artworks as the API returns them: community uploads and ingested works alike, with their cover image,
 // author, counts and the viewer's own liked/favorited state, for one work or a page of them (batched).
 import type { User, Work, WorkImage } from '../../core/store/store.ts';
-import { notFound } from '../http/api-error.ts';
-import type { CommunityServices } from './services.ts';
+import { NotFoundError } from '../../core/errors.ts';
+import type { CommunityDeps } from './deps.ts';
 
 export interface ArtworkImage {
   url: string;
@@ -56,10 +56,12 @@ export function canView(work: Work, viewer: User | null): boolean {
   return work.status === 'published' || (viewer !== null && work.ownerUserId === viewer.id);
 }
 
-/** The work if the viewer may see it, else a 404 (a draft's existence is not revealed). */
-export async function visibleWork(services: CommunityServices, id: number, viewer: User | null): Promise<Work> {
+export const artworkNotFound = () => new NotFoundError('作品不存在', { code: 'not_found' });
+
+/** The work if the viewer may see it, else not found (a draft's existence is not revealed). */
+export async function visibleWork(services: Pick<CommunityDeps, 'store'>, id: number, viewer: User | null): Promise<Work> {
   const work = await services.store.works.get(id);
-  if (!work || !canView(work, viewer)) throw notFound();
+  if (!work || !canView(work, viewer)) throw artworkNotFound();
   return work;
 }
 
@@ -67,9 +69,10 @@ export function artworkPath(work: Pick<Work, 'id' | 'slug'>): string {
   return `/artwork/${work.id}/${encodeURIComponent(work.slug)}`;
 }
 
-function toImage(services: CommunityServices, image: WorkImage): ArtworkImage | null {
+function toImage(services: Pick<CommunityDeps, 'blobs'>, image: WorkImage): ArtworkImage | null {
   if (image.status !== 'OK' || !image.blobKey) return null;
-  const thumb = Object.values(image.thumbnails ?? {})[0];
+  // The narrowest thumbnail (the grid's): thumbnails are keyed by their configured width.
+  const thumb = Object.entries(image.thumbnails ?? {}).sort(([a], [b]) => Number(a) - Number(b))[0]?.[1];
   return {
     url: services.blobs.publicUrl(image.blobKey),
     thumb_url: thumb ? services.blobs.publicUrl(thumb) : null,
@@ -79,7 +82,7 @@ function toImage(services: CommunityServices, image: WorkImage): ArtworkImage | 
 }
 
 /** Hydrate works (in the given order) for `viewer`: a constant number of queries per page. */
-export async function toArtworkItems(services: CommunityServices, works: Work[], viewer: User | null): Promise<ArtworkDetail[]> {
+export async function toArtworkItems(services: Pick<CommunityDeps, 'store' | 'cache' | 'blobs'>, works: Work[], viewer: User | null): Promise<ArtworkDetail[]> {
   if (works.length === 0) return [];
   const { store, cache } = services;
   const ids = works.map((w) => w.id);

@@ -2,13 +2,15 @@
 // opaque to clients (base64url JSON): newest-first lists use a keyset (published time, id) so new works
 // never shift a page; the hot list uses an offset into the ranking, which changes as works are liked.
 import { z } from 'zod';
-import { ApiError } from '../http/api-error.ts';
+import { InvalidInputError } from '../../core/errors.ts';
 import type { ReactionCursor, User, Work } from '../../core/store/store.ts';
 import type { CachedIds } from '../cache/community-cache.ts';
 import { listItem, toArtworkItems, type ArtworkItem } from './artworks.ts';
-import type { CommunityServices } from './services.ts';
+import type { CommunityDeps } from './deps.ts';
 
 export const MAX_PAGE = 50;
+
+type PageDeps = Pick<CommunityDeps, 'store' | 'cache' | 'blobs'>;
 
 export interface Page {
   items: ArtworkItem[];
@@ -28,7 +30,7 @@ function decode<T>(cursor: string | undefined, schema: z.ZodType<T>): T | undefi
   try {
     return schema.parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
   } catch {
-    throw new ApiError(400, 'invalid_cursor', '分页参数无效，请从第一页重新加载');
+    throw new InvalidInputError('分页参数无效，请从第一页重新加载', { code: 'invalid_cursor' });
   }
 }
 
@@ -36,7 +38,7 @@ type Keyset = { publishedAt: Date | null; id: number };
 const encodeKeyset = (w: Work) => encode({ p: w.publishedAt?.getTime() ?? null, i: w.id });
 
 /** Works by id in the order of `ids`, dropping ids that vanished or are not `keep`. */
-async function worksInOrder(services: CommunityServices, ids: number[], keep: (w: Work) => boolean): Promise<Work[]> {
+async function worksInOrder(services: PageDeps, ids: number[], keep: (w: Work) => boolean): Promise<Work[]> {
   const byId = new Map((await services.store.works.getMany(ids)).map((w) => [w.id, w]));
   return ids.map((id) => byId.get(id)).filter((w): w is Work => w !== undefined && keep(w));
 }
@@ -46,7 +48,7 @@ async function worksInOrder(services: CommunityServices, ids: number[], keep: (w
  * keyset query. `query(after, limit)` is that database query.
  */
 async function newestFirstPage(
-  services: CommunityServices,
+  services: PageDeps,
   viewer: User | null,
   cursor: string | undefined,
   limit: number,
@@ -75,14 +77,14 @@ async function newestFirstPage(
   return { items, next_cursor: more && last ? encodeKeyset(last) : null };
 }
 
-export async function newestFeed(services: CommunityServices, viewer: User | null, cursor: string | undefined, limit: number): Promise<Page> {
+export async function newestFeed(services: PageDeps, viewer: User | null, cursor: string | undefined, limit: number): Promise<Page> {
   const published = (w: Work) => w.status === 'published';
   return newestFirstPage(services, viewer, cursor, limit, await services.cache.newestIds(), (after, n) =>
     services.store.works.list({ status: 'published', order: 'newest', limit: n, after }),
   published);
 }
 
-export async function hotFeed(services: CommunityServices, viewer: User | null, cursor: string | undefined, limit: number): Promise<Page> {
+export async function hotFeed(services: PageDeps, viewer: User | null, cursor: string | undefined, limit: number): Promise<Page> {
   const offset = decode(cursor, offsetCursor)?.o ?? 0;
   const ids = await services.cache.hotIds(offset, limit + 1);
   const works = await worksInOrder(services, ids.slice(0, limit), (w) => w.status === 'published');
@@ -91,7 +93,7 @@ export async function hotFeed(services: CommunityServices, viewer: User | null, 
 }
 
 /** A user's artworks: the owner sees drafts too (from the database), everyone else the published ones. */
-export async function userArtworks(services: CommunityServices, viewer: User | null, userId: number, cursor: string | undefined, limit: number): Promise<Page> {
+export async function userArtworks(services: PageDeps, viewer: User | null, userId: number, cursor: string | undefined, limit: number): Promise<Page> {
   const own = viewer?.id === userId;
   const status = own ? undefined : ('published' as const);
   return newestFirstPage(
@@ -106,7 +108,7 @@ export async function userArtworks(services: CommunityServices, viewer: User | n
 }
 
 /** A user's favorites, most recently favorited first (works that became invisible are skipped). */
-export async function userFavorites(services: CommunityServices, viewer: User, userId: number, cursor: string | undefined, limit: number): Promise<Page> {
+export async function userFavorites(services: PageDeps, viewer: User, userId: number, cursor: string | undefined, limit: number): Promise<Page> {
   const after = decode(cursor, reactionCursor);
   const rows = await services.store.favorites.pageByUser(userId, limit + 1, after ? { createdAt: new Date(after.c), workId: after.i } : undefined);
   const page = rows.slice(0, limit);

@@ -7,21 +7,16 @@
 import { createHash, randomUUID } from 'node:crypto';
 import sharp, { type OutputInfo } from 'sharp';
 import { detectFormat, FORMAT_SNIFF_BYTES } from '../../core/media/image-format.ts';
-import { ApiError } from '../http/api-error.ts';
+import { InvalidInputError, TooLargeError, UnsupportedFormatError } from '../../core/errors.ts';
 
 export const ACCEPTED_FORMATS = ['jpeg', 'png', 'webp'] as const;
 export type AcceptedFormat = (typeof ACCEPTED_FORMATS)[number];
 const CONTENT_TYPES: Record<AcceptedFormat, string> = { jpeg: 'image/jpeg', png: 'image/png', webp: 'image/webp' };
 
-/** Width of the WebP thumbnail made after an upload (artworks/thumb/{uuid}). */
-export const COMMUNITY_THUMB_WIDTH = 480;
 export const ORIGINAL_PREFIX = 'artworks/original/';
-export const THUMB_PREFIX = 'artworks/thumb/';
 
+/** Where an upload's re-encoded original is stored; its thumbnails follow core/media's one key scheme. */
 export const originalKey = (uuid: string) => `${ORIGINAL_PREFIX}${uuid}`;
-export function communityThumbKey(original: string): string {
-  return original.startsWith(ORIGINAL_PREFIX) ? `${THUMB_PREFIX}${original.slice(ORIGINAL_PREFIX.length)}` : `${THUMB_PREFIX}${original.replaceAll('/', '_')}`;
-}
 
 export interface UploadLimits {
   maxBytes: number;
@@ -38,7 +33,10 @@ export interface CheckedImage {
   sha256: string;
 }
 
-const refuse = (status: number, code: string, message: string) => new ApiError(status, code, message);
+// Each refusal says what the uploader can do about it: send a smaller file, another format, or an intact one.
+const tooLarge = (code: string, message: string) => new TooLargeError(message, { code });
+const wrongFormat = (code: string, message: string) => new UnsupportedFormatError(message, { code });
+const invalid = (code: string, message: string) => new InvalidInputError(message, { code });
 
 // Markup, script and other formats that must not hide in an image's metadata or after its end
 // (case-insensitive, as browsers sniff). Only metadata is scanned: compressed pixel data is random enough
@@ -46,27 +44,27 @@ const refuse = (status: number, code: string, message: string) => new ApiError(s
 const HIDDEN_CONTENT = /<(?:script|html|svg|iframe|body|object|embed|img|a\s|meta|link|style)|<!doctype|<\?php|<\?xml|javascript:|PK\x03\x04|%PDF-|Rar!\x1a\x07/i;
 const MARKUP_START = /^(?:\xef\xbb\xbf)?[\s\x00]*</;
 
-/** Check an uploaded file and re-encode it; throws ApiError (400/413/415) saying what is wrong. */
+/** Check an uploaded file and re-encode it; throws InvalidInputError (TooLargeError, UnsupportedFormatError) saying what is wrong. */
 export async function checkUploadedImage(bytes: Uint8Array, limits: UploadLimits): Promise<CheckedImage> {
-  if (bytes.byteLength === 0) throw refuse(400, 'empty_file', '文件为空');
+  if (bytes.byteLength === 0) throw invalid('empty_file', '文件为空');
   if (bytes.byteLength > limits.maxBytes) {
-    throw refuse(413, 'file_too_large', `文件超过 ${Math.round(limits.maxBytes / 1024 / 1024)} MB 上限`);
+    throw tooLarge('file_too_large', `文件超过 ${Math.round(limits.maxBytes / 1024 / 1024)} MB 上限`);
   }
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const head = buffer.subarray(0, FORMAT_SNIFF_BYTES);
   const detected = detectFormat(head);
   if (!detected) {
-    if (MARKUP_START.test(head.toString('latin1'))) throw refuse(415, 'markup_refused', '不接受 SVG、HTML 等标记文件，请上传 JPEG、PNG 或 WebP 图片');
-    throw refuse(415, 'unsupported_type', '无法识别的文件格式，请上传 JPEG、PNG 或 WebP 图片');
+    if (MARKUP_START.test(head.toString('latin1'))) throw wrongFormat('markup_refused', '不接受 SVG、HTML 等标记文件，请上传 JPEG、PNG 或 WebP 图片');
+    throw wrongFormat('unsupported_type', '无法识别的文件格式，请上传 JPEG、PNG 或 WebP 图片');
   }
-  if (detected.kind === 'video') throw refuse(415, 'video_unsupported', '暂不支持上传视频，请上传 JPEG、PNG 或 WebP 图片');
+  if (detected.kind === 'video') throw wrongFormat('video_unsupported', '暂不支持上传视频，请上传 JPEG、PNG 或 WebP 图片');
   if (!(ACCEPTED_FORMATS as readonly string[]).includes(detected.format)) {
-    throw refuse(415, 'unsupported_type', `不支持 ${detected.format.toUpperCase()} 格式，请上传 JPEG、PNG 或 WebP 图片`);
+    throw wrongFormat('unsupported_type', `不支持 ${detected.format.toUpperCase()} 格式，请上传 JPEG、PNG 或 WebP 图片`);
   }
   const format = detected.format as AcceptedFormat;
   const layout = containerLayout(buffer, format);
   if (layout.trailing || layout.metadata.some(([from, to]) => HIDDEN_CONTENT.test(buffer.toString('latin1', from, to)))) {
-    throw refuse(415, 'polyglot_refused', '文件中夹带了图片以外的内容（脚本、网页或其他文件），已拒绝');
+    throw wrongFormat('polyglot_refused', '文件中夹带了图片以外的内容（脚本、网页或其他文件），已拒绝');
   }
 
   // The header's dimensions, before any pixel is decoded.
@@ -77,11 +75,11 @@ export async function checkUploadedImage(bytes: Uint8Array, limits: UploadLimits
     width = metadata.width ?? 0;
     height = metadata.height ?? 0;
   } catch {
-    throw refuse(400, 'corrupt_image', '图片已损坏或不完整');
+    throw invalid('corrupt_image', '图片已损坏或不完整');
   }
-  if (width <= 0 || height <= 0) throw refuse(400, 'corrupt_image', '图片已损坏或不完整');
+  if (width <= 0 || height <= 0) throw invalid('corrupt_image', '图片已损坏或不完整');
   if (width * height > limits.maxPixels) {
-    throw refuse(413, 'image_too_large', `图片尺寸 ${width}×${height} 超过 ${Math.round(limits.maxPixels / 1_000_000)} 百万像素上限`);
+    throw tooLarge('image_too_large', `图片尺寸 ${width}×${height} 超过 ${Math.round(limits.maxPixels / 1_000_000)} 百万像素上限`);
   }
 
   let output: { data: Buffer; info: OutputInfo };
@@ -93,7 +91,7 @@ export async function checkUploadedImage(bytes: Uint8Array, limits: UploadLimits
       format === 'jpeg' ? pipeline.jpeg({ quality: 92, mozjpeg: true }) : format === 'png' ? pipeline.png({ compressionLevel: 8 }) : pipeline.webp({ quality: 92 });
     output = await encoded.toBuffer({ resolveWithObject: true });
   } catch {
-    throw refuse(400, 'corrupt_image', '图片已损坏或不完整');
+    throw invalid('corrupt_image', '图片已损坏或不完整');
   }
   return {
     format,

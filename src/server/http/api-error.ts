@@ -1,5 +1,18 @@
 // Errors an API route answers with: `{ "error": { "code", "message" } }` and an HTTP status. Codes are
-// stable English identifiers for programs; messages are Chinese for people.
+// stable English identifiers for programs; messages are Chinese for people. This is the one place where a
+// domain error (src/core/errors.ts) becomes a status: the services below http/ never choose one.
+import { z } from 'zod';
+import {
+  ConflictError,
+  ForbiddenError,
+  InvalidInputError,
+  NotFoundError,
+  RateLimitedError,
+  TooLargeError,
+  UnauthenticatedError,
+  UnavailableError,
+  UnsupportedFormatError,
+} from '../../core/errors.ts';
 
 export class ApiError extends Error {
   readonly status: number;
@@ -23,6 +36,50 @@ export class ApiError extends Error {
 }
 
 export const unauthenticated = () => new ApiError(401, 'unauthenticated', '请先登录');
-export const forbidden = (message = '没有权限执行此操作') => new ApiError(403, 'forbidden', message);
-export const notFound = (message = '作品不存在') => new ApiError(404, 'not_found', message);
-export const invalidInput = (message: string, details?: unknown) => new ApiError(400, 'invalid_input', message, { details });
+
+/** A zod validation failure (a body, a query, a schema a service parsed): 400 naming the first bad field. */
+export function zodError(error: z.ZodError): ApiError {
+  const first = error.issues[0];
+  const field = first?.path.join('.');
+  return new ApiError(400, 'invalid_input', first ? `${field ? `${field}: ` : ''}${first.message}` : '请求参数无效', {
+    details: error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+  });
+}
+
+/**
+ * The answer to an error a route or a service threw, or null when it is not a refusal meant for the client
+ * (a bug, an outage, an internal check without a code: the route answers 500 and logs it).
+ */
+export function apiErrorFrom(error: unknown): ApiError | null {
+  if (error instanceof ApiError) return error;
+  if (error instanceof z.ZodError) return zodError(error);
+  if (error instanceof RateLimitedError) {
+    const seconds = Math.max(1, Math.ceil(error.retryAfterMs / 1000));
+    return new ApiError(429, error.code, error.message, { headers: { 'Retry-After': String(seconds) } });
+  }
+  const status = statusOf(error);
+  if (status === null) return null;
+  return new ApiError(status, (error as { code: string }).code, (error as Error).message);
+}
+
+/** A refusal as a JSON response, for routes that are not apiRoute()s (the /media file route). */
+export function refusalResponse(error: InvalidInputError | NotFoundError): Response {
+  const answer = apiErrorFrom(error);
+  if (!answer) throw new Error(`not a refusal for the client (no code): ${error.message}`, { cause: error });
+  return answer.toResponse();
+}
+
+function statusOf(error: unknown): number | null {
+  if (error instanceof InvalidInputError) {
+    if (error.code === undefined) return null;
+    if (error instanceof TooLargeError) return 413;
+    if (error instanceof UnsupportedFormatError) return 415;
+    return 400;
+  }
+  if (error instanceof NotFoundError) return error.code === undefined ? null : 404;
+  if (error instanceof UnauthenticatedError) return 401;
+  if (error instanceof ForbiddenError) return 403;
+  if (error instanceof ConflictError) return 409;
+  if (error instanceof UnavailableError) return 503;
+  return null;
+}

@@ -2,7 +2,7 @@
 // per Lucia's guide. Shared by API routes and on-demand pages.
 import { deleteCookie, parseCookies, serializeCookie } from '../auth/cookies.ts';
 import type { ValidSession } from '../auth/sessions.ts';
-import type { CommunityServices } from '../community/services.ts';
+import type { ServerServices } from '../start-up.ts';
 import type { Session } from '../../core/store/store.ts';
 
 export interface RequestAuth {
@@ -14,17 +14,17 @@ export interface RequestAuth {
   setCookies: string[];
 }
 
-export function sessionCookieValue(services: CommunityServices, token: string, session: Pick<Session, 'expiresAt'>): string {
+export function sessionCookieValue(services: ServerServices, token: string, session: Pick<Session, 'expiresAt'>): string {
   const { cookieName, secure } = services.config.community.session;
   return serializeCookie(cookieName, token, { secure, maxAge: (session.expiresAt.getTime() - Date.now()) / 1000 });
 }
 
-export function clearSessionCookie(services: CommunityServices): string {
+export function clearSessionCookie(services: ServerServices): string {
   const { cookieName, secure } = services.config.community.session;
   return deleteCookie(cookieName, secure);
 }
 
-export async function authenticateRequest(services: CommunityServices, request: Request): Promise<RequestAuth> {
+export async function authenticateRequest(services: ServerServices, request: Request): Promise<RequestAuth> {
   const bearer = /^Bearer\s+(\S+)$/i.exec(request.headers.get('authorization') ?? '')?.[1];
   if (bearer) {
     return { session: await services.sessions.validate(bearer), token: bearer, via: 'bearer', setCookies: [] };

@@ -4,11 +4,11 @@
 // the parts of Astro's APIContext it needs, so tests can call routes without a build.
 import { z } from 'zod';
 import type { RateLimitRule } from '../../core/env.ts';
-import type { CommunityServices } from '../community/services.ts';
-import { getServerContext } from '../context.ts';
+import { RateLimitedError } from '../../core/errors.ts';
+import { getServerServices, type ServerServices } from '../start-up.ts';
 import type { User } from '../../core/store/store.ts';
 import type { ValidSession } from '../auth/sessions.ts';
-import { ApiError, invalidInput, unauthenticated } from './api-error.ts';
+import { ApiError, apiErrorFrom, unauthenticated } from './api-error.ts';
 import { authenticateRequest, type RequestAuth } from './request-auth.ts';
 
 /** public: anyone (the viewer is known when signed in); user: a signed-in user, else 401. */
@@ -28,14 +28,14 @@ export interface HandlerContext<P, V extends User | null> {
   request: Request;
   url: URL;
   params: P;
-  services: CommunityServices;
+  services: ServerServices;
   viewer: V;
   session: V extends User ? ValidSession : ValidSession | null;
   auth: RequestAuth;
   ip: string;
   /** Add a Set-Cookie header to the response. */
   setCookie(value: string): void;
-  /** Count one more attempt against a limit (e.g. per username on login); throws 429 when over. */
+  /** Count one more attempt against a limit (e.g. per username on login); throws RateLimitedError (429) when over. */
   limit(kind: LimitKind, bucket: string): Promise<void>;
 }
 
@@ -54,9 +54,9 @@ export const idParams = z.object({
 });
 
 /** Services for this request: tests inject theirs through `locals.services`; the server makes its own. */
-async function servicesFor(input: RouteInput): Promise<CommunityServices> {
-  const injected = (input.locals as { services?: CommunityServices } | undefined)?.services;
-  return injected ?? getServerContext();
+async function servicesFor(input: RouteInput): Promise<ServerServices> {
+  const injected = (input.locals as { services?: ServerServices } | undefined)?.services;
+  return injected ?? getServerServices();
 }
 
 function clientIp(input: RouteInput): string {
@@ -80,12 +80,12 @@ function assertSameSite(request: Request, url: URL): void {
   }
 }
 
-export async function enforceLimit(services: CommunityServices, rule: RateLimitRule | null, bucket: string): Promise<void> {
+export async function enforceLimit(services: ServerServices, rule: RateLimitRule | null, bucket: string): Promise<void> {
   if (!rule) return;
   const result = await services.limiter.hit(bucket, rule);
   if (!result.allowed) {
     const seconds = Math.max(1, Math.ceil(result.retryAfterMs / 1000));
-    throw new ApiError(429, 'rate_limited', `操作太频繁，请 ${seconds} 秒后再试`, { headers: { 'Retry-After': String(seconds) } });
+    throw new RateLimitedError(`操作太频繁，请 ${seconds} 秒后再试`, result.retryAfterMs);
   }
 }
 
@@ -97,7 +97,7 @@ export function apiRoute<P = Record<string, never>, A extends Access = Access>(d
       if (!response.headers.has('Cache-Control')) response.headers.set('Cache-Control', 'no-store');
       return response;
     };
-    let services: CommunityServices;
+    let services: ServerServices;
     try {
       services = await servicesFor(input);
     } catch {
@@ -130,8 +130,8 @@ export function apiRoute<P = Record<string, never>, A extends Access = Access>(d
       });
       return finish(result instanceof Response ? result : Response.json(result));
     } catch (error) {
-      if (error instanceof ApiError) return finish(error.toResponse());
-      if (error instanceof z.ZodError) return finish(zodError(error).toResponse());
+      const refusal = apiErrorFrom(error);
+      if (refusal) return finish(refusal.toResponse());
       services.log.error({ err: error, method: input.request.method, path: input.url.pathname }, 'API route failed');
       return finish(new ApiError(500, 'internal', '服务器出错了，请稍后再试').toResponse());
     }
@@ -142,12 +142,6 @@ function parseParams<P>(schema: z.ZodType<P>, params: Record<string, string | un
   const parsed = schema.safeParse(params);
   if (!parsed.success) throw new ApiError(404, 'not_found', '不存在的地址');
   return parsed.data;
-}
-
-export function zodError(error: z.ZodError): ApiError {
-  const first = error.issues[0];
-  const field = first?.path.join('.');
-  return invalidInput(first ? `${field ? `${field}: ` : ''}${first.message}` : '请求参数无效', error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
 }
 
 const MAX_JSON_BYTES = 64 * 1024;

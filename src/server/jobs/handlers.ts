@@ -1,7 +1,6 @@
 // What the community jobs do. Both queues run exactly these functions.
-import { renderThumbnail } from '../../core/media/thumbnails.ts';
+import { makeThumbnails } from '../../core/media/thumbnails.ts';
 import type { BlobStore } from '../../core/blob/blob-store.ts';
-import { communityThumbKey, COMMUNITY_THUMB_WIDTH } from '../community/uploads.ts';
 import type { Logger } from '../../core/log.ts';
 import type { CommunityCache } from '../cache/community-cache.ts';
 import type { Store } from '../../core/store/store.ts';
@@ -25,23 +24,24 @@ export function createJobHandlers({ store, blobs, cache, log }: JobDependencies)
     async thumbnail({ workId, imageId }) {
       const image = (await store.images.listByWork(workId)).find((i) => i.id === imageId);
       if (!image?.blobKey) return { skipped: 'no stored original' };
-      const width = String(COMMUNITY_THUMB_WIDTH);
-      const key = communityThumbKey(image.blobKey);
-      if (image.thumbnails?.[width] === key && (await blobs.head(key))) return { key, skipped: 'exists' };
+      // The same thumbnails (widths and keys) as ingested images get, so the site and the API treat both alike.
+      const existing = Object.values(image.thumbnails ?? {});
+      if (existing.length > 0 && (await Promise.all(existing.map((key) => blobs.head(key)))).every(Boolean)) {
+        return { keys: image.thumbnails, skipped: 'exists' };
+      }
       const original = await blobs.get(image.blobKey);
       if (!original) throw new Error(`original ${image.blobKey} is missing from the blob store`);
-      const rendered = await renderThumbnail(await readAll(original.body), COMMUNITY_THUMB_WIDTH);
-      await blobs.put(key, rendered.data, { contentType: 'image/webp', metadata: { source_key: image.blobKey } });
+      const made = await makeThumbnails({ blobs, input: await readAll(original.body), originalKey: image.blobKey });
       await store.images.markOk(
         image.id,
         {
           blobKey: image.blobKey, width: image.width, height: image.height, format: image.format,
-          contentHash: image.contentHash, sizeBytes: image.sizeBytes, thumbnails: { [width]: key },
+          contentHash: image.contentHash, sizeBytes: image.sizeBytes, thumbnails: made.keys,
         },
         image.downloadedAt ?? new Date(),
       );
-      log.debug({ workId, key }, 'thumbnail made');
-      return { key, width: rendered.width, height: rendered.height };
+      log.debug({ workId, keys: made.keys }, 'thumbnails made');
+      return { keys: made.keys, sizes: made.thumbnails.map((t) => `${t.width}x${t.height}`) };
     },
 
     async 'feed.update'({ workId }) {

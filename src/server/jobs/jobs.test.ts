@@ -1,7 +1,7 @@
 // Both job queues run the same handlers: the thumbnail of an upload and the feed update after publishing.
 import { afterEach, describe, expect, it } from 'vitest';
 import { uploadArtwork, publishArtwork } from '../community/actions.ts';
-import { COMMUNITY_THUMB_WIDTH } from '../community/uploads.ts';
+import { DEFAULT_THUMBNAIL_WIDTHS, thumbnailKey } from '../../core/media/thumbnails.ts';
 import { createLogger } from '../../core/log.ts';
 import { closedPort } from '../../core/testing/net.ts';
 import { redisAvailability, testImage, testRedisPrefix, testServices } from '../testing/community.ts';
@@ -27,10 +27,10 @@ async function uploadAndPublish(services: Awaited<ReturnType<typeof testServices
 
 async function expectThumbnail(services: Awaited<ReturnType<typeof testServices>>, workId: number) {
   const [image] = await services.store.images.listByWork(workId);
-  const key = image!.thumbnails?.[String(COMMUNITY_THUMB_WIDTH)];
-  expect(key).toMatch(/^artworks\/thumb\/[0-9a-f-]{36}$/);
-  expect(image!.blobKey).toBe(key!.replace('thumb', 'original'));
-  expect(await services.blobs.head(key!)).toMatchObject({ contentType: 'image/webp' });
+  expect(image!.blobKey).toMatch(/^artworks\/original\/[0-9a-f-]{36}$/);
+  // The ingest's key scheme and widths (an 800 px upload: 320 px and its own 800 px for 960).
+  expect(image!.thumbnails).toEqual(Object.fromEntries(DEFAULT_THUMBNAIL_WIDTHS.map((w) => [String(w), thumbnailKey(image!.blobKey!, w)])));
+  for (const key of Object.values(image!.thumbnails!)) expect(await services.blobs.head(key)).toMatchObject({ contentType: 'image/webp' });
 }
 
 describe('jobs', () => {

@@ -5,12 +5,12 @@ import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { LocalBlobStore } from '../../core/blob/local-blob-store.ts';
-import { createCommunityServices, type CommunityServices } from '../community/services.ts';
 import { loadConfig } from '../../core/env.ts';
 import { createLogger } from '../../core/log.ts';
 import { pingRedis } from '../cache/ping-redis.ts';
 import { openMigratedStore, type MigratableStore } from '../../core/store/create-store.ts';
 import { testConfig, uniqueSuffix, type ServiceAvailability } from '../../core/testing/services.ts';
+import { createServerServices, type ServerServices } from '../start-up.ts';
 
 export async function tempSqliteStore(): Promise<{ store: MigratableStore; dir: string; cleanup(): Promise<void> }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'huaku-community-'));
@@ -38,11 +38,11 @@ export async function redisAvailability(): Promise<ServiceAvailability> {
 export const testRedisPrefix = () => `huaku-test-${uniqueSuffix()}:`;
 
 /** Community services over a temp SQLite store and blob dir, optionally with Redis. */
-export async function testServices(env: Record<string, string> = {}, options: { startWorkers?: boolean } = {}): Promise<CommunityServices & { cleanup(): Promise<void> }> {
+export async function testServices(env: Record<string, string> = {}, options: { startWorkers?: boolean } = {}): Promise<ServerServices & { cleanup(): Promise<void> }> {
   const { store, dir, cleanup } = await tempSqliteStore();
   const config = loadConfig({ LOG_LEVEL: 'silent', RATE_LIMIT_WRITE: 'off', RATE_LIMIT_IP: 'off', RATE_LIMIT_LOGIN: 'off', ...env }, dir);
   const blobs = new LocalBlobStore({ driver: 'local', dir: path.join(dir, 'blobs'), publicBaseUrl: '/media' });
-  const services = await createCommunityServices({ config, store, blobs, log: createLogger(config) }, options);
+  const services = await createServerServices({ config, store, blobs, log: createLogger(config) }, options);
   return {
     ...services,
     cleanup: async () => {

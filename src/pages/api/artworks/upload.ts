@@ -1,11 +1,11 @@
 // POST /api/artworks/upload (multipart/form-data: file, title?, prompt?): a signed-in user's new draft.
 // 201 {artwork_id, url, status: 'draft', page_url, artwork}. The file is checked by its bytes and
-// re-encoded (../../../lib/community/uploads.ts); a thumbnail job follows. Rate limited per user.
+// re-encoded (src/server/community/uploads.ts); a thumbnail job follows. Rate limited per user.
 import type { APIRoute } from 'astro';
 import { z } from 'zod';
 import { uploadArtwork } from '../../../server/community/actions.ts';
 import { artworkPath, toArtworkItems } from '../../../server/community/artworks.ts';
-import { ApiError } from '../../../server/http/api-error.ts';
+import { InvalidInputError, UnsupportedFormatError } from '../../../core/errors.ts';
 import { apiRoute, readLimitedBody } from '../../../server/http/route.ts';
 
 export const prerender = false;
@@ -23,17 +23,17 @@ export const POST: APIRoute = apiRoute({
   rateLimit: 'upload',
   async handler({ request, services, viewer }) {
     const type = request.headers.get('content-type') ?? '';
-    if (!/^multipart\/form-data\b/i.test(type)) throw new ApiError(415, 'unsupported_media_type', '请以 multipart/form-data 上传文件（字段 file）');
+    if (!/^multipart\/form-data\b/i.test(type)) throw new UnsupportedFormatError('请以 multipart/form-data 上传文件（字段 file）', { code: 'unsupported_media_type' });
     const { maxBytes } = services.config.community.upload;
     const body = await readLimitedBody(request, maxBytes + MULTIPART_OVERHEAD);
     let form: FormData;
     try {
       form = await new Response(body, { headers: { 'content-type': type } }).formData();
     } catch {
-      throw new ApiError(400, 'invalid_multipart', '无法解析上传的表单');
+      throw new InvalidInputError('无法解析上传的表单', { code: 'invalid_multipart' });
     }
     const file = form.get('file');
-    if (!(file instanceof Blob)) throw new ApiError(400, 'missing_file', '请选择要上传的图片（字段 file）');
+    if (!(file instanceof Blob)) throw new InvalidInputError('请选择要上传的图片（字段 file）', { code: 'missing_file' });
     const text = fields.parse({ title: form.get('title') ?? undefined, prompt: form.get('prompt') ?? undefined });
     const { work, imageUrl } = await uploadArtwork(services, viewer, { file: new Uint8Array(await file.arrayBuffer()), ...text });
     const [artwork] = await toArtworkItems(services, [work], viewer);

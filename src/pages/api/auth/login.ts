@@ -10,8 +10,8 @@ import type { APIRoute } from 'astro';
 import { z } from 'zod';
 import { authenticateLocal, upsertGoogleUser } from '../../../server/auth/accounts.ts';
 import { OAuthLoginError } from '../../../server/auth/google.ts';
+import { UnauthenticatedError, UnavailableError } from '../../../core/errors.ts';
 import type { User } from '../../../core/store/store.ts';
-import { ApiError } from '../../../server/http/api-error.ts';
 import { sessionCookieValue } from '../../../server/http/request-auth.ts';
 import { apiRoute, readJson } from '../../../server/http/route.ts';
 import { ownUser, safeNextPath } from '../../../server/http/users.ts';
@@ -53,15 +53,15 @@ export const POST: APIRoute = apiRoute({
     };
     if (!form && typeof input === 'object' && input !== null && 'provider' in input) {
       const google = googleBody.parse(input);
-      if (!services.google) throw new ApiError(503, 'google_disabled', '本站未启用 Google 登录');
+      if (!services.google) throw new UnavailableError('本站未启用 Google 登录', { code: 'google_disabled' });
       let user: User;
       try {
         user = await upsertGoogleUser(services.store, await services.google.verifyIdToken(google.idToken));
       } catch (error) {
         if (!(error instanceof OAuthLoginError)) throw error;
         services.log.warn({ code: error.code, reason: error.message }, 'Google ID token login failed');
-        if (error.code === 'oauth_unavailable') throw new ApiError(503, 'google_unavailable', '暂时无法连接 Google，请稍后再试');
-        throw new ApiError(401, 'invalid_token', 'Google 登录凭证无效或已过期，请重新登录');
+        if (error.code === 'oauth_unavailable') throw new UnavailableError('暂时无法连接 Google，请稍后再试', { code: 'google_unavailable' });
+        throw new UnauthenticatedError('Google 登录凭证无效或已过期，请重新登录', { code: 'invalid_token' });
       }
       return signIn(user, google.token);
     }
@@ -74,7 +74,7 @@ export const POST: APIRoute = apiRoute({
     const user = await authenticateLocal(services.store, parsed.data.username, parsed.data.password);
     if (!user) {
       if (form) return redirect('/login?error=credentials');
-      throw new ApiError(401, 'invalid_credentials', '用户名或密码错误');
+      throw new UnauthenticatedError('用户名或密码错误', { code: 'invalid_credentials' });
     }
     return signIn(user, parsed.data.token);
   },

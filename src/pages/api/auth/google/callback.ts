@@ -5,11 +5,11 @@
 // /login?error=<code> (the page says what happened), with no session.
 import { timingSafeEqual } from 'node:crypto';
 import type { APIRoute } from 'astro';
+import { NotFoundError } from '../../../../core/errors.ts';
 import { upsertGoogleUser } from '../../../../server/auth/accounts.ts';
 import { deleteCookie, parseCookies } from '../../../../server/auth/cookies.ts';
 import { OAuthLoginError } from '../../../../server/auth/google.ts';
 import { OAUTH_COOKIES } from '../../../../server/auth/oauth-cookies.ts';
-import { ApiError } from '../../../../server/http/api-error.ts';
 import { sessionCookieValue } from '../../../../server/http/request-auth.ts';
 import { apiRoute } from '../../../../server/http/route.ts';
 import { safeNextPath } from '../../../../server/http/users.ts';
@@ -22,7 +22,7 @@ export const GET: APIRoute = apiRoute({
   access: 'public',
   rateLimit: 'login',
   async handler({ request, url, services, setCookie }) {
-    if (!services.google) throw new ApiError(404, 'google_disabled', '本站未启用 Google 登录');
+    if (!services.google) throw new NotFoundError('本站未启用 Google 登录', { code: 'google_disabled' });
     const cookies = parseCookies(request.headers.get('cookie'));
     const { secure } = services.config.community.session;
     for (const name of Object.values(OAUTH_COOKIES)) setCookie(deleteCookie(name, secure, '/api/auth/google'));

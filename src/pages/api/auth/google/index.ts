@@ -1,8 +1,8 @@
 // GET /api/auth/google?next=/path: start Google login. The state, the PKCE code verifier and where to go
 // afterwards wait in httpOnly cookies (10 minutes) for the callback.
 import type { APIRoute } from 'astro';
+import { NotFoundError } from '../../../../core/errors.ts';
 import { serializeCookie } from '../../../../server/auth/cookies.ts';
-import { ApiError } from '../../../../server/http/api-error.ts';
 import { apiRoute } from '../../../../server/http/route.ts';
 import { safeNextPath } from '../../../../server/http/users.ts';
 import { OAUTH_COOKIES } from '../../../../server/auth/oauth-cookies.ts';
@@ -13,7 +13,7 @@ export const GET: APIRoute = apiRoute({
   access: 'public',
   rateLimit: 'login',
   async handler({ url, services, setCookie }) {
-    if (!services.google) throw new ApiError(404, 'google_disabled', '本站未启用 Google 登录');
+    if (!services.google) throw new NotFoundError('本站未启用 Google 登录', { code: 'google_disabled' });
     const { url: target, state, codeVerifier } = services.google.start();
     const { secure } = services.config.community.session;
     const options = { secure, maxAge: 600, path: '/api/auth/google' };

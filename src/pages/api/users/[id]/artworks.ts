@@ -1,9 +1,9 @@
 // GET /api/users/:id/artworks?cursor&limit: a user's artworks, newest first. The user themself sees their
 // drafts too; everyone else (signed in or not) only the published ones.
 import type { APIRoute } from 'astro';
+import { NotFoundError } from '../../../../core/errors.ts';
 import { pageQuery } from '../../../../server/community/page-query.ts';
 import { userArtworks } from '../../../../server/community/pages.ts';
-import { notFound } from '../../../../server/http/api-error.ts';
 import { apiRoute, idParams } from '../../../../server/http/route.ts';
 import { publicUser } from '../../../../server/http/users.ts';
 
@@ -14,7 +14,7 @@ export const GET: APIRoute = apiRoute({
   params: idParams,
   async handler({ params, url, services, viewer }) {
     const user = await services.store.users.get(params.id);
-    if (!user) throw notFound('用户不存在');
+    if (!user) throw new NotFoundError('用户不存在', { code: 'not_found' });
     const { cursor, limit } = pageQuery.parse(Object.fromEntries(url.searchParams));
     return { user: publicUser(user), ...(await userArtworks(services, viewer, user.id, cursor, limit)) };
   },

@@ -1,9 +1,9 @@
 // GET /api/users/:id/favorites?cursor&limit: a user's favorites, most recent first. Private: only the user
 // themself may read them (401 anonymous, 403 another user).
 import type { APIRoute } from 'astro';
+import { ForbiddenError, NotFoundError } from '../../../../core/errors.ts';
 import { pageQuery } from '../../../../server/community/page-query.ts';
 import { userFavorites } from '../../../../server/community/pages.ts';
-import { forbidden, notFound } from '../../../../server/http/api-error.ts';
 import { apiRoute, idParams } from '../../../../server/http/route.ts';
 
 export const prerender = false;
@@ -13,8 +13,8 @@ export const GET: APIRoute = apiRoute({
   params: idParams,
   async handler({ params, url, services, viewer }) {
     if (viewer.id !== params.id) {
-      if (!(await services.store.users.get(params.id))) throw notFound('用户不存在');
-      throw forbidden('收藏列表仅本人可见');
+      if (!(await services.store.users.get(params.id))) throw new NotFoundError('用户不存在', { code: 'not_found' });
+      throw new ForbiddenError('收藏列表仅本人可见');
     }
     const { cursor, limit } = pageQuery.parse(Object.fromEntries(url.searchParams));
     return userFavorites(services, viewer, viewer.id, cursor, limit);
