@@ -18,7 +18,7 @@ export const cacheCommand: Command = {
       return 0;
     }
     await pingRedis(config.redisUrl);
-    const store = createStore(config.database);
+    const store = await createStore(config.database);
     const blobs = createBlobStore(config.blob);
     const services = await createCommunityServices({ config, store, blobs, log }, { startWorkers: false });
     try {

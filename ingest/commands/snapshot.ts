@@ -9,7 +9,7 @@ export const snapshotCommand: Command = {
   usage: 'npm run ingest -- snapshot',
   options: {},
   async run({ config, out }) {
-    const store = createStore(config.database);
+    const store = await createStore(config.database);
     const blobs = createBlobStore(config.blob);
     try {
       await store.assertMigrated();

@@ -1,16 +1,22 @@
 import { fileURLToPath } from 'node:url';
 import type { DatabaseConfig } from '../env.ts';
-import { openMysqlStore } from './mysql/mysql-store.ts';
-import { openSqliteStore } from './sqlite/sqlite-store.ts';
 import type { Store } from './store.ts';
 
 export interface MigratableStore extends Store {
   migrate(migrationsDir: string): Promise<void>;
 }
 
-/** Open the Store the configuration names: SQLite file (default) or MySQL/MariaDB. */
-export function createStore(database: DatabaseConfig): MigratableStore {
-  return database.kind === 'sqlite' ? openSqliteStore(database.file) : openMysqlStore(database);
+/**
+ * Open the Store the configuration names: SQLite file (default) or MySQL/MariaDB. Only the chosen dialect's
+ * driver, drizzle adapter and schema are loaded (each pulls in dozens of modules the other never needs).
+ */
+export async function createStore(database: DatabaseConfig): Promise<MigratableStore> {
+  if (database.kind === 'sqlite') {
+    const { openSqliteStore } = await import('./sqlite/sqlite-store.ts');
+    return openSqliteStore(database.file);
+  }
+  const { openMysqlStore } = await import('./mysql/mysql-store.ts');
+  return openMysqlStore(database);
 }
 
 /**
@@ -23,7 +29,7 @@ export function migrationsDir(dialect: DatabaseConfig['kind']): string {
 
 /** Open, migrate, and return the store. */
 export async function openMigratedStore(database: DatabaseConfig): Promise<MigratableStore> {
-  const store = createStore(database);
+  const store = await createStore(database);
   try {
     await store.migrate(migrationsDir(database.kind));
     return store;

@@ -5,7 +5,8 @@ import { drizzle, type MySql2Database } from 'drizzle-orm/mysql2';
 import { migrate } from 'drizzle-orm/mysql2/migrator';
 import mysql from 'mysql2/promise';
 import { ServiceUnavailableError, errorMessage } from '../../errors.ts';
-import { createDrizzleStore, type Db, type Dialect, type Tables } from '../drizzle-store.ts';
+import type { Db, Dialect, Tables } from '../dialect.ts';
+import { createDrizzleStore } from '../drizzle-store.ts';
 import { assertJournalApplied, isMissingTableError } from '../migration-state.ts';
 import type { Store } from '../store.ts';
 import * as schema from './schema.ts';
@@ -68,7 +69,7 @@ export function openMysqlStore(target: MysqlTarget): MysqlStore {
     connection.query("SET time_zone = '+00:00'");
   });
   const mysqlDb: MySql2Database<typeof schema> = drizzle({ client: pool, schema, mode: 'default' });
-  // The shared repositories speak the builder surface both dialects have; see drizzle-store.ts.
+  // The shared repositories speak the builder surface both dialects have; see dialect.ts.
   const db = mysqlDb as unknown as Db;
   const wrap = async <T>(fn: () => Promise<T>): Promise<T> => {
     try {
