@@ -3,20 +3,23 @@ import type { DatabaseConfig } from '../env.ts';
 import type { Store } from './store.ts';
 
 export interface MigratableStore extends Store {
+  /** Apply pending migrations from `migrationsDir`. */
   migrate(migrationsDir: string): Promise<void>;
 }
+
+/** What `<dialect>/<dialect>-store.ts` exports for createStore. */
+export type OpenStore<K extends DatabaseConfig['kind']> = (database: Extract<DatabaseConfig, { kind: K }>) => MigratableStore;
 
 /**
  * Open the Store the configuration names: SQLite file (default) or MySQL/MariaDB. Only the chosen dialect's
  * driver, drizzle adapter and schema are loaded (each pulls in dozens of modules the other never needs).
  */
 export async function createStore(database: DatabaseConfig): Promise<MigratableStore> {
-  if (database.kind === 'sqlite') {
-    const { openSqliteStore } = await import('./sqlite/sqlite-store.ts');
-    return openSqliteStore(database.file);
-  }
-  const { openMysqlStore } = await import('./mysql/mysql-store.ts');
-  return openMysqlStore(database);
+  // One template rather than a literal import per dialect: bundlers still include both folders' modules
+  // (as lazy chunks), while TypeScript does not follow it, so each dialect is type-checked in its own
+  // program with the shared repositories typed against it (see dialect.ts).
+  const dialect: { openStore: OpenStore<typeof database.kind> } = await import(`./${database.kind}/${database.kind}-store.ts`);
+  return dialect.openStore(database);
 }
 
 /**

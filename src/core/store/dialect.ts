@@ -1,15 +1,13 @@
 // What differs between the SQLite and MySQL dialects (upsert syntax, insert ids, affected rows, locking,
 // transactions), behind one interface; sqlite/ and mysql/ implement it, the repositories use it.
-import type { BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
-import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
-import type * as schema from './sqlite/schema.ts';
+//
+// The repositories are written once against `#store/query-types`: the drizzle database, tables and columns
+// of one dialect. drizzle types each dialect's builders apart and TypeScript cannot abstract over both,
+// so the shared code is type-checked twice instead: tsconfig.json resolves the name to sqlite/query-types.ts,
+// tsconfig.mysql.json to mysql/query-types.ts (the import is type-only, so nothing resolves it at run time).
+import type { AnyColumn, AnyTable, Db, LockableSelect, Tables, WriteResult } from '#store/query-types';
 
-export type Tables = typeof schema;
-/**
- * The query-builder surface both dialects share, typed through the SQLite schema. The MySQL dialect
- * hands in its own database and tables, which answer the same builder calls at run time.
- */
-export type Db = BetterSQLite3Database<Tables>;
+export type { AnyColumn, AnyTable, Db, LockableSelect, Tables, WriteResult };
 
 export interface Dialect {
   readonly name: 'sqlite' | 'mysql';
@@ -22,17 +20,17 @@ export interface Dialect {
    */
   transaction<T>(fn: (db: Db) => Promise<T>, heldConnection?: Db): Promise<T>;
   /** INSERT … ON CONFLICT (target) DO UPDATE / ON DUPLICATE KEY UPDATE. */
-  upsert(db: Db, table: SQLiteTable, values: Record<string, unknown>, target: SQLiteColumn[], set: Record<string, unknown>): Promise<void>;
+  upsert(db: Db, table: AnyTable, values: Record<string, unknown>, target: AnyColumn[], set: Record<string, unknown>): Promise<void>;
   /** INSERT that skips rows violating a unique key; returns how many were inserted. */
-  insertIgnore(db: Db, table: SQLiteTable, rows: Record<string, unknown>[]): Promise<number>;
+  insertIgnore(db: Db, table: AnyTable, rows: Record<string, unknown>[]): Promise<number>;
   /** The same INSERT of one row, unexecuted, to prepare with placeholders; its result reads with affectedRows. */
-  insertIgnoreQuery(db: Db, table: SQLiteTable, row: Record<string, unknown>): { prepare(): { execute(values?: Record<string, unknown>): unknown } };
+  insertIgnoreQuery(db: Db, table: AnyTable, row: Record<string, unknown>): { prepare(): { execute(values?: Record<string, unknown>): WriteResult | Promise<WriteResult> } };
   /** INSERT one row and return its auto-increment id. */
-  insertReturningId(db: Db, table: SQLiteTable, values: Record<string, unknown>): Promise<number>;
+  insertReturningId(db: Db, table: AnyTable, values: Record<string, unknown>): Promise<number>;
   /** Rows changed by an UPDATE/DELETE result. */
-  affectedRows(result: unknown): number;
+  affectedRows(result: WriteResult): number;
   /** SELECT … FOR UPDATE SKIP LOCKED where the dialect has it (SQLite's write transaction is exclusive). */
-  forUpdateSkipLocked<Q>(query: Q): Q;
+  forUpdateSkipLocked<Q extends LockableSelect>(query: Q): Q;
   ping(db: Db): Promise<void>;
   assertMigrated(): Promise<void>;
   close(): Promise<void>;

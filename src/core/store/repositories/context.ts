@@ -38,9 +38,9 @@ export async function inSlices<K, R>(keys: K[], query: (slice: K[]) => Promise<R
  * building a query with drizzle costs far more than running it. Used outside transactions only, since a
  * MySQL transaction runs on a connection of its own; inside one the builder is used as usual.
  */
-export function prepared<Q extends { execute(values?: Record<string, unknown>): unknown }>(build: (db: Db) => Q) {
-  let statement: Q | undefined;
-  return (db: Db, values: Record<string, unknown>) => (statement ??= build(db)).execute(values) as unknown;
+export function prepared<R>(build: (db: Db) => { execute(values?: Record<string, unknown>): R }) {
+  let statement: { execute(values?: Record<string, unknown>): R } | undefined;
+  return (db: Db, values: Record<string, unknown>): R => (statement ??= build(db)).execute(values);
 }
 
 /** Every status of `statuses` with its count (0 when `rows` has none). */

@@ -18,11 +18,7 @@ export function createSessionRepository({ dialect, t, run }: RepositoryContext):
     },
     getWithUser: (id) =>
       run(async (db, inTransaction) =>
-        first(
-          (inTransaction
-            ? await withUser(db).where(eq(t.sessions.id, id))
-            : await sessionById(db, { id })) as Array<{ session: Session; user: User }>,
-        ),
+        first(inTransaction ? await withUser(db).where(eq(t.sessions.id, id)) : await sessionById(db, { id })),
       ),
     async setExpiry(id, expiresAt) {
       await run((db) => db.update(t.sessions).set({ expiresAt }).where(eq(t.sessions.id, id)));

@@ -31,7 +31,7 @@ export function createWorkRepository({ dialect, t, run, transaction }: Repositor
     },
     get: (id) =>
       run(async (db, inTransaction) =>
-        first(inTransaction ? await byId(db).where(eq(t.works.id, id)) : ((await workById(db, { id })) as Work[])),
+        first(inTransaction ? await byId(db).where(eq(t.works.id, id)) : await workById(db, { id })),
       ),
     findByExternalId: (source, externalId) =>
       run(async (db) =>
@@ -115,9 +115,7 @@ export function createWorkRepository({ dialect, t, run, transaction }: Repositor
     },
     async reactionCounts(id) {
       const row = first(
-        (await run(async (db, inTransaction) =>
-          inTransaction ? reactionCountsOf(db).where(eq(t.works.id, id)) : countsById(db, { id }),
-        )) as Array<{ likes: number; favorites: number }>,
+        await run(async (db, inTransaction) => (inTransaction ? reactionCountsOf(db).where(eq(t.works.id, id)) : countsById(db, { id }))),
       );
       return row ? { likes: Number(row.likes), favorites: Number(row.favorites) } : null;
     },
