@@ -7,7 +7,7 @@
 // tsconfig.mysql.json to mysql/query-types.ts (the import is type-only, so nothing resolves it at run time).
 import type { AnyColumn, AnyTable, Db, LockableSelect, Tables, WriteResult } from '#store/query-types';
 
-export type { AnyColumn, AnyTable, Db, LockableSelect, Tables, WriteResult };
+export type { AnyTable, Db, Tables };
 
 export interface Dialect {
   readonly name: 'sqlite' | 'mysql';
