@@ -16,7 +16,7 @@ import { createStore } from '../src/core/store/create-store.ts';
 const mode = process.argv[2];
 const config = loadConfig();
 const log = createLogger(config);
-const services = mode === 'like' ? await createServerServices({ config, store: createStore(config.database), blobs: createBlobStore(config.blob), log }, { startWorkers: false }) : null;
+const services = mode === 'like' ? await createServerServices({ config, store: await createStore(config.database), blobs: createBlobStore(config.blob), log }, { startWorkers: false }) : null;
 const hello = JSON.stringify({ artwork_id: 1, like_count: 1, isLiked: true, is_liked: true });
 
 const server = http.createServer(async (req, res) => {

@@ -60,7 +60,7 @@ try {
       await admin.query(`DROP DATABASE IF EXISTS \`${name}\``);
       await admin.end();
     };
-    const store = createStore(database);
+    const store = await createStore(database);
     await store.migrate(migrationsDir('mysql'));
     await store.close();
   } else {

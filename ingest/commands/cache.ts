@@ -14,7 +14,7 @@ export const cacheCommand: CommandRunner = {
     }
     await pingRedis(config.redisUrl);
     // Only Redis, the store and the cache: no sessions, login, blob store or job workers.
-    const store = createStore(config.database);
+    const store = await createStore(config.database);
     try {
       await store.assertMigrated();
       const { cache, close } = await openCommunityCache({ config, store, log });

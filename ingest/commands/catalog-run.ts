@@ -24,7 +24,7 @@ export async function runCatalogCommand(
   run: (deps: SourceRunDependencies) => Promise<RunReport>,
 ): Promise<number> {
   const { config, log, out } = context;
-  const store = createStore(config.database);
+  const store = await createStore(config.database);
   const blobs = createBlobStore(config.blob);
   const interrupt = interruptible(out, 'interrupted: finishing the units in flight (the next run resumes the rest)…');
   try {

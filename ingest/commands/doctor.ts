@@ -32,7 +32,7 @@ export const doctorCommand: CommandRunner = {
     const checks: Check[] = [];
     checks.push(
       await check(`database (${config.database.kind})`, async () => {
-        const store = createStore(config.database);
+        const store = await createStore(config.database);
         try {
           const health = await store.ping();
           await store.assertMigrated();

@@ -91,7 +91,7 @@ export const retryFailedCommand: CommandRunner = {
     if ((flags.source ?? 'liblib') !== 'liblib') throw new UsageError(`--source "${String(flags.source)}": only liblib has a failure queue yet`);
     const options = liblibRunOptions(config, flags, 'retry-failed');
     const limit = positiveInt('limit', flags.limit, config.ingest.maxAttempts * 2, 100);
-    const store = createStore(config.database);
+    const store = await createStore(config.database);
     let requeued: number;
     try {
       await store.assertMigrated();

@@ -5,7 +5,7 @@ import type { CommandRunner } from './command.ts';
 
 export const snapshotCommand: CommandRunner = {
   async run({ config, out }) {
-    const store = createStore(config.database);
+    const store = await createStore(config.database);
     const blobs = createBlobStore(config.blob);
     try {
       await store.assertMigrated();

@@ -71,7 +71,7 @@ export async function ingestDemo(context: CommandContext, works: number): Promis
   const liblib = await startFakeLiblib({ works: Math.max(1200, works + 100), now: Date.now() });
   const civitai = await startFakeCivitai({ busyRetryAfterSeconds: 0 });
   const modelscope = await startFakeModelScope();
-  const store = createStore(config.database);
+  const store = await createStore(config.database);
   const blobs = createBlobStore(config.blob);
   const rps = 400;
   try {

@@ -133,7 +133,7 @@ export const topLorasCommand: CommandRunner = {
     process.once('SIGINT', interrupt);
     try {
       if (options.catalogue) {
-        store = createStore(config.database);
+        store = await createStore(config.database);
         await store.assertMigrated();
         blobs = createBlobStore(config.blob);
         await blobs.ping();

@@ -64,7 +64,7 @@ export async function mysqlS3Backend(): Promise<TestBackend | null> {
   const bucket = `huaku-ingest-${uniqueSuffix()}`;
   const blobs = new S3BlobStore(s3TestConfig(started.endpoint, bucket));
   await blobs.ensureBucket();
-  const store = createStore(db.target);
+  const store = await createStore(db.target);
   await store.migrate(migrationsDir('mysql'));
   const client = new S3Client({ endpoint: started.endpoint, region: 'us-east-1', forcePathStyle: true, credentials: S3RVER_CREDENTIALS });
   return {

@@ -72,7 +72,7 @@ export function getServerServices(): Promise<ServerServices> {
   services ??= (async () => {
     const config = loadConfig();
     const log = createLogger(config, { component: 'server' });
-    const store = createStore(config.database);
+    const store = await createStore(config.database);
     return createServerServices({ config, store, blobs: createBlobStore(config.blob), log });
   })().catch((error: unknown) => {
     // Do not cache a failed start (a database file briefly unopenable): the next request tries again.

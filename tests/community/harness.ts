@@ -33,7 +33,7 @@ export async function sqliteBackend(dir: string, name = 'huaku.db'): Promise<Bac
 
 export async function mysqlBackend(redisUrl: string | undefined = testConfig.testing.redisUrl): Promise<Backend> {
   const db = await createTestDatabase('huaku_community');
-  const store = createStore(db.target);
+  const store = await createStore(db.target);
   await store.migrate(migrationsDir('mysql'));
   await store.close();
   return { name: 'MariaDB + Redis', database: db.target, redisUrl, redisPrefix: testRedisPrefix(), cleanup: () => db.drop() };
@@ -91,7 +91,7 @@ export async function startCommunityServer(options: {
     ...options.env,
   };
   const server = await startServer({ outDir: options.outDir, cwd: options.dir, env, port });
-  const store = createStore(backend.database);
+  const store = await createStore(backend.database);
   const sessions = new SessionManager(store);
   const client = (token?: string) => new Client(url, token);
   return {

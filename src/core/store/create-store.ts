@@ -1,16 +1,25 @@
 import { fileURLToPath } from 'node:url';
 import type { DatabaseConfig } from '../env.ts';
-import { openMysqlStore } from './mysql/mysql-store.ts';
-import { openSqliteStore } from './sqlite/sqlite-store.ts';
 import type { Store } from './store.ts';
 
 export interface MigratableStore extends Store {
+  /** Apply pending migrations from `migrationsDir`. */
   migrate(migrationsDir: string): Promise<void>;
 }
 
-/** Open the Store the configuration names: SQLite file (default) or MySQL/MariaDB. */
-export function createStore(database: DatabaseConfig): MigratableStore {
-  return database.kind === 'sqlite' ? openSqliteStore(database.file) : openMysqlStore(database);
+/** What `<dialect>/<dialect>-store.ts` exports for createStore. */
+export type OpenStore<K extends DatabaseConfig['kind']> = (database: Extract<DatabaseConfig, { kind: K }>) => MigratableStore;
+
+/**
+ * Open the Store the configuration names: SQLite file (default) or MySQL/MariaDB. Only the chosen dialect's
+ * driver, drizzle adapter and schema are loaded (each pulls in dozens of modules the other never needs).
+ */
+export async function createStore(database: DatabaseConfig): Promise<MigratableStore> {
+  // One template rather than a literal import per dialect: bundlers still include both folders' modules
+  // (as lazy chunks), while TypeScript does not follow it, so each dialect is type-checked in its own
+  // program with the shared repositories typed against it (see dialect.ts).
+  const dialect: { openStore: OpenStore<typeof database.kind> } = await import(`./${database.kind}/${database.kind}-store.ts`);
+  return dialect.openStore(database);
 }
 
 /**
@@ -23,7 +32,7 @@ export function migrationsDir(dialect: DatabaseConfig['kind']): string {
 
 /** Open, migrate, and return the store. */
 export async function openMigratedStore(database: DatabaseConfig): Promise<MigratableStore> {
-  const store = createStore(database);
+  const store = await createStore(database);
   try {
     await store.migrate(migrationsDir(database.kind));
     return store;

@@ -1,6 +1,6 @@
 // The Store: every repository the ingest, the server and the snapshot need, behind one interface.
 // SQLite (embedded default) and MySQL/MariaDB (production) implement it with the same code
-// (drizzle-store.ts) and pass the same contract suite (store.contract.ts).
+// (drizzle-store.ts and repositories/) and pass the same contract suite (store.contract.ts).
 import type * as tables from './sqlite/schema.ts';
 import type {
   ErrorKind, ImageStatus, JobStatus, LedgerStatus, ModelType, NsfwLevel, RunStatus, Source, WorkStatus,

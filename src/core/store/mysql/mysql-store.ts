@@ -1,19 +1,17 @@
 // MySQL 8 / MariaDB 10.11 dialect over a mysql2 pool. Sessions run in UTC so CURRENT_TIMESTAMP defaults
 // and drizzle's UTC datetime mapping agree; FOUND_ROWS is off so affectedRows counts real changes.
 import { getTableColumns, sql } from 'drizzle-orm';
-import { drizzle, type MySql2Database } from 'drizzle-orm/mysql2';
+import { drizzle } from 'drizzle-orm/mysql2';
 import { migrate } from 'drizzle-orm/mysql2/migrator';
 import mysql from 'mysql2/promise';
 import { ServiceUnavailableError, errorMessage } from '../../errors.ts';
-import { createDrizzleStore, type Db, type Dialect, type Tables } from '../drizzle-store.ts';
+import type { AnyTable, Db, Dialect } from '../dialect.ts';
+import { createDrizzleStore } from '../drizzle-store.ts';
 import { assertJournalApplied, isMissingTableError } from '../migration-state.ts';
-import type { Store } from '../store.ts';
+import type { MigratableStore, OpenStore } from '../create-store.ts';
 import * as schema from './schema.ts';
 import journal from './migrations/meta/_journal.json' with { type: 'json' };
 
-export interface MysqlStore extends Store {
-  migrate(migrationsDir: string): Promise<void>;
-}
 
 export interface MysqlTarget {
   url: string;
@@ -54,7 +52,9 @@ export function describeMysqlError(target: MysqlTarget, error: unknown): Service
   });
 }
 
-export function openMysqlStore(target: MysqlTarget): MysqlStore {
+export const openStore: OpenStore<'mysql'> = (database) => openMysqlStore(database);
+
+export function openMysqlStore(target: MysqlTarget): MigratableStore {
   const pool = mysql.createPool({
     uri: target.url,
     connectionLimit: 10,
@@ -67,9 +67,8 @@ export function openMysqlStore(target: MysqlTarget): MysqlStore {
   pool.pool.on('connection', (connection) => {
     connection.query("SET time_zone = '+00:00'");
   });
-  const mysqlDb: MySql2Database<typeof schema> = drizzle({ client: pool, schema, mode: 'default' });
-  // The shared repositories speak the builder surface both dialects have; see drizzle-store.ts.
-  const db = mysqlDb as unknown as Db;
+  const mysqlDb = drizzle({ client: pool, schema, mode: 'default' });
+  const db: Db = mysqlDb;
   const wrap = async <T>(fn: () => Promise<T>): Promise<T> => {
     try {
       return await fn();
@@ -78,20 +77,19 @@ export function openMysqlStore(target: MysqlTarget): MysqlStore {
       throw error;
     }
   };
-  const asMysql = (tx: Db) => tx as unknown as MySql2Database<typeof schema>;
   // Not INSERT IGNORE: that would also swallow foreign-key and truncation errors. A no-op update of the
   // first column on a duplicate key leaves the row as it is and reports 0 affected rows.
-  const insertIgnoreQuery = (tx: Db, table: Parameters<Dialect['insertIgnore']>[1], rows: Record<string, unknown> | Record<string, unknown>[]) => {
+  const insertIgnoreQuery = (tx: Db, table: AnyTable, rows: Record<string, unknown> | Record<string, unknown>[]) => {
     const [key, column] = Object.entries(getTableColumns(table))[0]!;
-    return asMysql(tx)
-      .insert(table as never)
-      .values(rows as never)
-      .onDuplicateKeyUpdate({ set: { [key]: sql.raw(`\`${column.name}\``) } as never });
+    return tx
+      .insert(table)
+      .values(rows)
+      .onDuplicateKeyUpdate({ set: { [key]: sql.raw(`\`${column.name}\``) } });
   };
 
   const dialect: Dialect = {
     name: 'mysql',
-    tables: schema as unknown as Tables,
+    tables: schema,
     withConnection: (fn) => wrap(() => fn(db)),
     transaction: (fn) =>
       wrap(async () => {
@@ -99,7 +97,7 @@ export function openMysqlStore(target: MysqlTarget): MysqlStore {
         // it was rolled back whole, so running it again is the documented remedy.
         for (let attempt = 1; ; attempt++) {
           try {
-            return await mysqlDb.transaction((tx) => fn(tx as unknown as Db), { isolationLevel: 'read committed' });
+            return await db.transaction((tx) => fn(tx), { isolationLevel: 'read committed' });
           } catch (error) {
             if (attempt >= DEADLOCK_RETRIES || !DEADLOCK.test(driverCode(error))) throw error;
             await new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 20 * attempt));
@@ -107,29 +105,31 @@ export function openMysqlStore(target: MysqlTarget): MysqlStore {
         }
       }),
     async upsert(tx, table, values, _target, set) {
-      await asMysql(tx).insert(table as never).values(values as never).onDuplicateKeyUpdate({ set: set as never });
+      await tx.insert(table).values(values).onDuplicateKeyUpdate({ set });
     },
     async insertIgnore(tx, table, rows) {
-      const [header] = (await insertIgnoreQuery(tx, table, rows)) as unknown as [{ affectedRows: number }];
+      const [header] = await insertIgnoreQuery(tx, table, rows);
       return header.affectedRows;
     },
-    insertIgnoreQuery: (tx, table, row) => insertIgnoreQuery(tx, table, row) as never,
+    insertIgnoreQuery: (tx, table, row) => insertIgnoreQuery(tx, table, row),
     async insertReturningId(tx, table, values) {
-      const [row] = (await asMysql(tx).insert(table as never).values(values as never).$returningId()) as Array<{ id: number }>;
-      return Number(row!.id);
+      const [header] = await tx.insert(table).values(values);
+      return Number(header.insertId);
     },
-    affectedRows: (result) => (result as [{ affectedRows: number }])[0].affectedRows,
-    forUpdateSkipLocked: (query) => (query as unknown as { for(s: string, o: object): unknown }).for('update', { skipLocked: true }) as typeof query,
+    affectedRows: ([header]) => header.affectedRows,
+    forUpdateSkipLocked(query) {
+      // drizzle's .for() sets the locking clause on the builder itself (and returns it, typed without .for).
+      query.for('update', { skipLocked: true });
+      return query;
+    },
     async ping(tx) {
-      await asMysql(tx).execute(sql`select 1`);
+      await tx.execute(sql`select 1`);
     },
     async assertMigrated() {
       let latest: number | null = null;
       try {
-        const [rows] = (await mysqlDb.execute(sql`select max(created_at) as created_at from __drizzle_migrations`)) as unknown as [
-          Array<{ created_at: string | number | null }>,
-        ];
-        latest = rows[0]?.created_at == null ? null : Number(rows[0].created_at);
+        const [row] = await db.select({ createdAt: sql<string | number | null>`max(created_at)` }).from(sql`__drizzle_migrations`);
+        latest = row?.createdAt == null ? null : Number(row.createdAt);
       } catch (error) {
         if (!isMissingTableError(error)) throw describeMysqlError(target, error);
       }

@@ -1,5 +1,5 @@
 // MySQL 8 / MariaDB 10.11 schema (production). Mirrors sqlite/schema.ts column for column; the shared
-// repositories in ../drizzle-store.ts run against either. utf8mb4 throughout so Chinese text round-trips.
+// repositories in ../repositories/ run against either. utf8mb4 throughout so Chinese text round-trips.
 import { sql } from 'drizzle-orm';
 import {
   bigint, boolean, customType, datetime, double, index, int, longtext, mysqlEnum, mysqlTable, primaryKey, text,

@@ -1,5 +1,5 @@
 // SQLite schema (the embedded default). Mirrors mysql/schema.ts column for column; the shared
-// repositories in ../drizzle-store.ts run against either. Timestamps are stored as epoch milliseconds.
+// repositories in ../repositories/ run against either. Timestamps are stored as epoch milliseconds.
 import { sql } from 'drizzle-orm';
 import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import {

@@ -4,13 +4,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { getTableColumns, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { ServiceUnavailableError, errorMessage } from '../../errors.ts';
-import { createDrizzleStore, type Db, type Dialect } from '../drizzle-store.ts';
+import type { Db, Dialect } from '../dialect.ts';
+import { createDrizzleStore } from '../drizzle-store.ts';
 import { assertJournalApplied, isMissingTableError } from '../migration-state.ts';
-import type { Store } from '../store.ts';
+import type { MigratableStore, OpenStore } from '../create-store.ts';
 import * as schema from './schema.ts';
 import journal from './migrations/meta/_journal.json' with { type: 'json' };
 
@@ -23,12 +24,9 @@ class Mutex {
   }
 }
 
-export interface SqliteStore extends Store {
-  /** Apply pending migrations from `migrationsDir` (one transaction). */
-  migrate(migrationsDir: string): Promise<void>;
-}
+export const openStore: OpenStore<'sqlite'> = (database) => openSqliteStore(database.file);
 
-export function openSqliteStore(file: string): SqliteStore {
+export function openSqliteStore(file: string): MigratableStore {
   let connection: Database.Database;
   try {
     if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -43,7 +41,7 @@ export function openSqliteStore(file: string): SqliteStore {
       cause: error,
     });
   }
-  const db = drizzle({ client: connection, schema }) as Db;
+  const db: Db = drizzle({ client: connection, schema });
   const mutex = new Mutex();
 
   const dialect: Dialect = {
@@ -72,11 +70,9 @@ export function openSqliteStore(file: string): SqliteStore {
       return tx.insert(table).values(rows).onConflictDoNothing().run().changes;
     },
     async insertReturningId(tx, table, values) {
-      const idColumn = getTableColumns(table).id!;
-      const row = tx.insert(table).values(values).returning({ id: idColumn }).get() as { id: number };
-      return row.id;
+      return Number(tx.insert(table).values(values).run().lastInsertRowid);
     },
-    affectedRows: (result) => (result as { changes: number }).changes,
+    affectedRows: (result) => result.changes,
     forUpdateSkipLocked: (query) => query,
     async ping(tx) {
       tx.get(sql`select 1`);
