@@ -1,6 +1,5 @@
 // Presentation helpers for works on pages (framework-free, so they are unit-testable).
-import type { SnapshotWork, WorkSource } from '../core/snapshot/schema.ts';
-
+import type { SnapshotWork } from '../core/snapshot/schema.ts';
 
 /** The title to show: the Chinese/original title, else the English one, else 无题. */
 export function displayTitle(work: Pick<SnapshotWork, 'title' | 'titleEn'>): string {

@@ -64,13 +64,13 @@ function readControls(): void {
 function pagerButton(label: string, page: number | null, options: { current?: boolean; rel?: string } = {}): HTMLElement {
   if (page === null) {
     const gap = document.createElement('span');
-    gap.className = 'pager__gap';
+    gap.className = 'page-link page-link--inert';
     gap.textContent = label;
     return gap;
   }
   const button = document.createElement('button');
   button.type = 'button';
-  button.className = 'pager__button';
+  button.className = 'page-link';
   button.textContent = label;
   button.dataset.page = String(page);
   if (options.current) button.setAttribute('aria-current', 'page');
