@@ -3,8 +3,8 @@
 import { baseModelLabel, formatCount, taskLabel, type GalleryEntry } from '../../site/loras/catalogue.ts';
 import { loraPath } from '../../site/works.ts';
 
-export const COMPARE_MIN = 2;
-export const COMPARE_MAX = 4;
+const COMPARE_MIN = 2;
+const COMPARE_MAX = 4;
 
 function node<K extends keyof HTMLElementTagNameMap>(tag: K, props: Partial<HTMLElementTagNameMap[K]> = {}, children: Array<Node | string> = []) {
   const el = Object.assign(document.createElement(tag), props);

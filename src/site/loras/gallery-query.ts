@@ -34,7 +34,7 @@ export const DEFAULT_QUERY: GalleryQuery = { q: '', task: '', baseModel: '', tag
 export const PAGE_SIZE = 24;
 
 /** Case- and width-insensitive form for matching (全角 ＳＤＸＬ finds SDXL). */
-export function normalizeText(text: string): string {
+function normalizeText(text: string): string {
   return text.normalize('NFKC').toLowerCase();
 }
 
@@ -49,7 +49,7 @@ export function matchesSearch(item: Pick<GalleryItem, 'text'>, q: string): boole
   return terms.every((term) => item.text.includes(term));
 }
 
-export function matchesFilters(item: GalleryItem, query: Pick<GalleryQuery, 'task' | 'baseModel' | 'tag'>): boolean {
+function matchesFilters(item: GalleryItem, query: Pick<GalleryQuery, 'task' | 'baseModel' | 'tag'>): boolean {
   return (
     (query.task === '' || item.task === query.task) &&
     (query.baseModel === '' || item.baseModels.includes(query.baseModel)) &&
