@@ -15,7 +15,7 @@ import { artworkSearchRecord } from '../site/search-record.ts';
 import { iterateSnapshotWorkChunks } from '../core/snapshot/read-snapshot.ts';
 
 /** The folder under the client dir that holds the index and pagefind's own JS. */
-export const PAGEFIND_DIR = 'pagefind';
+const PAGEFIND_DIR = 'pagefind';
 
 export interface PagefindIndexOptions {
   /** The snapshot the pages are built from (the content loaders' `snapshotDir`, from loadConfig()). */

@@ -4,7 +4,7 @@
 import { NSFW_LEVELS, type SnapshotNsfwLevel } from '../core/snapshot/schema.ts';
 
 /** Levels up to and including this one are shown as they are; anything above is blurred by default. */
-export const NSFW_BLUR_ABOVE: SnapshotNsfwLevel = 'Soft';
+const NSFW_BLUR_ABOVE: SnapshotNsfwLevel = 'Soft';
 
 /** localStorage key of the visitor's choice (`1` = show sensitive content). */
 export const NSFW_STORAGE_KEY = 'huaku:show-nsfw';

@@ -25,7 +25,7 @@ export interface SitemapSource {
 }
 
 /** Indexable pages that exist whatever the snapshot holds (not /search, /login, /me, /upload: private or query pages). */
-export const STATIC_PATHS = ['/', '/features', '/feed', '/feed/hot', '/loras', '/analytics'] as const;
+const STATIC_PATHS = ['/', '/features', '/feed', '/feed/hot', '/loras', '/analytics'] as const;
 
 /**
  * Every public URL of the site, in a stable order: static pages, feed pages, works, authors, LoRAs.
@@ -61,11 +61,11 @@ export function splitSitemap(entries: readonly SitemapEntry[], maxUrlsPerFile = 
 }
 
 /** `/sitemap-1.xml` for file 1 (numbering starts at 1). */
-export function sitemapFilePath(fileNumber: number): string {
+function sitemapFilePath(fileNumber: number): string {
   return `/sitemap-${fileNumber}.xml`;
 }
 
-export const SITEMAP_INDEX_PATH = '/sitemap-index.xml';
+const SITEMAP_INDEX_PATH = '/sitemap-index.xml';
 
 const XML_HEADER = '<?xml version="1.0" encoding="UTF-8"?>\n';
 const SITEMAP_NS = 'http://www.sitemaps.org/schemas/sitemap/0.9';

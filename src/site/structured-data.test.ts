@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { sampleWork } from '../core/snapshot/test-fixtures.ts';
-import { absoluteUrl, artworkJsonLd, breadcrumbJsonLd, personJsonLd } from './structured-data.ts';
+import { absoluteUrl, artworkJsonLd, breadcrumbJsonLd, jsonLdGraph, personJsonLd } from './structured-data.ts';
 import { jsonLd } from './works.ts';
 
 const SITE = 'https://huaku.example';
@@ -29,6 +29,17 @@ describe('structured data', () => {
       itemListElement: [
         { position: 1, name: '首页', item: `${SITE}/` },
         { position: 2, name: '作品流', item: `${SITE}/feed` },
+      ],
+    });
+  });
+
+  it('joins nodes into one @graph with a single @context', () => {
+    const graph = jsonLdGraph({ '@type': 'CreativeWork', name: 'x' }, breadcrumbJsonLd([{ name: '首页', path: '/' }], SITE));
+    expect(graph).toEqual({
+      '@context': 'https://schema.org',
+      '@graph': [
+        { '@type': 'CreativeWork', name: 'x' },
+        { '@type': 'BreadcrumbList', itemListElement: [{ '@type': 'ListItem', position: 1, name: '首页', item: `${SITE}/` }] },
       ],
     });
   });

@@ -24,6 +24,14 @@ export function breadcrumbJsonLd(items: readonly { name: string; path: string }[
   };
 }
 
+/**
+ * Several JSON-LD nodes as one document: one @context for the @graph, none on the nodes (a page with a main
+ * entity and its breadcrumbs, say).
+ */
+export function jsonLdGraph(...nodes: readonly JsonObject[]): JsonObject {
+  return { '@context': 'https://schema.org', '@graph': nodes.map(({ '@context': _context, ...node }) => node) };
+}
+
 /** A work as a CreativeWork whose images are ImageObjects (a work may hold several images). */
 export function artworkJsonLd(work: SnapshotWork, site: URL | string): JsonObject {
   const url = absoluteUrl(workPath(work), site);

@@ -1,6 +1,6 @@
 // Presentation helpers for works on pages (framework-free, so they are unit-testable).
 import { hotScore } from '../core/domain/hot-score.ts';
-import type { SnapshotWork, WorkSource } from '../core/snapshot/schema.ts';
+import type { SnapshotWork } from '../core/snapshot/schema.ts';
 
 
 /** The title to show: the Chinese/original title, else the English one, else 无题. */

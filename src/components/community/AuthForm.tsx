@@ -1,6 +1,6 @@
 // Local sign-in and registration. Without JavaScript the sign-in form posts to /api/auth/login and is
 // redirected; with it, both forms call the JSON API and show errors in place and as toasts.
-import { useState, type FormEvent } from 'react';
+import { useState, type SubmitEvent } from 'react';
 import { ApiCallError, callApi } from './api.ts';
 import { toast } from './toast.ts';
 
@@ -13,7 +13,7 @@ export default function AuthForm({ next }: Props) {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
-  async function submit(event: FormEvent<HTMLFormElement>) {
+  async function submit(event: SubmitEvent<HTMLFormElement>) {
     event.preventDefault();
     const data = new FormData(event.currentTarget);
     const username = String(data.get('username') ?? '');
@@ -47,17 +47,18 @@ export default function AuthForm({ next }: Props) {
         <input type="hidden" name="next" value={next} />
         <label>
           用户名
-          <input name="username" autoComplete="username" required minLength={3} maxLength={32} pattern="[A-Za-z0-9_]{3,32}" title="3–32 位字母、数字或下划线" />
+          <input className="input" name="username" autoComplete="username" required minLength={3} maxLength={32} pattern="[A-Za-z0-9_]{3,32}" title="3–32 位字母、数字或下划线" />
         </label>
         {mode === 'register' && (
           <label>
             昵称（可选）
-            <input name="name" maxLength={40} autoComplete="nickname" />
+            <input className="input" name="name" maxLength={40} autoComplete="nickname" />
           </label>
         )}
         <label>
           密码
           <input
+            className="input"
             name="password"
             type="password"
             required
@@ -67,7 +68,7 @@ export default function AuthForm({ next }: Props) {
           />
         </label>
         {error && (
-          <p className="form__error" role="alert">
+          <p className="field__error" role="alert">
             {error}
           </p>
         )}

@@ -61,7 +61,7 @@ function ReactionButton({ kind, active, count, disabledBy, onClick }: ReactionBu
   return (
     <button
       type="button"
-      className={`reaction reaction--${kind}${active ? ' is-active' : ''}`}
+      className={`button reaction reaction--${kind}${active ? ' is-active' : ''}`}
       aria-pressed={active}
       disabled={disabledBy !== null}
       aria-describedby={disabledBy ?? undefined}

@@ -1,7 +1,7 @@
 // Upload with preview: pick an image (JPEG/PNG/WebP, checked in the browser only for convenience: the
 // server decides), see it, add a title and prompt, upload as a draft, then publish it from here or later
 // from "我的作品".
-import { useEffect, useState, type ChangeEvent, type FormEvent } from 'react';
+import { useEffect, useState, type ChangeEvent, type SubmitEvent } from 'react';
 import { ApiCallError, callApi, goToLogin } from './api.ts';
 import { toast } from './toast.ts';
 
@@ -38,7 +38,7 @@ export default function UploadForm({ maxMb }: Props) {
     setPreview(chosen ? URL.createObjectURL(chosen) : null);
   }
 
-  async function submit(event: FormEvent<HTMLFormElement>) {
+  async function submit(event: SubmitEvent<HTMLFormElement>) {
     event.preventDefault();
     if (!file) {
       setError('请先选择图片');
@@ -84,14 +84,14 @@ export default function UploadForm({ maxMb }: Props) {
       {preview && <img className="upload-form__preview" src={preview} alt="预览" />}
       <label>
         标题
-        <input name="title" maxLength={100} placeholder="给作品起个名字" />
+        <input className="input" name="title" maxLength={100} placeholder="给作品起个名字" />
       </label>
       <label>
         提示词（可选）
-        <textarea name="prompt" maxLength={4000} rows={3} />
+        <textarea className="input" name="prompt" maxLength={4000} rows={3} />
       </label>
       {error && (
-        <p className="form__error" role="alert">
+        <p className="field__error" role="alert">
           {error}
         </p>
       )}

@@ -3,8 +3,8 @@
 import { baseModelLabel, formatCount, taskLabel, type GalleryEntry } from '../../site/loras/catalogue.ts';
 import { loraPath } from '../../site/works.ts';
 
-export const COMPARE_MIN = 2;
-export const COMPARE_MAX = 4;
+const COMPARE_MIN = 2;
+const COMPARE_MAX = 4;
 
 function node<K extends keyof HTMLElementTagNameMap>(tag: K, props: Partial<HTMLElementTagNameMap[K]> = {}, children: Array<Node | string> = []) {
   const el = Object.assign(document.createElement(tag), props);
@@ -29,7 +29,7 @@ function column(entry: GalleryEntry, onRemove: (id: string) => void): HTMLElemen
   ];
   const img = node('img', { src: entry.cover, alt: entry.title, width: 400, height: 500, decoding: 'async' });
   img.setAttribute('data-cover-fallback', '');
-  const remove = node('button', { type: 'button', className: 'compare__remove', textContent: '移除' });
+  const remove = node('button', { type: 'button', className: 'button button--small compare__remove', textContent: '移除' });
   remove.setAttribute('aria-label', `从对比中移除 ${entry.title}`);
   remove.addEventListener('click', () => onRemove(entry.id));
   return node('article', { className: 'compare__column' }, [

@@ -3,8 +3,9 @@
 // the query in the URL so a filtered view can be shared.
 import { taskLabel, toGalleryItem, type GalleryEntry } from '../../site/loras/catalogue.ts';
 import {
-  DEFAULT_QUERY, pageWindow, parseQuery, queryToSearch, runQuery, SORTS, type GalleryQuery, type GallerySort,
+  DEFAULT_QUERY, parseQuery, queryToSearch, runQuery, SORTS, type GalleryQuery, type GallerySort,
 } from '../../site/loras/gallery-query.ts';
+import { pageNumbers } from '../../site/pagination.ts';
 import { installCompare } from './lora-compare.ts';
 
 function element<T extends HTMLElement>(id: string): T {
@@ -64,13 +65,13 @@ function readControls(): void {
 function pagerButton(label: string, page: number | null, options: { current?: boolean; rel?: string } = {}): HTMLElement {
   if (page === null) {
     const gap = document.createElement('span');
-    gap.className = 'pager__gap';
+    gap.className = 'page-link page-link--inert';
     gap.textContent = label;
     return gap;
   }
   const button = document.createElement('button');
   button.type = 'button';
-  button.className = 'pager__button';
+  button.className = 'page-link';
   button.textContent = label;
   button.dataset.page = String(page);
   if (options.current) button.setAttribute('aria-current', 'page');
@@ -103,7 +104,7 @@ function render(options: { scroll?: boolean } = {}): void {
   pager.hidden = result.pageCount <= 1;
   const buttons: HTMLElement[] = [];
   if (result.page > 1) buttons.push(pagerButton('上一页', result.page - 1, { rel: 'prev' }));
-  for (const n of pageWindow(result.page, result.pageCount)) buttons.push(pagerButton(n === null ? '…' : String(n), n, { current: n === result.page }));
+  for (const n of pageNumbers(result.page, result.pageCount, 1)) buttons.push(pagerButton(n === null ? '…' : String(n), n, { current: n === result.page }));
   if (result.page < result.pageCount) buttons.push(pagerButton('下一页', result.page + 1, { rel: 'next' }));
   pager.querySelector('.pager__list')!.replaceChildren(...buttons);
 

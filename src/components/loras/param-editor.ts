@@ -2,7 +2,7 @@
 // an invalid one), keeps the JSON preview current, and exports or copies the generation request.
 import { exportFileName, generationRequest, requestJson, type ExportedLora } from '../../site/loras/export-params.ts';
 import { checkField, checkParams, type ParamField, type ParamKey } from '../../site/loras/param-validation.ts';
-import { copyText } from './copy-text.ts';
+import { copyText } from '../copy-text.ts';
 
 interface EditorConfig {
   lora: ExportedLora;

@@ -16,7 +16,7 @@ const TASK_LABELS: Record<string, string> = {
   'text-to-video-synthesis': '文生视频',
 };
 /** The filter value and label of LoRAs without a task. */
-export const NO_TASK = 'none';
+const NO_TASK = 'none';
 
 export function taskLabel(task: string | null): string {
   if (task === null || task === NO_TASK) return '未分类';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { sampleLora } from '../../core/snapshot/test-fixtures.ts';
 import { galleryEntry, toGalleryItem } from './catalogue.ts';
 import {
-  DEFAULT_QUERY, facetCounts, matchesSearch, pageWindow, parseQuery, queryToSearch, runQuery, type GalleryQuery,
+  DEFAULT_QUERY, facetCounts, matchesSearch, parseQuery, queryToSearch, runQuery, type GalleryQuery,
 } from './gallery-query.ts';
 
 const items = [
@@ -58,11 +58,6 @@ describe('gallery pagination', () => {
     expect([none.total, none.page, none.pageCount, none.pageIds]).toEqual([0, 1, 1, []]);
   });
 
-  it('windows page numbers with gaps', () => {
-    expect(pageWindow(1, 1)).toEqual([1]);
-    expect(pageWindow(5, 12)).toEqual([1, null, 4, 5, 6, null, 12]);
-    expect(pageWindow(2, 4)).toEqual([1, 2, 3, 4]);
-  });
 });
 
 describe('gallery URL state', () => {

@@ -1,6 +1,7 @@
 // The gallery's search, filters, sort and pagination as pure functions over a compact index of the
 // LoRAs. The page renders every card (it works without JavaScript); its script runs these and shows the
 // matching page of cards.
+import { pageCount } from '../pagination.ts';
 
 export interface GalleryItem {
   id: string;
@@ -34,7 +35,7 @@ export const DEFAULT_QUERY: GalleryQuery = { q: '', task: '', baseModel: '', tag
 export const PAGE_SIZE = 24;
 
 /** Case- and width-insensitive form for matching (全角 ＳＤＸＬ finds SDXL). */
-export function normalizeText(text: string): string {
+function normalizeText(text: string): string {
   return text.normalize('NFKC').toLowerCase();
 }
 
@@ -49,7 +50,7 @@ export function matchesSearch(item: Pick<GalleryItem, 'text'>, q: string): boole
   return terms.every((term) => item.text.includes(term));
 }
 
-export function matchesFilters(item: GalleryItem, query: Pick<GalleryQuery, 'task' | 'baseModel' | 'tag'>): boolean {
+function matchesFilters(item: GalleryItem, query: Pick<GalleryQuery, 'task' | 'baseModel' | 'tag'>): boolean {
   return (
     (query.task === '' || item.task === query.task) &&
     (query.baseModel === '' || item.baseModels.includes(query.baseModel)) &&
@@ -80,22 +81,9 @@ export function runQuery(items: readonly GalleryItem[], query: GalleryQuery, pag
     .filter((item) => matchesFilters(item, query) && matchesSearch(item, query.q))
     .sort((a, b) => key(b) - key(a) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
     .map((item) => item.id);
-  const pageCount = Math.max(1, Math.ceil(matched.length / pageSize));
-  const page = Math.min(Math.max(1, Math.trunc(query.page) || 1), pageCount);
-  return { matched, pageIds: matched.slice((page - 1) * pageSize, page * pageSize), total: matched.length, page, pageCount };
-}
-
-/**
- * The page numbers a pager shows: first, last, and a window around the current page, with null for a gap
- * (1 … 4 5 6 … 12).
- */
-export function pageWindow(page: number, pageCount: number, radius = 1): Array<number | null> {
-  const pages: Array<number | null> = [];
-  for (let n = 1; n <= pageCount; n++) {
-    if (n === 1 || n === pageCount || Math.abs(n - page) <= radius) pages.push(n);
-    else if (pages.at(-1) !== null) pages.push(null);
-  }
-  return pages;
+  const pages = pageCount(matched.length, pageSize);
+  const page = Math.min(Math.max(1, Math.trunc(query.page) || 1), pages);
+  return { matched, pageIds: matched.slice((page - 1) * pageSize, page * pageSize), total: matched.length, page, pageCount: pages };
 }
 
 const PARAM_NAMES: Record<Exclude<keyof GalleryQuery, 'page' | 'sort'>, string> = { q: 'q', task: 'task', baseModel: 'base', tag: 'tag' };

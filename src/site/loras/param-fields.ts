@@ -17,7 +17,9 @@ function numericField(key: NumericParam, label: string, step: number, suggested:
   if (min === null || max === null || !Number.isFinite(min) || !Number.isFinite(max)) {
     throw new Error(`suggestedParams.${key} has no finite range in the snapshot schema`);
   }
-  return { key, kind: 'number', label, min, max, integer: schema.isInt, step: schema.isInt ? Math.max(1, step) : step, suggested };
+  // zod marks an integer schema by its number format (safeint, int32, uint32); floats are float32/float64 or none.
+  const integer = schema.format?.includes('int') ?? false;
+  return { key, kind: 'number', label, min, max, integer, step: integer ? Math.max(1, step) : step, suggested };
 }
 
 export function paramFields(params: SnapshotSuggestedParams): ParamField[] {

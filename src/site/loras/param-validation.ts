@@ -18,7 +18,7 @@ export interface NumericField {
   suggested: number;
 }
 
-export interface TextField {
+interface TextField {
   key: 'sampler';
   kind: 'text';
   label: string;
