@@ -37,12 +37,13 @@ import { DEFAULT_MAX_MEDIA_BYTES, downloadImage, type DownloadedImage } from '..
 import { SHARP_FAIL_ON } from '../../../src/core/media/sharp-policy.ts';
 import { detectFormat } from '../../../src/core/media/image-format.ts';
 import { DEFAULT_THUMBNAIL_QUALITY } from '../../../src/core/media/thumbnails.ts';
+import { writeFileAtomic } from '../../../src/core/fs/atomic-write.ts';
 import { CivitaiClient, MAX_PAGE_SIZE, RESERVED_IMAGE_PARAMS, type ImageFilters } from './civitai-client.ts';
 import { DownloadIndex, fileExists, type IndexEntry } from './download-index.ts';
 import { buildExifThatFits, embedExif, EXIF_FORMATS } from './exif.ts';
 import { ImageDownloadTask, type SkipReason } from './image-download-task.ts';
 import {
-  extractImageMetadata, formatParameters, metadataJson, sidecarPath, writeFileAtomic,
+  extractImageMetadata, formatParameters, metadataJson, sidecarPath,
   type ImageContext, type ImageMetadata, type MetadataFormat,
 } from './metadata.ts';
 import { normalizeImageItem, type CivitaiImage } from './normalize.ts';
