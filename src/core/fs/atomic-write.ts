@@ -15,7 +15,10 @@ export async function writeFileAtomic(file: string, data: AtomicWriteData): Prom
   let handle: fs.FileHandle | undefined;
   try {
     handle = await fs.open(temp, 'wx');
-    for (const chunk of typeof data === 'string' || data instanceof Uint8Array ? [data] : data) await handle.write(chunk);
+    for (const chunk of typeof data === 'string' || data instanceof Uint8Array ? [data] : data) {
+      if (typeof chunk === 'string') await handle.write(chunk);
+      else await handle.write(chunk);
+    }
     await handle.sync();
     await handle.close();
     handle = undefined;
