@@ -13,15 +13,11 @@ export const ACCEPTED_FORMATS = ['jpeg', 'png', 'webp'] as const;
 export type AcceptedFormat = (typeof ACCEPTED_FORMATS)[number];
 const CONTENT_TYPES: Record<AcceptedFormat, string> = { jpeg: 'image/jpeg', png: 'image/png', webp: 'image/webp' };
 
-/** Width of the WebP thumbnail made after an upload (artworks/thumb/{uuid}). */
+/** Width of the WebP thumbnail made after an upload (thumbnailKey's scheme: thumbs/480/artworks/original/{uuid}.webp). */
 export const COMMUNITY_THUMB_WIDTH = 480;
 export const ORIGINAL_PREFIX = 'artworks/original/';
-export const THUMB_PREFIX = 'artworks/thumb/';
 
 export const originalKey = (uuid: string) => `${ORIGINAL_PREFIX}${uuid}`;
-export function communityThumbKey(original: string): string {
-  return original.startsWith(ORIGINAL_PREFIX) ? `${THUMB_PREFIX}${original.slice(ORIGINAL_PREFIX.length)}` : `${THUMB_PREFIX}${original.replaceAll('/', '_')}`;
-}
 
 export interface UploadLimits {
   maxBytes: number;

@@ -1,7 +1,7 @@
 // What the community jobs do. Both queues run exactly these functions.
-import { renderThumbnail } from '../../core/media/thumbnails.ts';
+import { makeThumbnails, thumbnailKey } from '../../core/media/thumbnails.ts';
 import type { BlobStore } from '../../core/blob/blob-store.ts';
-import { communityThumbKey, COMMUNITY_THUMB_WIDTH } from '../community/uploads.ts';
+import { COMMUNITY_THUMB_WIDTH } from '../community/uploads.ts';
 import type { Logger } from '../../core/log.ts';
 import type { CommunityCache } from '../cache/community-cache.ts';
 import type { Store } from '../../core/store/store.ts';
@@ -26,17 +26,17 @@ export function createJobHandlers({ store, blobs, cache, log }: JobDependencies)
       const image = (await store.images.listByWork(workId)).find((i) => i.id === imageId);
       if (!image?.blobKey) return { skipped: 'no stored original' };
       const width = String(COMMUNITY_THUMB_WIDTH);
-      const key = communityThumbKey(image.blobKey);
+      const key = thumbnailKey(image.blobKey, COMMUNITY_THUMB_WIDTH);
       if (image.thumbnails?.[width] === key && (await blobs.head(key))) return { key, skipped: 'exists' };
       const original = await blobs.get(image.blobKey);
       if (!original) throw new Error(`original ${image.blobKey} is missing from the blob store`);
-      const rendered = await renderThumbnail(await readAll(original.body), COMMUNITY_THUMB_WIDTH);
-      await blobs.put(key, rendered.data, { contentType: 'image/webp', metadata: { source_key: image.blobKey } });
+      const made = await makeThumbnails({ blobs, input: await readAll(original.body), originalKey: image.blobKey, widths: [COMMUNITY_THUMB_WIDTH] });
+      const rendered = made.thumbnails[0]!;
       await store.images.markOk(
         image.id,
         {
           blobKey: image.blobKey, width: image.width, height: image.height, format: image.format,
-          contentHash: image.contentHash, sizeBytes: image.sizeBytes, thumbnails: { [width]: key },
+          contentHash: image.contentHash, sizeBytes: image.sizeBytes, thumbnails: made.keys,
         },
         image.downloadedAt ?? new Date(),
       );

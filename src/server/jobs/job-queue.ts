@@ -4,7 +4,7 @@
 // workers on any number of machines).
 
 export interface JobPayloads {
-  /** Make the WebP thumbnail of an uploaded original (artworks/thumb/{uuid}). */
+  /** Make the WebP thumbnail of an uploaded original (thumbs/480/artworks/original/{uuid}.webp). */
   thumbnail: { workId: number; imageId: number };
   /** A work was published: warm the feed and its owner's list, rank it. */
   'feed.update': { workId: number };

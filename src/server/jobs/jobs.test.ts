@@ -28,8 +28,9 @@ async function uploadAndPublish(services: Awaited<ReturnType<typeof testServices
 async function expectThumbnail(services: Awaited<ReturnType<typeof testServices>>, workId: number) {
   const [image] = await services.store.images.listByWork(workId);
   const key = image!.thumbnails?.[String(COMMUNITY_THUMB_WIDTH)];
-  expect(key).toMatch(/^artworks\/thumb\/[0-9a-f-]{36}$/);
-  expect(image!.blobKey).toBe(key!.replace('thumb', 'original'));
+  // The key scheme of every thumbnail (ingested ones too): thumbs/{width}/{original key}.webp.
+  expect(image!.blobKey).toMatch(/^artworks\/original\/[0-9a-f-]{36}$/);
+  expect(key).toBe(`thumbs/${COMMUNITY_THUMB_WIDTH}/${image!.blobKey}.webp`);
   expect(await services.blobs.head(key!)).toMatchObject({ contentType: 'image/webp' });
 }
 
