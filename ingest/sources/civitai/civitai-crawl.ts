@@ -1,5 +1,6 @@
-// `--catalog`: Civitai images into the catalogue (Store + BlobStore, source `civitai`) as crawl-ledger
-// stages, so a run gets counters, a report, resume after a crash and the failure queue like Liblib's.
+// The Civitai crawl (`civitai images --catalog`): images into the catalogue (Store + BlobStore, source
+// `civitai`) as crawl-ledger stages, so a run gets counters, a report, resume after a crash and the failure
+// queue like Liblib's.
 //
 //   list   one unit per `/images` page; its payload carries the cursor to send (passed back unchanged), so a
 //          crashed walk resumes at the page it was on. Writes the works, authors and image rows.
@@ -24,7 +25,7 @@ import { isAllowedLevel, type NsfwLevel } from './nsfw.ts';
 /** Blob keys of catalogue images. */
 export const CIVITAI_MEDIA_KEY_TEMPLATE = 'civitai/{yyyy}/{mm}/{dd}/{slug}/{index}_{hash}.{ext}';
 
-export interface CivitaiCatalogOptions {
+export interface CivitaiCrawlOptions {
   filters: ImageFilters;
   levels: readonly NsfwLevel[];
   /** Most images stored by this walk; 0 = no limit. */
@@ -45,12 +46,12 @@ const modelsPayload = z.object({
 });
 
 /** List units of one listing (same filters and levels) share this prefix. */
-export function civitaiWalkPrefix(options: Pick<CivitaiCatalogOptions, 'filters' | 'levels'>): string {
+export function civitaiWalkPrefix(options: Pick<CivitaiCrawlOptions, 'filters' | 'levels'>): string {
   const filters = Object.entries(options.filters).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => `${k}=${v}`).join('&');
   return `images?${filters}|${options.levels.join(',')}:`;
 }
 
-export function firstCivitaiListUnit(options: CivitaiCatalogOptions, walk: number) {
+export function firstCivitaiListUnit(options: CivitaiCrawlOptions, walk: number) {
   return firstListUnit<ListPosition>(civitaiWalkPrefix(options), { cursor: null, page: null }, walk);
 }
 
@@ -124,7 +125,7 @@ export function civitaiModels(resources: ImageResource[], versions: Map<number, 
   return out;
 }
 
-export function civitaiStages(client: CivitaiClient, media: MediaPipeline, store: Store, options: CivitaiCatalogOptions): StageDefinition[] {
+export function civitaiStages(client: CivitaiClient, media: MediaPipeline, store: Store, options: CivitaiCrawlOptions): StageDefinition[] {
   const versions = new Map<number, Promise<CivitaiModelVersion | null>>();
   const version = (id: number) => {
     let pending = versions.get(id);
