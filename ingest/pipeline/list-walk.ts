@@ -7,8 +7,8 @@
 // loop forever), after `maxEmptyPages` empty pages in a row, once `limit` items are taken, after
 // `maxPages` pages, or, with `knownWindow`, after that many consecutive items the store already has.
 import { z } from 'zod';
-import type { LedgerUnit, Store } from '../../src/core/store/store.ts';
-import type { StageDefinition, UnitContext } from './stage-runner.ts';
+import type { Store } from '../../src/core/store/store.ts';
+import type { FollowUpUnit, StageDefinition, UnitContext } from './stage-runner.ts';
 
 export interface ListPage<Item, Position> {
   /** Everything the page listed (its length decides whether the page counts as empty). */
@@ -52,7 +52,7 @@ const walkState = z.object({
 });
 type WalkState = z.infer<typeof walkState>;
 
-function listUnit(prefix: string, state: WalkState): Omit<LedgerUnit, 'source' | 'runId'> {
+function listUnit(prefix: string, state: WalkState): FollowUpUnit {
   return { stage: 'list', key: `${prefix}w${state.walk}:p${state.seq}`, payload: state };
 }
 

@@ -16,7 +16,8 @@ import type { ModelType, Store, WorkModelInput } from '../../../src/core/store/s
 import type { MediaPipeline } from '../../media/media-pipeline.ts';
 import { firstListUnit, listStage } from '../../pipeline/list-walk.ts';
 import { mediaStage } from '../../pipeline/media-stage.ts';
-import type { StageDefinition } from '../../pipeline/stage-runner.ts';
+import { storeWork } from '../../pipeline/store-work.ts';
+import type { FollowUpUnit, StageDefinition } from '../../pipeline/stage-runner.ts';
 import { DEFAULT_MAX_EMPTY_PAGES, nextPosition, type CivitaiClient, type ImageFilters } from './civitai-client.ts';
 import { extractImageMetadata, type ImageResource } from './metadata.ts';
 import { CIVITAI_WEB, type CivitaiImage, type CivitaiModelVersion } from './normalize.ts';
@@ -155,13 +156,11 @@ export function civitaiStages(client: CivitaiClient, media: MediaPipeline, store
     maxPages: null,
     maxEmptyPages: DEFAULT_MAX_EMPTY_PAGES,
     async take(tx, images, context) {
-      const followUps: Array<{ stage: string; key: string; payload: unknown }> = [];
+      const followUps: FollowUpUnit[] = [];
       for (const image of images) {
-        const { work: input, author: authorInput, resources } = civitaiWork(image);
-        const author = authorInput ? await tx.authors.upsert(authorInput) : null;
-        const work = await tx.works.upsert({ ...input, authorId: author?.id ?? null });
-        const row = await tx.images.ensure(work.id, 0, image.url);
-        if (row.status !== 'OK') followUps.push({ stage: 'media', key: `image:${image.id}`, payload: { workId: work.id } });
+        const { work: input, author, resources } = civitaiWork(image);
+        const { work, mediaUnits } = await storeWork(tx, { work: input, author, images: [{ index: 0, srcUrl: image.url, unitKey: `image:${image.id}` }] });
+        followUps.push(...mediaUnits);
         if (resources.length > 0) followUps.push({ stage: 'models', key: `image:${image.id}`, payload: { workId: work.id, resources } });
       }
       context.count('worksFetched', images.length);

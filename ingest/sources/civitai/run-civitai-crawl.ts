@@ -2,21 +2,14 @@
 // shared run machinery (ingest/pipeline/run-source.ts). A 401/403 stops the run at once (every further
 // request would fail the same way) and is rethrown with its clear message after the report is written.
 import type { RunReport } from '../../pipeline/run-report.ts';
-import { runSource, unfinishedWalk, type HttpTuning, type SourceRunDependencies } from '../../pipeline/run-source.ts';
+import { runSource, unfinishedWalk, type SourceRunDependencies, type SourceRunOptions } from '../../pipeline/run-source.ts';
 import { CivitaiAuthError, CivitaiClient } from './civitai-client.ts';
 import { CIVITAI_MEDIA_KEY_TEMPLATE, civitaiStages, civitaiWalkPrefix, firstCivitaiListUnit, type CivitaiCrawlOptions } from './civitai-crawl.ts';
 
 export type CivitaiCrawlRunDependencies = SourceRunDependencies;
 
-export interface CivitaiCrawlRunOptions {
-  crawl: CivitaiCrawlOptions;
-  rps: number;
-  maxAttempts: number;
-  /** `crawl` starts (or resumes) the listing; `retry-failed` first requeues the failure queue. */
-  command: 'crawl' | 'retry-failed';
-  retryBaseMs?: number;
-  httpOptions?: HttpTuning;
-}
+/** `retry-failed` first requeues the failure queue, then resumes an unfinished listing. */
+export type CivitaiCrawlRunOptions = SourceRunOptions<CivitaiCrawlOptions>;
 
 export function runCivitaiCrawl(deps: CivitaiCrawlRunDependencies, options: CivitaiCrawlRunOptions): Promise<RunReport> {
   const { store, config } = deps;

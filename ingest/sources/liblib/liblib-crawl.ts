@@ -5,6 +5,7 @@ import type { LedgerEntry, Store } from '../../../src/core/store/store.ts';
 import type { MediaPipeline } from '../../media/media-pipeline.ts';
 import { firstListUnit, listStage } from '../../pipeline/list-walk.ts';
 import { mediaStage } from '../../pipeline/media-stage.ts';
+import { storeWork } from '../../pipeline/store-work.ts';
 import type { StageDefinition } from '../../pipeline/stage-runner.ts';
 import type { LiblibClient, LiblibSort } from './liblib-client.ts';
 import type { ListSummary } from './normalize.ts';
@@ -84,14 +85,13 @@ export function liblibStages(client: LiblibClient, media: MediaPipeline, store: 
       const normalized = await client.detail(unit.key, (unit.payload as ListSummary | null) ?? null);
       context.count('detailsFetched');
       return async (tx) => {
-        const author = normalized.author ? await tx.authors.upsert(normalized.author) : null;
-        const work = await tx.works.upsert({ ...normalized.work, authorId: author?.id ?? null });
+        const { work, mediaUnits } = await storeWork(tx, {
+          work: normalized.work,
+          author: normalized.author,
+          images: normalized.images.map((image) => ({ index: image.index, srcUrl: image.srcUrl, unitKey: `${normalized.work.externalId}:${image.index}` })),
+        });
         await tx.works.replaceModels(work.id, normalized.models);
-        const followUps: Array<{ stage: string; key: string; payload: unknown }> = [];
-        for (const image of normalized.images) {
-          const row = await tx.images.ensure(work.id, image.index, image.srcUrl);
-          if (row.status !== 'OK') followUps.push({ stage: 'media', key: `${work.externalId}:${image.index}`, payload: { workId: work.id, index: image.index } });
-        }
+        const followUps = [...mediaUnits];
         if (options.authors && normalized.author) followUps.push({ stage: 'author', key: normalized.author.externalId, payload: null });
         if (options.comments) followUps.push({ stage: 'comments', key: work.externalId, payload: { workId: work.id } });
         await context.enqueue(tx, followUps);
