@@ -11,7 +11,7 @@ import { METADATA_FORMATS, type MetadataFormat } from '../sources/civitai/metada
 import { parseNsfwLevels, type NsfwLevel } from '../sources/civitai/nsfw.ts';
 import { PathTemplate } from '../sources/civitai/path-template.ts';
 import { TtyProgress } from '../sources/civitai/progress.ts';
-import { runCivitaiCatalog } from '../sources/civitai/run-civitai-catalog.ts';
+import { runCivitaiCrawl } from '../sources/civitai/run-civitai-crawl.ts';
 import { interruptible, runCatalogCommand } from './catalog-run.ts';
 import { UsageError, type CommandRunner, type CommandContext } from './command.ts';
 import { positiveInt, positiveNumber } from './liblib.ts';
@@ -171,7 +171,7 @@ async function runCatalog(context: CommandContext, target: CivitaiTarget): Promi
     command: flags['retry-failed'] === true ? ('retry-failed' as const) : ('crawl' as const),
     rps: positiveNumber('rps', flags.rps, config.ingest.rps),
     maxAttempts: positiveInt('max-attempts', flags['max-attempts'], config.ingest.maxAttempts, 20),
-    catalog: {
+    crawl: {
       filters: { sort: 'Newest' as const, ...filters },
       levels: nsfwLevels(flags),
       limit: limitOf(flags, target),
@@ -179,7 +179,7 @@ async function runCatalog(context: CommandContext, target: CivitaiTarget): Promi
       concurrency: { list: 1, models: 2, media },
     },
   };
-  return runCatalogCommand(context, (deps) => runCivitaiCatalog(deps, options));
+  return runCatalogCommand(context, (deps) => runCivitaiCrawl(deps, options));
 }
 
 export const civitaiCommand: CommandRunner = {

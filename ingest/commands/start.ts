@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { UserFacingError } from '../../src/core/errors.ts';
 import { createBlobStore } from '../../src/core/blob/create-blob-store.ts';
 import { createStore } from '../../src/core/store/create-store.ts';
-import { runCivitaiCatalog } from '../sources/civitai/run-civitai-catalog.ts';
+import { runCivitaiCrawl } from '../sources/civitai/run-civitai-crawl.ts';
 import { runLiblib } from '../sources/liblib/run-liblib.ts';
 import { cachePaths } from '../sources/modelscope/cache-file.ts';
 import { runTopLoras } from '../sources/modelscope/top-loras.ts';
@@ -83,13 +83,13 @@ export async function ingestDemo(context: CommandContext, works: number): Promis
     );
 
     out(`ingesting up to ${DEMO_CIVITAI_IMAGES} images from the offline Civitai fake at ${civitai.origin} …`);
-    await runCivitaiCatalog(
+    await runCivitaiCrawl(
       { config: { ...config, ingest: { ...config.ingest, civitai: { apiBase: civitai.apiBaseUrl, apiKey: undefined } } }, store, blobs, log, out },
       {
         command: 'crawl',
         rps,
         maxAttempts: config.ingest.maxAttempts,
-        catalog: {
+        crawl: {
           filters: { sort: 'Newest' },
           // Soft and Mature too, so the site has works to blur (X stays out of the demo).
           levels: ['None', 'Soft', 'Mature'],

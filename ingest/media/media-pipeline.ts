@@ -178,17 +178,9 @@ export class MediaPipeline {
       contentType: download.contentType,
       metadata: originalMetadata(image, context, download),
     });
-    const made = await makeThumbnails({
-      blobs: this.blobs,
-      input: download.path,
-      originalKey: key,
-      widths: this.widths,
-      quality: this.quality,
-      url: redactUrl(image.srcUrl),
-    });
+    const made = await this.makeThumbnails(key, download);
     await this.markOk(image, key, download, made.keys);
-    const thumbBytes = made.thumbnails.reduce((sum, t) => sum + (t.stored ? t.bytes : 0), 0);
-    return { ...base, status: 'ok', key, uploadedBytes: head.size + thumbBytes, thumbnails: made.keys };
+    return { ...base, status: 'ok', key, uploadedBytes: head.size + made.uploadedBytes, thumbnails: made.keys };
   }
 
   /** Reuse the stored thumbnails when every configured width exists; otherwise make them again (same keys). */
@@ -202,6 +194,11 @@ export class MediaPipeline {
       const heads = await Promise.all(keys.map((k) => this.blobs.head(k)));
       if (heads.every((h) => h !== null)) return { keys: stored, uploadedBytes: 0 };
     }
+    const made = await this.makeThumbnails(originalKey, download);
+    return { keys: { ...stored, ...made.keys }, uploadedBytes: made.uploadedBytes };
+  }
+
+  private async makeThumbnails(originalKey: string, download: DownloadedImage): Promise<{ keys: Record<string, string>; uploadedBytes: number }> {
     const made = await makeThumbnails({
       blobs: this.blobs,
       input: download.path,
@@ -210,8 +207,7 @@ export class MediaPipeline {
       quality: this.quality,
       url: redactUrl(download.url),
     });
-    const uploadedBytes = made.thumbnails.reduce((sum, t) => sum + (t.stored ? t.bytes : 0), 0);
-    return { keys: { ...stored, ...made.keys }, uploadedBytes };
+    return { keys: made.keys, uploadedBytes: made.thumbnails.reduce((sum, t) => sum + (t.stored ? t.bytes : 0), 0) };
   }
 
   private async markOk(image: WorkImage, blobKey: string, download: DownloadedImage, thumbnails: Record<string, string>): Promise<void> {

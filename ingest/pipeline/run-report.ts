@@ -2,6 +2,7 @@
 // .md, and a JSON alert to ALERT_WEBHOOK_URL when too much of the run failed.
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { writeFileAtomic } from '../../src/core/fs/atomic-write.ts';
 import type { FetchRun, LedgerStatus, Source, Store } from '../../src/core/store/store.ts';
 import type { HttpStats } from '../http/http-client.ts';
 import type { RunnerResult } from './stage-runner.ts';
@@ -150,12 +151,8 @@ export function renderReport(report: RunReport): string {
 export async function writeReport(report: RunReport, reportsDir: string): Promise<{ json: string; md: string }> {
   await fs.mkdir(reportsDir, { recursive: true });
   const base = path.join(reportsDir, String(report.runId));
-  const write = async (file: string, text: string) => {
-    await fs.writeFile(`${file}.tmp`, text);
-    await fs.rename(`${file}.tmp`, file);
-  };
-  await write(`${base}.json`, `${JSON.stringify(report, null, 2)}\n`);
-  await write(`${base}.md`, `${renderReport(report)}\n`);
+  await writeFileAtomic(`${base}.json`, `${JSON.stringify(report, null, 2)}\n`);
+  await writeFileAtomic(`${base}.md`, `${renderReport(report)}\n`);
   return { json: `${base}.json`, md: `${base}.md` };
 }
 

@@ -29,6 +29,18 @@ export type HttpTuning = Partial<
   Pick<PoliteHttpClientOptions, 'maxRetries' | 'baseDelayMs' | 'maxDelayMs' | 'headersTimeoutMs' | 'bodyTimeoutMs' | 'connectTimeoutMs'>
 >;
 
+/** What a source's run takes: its crawl options and the run's tuning. */
+export interface SourceRunOptions<Crawl> {
+  crawl: Crawl;
+  rps: number;
+  maxAttempts: number;
+  /** `crawl` seeds the first list page (or resumes an unfinished walk); `retry-failed` works off the failure queue. */
+  command: 'crawl' | 'retry-failed';
+  /** In-run retry delay base (tests shorten it). */
+  retryBaseMs?: number;
+  httpOptions?: HttpTuning;
+}
+
 export interface SourceRunSpec {
   source: Source;
   /** fetch_runs.command, e.g. `crawl:full`. */

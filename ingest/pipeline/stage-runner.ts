@@ -10,6 +10,9 @@ import type { Logger } from '../../src/core/log.ts';
 import { errorMessage } from '../../src/core/errors.ts';
 import { errorKindOf } from '../http/errors.ts';
 
+/** A unit a handler enqueues: the runner adds the source and the run. */
+export type FollowUpUnit = Omit<LedgerUnit, 'source' | 'runId'>;
+
 /** What a unit's handler returns: the writes to commit together with the unit's `done` status. */
 export type Commit = (tx: Store) => Promise<void>;
 
@@ -18,7 +21,7 @@ export interface UnitContext {
   /** Add to a run counter (pagesFetched, worksFetched…). */
   count(counter: CounterName, by?: number): void;
   /** Enqueue follow-up units inside the unit's commit. */
-  enqueue(tx: Store, units: Omit<LedgerUnit, 'source' | 'runId'>[]): Promise<number>;
+  enqueue(tx: Store, units: FollowUpUnit[]): Promise<number>;
 }
 
 export type CounterName =

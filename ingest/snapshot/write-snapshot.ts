@@ -342,7 +342,7 @@ export async function writeSnapshot(
     for (const author of authors) assembler.countsOf(author.source).authors += 1;
     await fs.writeFile(path.join(staging, AUTHORS_FILE), `${JSON.stringify(authors)}\n`);
 
-    // loras.json: the whole catalogue, most downloaded first (ties by id).
+    // loras.json: every stored LoRA, most downloaded first (ties by id).
     const loraRows = await store.loras.list({ limit: Math.max(1, await store.loras.count()) });
     const loras: string[] = [];
     for (const row of loraRows) {

@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { COVER_PLACEHOLDER } from '../../src/site/loras/catalogue.ts';
+import { COVER_PLACEHOLDER } from '../../src/site/loras/lora-display.ts';
 import { sampleLora, sampleWork } from '../../src/core/snapshot/test-fixtures.ts';
 import { serviceGate } from '../../src/core/testing/services.ts';
 import { chromiumAvailability, launchChromium, REPO_ROOT } from './harness.ts';

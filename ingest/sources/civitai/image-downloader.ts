@@ -27,22 +27,21 @@ import path from 'node:path';
 import { Transform } from 'node:stream';
 import { setTimeout as delay } from 'node:timers/promises';
 import pLimit, { type LimitFunction } from 'p-limit';
-import sharp from 'sharp';
 import { errorMessage, InvalidInputError, UserFacingError } from '../../../src/core/errors.ts';
 import { createLogger } from '../../../src/core/log.ts';
 import type { HttpClient } from '../../http/http-client.ts';
 import { HostPool } from '../../http/host-pool.ts';
 import { PoliteHttpClient } from '../../http/polite-http-client.ts';
 import { DEFAULT_MAX_MEDIA_BYTES, downloadImage, type DownloadedImage } from '../../media/download-image.ts';
-import { SHARP_FAIL_ON } from '../../../src/core/media/sharp-policy.ts';
 import { detectFormat } from '../../../src/core/media/image-format.ts';
-import { DEFAULT_THUMBNAIL_QUALITY } from '../../../src/core/media/thumbnails.ts';
+import { renderThumbnail } from '../../../src/core/media/thumbnails.ts';
+import { writeFileAtomic } from '../../../src/core/fs/atomic-write.ts';
 import { CivitaiClient, MAX_PAGE_SIZE, RESERVED_IMAGE_PARAMS, type ImageFilters } from './civitai-client.ts';
 import { DownloadIndex, fileExists, type IndexEntry } from './download-index.ts';
 import { buildExifThatFits, embedExif, EXIF_FORMATS } from './exif.ts';
 import { ImageDownloadTask, type SkipReason } from './image-download-task.ts';
 import {
-  extractImageMetadata, formatParameters, metadataJson, sidecarPath, writeFileAtomic,
+  extractImageMetadata, formatParameters, metadataJson, sidecarPath,
   type ImageContext, type ImageMetadata, type MetadataFormat,
 } from './metadata.ts';
 import { normalizeImageItem, type CivitaiImage } from './normalize.ts';
@@ -641,11 +640,7 @@ export class ImageDownloader {
   async #thumbnail(file: string): Promise<string> {
     const target = this.#thumbnailPath(file);
     const [width, height] = this.config.thumbnailSize;
-    const data = await sharp(file, { failOn: SHARP_FAIL_ON })
-      .autoOrient()
-      .resize({ width, height, fit: 'inside', withoutEnlargement: true })
-      .webp({ quality: DEFAULT_THUMBNAIL_QUALITY })
-      .toBuffer();
+    const { data } = await renderThumbnail(file, width, { maxHeight: height });
     await writeFileAtomic(target, data);
     return target;
   }

@@ -9,7 +9,6 @@
 //   the JSON file as it came.
 // - Files sit next to the image with the same name: `123.png` → `123.json` / `123.txt`. EXIF is written
 //   into the image itself (see exif.ts); formats that cannot carry EXIF (GIF) fall back to JSON.
-import fs from 'node:fs/promises';
 import path from 'node:path';
 import { imagePageUrl, type CivitaiImage } from './normalize.ts';
 
@@ -246,19 +245,6 @@ export function formatParameters(metadata: ImageMetadata): string {
 export function sidecarPath(imagePath: string, format: 'json' | 'txt'): string {
   const ext = path.extname(imagePath);
   return `${ext ? imagePath.slice(0, -ext.length) : imagePath}.${format}`;
-}
-
-/** Write a file atomically (temp name, then rename), so a crash never leaves half a file behind. */
-export async function writeFileAtomic(file: string, data: string | Buffer): Promise<void> {
-  await fs.mkdir(path.dirname(file), { recursive: true });
-  const temp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-  try {
-    await fs.writeFile(temp, data);
-    await fs.rename(temp, file);
-  } catch (error) {
-    await fs.rm(temp, { force: true });
-    throw error;
-  }
 }
 
 /** The JSON file's text: every extracted field plus the raw `meta`. */

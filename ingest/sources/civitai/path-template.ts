@@ -15,6 +15,7 @@
 import path from 'node:path';
 import { UserFacingError } from '../../../src/core/errors.ts';
 import { KEY_HASH_LENGTH, sanitizeKeySegment } from '../../../src/core/media/media-key.ts';
+import { compileTemplate, placeholderList, renderTemplate, type TemplatePart } from '../../../src/core/media/placeholder-template.ts';
 
 export const PATH_PLACEHOLDERS = ['model_id', 'model_name', 'version_id', 'id', 'image_id', 'creator', 'nsfw_level', 'hash'] as const;
 export type PathPlaceholder = (typeof PATH_PLACEHOLDERS)[number];
@@ -58,13 +59,9 @@ export interface RenderedPath {
   stem: string;
 }
 
-type Part = { text: string } | { placeholder: PathPlaceholder };
-
-const PLACEHOLDER = /\{([^{}]*)\}/g;
-const KNOWN: ReadonlySet<string> = new Set(PATH_PLACEHOLDERS);
 const WINDOWS_DEVICE = /^(con|prn|aux|nul|com\d|lpt\d)(\..*)?$/i;
 const HINT =
-  `Placeholders: ${PATH_PLACEHOLDERS.map((p) => `{${p}}`).join(' ')}; presets: ` +
+  `Placeholders: ${placeholderList(PATH_PLACEHOLDERS)}; presets: ` +
   Object.entries(PATH_TEMPLATE_PRESETS).map(([name, t]) => `${name} (${t})`).join(', ');
 
 /** One safe path segment, or '' when nothing safe is left. */
@@ -77,7 +74,7 @@ export class PathTemplate {
   readonly template: string;
   readonly usesHash: boolean;
   readonly placeholders: ReadonlySet<PathPlaceholder>;
-  readonly #segments: Part[][];
+  readonly #segments: TemplatePart<PathPlaceholder>[][];
 
   /** A template, or the name of a preset. Throws UserFacingError when it is unusable. */
   constructor(templateOrPreset: string) {
@@ -89,20 +86,10 @@ export class PathTemplate {
     const used = new Set<PathPlaceholder>();
     this.#segments = template.split('/').map((segment) => {
       if (segment === '') throw fail('it has an empty segment ("//" or a trailing "/")');
-      const parts: Part[] = [];
-      let last = 0;
-      for (const match of segment.matchAll(PLACEHOLDER)) {
-        const name = match[1]!;
-        if (!KNOWN.has(name)) throw fail(`unknown placeholder {${name}}`);
-        if (match.index > last) parts.push({ text: segment.slice(last, match.index) });
-        parts.push({ placeholder: name as PathPlaceholder });
-        used.add(name as PathPlaceholder);
-        last = match.index + match[0].length;
-      }
-      if (last < segment.length) parts.push({ text: segment.slice(last) });
+      const { parts, used: inSegment } = compileTemplate(segment, PATH_PLACEHOLDERS, fail);
+      for (const name of inSegment) used.add(name);
       for (const part of parts) {
         if (!('text' in part)) continue;
-        if (/[{}]/.test(part.text)) throw fail('unbalanced "{" or "}"');
         if (safeSegment(part.text) !== part.text.replace(/^[.-]+|[.-]+$/g, '') || part.text === '.' || part.text === '..') {
           throw fail(`the text ${JSON.stringify(part.text)} is not safe in a path (no "..", "\\" or reserved characters)`);
         }
@@ -119,7 +106,7 @@ export class PathTemplate {
   /** The location of one image. {hash} needs `values.contentHash`; without it, it renders `no-hash`. */
   render(values: PathValues): RenderedPath {
     const segments = this.#segments.map((parts) => {
-      const text = parts.map((part) => ('text' in part ? part.text : this.#value(part.placeholder, values))).join('');
+      const text = renderTemplate(parts, (placeholder) => this.#value(placeholder, values));
       // Literal text next to placeholders can still end with a dot or start with a dash: clean the whole.
       return safeSegment(text) || 'unnamed';
     });

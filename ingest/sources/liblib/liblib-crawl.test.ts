@@ -49,7 +49,7 @@ export function peakRequestsPerSecond(fake: FakeLiblib): number {
   return peak;
 }
 
-export async function catalogueState(store: Store) {
+export async function storedState(store: Store) {
   const works = await store.works.list({ source: 'liblib', limit: 100_000 });
   const images = (await Promise.all(works.map((w) => store.images.listByWork(w.id)))).flat();
   return { works, images };
@@ -86,7 +86,7 @@ for (const backendSpec of BACKENDS) {
       const report = await run(testRunOptions());
       const expected = fake.catalogue.newestFirst(TAG);
       expect(expected).toHaveLength(150);
-      const { works, images } = await catalogueState(backend.store);
+      const { works, images } = await storedState(backend.store);
 
       // every work, once, with its parameters and images
       expect(works.map((w) => w.externalId).sort()).toEqual(expected.map((w) => w.uuid).sort());
@@ -128,11 +128,11 @@ for (const backendSpec of BACKENDS) {
     it('reruns without changing anything or asking for known work again', async (context) => {
       if (!backend) return context.skip();
       fake.setFaults({});
-      const before = await catalogueState(backend.store);
+      const before = await storedState(backend.store);
       const keysBefore = await backend.listBlobKeys();
       fake.clearRequests();
       await run(testRunOptions());
-      const after = await catalogueState(backend.store);
+      const after = await storedState(backend.store);
       expect(after.works.map((w) => [w.id, w.externalId, w.title, w.seed])).toEqual(before.works.map((w) => [w.id, w.externalId, w.title, w.seed]));
       expect(after.images.map((i) => [i.id, i.status, i.blobKey])).toEqual(before.images.map((i) => [i.id, i.status, i.blobKey]));
       expect(await backend.listBlobKeys()).toEqual(keysBefore);

@@ -3,7 +3,9 @@
 import { z } from 'zod';
 import type { LedgerEntry, Store } from '../../../src/core/store/store.ts';
 import type { MediaPipeline } from '../../media/media-pipeline.ts';
+import { firstListUnit, listStage } from '../../pipeline/list-walk.ts';
 import { mediaStage } from '../../pipeline/media-stage.ts';
+import { storeWork } from '../../pipeline/store-work.ts';
 import type { StageDefinition } from '../../pipeline/stage-runner.ts';
 import type { LiblibClient, LiblibSort } from './liblib-client.ts';
 import type { ListSummary } from './normalize.ts';
@@ -34,85 +36,46 @@ const MAX_EMPTY_PAGES = 5;
 const MAX_COMMENT_PAGES = 20;
 const NULL_PAGE_RETRIES = 3;
 
-const listPayload = z.object({
-  /** Which walk over the list this page belongs to (the id of the run that started it). */
-  walk: z.number().int().positive(),
-  page: z.number().int().positive(),
-  collected: z.number().int().nonnegative(),
-  knownStreak: z.number().int().nonnegative(),
-  emptyStreak: z.number().int().nonnegative(),
-});
-type ListPayload = z.infer<typeof listPayload>;
-
+const listPosition = z.object({ page: z.number().int().positive() });
+type ListPosition = z.infer<typeof listPosition>;
 
 /** List units of one kind of walk (mode, category, sort) share this key prefix. */
-export function walkPrefix(options: LiblibCrawlOptions): string {
+export function liblibWalkPrefix(options: LiblibCrawlOptions): string {
   return `${options.mode}:${options.category.tagId}:${options.sort}:`;
 }
 
-function listKey(options: LiblibCrawlOptions, walk: number, page: number): string {
-  return `${walkPrefix(options)}w${walk}:p${page}`;
-}
-
-/**
- * The first list unit of a new walk. A walk interrupted by a crash is resumed instead (its next page is
- * still pending in the ledger); a finished one is not repeated by the same key: each walk has its own id.
- */
-export function firstListUnit(options: LiblibCrawlOptions, walk: number) {
-  const payload: ListPayload = { walk, page: options.pages.from, collected: 0, knownStreak: 0, emptyStreak: 0 };
-  return { stage: 'list', key: listKey(options, walk, options.pages.from), payload };
+/** The first list unit of a new walk, at the first page asked for. */
+export function firstLiblibListUnit(options: LiblibCrawlOptions, walk: number) {
+  return firstListUnit<ListPosition>(liblibWalkPrefix(options), { page: options.pages.from }, walk);
 }
 
 export function liblibStages(client: LiblibClient, media: MediaPipeline, store: Store, options: LiblibCrawlOptions): StageDefinition[] {
-  const list: StageDefinition = {
-    name: 'list',
+  const list = listStage<ListSummary, ListPosition>({
+    prefix: liblibWalkPrefix(options),
     concurrency: options.concurrency.list,
-    dependsOn: [],
-    async handle(unit, context) {
-      const state = listPayload.parse(unit.payload);
-      const query = { tagId: options.category.tagId, sort: options.sort, page: state.page, pageSize: options.pageSize };
+    position: listPosition,
+    async fetch({ page: number }) {
+      const query = { tagId: options.category.tagId, sort: options.sort, page: number, pageSize: options.pageSize };
       // `data: null` with `hasMore: true` is a hiccup of the ranked feed, not the end: ask again a few
       // times, then move past the page (its works usually surface on the neighbouring pages).
       let page = await client.listPage(query);
       for (let retry = 0; page.nullPage && page.hasMore && retry < NULL_PAGE_RETRIES; retry++) page = await client.listPage(query);
-      context.count('pagesFetched');
-      return async (tx) => {
-        const known = await tx.works.existingExternalIds('liblib', page.items.map((item) => item.uuid));
-        let knownStreak = state.knownStreak;
-        let windowReached = false;
-        const fresh: ListSummary[] = [];
-        for (const item of page.items) {
-          if (known.has(item.uuid)) {
-            knownStreak++;
-            if (options.mode === 'incremental' && knownStreak >= options.incrementalWindow) {
-              windowReached = true;
-              break;
-            }
-          } else {
-            knownStreak = 0;
-            fresh.push(item);
-          }
-        }
-        const room = options.maxWorks === null ? fresh.length : Math.max(0, options.maxWorks - state.collected);
-        const taken = fresh.slice(0, room);
-        // Detail units are keyed by work uuid: a work seen on several pages or days is fetched once.
-        const added = await context.enqueue(tx, taken.map((item) => ({ stage: 'detail', key: item.uuid, payload: item })));
-        context.count('worksFetched', added);
-        const collected = state.collected + taken.length;
-        const emptyStreak = page.items.length === 0 ? state.emptyStreak + 1 : 0;
-        const more =
-          page.hasMore &&
-          !windowReached &&
-          emptyStreak < MAX_EMPTY_PAGES &&
-          (options.maxWorks === null || collected < options.maxWorks) &&
-          (options.pages.to === null || state.page < options.pages.to);
-        if (more) {
-          const next: ListPayload = { walk: state.walk, page: state.page + 1, collected, knownStreak, emptyStreak };
-          await context.enqueue(tx, [{ stage: 'list', key: listKey(options, state.walk, next.page), payload: next }]);
-        }
-      };
+      return { items: page.items, next: page.hasMore ? { page: number + 1 } : null };
     },
-  };
+    async known(tx, items) {
+      const known = await tx.works.existingExternalIds('liblib', items.map((item) => item.uuid));
+      return (item) => known.has(item.uuid);
+    },
+    knownWindow: options.mode === 'incremental' ? options.incrementalWindow : null,
+    limit: options.maxWorks,
+    maxPages: options.pages.to === null ? null : options.pages.to - options.pages.from + 1,
+    maxEmptyPages: MAX_EMPTY_PAGES,
+    async take(tx, items, context) {
+      // Detail units are keyed by work uuid: a work seen on several pages or days is fetched once.
+      const added = await context.enqueue(tx, items.map((item) => ({ stage: 'detail', key: item.uuid, payload: item })));
+      context.count('worksFetched', added);
+    },
+  });
 
   const detail: StageDefinition = {
     name: 'detail',
@@ -122,14 +85,13 @@ export function liblibStages(client: LiblibClient, media: MediaPipeline, store: 
       const normalized = await client.detail(unit.key, (unit.payload as ListSummary | null) ?? null);
       context.count('detailsFetched');
       return async (tx) => {
-        const author = normalized.author ? await tx.authors.upsert(normalized.author) : null;
-        const work = await tx.works.upsert({ ...normalized.work, authorId: author?.id ?? null });
+        const { work, mediaUnits } = await storeWork(tx, {
+          work: normalized.work,
+          author: normalized.author,
+          images: normalized.images.map((image) => ({ index: image.index, srcUrl: image.srcUrl, unitKey: `${normalized.work.externalId}:${image.index}` })),
+        });
         await tx.works.replaceModels(work.id, normalized.models);
-        const followUps: Array<{ stage: string; key: string; payload: unknown }> = [];
-        for (const image of normalized.images) {
-          const row = await tx.images.ensure(work.id, image.index, image.srcUrl);
-          if (row.status !== 'OK') followUps.push({ stage: 'media', key: `${work.externalId}:${image.index}`, payload: { workId: work.id, index: image.index } });
-        }
+        const followUps = [...mediaUnits];
         if (options.authors && normalized.author) followUps.push({ stage: 'author', key: normalized.author.externalId, payload: null });
         if (options.comments) followUps.push({ stage: 'comments', key: work.externalId, payload: { workId: work.id } });
         await context.enqueue(tx, followUps);

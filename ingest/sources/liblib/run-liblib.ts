@@ -2,22 +2,14 @@
 // Used by `ingest liblib`, `ingest retry-failed --source liblib`, the demo in `start`, and tests.
 import { LIBLIB_MEDIA_KEY_TEMPLATE } from '../../../src/core/media/media-key.ts';
 import type { RunReport } from '../../pipeline/run-report.ts';
-import { runSource, unfinishedWalk, type HttpTuning, type SourceRunDependencies } from '../../pipeline/run-source.ts';
+import { runSource, unfinishedWalk, type SourceRunDependencies, type SourceRunOptions } from '../../pipeline/run-source.ts';
 import { LiblibClient } from './liblib-client.ts';
-import { firstListUnit, liblibStages, walkPrefix, type LiblibCrawlOptions } from './liblib-crawl.ts';
+import { firstLiblibListUnit, liblibStages, liblibWalkPrefix, type LiblibCrawlOptions } from './liblib-crawl.ts';
 
 export type LiblibRunDependencies = SourceRunDependencies;
 
-export interface LiblibRunOptions {
-  crawl: LiblibCrawlOptions;
-  rps: number;
-  maxAttempts: number;
-  /** `crawl` seeds the first list page (or resumes an unfinished walk); `retry-failed` only works off the failure queue. */
-  command: 'crawl' | 'retry-failed';
-  /** In-run retry delay base (tests shorten it). */
-  retryBaseMs?: number;
-  httpOptions?: HttpTuning;
-}
+/** `retry-failed` only works off the failure queue. */
+export type LiblibRunOptions = SourceRunOptions<LiblibCrawlOptions>;
 
 export function runLiblib(deps: LiblibRunDependencies, options: LiblibRunOptions): Promise<RunReport> {
   const { store, config } = deps;
@@ -34,9 +26,9 @@ export function runLiblib(deps: LiblibRunDependencies, options: LiblibRunOptions
     stages: ({ http, media }) => liblibStages(new LiblibClient(http, { apiBase: config.ingest.liblibApiBase }), media, store, crawl),
     async prepare(runId, out) {
       if (options.command !== 'crawl') return;
-      const unfinished = await unfinishedWalk(store, 'liblib', walkPrefix(crawl), options.maxAttempts);
+      const unfinished = await unfinishedWalk(store, 'liblib', liblibWalkPrefix(crawl), options.maxAttempts);
       if (unfinished) out(`resuming an unfinished list walk at ${unfinished}`);
-      else await store.ledger.enqueue([{ source: 'liblib', runId, ...firstListUnit(crawl, runId) }]);
+      else await store.ledger.enqueue([{ source: 'liblib', runId, ...firstLiblibListUnit(crawl, runId) }]);
     },
   });
 }

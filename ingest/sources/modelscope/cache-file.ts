@@ -3,10 +3,11 @@
 // site, the daily artifact, a rerun) only ever sees a complete old file or a complete new one.
 // Readers ignore unknown fields, accept `_cached_at` as Unix seconds (older caches of this kind wrote
 // `time.time()`), and fill fields older caches lack with empty values.
-import { randomUUID } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
+import { formatJsonPath } from '../../../src/core/errors.ts';
+import { writeFileAtomic } from '../../../src/core/fs/atomic-write.ts';
 import type { TopLora } from './normalize.ts';
 
 /** A cache younger than this is reused without `--force-refresh` (seed §10: 10 minutes). */
@@ -126,7 +127,7 @@ export async function readCache(file: string, task?: string): Promise<TopLorasCa
   const parsed = cacheSchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    throw new CacheFileError(file, `${issue.path.join('.') || '(root)'}: ${issue.message}`);
+    throw new CacheFileError(file, `${formatJsonPath(issue.path) || '(root)'}: ${issue.message}`);
   }
   return {
     cachedAt: parsed.data._cached_at,
@@ -143,29 +144,6 @@ export async function readCache(file: string, task?: string): Promise<TopLorasCa
 /** The file's exact text: `_cached_at` first, then `results`, two-space indented, UTF-8 (Chinese kept as is). */
 export function serializeCache(results: readonly TopLora[], cachedAt: Date): string {
   return `${JSON.stringify({ _cached_at: cachedAt.toISOString(), results }, null, 2)}\n`;
-}
-
-/**
- * Write `text` to `file` atomically: a uniquely named temp file beside it (same filesystem), flushed to
- * disk, then renamed over the old file. On any failure the temp file is removed and the old file is left
- * exactly as it was.
- */
-export async function writeFileAtomic(file: string, text: string | Iterable<string>): Promise<void> {
-  await fs.mkdir(path.dirname(file), { recursive: true });
-  const temp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${randomUUID().slice(0, 8)}.tmp`);
-  let handle: fs.FileHandle | undefined;
-  try {
-    handle = await fs.open(temp, 'wx');
-    for (const chunk of typeof text === 'string' ? [text] : text) await handle.write(chunk);
-    await handle.sync();
-    await handle.close();
-    handle = undefined;
-    await fs.rename(temp, file);
-  } catch (error) {
-    await handle?.close().catch(() => undefined);
-    await fs.rm(temp, { force: true });
-    throw error;
-  }
 }
 
 export async function writeCache(file: string, results: readonly TopLora[], cachedAt: Date): Promise<void> {

@@ -1,4 +1,4 @@
-// The ModelScope catalogue client: `PUT /api/v1/dolphin/models` with the LoRA filter, one page at a time,
+// The ModelScope model-search client: `PUT /api/v1/dolphin/models` with the LoRA filter, one page at a time,
 // through the polite HTTP client. Requests are anonymous (as every public client makes them); only when
 // ModelScope answers 401 (or its "unauthorized" envelope) and a token is configured is the page asked again
 // with the token (`Authorization: Bearer` plus the `m_session_id` cookie, as the official MCP server sends

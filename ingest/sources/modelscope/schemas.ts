@@ -17,7 +17,7 @@ export const envelopeSchema = z.object({
   Data: z.unknown().optional(),
 });
 
-/** `Data` of a successful catalogue search. `FiledAgg` (sic), `Source`, `Target` are not used. */
+/** `Data` of a successful model search. `FiledAgg` (sic), `Source`, `Target` are not used. */
 export const modelsDataSchema = z.object({
   Model: z.object({
     Models: z.array(z.unknown()),

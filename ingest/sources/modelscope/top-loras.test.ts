@@ -98,7 +98,7 @@ describe('Top-LoRAs against the fake ModelScope', () => {
     }
     expect(saved).toBeGreaterThan(10);
     expect(fs.readdirSync(run.imagesDir).sort()).toEqual(file.results.flatMap((r) => (r.cover_local ? [path.basename(r.cover_local as string)] : [])).sort());
-    // One catalogue request, anonymous; covers fetched without any credentials.
+    // One model-search request, anonymous; covers fetched without any credentials.
     expect(fake.requests.filter((r) => r.kind === 'models').map((r) => [r.method, r.auth])).toEqual([['PUT', 'none']]);
     expect(fake.requests.every((r) => r.authorization === null)).toBe(true);
     expect(fake.requests[0]!.body).toMatchObject({
@@ -295,7 +295,7 @@ describe('covers and the token', () => {
     for (const m of live) expect(coverRequests(m), m.id).toEqual(['none']);
     for (const m of locked) expect(coverRequests(m), m.id).toEqual(['none', 'valid']);
     for (const m of dead) expect(coverRequests(m), m.id).toEqual(['none', 'valid']);
-    // The catalogue itself is open: the token never went there.
+    // The model search itself is open: the token never went there.
     expect(guarded.requests.filter((r) => r.kind === 'models').every((r) => r.auth === 'none')).toBe(true);
     expect(result.covers.filter((c) => c.authenticatedRetry).map((c) => c.id).sort()).toEqual([...locked, ...dead].map((m) => m.id).sort());
     expect(logs.join('\n')).not.toContain(guarded.token);

@@ -13,7 +13,7 @@ import type { HttpStats } from '../../http/http-client.ts';
 import { HttpStatusError, NetworkError, ResponseFormatError, TimeoutError } from '../../http/errors.ts';
 import { PoliteHttpClient, type PoliteHttpClientOptions } from '../../http/polite-http-client.ts';
 import { CACHE_MAX_AGE_MS, CacheFileError, isFresh, readCache, writeCache, type TopLorasCache } from './cache-file.ts';
-import { upsertTopLoras, type CatalogueResult } from './catalogue.ts';
+import { upsertTopLoras, type UpsertTopLorasResult } from './upsert-top-loras.ts';
 import { NO_COVER_URL, downloadCovers, storedPath, type CoverOutcome } from './covers.ts';
 import { ModelScopeClient } from './modelscope-client.ts';
 import type { SkippedItem, TopLora } from './normalize.ts';
@@ -72,15 +72,15 @@ export interface TopLorasResult {
   exhausted: boolean;
   pages: number;
   skipped: SkippedItem[];
-  /** Whether the catalogue request needed the token (after an anonymous refusal). */
+  /** Whether the model search needed the token (after an anonymous refusal). */
   authenticated: boolean;
   covers: CoverOutcome[];
-  catalogue: CatalogueResult | null;
+  catalogue: UpsertTopLorasResult | null;
   runId: number | null;
   http: HttpStats;
 }
 
-/** The seed's error table (§11) for a failure to reach or read the catalogue. */
+/** The seed's error table (§11) for a failure to reach or read ModelScope's model search. */
 export function describeFetchError(error: unknown, cacheFile: string, hasOldCache: boolean): unknown {
   const kept = hasOldCache ? `the old cache ${cacheFile} is kept unchanged` : `no cache was written to ${cacheFile}`;
   if (error instanceof TimeoutError) {

@@ -1,6 +1,6 @@
 // Compare mode of the gallery (seed 001 §9.4 "对比模式"): tick 2–4 LoRAs, the compare dialog shows them
 // side by side. Built with DOM calls and textContent only: LoRA titles are upstream text.
-import { baseModelLabel, formatCount, taskLabel, type GalleryEntry } from '../../site/loras/catalogue.ts';
+import { baseModelLabel, formatCount, taskLabel, type GalleryEntry } from '../../site/loras/lora-display.ts';
 import { loraPath } from '../../site/works.ts';
 
 const COMPARE_MIN = 2;

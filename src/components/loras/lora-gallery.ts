@@ -1,7 +1,7 @@
 // The gallery page's enhancement: every card is in the HTML (the page works without JavaScript); this
 // runs the pure query (search, filters, sort, pagination) and shows the matching page of cards, keeping
 // the query in the URL so a filtered view can be shared.
-import { taskLabel, toGalleryItem, type GalleryEntry } from '../../site/loras/catalogue.ts';
+import { taskLabel, toGalleryItem, type GalleryEntry } from '../../site/loras/lora-display.ts';
 import {
   DEFAULT_QUERY, parseQuery, queryToSearch, runQuery, SORTS, type GalleryQuery, type GallerySort,
 } from '../../site/loras/gallery-query.ts';

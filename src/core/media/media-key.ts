@@ -19,6 +19,7 @@
 import { createHash } from 'node:crypto';
 import { UserFacingError, InvalidInputError } from '../errors.ts';
 import { assertValidBlobKey } from '../blob/blob-key.ts';
+import { compileTemplate, placeholderList, renderTemplate, type TemplatePart } from './placeholder-template.ts';
 
 export const MEDIA_KEY_PLACEHOLDERS = ['source', 'category', 'yyyy', 'mm', 'dd', 'slug', 'index', 'hash', 'ext'] as const;
 export type MediaKeyPlaceholder = (typeof MEDIA_KEY_PLACEHOLDERS)[number];
@@ -49,37 +50,18 @@ export interface MediaKeyInput {
   ext: string;
 }
 
-const PLACEHOLDER = /\{([^{}]*)\}/g;
-const KNOWN: ReadonlySet<string> = new Set(MEDIA_KEY_PLACEHOLDERS);
-const TEMPLATE_HINT = `Placeholders: ${MEDIA_KEY_PLACEHOLDERS.map((p) => `{${p}}`).join(' ')}; e.g. ${LIBLIB_MEDIA_KEY_TEMPLATE}`;
-
-type Part = { text: string } | { placeholder: MediaKeyPlaceholder };
+const ALL_PLACEHOLDERS: ReadonlySet<MediaKeyPlaceholder> = new Set(MEDIA_KEY_PLACEHOLDERS);
+const TEMPLATE_HINT = `Placeholders: ${placeholderList(MEDIA_KEY_PLACEHOLDERS)}; e.g. ${LIBLIB_MEDIA_KEY_TEMPLATE}`;
 
 /** A checked key template. Construct once (at startup) so a bad template fails before any download. */
 export class MediaKeyTemplate {
   readonly template: string;
   readonly placeholders: ReadonlySet<MediaKeyPlaceholder>;
-  private readonly parts: readonly Part[];
+  private readonly parts: readonly TemplatePart<MediaKeyPlaceholder>[];
 
   constructor(template: string) {
     this.template = template;
-    const parts: Part[] = [];
-    const used = new Set<MediaKeyPlaceholder>();
-    let last = 0;
-    for (const match of template.matchAll(PLACEHOLDER)) {
-      const name = match[1]!;
-      if (!KNOWN.has(name)) {
-        throw templateError(template, `unknown placeholder {${name}}`);
-      }
-      if (match.index > last) parts.push({ text: template.slice(last, match.index) });
-      parts.push({ placeholder: name as MediaKeyPlaceholder });
-      used.add(name as MediaKeyPlaceholder);
-      last = match.index + match[0].length;
-    }
-    if (last < template.length) parts.push({ text: template.slice(last) });
-    for (const part of parts) {
-      if ('text' in part && /[{}]/.test(part.text)) throw templateError(template, 'unbalanced "{" or "}"');
-    }
+    const { parts, used } = compileTemplate(template, MEDIA_KEY_PLACEHOLDERS, (reason) => templateError(template, reason));
     if (!used.has('hash')) {
       throw templateError(template, 'it has no {hash}: keys must follow the content, or a changed image would overwrite the old one');
     }
@@ -104,7 +86,7 @@ export class MediaKeyTemplate {
   }
 
   private renderValues(values: Record<MediaKeyPlaceholder, string>): string {
-    return this.parts.map((part) => ('text' in part ? part.text : values[part.placeholder])).join('');
+    return renderTemplate(this.parts, (placeholder) => values[placeholder]);
   }
 }
 
@@ -116,7 +98,7 @@ export function renderMediaKey(template: string | MediaKeyTemplate, input: Media
 /** The sanitised value of every placeholder (exported for tests and for logs). */
 export function mediaKeyValues(
   input: MediaKeyInput,
-  required: ReadonlySet<MediaKeyPlaceholder> = KNOWN as ReadonlySet<MediaKeyPlaceholder>,
+  required: ReadonlySet<MediaKeyPlaceholder> = ALL_PLACEHOLDERS,
 ): Record<MediaKeyPlaceholder, string> {
   const need = (name: MediaKeyPlaceholder, value: string): string => {
     const segment = sanitizeKeySegment(value);

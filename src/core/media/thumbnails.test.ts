@@ -82,6 +82,15 @@ describe('makeThumbnails', () => {
     expect([thumb.width, thumb.height]).toEqual([200, 400]);
   });
 
+  it('fits inside a box when a height is given, never enlarging', async () => {
+    const tall = await makeImage(400, 1000, 'png');
+    const boxed = await renderThumbnail(tall, 256, { maxHeight: 256 });
+    expect([boxed.width, boxed.height]).toEqual([102, 256]);
+    expect(isWebp(boxed.data)).toBe(true);
+    const small = await renderThumbnail(await makeImage(100, 50, 'png'), 256, { maxHeight: 256 });
+    expect([small.width, small.height]).toEqual([100, 50]);
+  });
+
   it('turns an undecodable input into a MediaError and stores nothing', async () => {
     const png = await makeImage(400, 400, 'png');
     const error = await makeThumbnails({ blobs, input: png.subarray(0, 2000), originalKey: 'k/bad.png', url: 'https://cdn.example/bad.png' }).catch((e: unknown) => e);

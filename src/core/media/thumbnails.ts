@@ -65,17 +65,20 @@ export function normalizeWidths(widths: readonly number[]): number[] {
   return [...new Set(widths)].sort((a, b) => a - b);
 }
 
-/** Render one WebP thumbnail (no upload). */
+/**
+ * Render one WebP thumbnail (no upload): `width` wide, or fitted inside `width` × `maxHeight` when a height
+ * is given; never enlarged.
+ */
 export async function renderThumbnail(
   input: string | Buffer,
   width: number,
-  quality = DEFAULT_THUMBNAIL_QUALITY,
+  options: { quality?: number; maxHeight?: number } = {},
 ): Promise<{ data: Buffer; width: number; height: number }> {
   assertWidth(width);
   const { data, info } = await sharp(input, { failOn: SHARP_FAIL_ON })
     .autoOrient()
-    .resize({ width, withoutEnlargement: true })
-    .webp({ quality })
+    .resize({ width, height: options.maxHeight, fit: 'inside', withoutEnlargement: true })
+    .webp({ quality: options.quality ?? DEFAULT_THUMBNAIL_QUALITY })
     .toBuffer({ resolveWithObject: true });
   return { data, width: info.width, height: info.height };
 }
@@ -89,7 +92,7 @@ export async function makeThumbnails(options: MakeThumbnailsOptions): Promise<Th
   for (const requestedWidth of widths) {
     let rendered: { data: Buffer; width: number; height: number };
     try {
-      rendered = await renderThumbnail(options.input, requestedWidth, quality);
+      rendered = await renderThumbnail(options.input, requestedWidth, { quality });
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       throw new MediaError('corrupt', options.url ?? options.originalKey, `cannot make a ${requestedWidth}px thumbnail: ${message}`, { cause: error });

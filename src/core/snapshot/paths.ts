@@ -4,7 +4,7 @@
 //   works/works-0001.json      a JSON array of at most WORKS_PER_CHUNK works
 //   works/works-0002.json      …
 //   authors.json               every author with a work in the snapshot (user pages)
-//   loras.json                 the Top-LoRAs catalogue (LoRA gallery and pages)
+//   loras.json                 every stored LoRA (the Top-LoRAs gallery and pages)
 //   diff.json                  added / removed / changed since the previous snapshot, per source
 //
 // Works are split into numbered chunks so that 100k works never sit in one file (one huge JSON.parse,

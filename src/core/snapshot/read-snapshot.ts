@@ -5,6 +5,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { z } from 'zod';
+import { formatJsonPath } from '../errors.ts';
 import { authorsPath, diffPath, lorasPath, manifestPath, parseWorkChunkFileName, worksDirPath } from './paths.ts';
 import {
   snapshotAuthorsSchema,
@@ -173,11 +174,7 @@ function validate<T extends z.ZodType>(file: string, schema: T, json: unknown): 
 
 /** `[3].images[0].width`, with the work's id when the path starts in an array of objects that have one. */
 export function formatIssuePath(issuePath: readonly PropertyKey[], root?: unknown): string {
-  let out = '';
-  for (const segment of issuePath) {
-    if (typeof segment === 'number') out += `[${segment}]`;
-    else out += out === '' ? String(segment) : `.${String(segment)}`;
-  }
+  let out = formatJsonPath(issuePath);
   const first = issuePath[0];
   if (typeof first === 'number' && Array.isArray(root)) {
     const item: unknown = root[first];

@@ -144,7 +144,7 @@ export const snapshotSuggestedParamsSchema = z.object({
 });
 export type SnapshotSuggestedParams = z.infer<typeof snapshotSuggestedParamsSchema>;
 
-/** loras.json: the Top-LoRAs catalogue. */
+/** loras.json: every stored LoRA (the Top-LoRAs gallery and pages). */
 export const snapshotLoraSchema = z.object({
   /** Huaku's id, used in `/lora/<id>`. */
   id: z.string().min(1).regex(/^[^/?#\s]+$/),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { sampleLora } from '../../core/snapshot/test-fixtures.ts';
-import { galleryEntry, toGalleryItem } from './catalogue.ts';
+import { galleryEntry, toGalleryItem } from './lora-display.ts';
 import {
   DEFAULT_QUERY, facetCounts, matchesSearch, parseQuery, queryToSearch, runQuery, type GalleryQuery,
 } from './gallery-query.ts';

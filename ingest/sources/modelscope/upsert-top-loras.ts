@@ -24,7 +24,7 @@ import type { TopLora } from './normalize.ts';
 /** `modelscope/loras/{owner-name}/0_{hash}.{ext}` */
 export const LORA_COVER_KEY_TEMPLATE = '{source}/{category}/{slug}/{index}_{hash}.{ext}';
 
-export interface CatalogueResult {
+export interface UpsertTopLorasResult {
   loras: Lora[];
   /** Cover originals written to the BlobStore in this run (existing ones are not counted). */
   coversStored: number;
@@ -100,9 +100,9 @@ function loraInput(record: TopLora, coverKey: string | undefined): LoraInput {
 }
 
 /** Upsert every record (with its cover blob and thumbnails), then link the references of works to them. */
-export async function upsertTopLoras(options: UpsertTopLorasOptions): Promise<CatalogueResult> {
+export async function upsertTopLoras(options: UpsertTopLorasOptions): Promise<UpsertTopLorasResult> {
   const widths = normalizeWidths(options.thumbnailWidths);
-  const result: CatalogueResult = { loras: [], coversStored: 0, thumbnailsStored: 0, links: { links: [], ambiguous: 0, scanned: 0 } };
+  const result: UpsertTopLorasResult = { loras: [], coversStored: 0, thumbnailsStored: 0, links: { links: [], ambiguous: 0, scanned: 0 } };
   const candidates = [];
   for (const record of options.results) {
     const cover = await storeCover(options, record, widths);

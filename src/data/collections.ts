@@ -1,5 +1,5 @@
 // The works pages' view of the content collections: every list sorted once per build and shared by all
-// pages (a 100k-work build must not sort the catalogue once per page). The only module of the works pages
+// pages (a 100k-work build must not sort the works once per page). The only module of the works pages
 // that reads astro:content; the pure logic it applies lives in src/site/.
 import { getCollection } from 'astro:content';
 import type { SnapshotAuthorEntry, SnapshotLora, SnapshotManifest, SnapshotWork } from '../core/snapshot/schema.ts';
@@ -35,7 +35,7 @@ export const relatedWorks = once(async () => relatedWorksIndex(await newestWorks
 
 export const authors = once(async (): Promise<SnapshotAuthorEntry[]> => (await getCollection('authors')).map((entry) => entry.data));
 
-/** The LoRA catalogue, most downloaded first. */
+/** The Top-LoRAs, most downloaded first. */
 export const topLoras = once(async (): Promise<SnapshotLora[]> =>
   (await getCollection('loras'))
     .map((entry) => entry.data)

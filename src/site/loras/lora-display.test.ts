@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { sampleLora } from '../../core/snapshot/test-fixtures.ts';
-import { baseModelLabel, cardCover, galleryEntry, COVER_PLACEHOLDER, displayTags, formatCount, loraSubtitle, loraTitle, taskLabel } from './catalogue.ts';
+import { baseModelLabel, cardCover, galleryEntry, COVER_PLACEHOLDER, displayTags, formatCount, loraSubtitle, loraTitle, taskLabel } from './lora-display.ts';
 
 describe('LoRA presentation', () => {
   it('titles: Chinese first, then English, then the ModelScope id', () => {

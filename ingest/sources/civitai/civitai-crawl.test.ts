@@ -9,17 +9,17 @@ import { createLogger } from '../../../src/core/log.ts';
 import { writeSnapshot } from '../../snapshot/write-snapshot.ts';
 import { BACKENDS, type TestBackend } from '../../testing/backends.ts';
 import { CivitaiAuthError } from './civitai-client.ts';
-import { runCivitaiCatalog, type CivitaiCatalogRunOptions } from './run-civitai-catalog.ts';
+import { runCivitaiCrawl, type CivitaiCrawlRunOptions } from './run-civitai-crawl.ts';
 import { labelOfBrowsingLevel } from './nsfw.ts';
 
-function options(filters: Record<string, string | number>, overrides: Partial<CivitaiCatalogRunOptions['catalog']> = {}): CivitaiCatalogRunOptions {
+function options(filters: Record<string, string | number>, overrides: Partial<CivitaiCrawlRunOptions['crawl']> = {}): CivitaiCrawlRunOptions {
   return {
     command: 'crawl',
     rps: 200,
     maxAttempts: 4,
     retryBaseMs: 20,
     httpOptions: { maxRetries: 3, baseDelayMs: 5, maxDelayMs: 50, headersTimeoutMs: 1500, bodyTimeoutMs: 1500 },
-    catalog: { filters: { sort: 'Newest', ...filters }, levels: ['None', 'Soft'], limit: 0, pageSize: 6, concurrency: { list: 1, models: 2, media: 4 }, ...overrides },
+    crawl: { filters: { sort: 'Newest', ...filters }, levels: ['None', 'Soft'], limit: 0, pageSize: 6, concurrency: { list: 1, models: 2, media: 4 }, ...overrides },
   };
 }
 
@@ -27,7 +27,7 @@ for (const backendSpec of BACKENDS) {
   describe(`Civitai --catalog (${backendSpec.name})`, () => {
     let backend: TestBackend | null;
     let fake: FakeCivitai;
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'huaku-civitai-catalog-'));
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'huaku-civitai-crawl-'));
     const base = loadConfig({ LOG_LEVEL: 'silent', REPORTS_DIR: path.join(dir, 'reports'), INGEST_THUMBNAIL_WIDTHS: '320' }, dir);
     const log = createLogger(base);
 
@@ -42,7 +42,7 @@ for (const backendSpec of BACKENDS) {
     });
 
     const config = () => ({ ...base, ingest: { ...base.ingest, civitai: { apiBase: fake.apiBaseUrl, apiKey: undefined } } });
-    const run = (opts: CivitaiCatalogRunOptions) => runCivitaiCatalog({ config: config(), store: backend!.store, blobs: backend!.blobs, log }, opts);
+    const run = (opts: CivitaiCrawlRunOptions) => runCivitaiCrawl({ config: config(), store: backend!.store, blobs: backend!.blobs, log }, opts);
 
     it('stores a model\'s images as works with authors, parameters, models/LoRAs and blobs; a rerun changes nothing', async (context) => {
       if (!backend) return context.skip();
@@ -113,7 +113,7 @@ for (const backendSpec of BACKENDS) {
       const locked = await startFakeCivitai({ auth: { required: true } });
       try {
         const opts = { config: { ...config(), ingest: { ...config().ingest, civitai: { apiBase: locked.apiBaseUrl, apiKey: undefined } } }, store: backend.store, blobs: backend.blobs, log };
-        const error = await runCivitaiCatalog(opts, options({ modelVersionId: 1 })).catch((e: unknown) => e);
+        const error = await runCivitaiCrawl(opts, options({ modelVersionId: 1 })).catch((e: unknown) => e);
         expect(error).toBeInstanceOf(CivitaiAuthError);
         expect((error as Error).message).toMatch(/CIVITAI_API_KEY is not set/);
         expect(locked.requests.length).toBe(1);

@@ -1,5 +1,6 @@
-// `--catalog`: Civitai images into the catalogue (Store + BlobStore, source `civitai`) as crawl-ledger
-// stages, so a run gets counters, a report, resume after a crash and the failure queue like Liblib's.
+// The Civitai crawl (`civitai images --catalog`): images into the catalogue (Store + BlobStore, source
+// `civitai`) as crawl-ledger stages, so a run gets counters, a report, resume after a crash and the failure
+// queue like Liblib's.
 //
 //   list   one unit per `/images` page; its payload carries the cursor to send (passed back unchanged), so a
 //          crashed walk resumes at the page it was on. Writes the works, authors and image rows.
@@ -13,8 +14,10 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { ModelType, Store, WorkModelInput } from '../../../src/core/store/store.ts';
 import type { MediaPipeline } from '../../media/media-pipeline.ts';
+import { firstListUnit, listStage } from '../../pipeline/list-walk.ts';
 import { mediaStage } from '../../pipeline/media-stage.ts';
-import type { StageDefinition } from '../../pipeline/stage-runner.ts';
+import { storeWork } from '../../pipeline/store-work.ts';
+import type { FollowUpUnit, StageDefinition } from '../../pipeline/stage-runner.ts';
 import { DEFAULT_MAX_EMPTY_PAGES, nextPosition, type CivitaiClient, type ImageFilters } from './civitai-client.ts';
 import { extractImageMetadata, type ImageResource } from './metadata.ts';
 import { CIVITAI_WEB, type CivitaiImage, type CivitaiModelVersion } from './normalize.ts';
@@ -23,7 +26,7 @@ import { isAllowedLevel, type NsfwLevel } from './nsfw.ts';
 /** Blob keys of catalogue images. */
 export const CIVITAI_MEDIA_KEY_TEMPLATE = 'civitai/{yyyy}/{mm}/{dd}/{slug}/{index}_{hash}.{ext}';
 
-export interface CivitaiCatalogOptions {
+export interface CivitaiCrawlOptions {
   filters: ImageFilters;
   levels: readonly NsfwLevel[];
   /** Most images stored by this walk; 0 = no limit. */
@@ -32,15 +35,9 @@ export interface CivitaiCatalogOptions {
   concurrency: { list: number; models: number; media: number };
 }
 
-const listPayload = z.object({
-  walk: z.number().int().positive(),
-  seq: z.number().int().positive(),
-  cursor: z.string().nullable(),
-  page: z.number().int().positive().nullable(),
-  collected: z.number().int().nonnegative(),
-  emptyStreak: z.number().int().nonnegative(),
-});
-type ListPayload = z.infer<typeof listPayload>;
+/** Where a list page is asked for: a cursor, or a page number for listings that page by number. */
+const listPosition = z.object({ cursor: z.string().nullable(), page: z.number().int().positive().nullable() });
+type ListPosition = z.infer<typeof listPosition>;
 
 const modelsPayload = z.object({
   workId: z.number().int(),
@@ -50,14 +47,13 @@ const modelsPayload = z.object({
 });
 
 /** List units of one listing (same filters and levels) share this prefix. */
-export function civitaiWalkPrefix(options: Pick<CivitaiCatalogOptions, 'filters' | 'levels'>): string {
+export function civitaiWalkPrefix(options: Pick<CivitaiCrawlOptions, 'filters' | 'levels'>): string {
   const filters = Object.entries(options.filters).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => `${k}=${v}`).join('&');
   return `images?${filters}|${options.levels.join(',')}:`;
 }
 
-export function firstCivitaiListUnit(options: CivitaiCatalogOptions, walk: number) {
-  const payload: ListPayload = { walk, seq: 1, cursor: null, page: null, collected: 0, emptyStreak: 0 };
-  return { stage: 'list', key: `${civitaiWalkPrefix(options)}w${walk}:p1`, payload };
+export function firstCivitaiListUnit(options: CivitaiCrawlOptions, walk: number) {
+  return firstListUnit<ListPosition>(civitaiWalkPrefix(options), { cursor: null, page: null }, walk);
 }
 
 const LORA_TYPES = new Set(['lora', 'locon', 'lycoris', 'dora']);
@@ -130,8 +126,7 @@ export function civitaiModels(resources: ImageResource[], versions: Map<number, 
   return out;
 }
 
-export function civitaiStages(client: CivitaiClient, media: MediaPipeline, store: Store, options: CivitaiCatalogOptions): StageDefinition[] {
-  const prefix = civitaiWalkPrefix(options);
+export function civitaiStages(client: CivitaiClient, media: MediaPipeline, store: Store, options: CivitaiCrawlOptions): StageDefinition[] {
   const versions = new Map<number, Promise<CivitaiModelVersion | null>>();
   const version = (id: number) => {
     let pending = versions.get(id);
@@ -146,41 +141,32 @@ export function civitaiStages(client: CivitaiClient, media: MediaPipeline, store
     return pending;
   };
 
-  const list: StageDefinition = {
-    name: 'list',
+  const list = listStage<CivitaiImage, ListPosition>({
+    prefix: civitaiWalkPrefix(options),
     concurrency: options.concurrency.list,
-    dependsOn: [],
-    async handle(unit, context) {
-      const state = listPayload.parse(unit.payload);
-      const page = await client.imagesPage(options.filters, options.levels, options.pageSize, { cursor: state.cursor, page: state.page });
-      context.count('pagesFetched');
-      return async (tx) => {
-        const room = options.limit > 0 ? Math.max(0, options.limit - state.collected) : Infinity;
-        const keep = page.items.filter((image) => image.type === 'image' && isAllowedLevel(image.nsfwLevel, options.levels)).slice(0, room);
-        const followUps: Array<{ stage: string; key: string; payload: unknown }> = [];
-        for (const image of keep) {
-          const { work: input, author: authorInput, resources } = civitaiWork(image);
-          const author = authorInput ? await tx.authors.upsert(authorInput) : null;
-          const work = await tx.works.upsert({ ...input, authorId: author?.id ?? null });
-          const row = await tx.images.ensure(work.id, 0, image.url);
-          if (row.status !== 'OK') followUps.push({ stage: 'media', key: `image:${image.id}`, payload: { workId: work.id } });
-          if (resources.length > 0) followUps.push({ stage: 'models', key: `image:${image.id}`, payload: { workId: work.id, resources } });
-        }
-        context.count('worksFetched', keep.length);
-        const collected = state.collected + keep.length;
-        const emptyStreak = page.items.length === 0 ? state.emptyStreak + 1 : 0;
-        const next = nextPosition(page, options.pageSize);
-        const sameCursor = next !== null && 'cursor' in next && next.cursor === state.cursor;
-        if (next && !sameCursor && emptyStreak < DEFAULT_MAX_EMPTY_PAGES && (options.limit === 0 || collected < options.limit)) {
-          const payload: ListPayload = {
-            walk: state.walk, seq: state.seq + 1, cursor: 'cursor' in next ? next.cursor : null, page: 'page' in next ? next.page : null, collected, emptyStreak,
-          };
-          followUps.push({ stage: 'list', key: `${prefix}w${state.walk}:p${payload.seq}`, payload });
-        }
-        await context.enqueue(tx, followUps);
-      };
+    position: listPosition,
+    async fetch(position) {
+      const page = await client.imagesPage(options.filters, options.levels, options.pageSize, position);
+      const next = nextPosition(page, options.pageSize);
+      return { items: page.items, next: next && { cursor: 'cursor' in next ? next.cursor : null, page: 'page' in next ? next.page : null } };
     },
-  };
+    select: (items) => items.filter((image) => image.type === 'image' && isAllowedLevel(image.nsfwLevel, options.levels)),
+    knownWindow: null,
+    limit: options.limit > 0 ? options.limit : null,
+    maxPages: null,
+    maxEmptyPages: DEFAULT_MAX_EMPTY_PAGES,
+    async take(tx, images, context) {
+      const followUps: FollowUpUnit[] = [];
+      for (const image of images) {
+        const { work: input, author, resources } = civitaiWork(image);
+        const { work, mediaUnits } = await storeWork(tx, { work: input, author, images: [{ index: 0, srcUrl: image.url, unitKey: `image:${image.id}` }] });
+        followUps.push(...mediaUnits);
+        if (resources.length > 0) followUps.push({ stage: 'models', key: `image:${image.id}`, payload: { workId: work.id, resources } });
+      }
+      context.count('worksFetched', images.length);
+      await context.enqueue(tx, followUps);
+    },
+  });
 
   const models: StageDefinition = {
     name: 'models',
