@@ -9,6 +9,7 @@ import type { LedgerEntry, LedgerUnit, Source, Store } from '../../src/core/stor
 import type { Logger } from '../../src/core/log.ts';
 import { errorMessage } from '../../src/core/errors.ts';
 import { errorKindOf } from '../http/errors.ts';
+import type { CrashPoints } from './crash-points.ts';
 
 /** What a unit's handler returns: the writes to commit together with the unit's `done` status. */
 export type Commit = (tx: Store) => Promise<void>;
@@ -48,6 +49,8 @@ export interface StageRunnerOptions {
   pollMs?: number;
   signal?: AbortSignal;
   now?: () => Date;
+  /** Test only (TEST_CRASH_AT): where the crash-resume test kills the process. */
+  crashPoints?: CrashPoints | null;
 }
 
 export interface StageResult {
@@ -87,7 +90,7 @@ const sleep = (ms: number, signal?: AbortSignal) =>
   });
 
 export async function runStages(options: StageRunnerOptions): Promise<RunnerResult> {
-  const { store, source, runId, stages, log, maxAttempts, signal } = options;
+  const { store, source, runId, stages, log, maxAttempts, signal, crashPoints } = options;
   const retryBaseMs = options.retryBaseMs ?? 1000;
   const windowMs = options.inRunRetryWindowMs ?? 30_000;
   const pollMs = options.pollMs ?? 25;
@@ -110,10 +113,12 @@ export async function runStages(options: StageRunnerOptions): Promise<RunnerResu
     const started = performance.now();
     try {
       const commit = await stage.handle(unit, context);
+      crashPoints?.reached('unit-handled', stage.name);
       await store.transaction(async (tx) => {
         await commit(tx);
         await tx.ledger.markDone(unit.id);
       });
+      crashPoints?.reached('unit-committed', stage.name);
       results[stage.name]!.done++;
       outcomes.set(unit.id, { stage: stage.name, ok: true });
       log.debug({ stage: stage.name, key: unit.key, attempt: unit.attempts + 1, ms: Math.round(performance.now() - started) }, 'unit done');
