@@ -23,22 +23,23 @@ import { cliEnv, runIngestCli, type CliExit } from '../../testing/ingest-cli.ts'
 const SEED = 20261204;
 
 /**
- * Kill points of each sequence, in crawl order (list first: the walk is over early). The SQLite sequences
- * alone cover every point at least twice; MariaDB adds a few when TEST_MYSQL_URL is set.
+ * Kill points of each sequence, in the order the crawl gets through its stages (list, detail, then the
+ * author and comments units that details create, media last), so each still finds work left. The SQLite
+ * sequences alone cover every point at least twice; MariaDB adds a few when TEST_MYSQL_URL is set.
  */
 type Kind = 'sqlite' | 'mysql';
 const SEQUENCES: Array<{ backend: Kind; points: string[] }> = [
   {
     backend: 'sqlite',
     points: [
-      'unit-committed:list', 'unit-handled:author', 'unit-committed:comments', 'unit-handled:detail', 'unit-committed:media',
+      'unit-committed:list', 'unit-handled:detail', 'unit-handled:author', 'unit-committed:comments', 'unit-committed:media',
       'blob-writing', 'unit-handled:media', 'blob-written', 'blob-writing', 'unit-committed:media',
     ],
   },
   {
     backend: 'sqlite',
     points: [
-      'unit-handled:list', 'unit-committed:author', 'unit-handled:comments', 'unit-committed:detail', 'blob-written',
+      'unit-handled:list', 'unit-committed:detail', 'unit-committed:author', 'unit-handled:comments', 'blob-written',
       'unit-handled:media', 'blob-writing', 'unit-committed:media', 'blob-written', 'unit-handled:media',
     ],
   },
