@@ -4,6 +4,7 @@ import type { Config } from '../../src/core/env.ts';
 import { createStore } from '../../src/core/store/create-store.ts';
 import { LIBLIB_SORTS, type LiblibSort } from '../sources/liblib/liblib-client.ts';
 import type { LiblibCategory, LiblibCrawlOptions } from '../sources/liblib/liblib-crawl.ts';
+import { crashPoints } from '../pipeline/crash-points.ts';
 import { runLiblib, type LiblibRunOptions } from '../sources/liblib/run-liblib.ts';
 import { runCatalogCommand } from './catalog-run.ts';
 import { UsageError, type CommandRunner, type CommandContext } from './command.ts';
@@ -78,7 +79,9 @@ export function liblibRunOptions(config: Config, flags: CommandContext['flags'],
 }
 
 export function runLiblibCommand(context: CommandContext, options: LiblibRunOptions): Promise<number> {
-  return runCatalogCommand(context, (deps) => runLiblib(deps, options));
+  // Test only: null unless TEST_CRASH_AT is set (the crash-resume test).
+  const crashes = crashPoints(context.config.testing.crashAt);
+  return runCatalogCommand(context, (deps) => runLiblib({ ...deps, crashPoints: crashes }, options));
 }
 
 export const liblibCommand: CommandRunner = {

@@ -12,6 +12,7 @@ import type { HttpClient } from '../http/http-client.ts';
 import { HostPool } from '../http/host-pool.ts';
 import { PoliteHttpClient, type PoliteHttpClientOptions } from '../http/polite-http-client.ts';
 import { MediaPipeline } from '../media/media-pipeline.ts';
+import type { CrashPoints } from './crash-points.ts';
 import { finishRun, renderReport, sendAlert, writeReport, type RunReport } from './run-report.ts';
 import { runStages, type RunnerResult, type StageDefinition } from './stage-runner.ts';
 
@@ -22,6 +23,8 @@ export interface SourceRunDependencies {
   log: Logger;
   out?: (line: string) => void;
   signal?: AbortSignal;
+  /** Test only (TEST_CRASH_AT): where the crash-resume test kills the process; null or absent in real runs. */
+  crashPoints?: CrashPoints | null;
 }
 
 /** Backoff and timeout overrides for the polite clients (tests shorten them). */
@@ -76,7 +79,8 @@ const EMPTY_RESULT: RunnerResult = {
 };
 
 export async function runSource(deps: SourceRunDependencies, spec: SourceRunSpec): Promise<RunReport> {
-  const { config, store, blobs, log } = deps;
+  const { config, store, log, crashPoints } = deps;
+  const blobs = crashPoints?.wrapBlobs(deps.blobs) ?? deps.blobs;
   const out = deps.out ?? (() => undefined);
   const run = await store.runs.start(spec.source, spec.command);
   const runLog = log.child({ runId: run.id, source: spec.source });
@@ -107,7 +111,7 @@ export async function runSource(deps: SourceRunDependencies, spec: SourceRunSpec
     out(`run ${run.id}: ${spec.source} ${spec.command} (≤ ${spec.rps} req/s per host)`);
     result = await runStages({
       store, source: spec.source, runId: run.id, stages, log: runLog, maxAttempts: spec.maxAttempts, retryBaseMs: spec.retryBaseMs,
-      signal: deps.signal ? AbortSignal.any([deps.signal, stop.signal]) : stop.signal,
+      signal: deps.signal ? AbortSignal.any([deps.signal, stop.signal]) : stop.signal, crashPoints,
     });
   } catch (caught) {
     error = caught;

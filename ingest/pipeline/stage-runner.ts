@@ -9,6 +9,7 @@ import type { LedgerEntry, LedgerUnit, Source, Store } from '../../src/core/stor
 import type { Logger } from '../../src/core/log.ts';
 import { errorMessage } from '../../src/core/errors.ts';
 import { errorKindOf } from '../http/errors.ts';
+import type { CrashPoints } from './crash-points.ts';
 
 /** A unit a handler enqueues: the runner adds the source and the run. */
 export type FollowUpUnit = Omit<LedgerUnit, 'source' | 'runId'>;
@@ -51,6 +52,8 @@ export interface StageRunnerOptions {
   pollMs?: number;
   signal?: AbortSignal;
   now?: () => Date;
+  /** Test only (TEST_CRASH_AT): where the crash-resume test kills the process. */
+  crashPoints?: CrashPoints | null;
 }
 
 export interface StageResult {
@@ -90,7 +93,7 @@ const sleep = (ms: number, signal?: AbortSignal) =>
   });
 
 export async function runStages(options: StageRunnerOptions): Promise<RunnerResult> {
-  const { store, source, runId, stages, log, maxAttempts, signal } = options;
+  const { store, source, runId, stages, log, maxAttempts, signal, crashPoints } = options;
   const retryBaseMs = options.retryBaseMs ?? 1000;
   const windowMs = options.inRunRetryWindowMs ?? 30_000;
   const pollMs = options.pollMs ?? 25;
@@ -103,6 +106,12 @@ export async function runStages(options: StageRunnerOptions): Promise<RunnerResu
   const finished = new Set<string>();
   /** Last outcome of every unit this run touched, by ledger id. */
   const outcomes = new Map<number, { stage: string; ok: boolean }>();
+  /**
+   * The attempts each unit this run finished now has in the ledger. A `due` read that started before a
+   * unit's commit can return after the unit has left `inFlight` (MySQL runs them on different pooled
+   * connections): its row then still shows the old attempts, and taking it would do the unit twice.
+   */
+  const recordedAttempts = new Map<number, number>();
   const context: UnitContext = {
     runId,
     count: (counter, by = 1) => { counters[counter] += by; },
@@ -113,10 +122,13 @@ export async function runStages(options: StageRunnerOptions): Promise<RunnerResu
     const started = performance.now();
     try {
       const commit = await stage.handle(unit, context);
+      crashPoints?.reached('unit-handled', stage.name);
       await store.transaction(async (tx) => {
         await commit(tx);
         await tx.ledger.markDone(unit.id);
       });
+      crashPoints?.reached('unit-committed', stage.name);
+      recordedAttempts.set(unit.id, unit.attempts + 1);
       results[stage.name]!.done++;
       outcomes.set(unit.id, { stage: stage.name, ok: true });
       log.debug({ stage: stage.name, key: unit.key, attempt: unit.attempts + 1, ms: Math.round(performance.now() - started) }, 'unit done');
@@ -131,6 +143,7 @@ export async function runStages(options: StageRunnerOptions): Promise<RunnerResu
         // Permanent failures (drift, 404) wait for `retry-failed` after a fix, never a blind retry.
         nextAttemptAt: retry ? new Date(now().getTime() + delay) : null,
       });
+      recordedAttempts.set(unit.id, unit.attempts + 1);
       outcomes.set(unit.id, { stage: stage.name, ok: false });
       const result = results[stage.name]!;
       result.failed++;
@@ -142,17 +155,26 @@ export async function runStages(options: StageRunnerOptions): Promise<RunnerResu
   async function runStage(stage: StageDefinition): Promise<void> {
     const limit = pLimit(stage.concurrency);
     const inFlight = new Map<number, Promise<void>>();
+    /** Units of this stage finished in this run. */
+    let settled = 0;
     for (;;) {
       if (signal?.aborted) break;
+      // A read may answer from a moment before it returns: only what happened before it started is surely
+      // in it. So the stage is over only if upstream had finished, and none of its own units (which may
+      // enqueue more, like the list walk) finished, before the read that found nothing.
+      const upstreamDone = stage.dependsOn.every((name) => finished.has(name));
+      const settledBefore = settled;
       const due = await store.ledger.due(source, stage.name, { now: now(), maxAttempts, limit: stage.concurrency * 2 + inFlight.size });
-      const fresh = due.filter((unit) => !inFlight.has(unit.id));
+      const fresh = due.filter((unit) => !inFlight.has(unit.id) && unit.attempts >= (recordedAttempts.get(unit.id) ?? 0));
       for (const unit of fresh) {
-        const task = limit(() => processUnit(stage, unit)).finally(() => inFlight.delete(unit.id));
+        const task = limit(() => processUnit(stage, unit)).finally(() => {
+          inFlight.delete(unit.id);
+          settled++;
+        });
         inFlight.set(unit.id, task);
       }
       if (fresh.length > 0 && limit.pendingCount < stage.concurrency) continue;
-      if (fresh.length === 0 && inFlight.size === 0) {
-        const upstreamDone = stage.dependsOn.every((name) => finished.has(name));
+      if (fresh.length === 0 && inFlight.size === 0 && settled === settledBefore) {
         const retryAt = await store.ledger.nextRetryAt(source, stage.name, maxAttempts);
         const retrySoon = retryAt !== null && retryAt.getTime() - now().getTime() <= windowMs;
         if (upstreamDone && !retrySoon) break;

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, describeConfig, envSchema, loadConfig, parseDatabaseUrl } from './env.ts';
+import { ConfigError, describeConfig, envSchema, loadConfig, parseCrashPoint, parseDatabaseUrl } from './env.ts';
 
 const example = fs.readFileSync(new URL('../../.env.example', import.meta.url), 'utf8');
 
@@ -86,6 +86,24 @@ describe('configuration', () => {
     expect(rows.S3_ACCESS_KEY_ID).toBe('****');
     expect(rows.PORT).toBe('4321 (default)');
     expect(JSON.stringify(rows)).not.toContain('hunter2');
+  });
+});
+
+describe('crash points (test only)', () => {
+  it('parses TEST_CRASH_AT into an event, an optional stage and a count; unset is no crash point', () => {
+    expect(loadConfig({}).testing.crashAt).toBeNull();
+    expect(loadConfig({ TEST_CRASH_AT: 'unit-committed:media:3' }).testing.crashAt).toEqual({ event: 'unit-committed', stage: 'media', count: 3 });
+    expect(parseCrashPoint('unit-handled:12')).toEqual({ event: 'unit-handled', stage: null, count: 12 });
+    expect(parseCrashPoint('blob-writing:2')).toEqual({ event: 'blob-writing', stage: null, count: 2 });
+    expect(parseCrashPoint('blob-written:1')).toEqual({ event: 'blob-written', stage: null, count: 1 });
+  });
+
+  it('rejects a malformed crash point, and any crash point in production', () => {
+    for (const bad of ['unit-committed', 'unit-committed:0', 'blob-writing:media:2', 'explode:3', 'unit-handled:Media:1', 'unit-handled:-1']) {
+      expect(parseCrashPoint(bad), bad).toBeNull();
+      expect(() => loadConfig({ TEST_CRASH_AT: bad }), bad).toThrow(/TEST_CRASH_AT: expected <event>/);
+    }
+    expect(() => loadConfig({ TEST_CRASH_AT: 'unit-committed:1', NODE_ENV: 'production' })).toThrow(/TEST_CRASH_AT: a test-only crash point/);
   });
 });
 

@@ -36,6 +36,27 @@ const rateLimit = (fallback: string) =>
       message: 'expected N/<window> such as 10/1m, 20/1h or 5/30s, or off',
     });
 
+/** Where a crawl may kill itself under test (TEST_CRASH_AT): see ingest/pipeline/crash-points.ts. */
+export const CRASH_EVENTS = ['unit-handled', 'unit-committed', 'blob-writing', 'blob-written'] as const;
+export type CrashEvent = (typeof CRASH_EVENTS)[number];
+
+/** Test only: SIGKILL the process at the `count`-th `event` (of `stage`, when given) of this process. */
+export interface CrashPoint {
+  event: CrashEvent;
+  /** Only units of this stage count (unit events only); null counts every stage. */
+  stage: string | null;
+  count: number;
+}
+
+/** `unit-committed:media:3`, `unit-handled:7`, `blob-writing:2`; null when malformed. */
+export function parseCrashPoint(value: string): CrashPoint | null {
+  const match = /^(unit-handled|unit-committed)(?::([a-z][a-z-]*))?:(\d+)$|^(blob-writing|blob-written):(\d+)$/.exec(value);
+  if (!match) return null;
+  const event = (match[1] ?? match[4]) as CrashEvent;
+  const count = Number(match[3] ?? match[5]);
+  return count >= 1 ? { event, stage: match[2] ?? null, count } : null;
+}
+
 export interface RateLimitRule {
   limit: number;
   windowMs: number;
@@ -113,6 +134,12 @@ export const envSchema = z.object({
   TEST_MYSQL_URL: optionalUrl(['mysql:']),
   TEST_REDIS_URL: optionalUrl(['redis:', 'rediss:']),
   REQUIRE_SERVICES: booleanString.default(false),
+  TEST_CRASH_AT: z
+    .string()
+    .optional()
+    .refine((value) => value === undefined || parseCrashPoint(value) !== null, {
+      message: `expected <event>[:<stage>]:<n> with event ${CRASH_EVENTS.join(', ')} (a stage only for the unit events), e.g. unit-committed:media:3 or blob-writing:2`,
+    }),
 });
 
 export type RawEnv = z.infer<typeof envSchema>;
@@ -151,7 +178,13 @@ export interface Config {
   /** URLs per sitemap file before the sitemap splits (the protocol's maximum is 50,000). */
   sitemapMaxUrls: number;
   ingest: IngestConfig;
-  testing: { mysqlUrl: string | undefined; redisUrl: string | undefined; requireServices: boolean };
+  testing: {
+    mysqlUrl: string | undefined;
+    redisUrl: string | undefined;
+    requireServices: boolean;
+    /** TEST_CRASH_AT: the crash-resume test's fault injection; null in every real run. */
+    crashAt: CrashPoint | null;
+  };
   community: CommunityConfig;
 }
 
@@ -245,6 +278,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       message: 'GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET must be set together (or both left empty for local accounts only)',
     });
   }
+  if (known.TEST_CRASH_AT !== undefined && known.NODE_ENV === 'production') {
+    issues.push({ key: 'TEST_CRASH_AT', message: 'a test-only crash point: never set it in production (NODE_ENV=production)' });
+  }
   if (!parsed.success || issues.length > 0) throw new ConfigError(issues);
   const raw = parsed.data;
 
@@ -284,7 +320,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       civitai: { apiBase: raw.CIVITAI_API_BASE, apiKey: raw.CIVITAI_API_KEY },
       modelscope: { apiBase: raw.MODELSCOPE_API_BASE, apiToken: raw.MODELSCOPE_API_TOKEN },
     },
-    testing: { mysqlUrl: raw.TEST_MYSQL_URL, redisUrl: raw.TEST_REDIS_URL, requireServices: raw.REQUIRE_SERVICES },
+    testing: {
+      mysqlUrl: raw.TEST_MYSQL_URL,
+      redisUrl: raw.TEST_REDIS_URL,
+      requireServices: raw.REQUIRE_SERVICES,
+      crashAt: raw.TEST_CRASH_AT === undefined ? null : parseCrashPoint(raw.TEST_CRASH_AT),
+    },
     community: {
       redisKeyPrefix: raw.REDIS_KEY_PREFIX,
       google:
