@@ -6,13 +6,13 @@ import type { ImageContent, ImageFormat } from '../liblib/catalogue.ts';
 import { makeRng, type Rng } from '../liblib/rng.ts';
 
 /** 2025-08-22T04:00Z, as the Liblib fake. */
-export const DEFAULT_NOW = Date.UTC(2025, 7, 22, 4, 0, 0);
+const DEFAULT_NOW = Date.UTC(2025, 7, 22, 4, 0, 0);
 const DAY_MS = 86_400_000;
 /** The path prefix of image.civitai.com URLs (a fixed account key upstream). */
 export const IMAGE_PATH_PREFIX = '/xG1nkqKTMzGDvpLrqFT7WA';
 
-export type MetaShape = 'a1111-2023' | 'civitai-2024' | 'comfy' | 'sparse' | 'none';
-export type BrowsingLevel = 1 | 2 | 4 | 8 | 16;
+type MetaShape = 'a1111-2023' | 'civitai-2024' | 'comfy' | 'sparse' | 'none';
+type BrowsingLevel = 1 | 2 | 4 | 8 | 16;
 
 export interface FakeCreator {
   userId: number;
@@ -47,7 +47,7 @@ export interface FakeModel {
   versions: FakeVersion[];
 }
 
-export interface FakeResource {
+interface FakeResource {
   versionId: number;
   type: 'checkpoint' | 'lora';
   weight: number | null;

@@ -7,7 +7,7 @@ import { stringifyJson } from './json.ts';
 import { makeRng, type Rng } from './rng.ts';
 
 export const TAG_AUTOMOTIVE = 1773;
-export const TAG_AUTOMOTIVE_LABEL = '汽车交通';
+const TAG_AUTOMOTIVE_LABEL = '汽车交通';
 /** Tags of the "other" works: they never carry 1773. */
 export const OTHER_TAG_IDS: readonly number[] = [4711, 2214];
 
@@ -17,7 +17,7 @@ const BIG_ID_BASE = 1951175521614000000n;
 const CONTENT_ID_BASE = 1954941347691000000n;
 
 export type ImageFormat = 'png' | 'jpeg' | 'webp' | 'gif';
-export type ImageStyle = 'car' | 'scene' | 'avatar' | 'model';
+type ImageStyle = 'car' | 'scene' | 'avatar' | 'model';
 
 /** What an image's bytes are made from: two images with the same content have identical bytes. */
 export interface ImageContent {
@@ -192,7 +192,7 @@ export interface CatalogueOptions {
   sharedImageRate?: number;
 }
 
-export const DEFAULT_NOW = Date.UTC(2025, 7, 22, 4, 0, 0);
+const DEFAULT_NOW = Date.UTC(2025, 7, 22, 4, 0, 0);
 
 // ---------------------------------------------------------------------------------------------------------
 // Vocabulary
@@ -510,7 +510,7 @@ function round2(n: number): number {
 }
 
 /** A1111 "parameters" text (the PNG text chunk WebUI writes). */
-export function a1111Parameters(gen: FakeGeneration, seed: string): string {
+function a1111Parameters(gen: FakeGeneration, seed: string): string {
   const lines = [gen.prompt];
   if (gen.negativePrompt) lines.push(`Negative prompt: ${gen.negativePrompt}`);
   const parts = [

@@ -77,16 +77,6 @@ export type DriftKind =
   /** `uuid` is absent. */
   | 'uuidMissing';
 
-export const DRIFT_KINDS: readonly DriftKind[] = [
-  'samplingStepString',
-  'imagesMissing',
-  'imagesNull',
-  'generateInfoNull',
-  'metainformationInvalid',
-  'coverIdString',
-  'uuidMissing',
-];
-
 export interface FaultConfig {
   /** Seed of the fault PRNG (default 1). Same seed + same request order per kind → same faults. */
   seed?: number | string;
@@ -120,7 +110,7 @@ function mergeSpec(a: FaultSpec | undefined, b: FaultSpec | undefined): FaultSpe
 }
 
 /** An HTTP-date `seconds` from now, rounded up to the next whole second. */
-export function httpDateIn(seconds: number, now = Date.now()): string {
+function httpDateIn(seconds: number, now = Date.now()): string {
   return new Date(Math.ceil((now + seconds * 1000) / 1000) * 1000).toUTCString();
 }
 

@@ -75,7 +75,7 @@ function mix(a: Rgb, b: Rgb, t: number): Rgb {
 }
 
 /** Raw RGB pixels for a content (pure JS, a few ms for 256×256). */
-export function drawRaw(content: ImageContent, watermark: boolean): Buffer {
+function drawRaw(content: ImageContent, watermark: boolean): Buffer {
   const { width: w, height: h } = content;
   const rng = makeRng('image-pixels', content.key);
   const px = Buffer.alloc(w * h * 3);
@@ -163,7 +163,7 @@ export function drawRaw(content: ImageContent, watermark: boolean): Buffer {
 }
 
 /** Inserts an iTXt chunk (UTF-8, uncompressed) right after IHDR. */
-export function addPngText(png: Buffer, keyword: string, text: string): Buffer {
+function addPngText(png: Buffer, keyword: string, text: string): Buffer {
   const data = Buffer.concat([Buffer.from(keyword, 'latin1'), Buffer.from([0, 0, 0, 0, 0]), Buffer.from(text, 'utf8')]);
   const type = Buffer.from('iTXt', 'latin1');
   const len = Buffer.alloc(4);
@@ -174,7 +174,7 @@ export function addPngText(png: Buffer, keyword: string, text: string): Buffer {
   return Buffer.concat([png.subarray(0, ihdrEnd), len, type, data, crc, png.subarray(ihdrEnd)]);
 }
 
-export async function encode(raw: Buffer, content: ImageContent, watermark: boolean, transform: ImageTransform | null): Promise<Buffer> {
+async function encode(raw: Buffer, content: ImageContent, watermark: boolean, transform: ImageTransform | null): Promise<Buffer> {
   let img = sharp(raw, { raw: { width: content.width, height: content.height, channels: 3 } });
   if (transform?.width || transform?.height) {
     img = img.resize({ width: transform.width, height: transform.height, fit: 'inside', withoutEnlargement: false });

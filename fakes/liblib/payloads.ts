@@ -52,7 +52,7 @@ function modelRef(origin: string, work: FakeWork, image: FakeImage, model: FakeM
 }
 
 /** The `metainformation` JSON string: A1111 keys (all string values) plus Liblib's own extras. */
-export function metainformation(work: FakeWork, image: FakeImage): string {
+function metainformation(work: FakeWork, image: FakeImage): string {
   const g = work.gen;
   const rng = makeRng('meta', image.uuid);
   const m: Record<string, unknown> = {
@@ -97,7 +97,7 @@ export function metainformation(work: FakeWork, image: FakeImage): string {
 }
 
 /** The `pngInfo` JSON string: the generator request (null for uploaded works, imageSource 0). */
-export function pngInfo(work: FakeWork, image: FakeImage): string | null {
+function pngInfo(work: FakeWork, image: FakeImage): string | null {
   const g = work.gen;
   if (g.imageSource === 0) return null;
   const rng = makeRng('pnginfo', image.uuid);

@@ -12,7 +12,7 @@ export const TASKS = [
 ] as const;
 
 /** Epoch ms; the newest item was updated just before it. Fixed for determinism. */
-export const MS_DEFAULT_NOW = Date.UTC(2025, 10, 10, 8, 0, 0);
+const MS_DEFAULT_NOW = Date.UTC(2025, 10, 10, 8, 0, 0);
 const DAY_MS = 86_400_000;
 /** Stands for the server's origin inside stored item text; `item(origin)` fills it in. */
 const ORIGIN = '{origin}';
@@ -66,7 +66,7 @@ const STYLES: readonly (readonly [string, string, string | null])[] = [
  * three are the modelName of `fakes/liblib`'s LORA list with their base-model prefix or suffix, the last
  * two `fakes/civitai` LoRA models). They are popular text-to-image LoRAs, so a Top-20 includes them.
  */
-export const CROSS_POSTED: readonly (readonly [string, string | null])[] = [
+const CROSS_POSTED: readonly (readonly [string, string | null])[] = [
   ['F.1-概念车渲染 Concept Car Render', 'concept car render'],
   ['汽车内饰设计 Car Interior', 'car interior'],
   ['F.1-创意质感-kcar', 'kcar'],

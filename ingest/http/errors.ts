@@ -100,7 +100,7 @@ export class ResponseFormatError extends HttpError {
 }
 
 /** 5xx except 501 (Not Implemented), plus 408 Request Timeout and 429 Too Many Requests. */
-export function isRetryableStatus(status: number): boolean {
+function isRetryableStatus(status: number): boolean {
   return (status >= 500 && status !== 501) || status === 408 || status === 429;
 }
 

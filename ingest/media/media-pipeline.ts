@@ -262,7 +262,7 @@ export class MediaPipeline {
 }
 
 /** A 4xx (other than 408/429) or any HttpError the client says retrying cannot help. */
-export function isPermanentHttpError(error: unknown): boolean {
+function isPermanentHttpError(error: unknown): boolean {
   return error instanceof HttpError && !error.retryable;
 }
 

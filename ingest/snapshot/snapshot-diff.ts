@@ -14,7 +14,7 @@ import { readSnapshotManifest } from '../../src/core/snapshot/read-snapshot.ts';
 import { workSourceSchema, type SnapshotDiff, type WorkSource } from '../../src/core/snapshot/schema.ts';
 
 /** Ids listed per kind in diff.json. */
-export const DIFF_ID_LIMIT = 100;
+const DIFF_ID_LIMIT = 100;
 
 type SourceDiff = SnapshotDiff['loras'];
 interface Hashed {
@@ -29,7 +29,7 @@ export interface PreviousSnapshot {
 }
 
 /** A short fingerprint of a record's JSON text (collisions are irrelevant at this scale: 2^-96). */
-export function recordHash(json: string): string {
+function recordHash(json: string): string {
   return createHash('sha1').update(json).digest('base64url').slice(0, 16);
 }
 

@@ -33,7 +33,7 @@ const GRID_THUMB_WIDTH = 320;
 /** Works listed on a LoRA's page (schema: at most 24). */
 const LORA_WORK_IDS = 24;
 /** Newest linked works a LoRA's suggested parameters are computed from (bounds memory per LoRA). */
-export const MAX_PARAM_SAMPLES = 1000;
+const MAX_PARAM_SAMPLES = 1000;
 
 export interface WriteSnapshotOptions {
   /** Works per chunk file (default WORKS_PER_CHUNK); tests use small ones. */
@@ -44,7 +44,7 @@ export interface WriteSnapshotOptions {
   thumbnailWidths?: readonly number[];
 }
 
-export interface SourceCounts {
+interface SourceCounts {
   works: number;
   authors: number;
   images: number;
@@ -62,7 +62,7 @@ export interface SnapshotResult {
 }
 
 /** `/user/<username>` for an upstream author: `<source>-<external id>` with path-unsafe characters replaced. */
-export function authorUsername(author: Pick<Author, 'source' | 'externalId'>): string {
+function authorUsername(author: Pick<Author, 'source' | 'externalId'>): string {
   return `${author.source}-${author.externalId}`.replace(/[/?#\s%]+/g, '_');
 }
 

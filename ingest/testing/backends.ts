@@ -34,7 +34,7 @@ function walk(dir: string, root = dir): string[] {
   });
 }
 
-export async function sqliteLocalBackend(): Promise<TestBackend> {
+async function sqliteLocalBackend(): Promise<TestBackend> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'huaku-backend-'));
   const database: DatabaseConfig = { kind: 'sqlite', file: path.join(dir, 'huaku.db') };
   const blobDir = path.join(dir, 'blobs');
@@ -56,7 +56,7 @@ export async function sqliteLocalBackend(): Promise<TestBackend> {
 const mysqlReady = serviceGate('MariaDB/MySQL (ingest)', await mysqlAvailability());
 
 /** MariaDB + s3rver, or null when MariaDB is not configured (and not required). */
-export async function mysqlS3Backend(): Promise<TestBackend | null> {
+async function mysqlS3Backend(): Promise<TestBackend | null> {
   if (!mysqlReady) return null;
   const started = await startS3rver();
   if ('error' in started) throw new Error(`s3rver did not start: ${String(started.error)}`);

@@ -7,7 +7,7 @@ import type { HttpClient } from '../../http/http-client.ts';
 import { normalizeImagesPage, normalizeModel, normalizeModelVersion, type CivitaiImage, type CivitaiImagePage, type CivitaiModel, type CivitaiModelVersion } from './normalize.ts';
 import { nsfwQuery, type NsfwLevel } from './nsfw.ts';
 
-export const CIVITAI_API_BASE = 'https://civitai.com';
+const CIVITAI_API_BASE = 'https://civitai.com';
 /** Most items per `/images` request (§1.1). */
 export const MAX_PAGE_SIZE = 200;
 /** `page × limit` above this is refused with 429 (§1.1): page numbers are never followed past it. */
@@ -42,7 +42,7 @@ export class CivitaiAuthError extends UserFacingError {
 }
 
 /** 404 on a model or version: the id is unknown or unpublished. Permanent. */
-export class CivitaiNotFoundError extends UserFacingError {
+class CivitaiNotFoundError extends UserFacingError {
   readonly kind = 'http' as const;
   readonly retryable = false;
   constructor(what: string, cause: unknown) {

@@ -12,7 +12,8 @@
 // likes are likes + hearts; items outside the NSFW filter or not images are not stored.
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import type { ModelType, Store, WorkModelInput } from '../../../src/core/store/store.ts';
+import type { ModelType } from '../../../src/core/domain/enums.ts';
+import type { Store, WorkModelInput } from '../../../src/core/store/store.ts';
 import type { MediaPipeline } from '../../media/media-pipeline.ts';
 import { firstListUnit, listStage } from '../../pipeline/list-walk.ts';
 import { mediaStage } from '../../pipeline/media-stage.ts';
@@ -65,12 +66,12 @@ function modelTypeOf(type: string | null): ModelType {
 }
 
 /** The author's external id: the username, or a stable hash of one too long for the column (64 characters). */
-export function authorKey(username: string): string {
+function authorKey(username: string): string {
   return [...username].length <= 64 ? username : `sha256:${createHash('sha256').update(username).digest('hex').slice(0, 48)}`;
 }
 
 /** One image as the work, author and image row it becomes. */
-export function civitaiWork(image: CivitaiImage) {
+function civitaiWork(image: CivitaiImage) {
   const metadata = extractImageMetadata(image);
   return {
     work: {
@@ -102,7 +103,7 @@ export function civitaiWork(image: CivitaiImage) {
 }
 
 /** work_models rows from an image's resources, with model versions resolved where Civitai knows them. */
-export function civitaiModels(resources: ImageResource[], versions: Map<number, CivitaiModelVersion | null>): WorkModelInput[] {
+function civitaiModels(resources: ImageResource[], versions: Map<number, CivitaiModelVersion | null>): WorkModelInput[] {
   const out: WorkModelInput[] = [];
   const seen = new Set<string>();
   for (const resource of resources) {

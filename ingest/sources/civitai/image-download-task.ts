@@ -10,7 +10,7 @@ import type { ImageNsfwLabel } from './nsfw.ts';
 import type { ImageMetadata } from './metadata.ts';
 
 export type TaskStatus = 'queued' | 'downloading' | 'done' | 'skipped' | 'failed';
-export const FINAL_STATUSES: ReadonlySet<TaskStatus> = new Set(['done', 'skipped', 'failed']);
+const FINAL_STATUSES: ReadonlySet<TaskStatus> = new Set(['done', 'skipped', 'failed']);
 
 /** Why a task was skipped. */
 export type SkipReason = 'exists' | 'duplicate-url' | 'duplicate-content' | 'not-an-image';

@@ -12,7 +12,7 @@ function parseCivitai<S extends z.ZodType>(schema: S, value: unknown, endpoint: 
   return parseSourceContract('civitai', schema, value, endpoint, pathPrefix);
 }
 
-export interface CivitaiImageStats {
+interface CivitaiImageStats {
   likes: number;
   hearts: number;
   laughs: number;

@@ -16,7 +16,7 @@ export type NsfwLevel = (typeof NSFW_LEVELS)[number];
 export type ImageNsfwLabel = NsfwLevel | 'Blocked';
 
 /** Numeric browsing-level flags (upstream `NsfwLevel`). */
-export const BROWSING_LEVEL = { PG: 1, PG13: 2, R: 4, X: 8, XXX: 16, Blocked: 32 } as const;
+const BROWSING_LEVEL = { PG: 1, PG13: 2, R: 4, X: 8, XXX: 16, Blocked: 32 } as const;
 
 /** The flags an image of each label may carry (X covers both X and XXX). */
 const LEVEL_FLAGS: Record<NsfwLevel, number> = {

@@ -17,7 +17,7 @@ import { UserFacingError } from '../../../src/core/errors.ts';
 import { KEY_HASH_LENGTH, sanitizeKeySegment } from '../../../src/core/media/media-key.ts';
 import { compileTemplate, placeholderList, renderTemplate, type TemplatePart } from '../../../src/core/media/placeholder-template.ts';
 
-export const PATH_PLACEHOLDERS = ['model_id', 'model_name', 'version_id', 'id', 'image_id', 'creator', 'nsfw_level', 'hash'] as const;
+const PATH_PLACEHOLDERS = ['model_id', 'model_name', 'version_id', 'id', 'image_id', 'creator', 'nsfw_level', 'hash'] as const;
 export type PathPlaceholder = (typeof PATH_PLACEHOLDERS)[number];
 
 /** The seed's presets (by model, by creator, by NSFW level), plus a readable by-model-name layout. */
@@ -27,7 +27,6 @@ export const PATH_TEMPLATE_PRESETS = {
   'by-nsfw': '{nsfw_level}/{image_id}',
   'by-model-name': '{model_name}/{version_id}/{image_id}',
 } as const;
-export type PathTemplatePreset = keyof typeof PATH_TEMPLATE_PRESETS;
 
 /** The seed's default `images.path_template`. */
 export const DEFAULT_PATH_TEMPLATE = '{model_id}/{id}';
@@ -65,7 +64,7 @@ const HINT =
   Object.entries(PATH_TEMPLATE_PRESETS).map(([name, t]) => `${name} (${t})`).join(', ');
 
 /** One safe path segment, or '' when nothing safe is left. */
-export function safeSegment(value: string): string {
+function safeSegment(value: string): string {
   const segment = sanitizeKeySegment(value);
   return WINDOWS_DEVICE.test(segment) ? `_${segment}` : segment;
 }

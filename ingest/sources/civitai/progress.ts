@@ -10,7 +10,7 @@ export interface ProgressStream {
   columns?: number;
 }
 
-export function bar(fraction: number, width: number): string {
+function bar(fraction: number, width: number): string {
   const filled = Math.round(Math.max(0, Math.min(1, fraction)) * width);
   return `${'█'.repeat(filled)}${'░'.repeat(width - filled)}`;
 }

@@ -6,7 +6,7 @@ import { z } from 'zod';
 const id = z.number().int().positive();
 const count = z.number().nullish();
 
-export const imageStatsSchema = z.looseObject({
+const imageStatsSchema = z.looseObject({
   cryCount: count,
   laughCount: count,
   likeCount: count,
@@ -38,7 +38,7 @@ export const imageItemSchema = z.looseObject({
 });
 export type RawImageItem = z.infer<typeof imageItemSchema>;
 
-export const pageMetadataSchema = z.looseObject({
+const pageMetadataSchema = z.looseObject({
   /** Opaque: a number in old responses, `"<n>|<ms>"` or `feed:<ms>:<id>` later. Passed back unchanged. */
   nextCursor: z.union([z.string(), z.number()]).nullish(),
   nextPage: z.string().nullish(),
@@ -52,7 +52,7 @@ export const imagesPageSchema = z.looseObject({
   metadata: pageMetadataSchema.nullish(),
 });
 
-export const fileSchema = z.looseObject({
+const fileSchema = z.looseObject({
   id: z.number().int().optional(),
   name: z.string().nullish(),
   type: z.string().nullish(),
@@ -63,7 +63,7 @@ export const fileSchema = z.looseObject({
 });
 
 /** Preview images inside a model or version (2023: `nsfw` documented as a string, sent as a boolean). */
-export const versionImageSchema = z.looseObject({
+const versionImageSchema = z.looseObject({
   id: z.number().int().optional(),
   url: z.string().min(1),
   nsfw: z.union([z.boolean(), z.string()]).nullish(),
@@ -98,4 +98,3 @@ export const modelSchema = z.looseObject({
   tags: z.array(z.string()).nullish(),
   modelVersions: z.array(modelVersionSchema.omit({ model: true })).nullish(),
 });
-export type RawModel = z.infer<typeof modelSchema>;

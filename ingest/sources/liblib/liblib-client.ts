@@ -6,14 +6,14 @@ import {
   type ListPage, type ListSummary, type NormalizedWork,
 } from './normalize.ts';
 
-export const LIBLIB_API_BASE = 'https://api2.liblib.art';
+const LIBLIB_API_BASE = 'https://api2.liblib.art';
 
 /** Sort values of the search body: 0 is "hot" (captured); the "latest" value is inferred (§3.7). */
 export const LIBLIB_SORTS = { hot: 0, latest: 1 } as const;
 export type LiblibSort = keyof typeof LIBLIB_SORTS;
 
 /** The upstream answered, but refused (non-zero `code`): the work is gone or hidden. Permanent. */
-export class UpstreamRefusedError extends Error {
+class UpstreamRefusedError extends Error {
   readonly kind = 'http' as const;
   readonly retryable = false;
   readonly code: number;

@@ -8,10 +8,10 @@ import {
   type RawDetail, type RawListItem, type RawModelRef,
 } from './schemas.ts';
 
-export const LIBLIB_WEB = 'https://www.liblib.art';
+const LIBLIB_WEB = 'https://www.liblib.art';
 
 /** Validate `value` against `schema`, or throw a ContractError naming each bad JSON path. */
-export function parseContract<S extends z.ZodType>(schema: S, value: unknown, endpoint: string, pathPrefix: PropertyKey[] = []): z.infer<S> {
+function parseContract<S extends z.ZodType>(schema: S, value: unknown, endpoint: string, pathPrefix: PropertyKey[] = []): z.infer<S> {
   return parseSourceContract('liblib', schema, value, endpoint, pathPrefix);
 }
 
@@ -64,7 +64,7 @@ export function normalizeListPage(data: unknown): ListPage {
   return { items, hasMore: page.hasMore, nullPage: page.data === null };
 }
 
-export interface NormalizedModel {
+interface NormalizedModel {
   modelType: ModelType;
   modelName: string;
   modelUrl: string | null;
@@ -72,7 +72,7 @@ export interface NormalizedModel {
   isVip: boolean;
 }
 
-export interface NormalizedImage {
+interface NormalizedImage {
   index: number;
   srcUrl: string;
   width: number | null;
@@ -118,7 +118,7 @@ export function parseMetainformation(text: string | null): Record<string, string
   }
 }
 
-export function parseUpstreamDate(text: string | null): Date | null {
+function parseUpstreamDate(text: string | null): Date | null {
   if (!text) return null;
   const date = new Date(text);
   return Number.isNaN(date.getTime()) ? null : date;

@@ -4,7 +4,7 @@
 import { z } from 'zod';
 
 /** An upstream id: a number, or the exact digits of one too large for a double. Always a string to us. */
-export const upstreamId = z.union([z.string(), z.number().int()]).transform((value) => String(value));
+const upstreamId = z.union([z.string(), z.number().int()]).transform((value) => String(value));
 
 const nullableNumber = z.number().nullable().optional().transform((v) => v ?? null);
 const optionalString = z.string().nullable().optional().transform((v) => v ?? null);

@@ -12,7 +12,7 @@ import type { TopLora } from './normalize.ts';
 
 /** A cache younger than this is reused without `--force-refresh` (seed §10: 10 minutes). */
 export const CACHE_MAX_AGE_MS = 10 * 60 * 1000;
-export const DEFAULT_CACHE_DIR = 'cache';
+const DEFAULT_CACHE_DIR = 'cache';
 
 /** A filesystem-safe form of a task name: letters, digits, `.`, `_`, `-`; anything else becomes `_`. */
 export function safeTask(task: string): string {

@@ -53,7 +53,7 @@ export function storedPath(file: string, baseDir: string): string {
 }
 
 /** A short reason for the run's summary (the full error is in the debug log). */
-export function coverFailure(error: unknown): string {
+function coverFailure(error: unknown): string {
   if (error instanceof HttpStatusError) return `HTTP ${error.status}`;
   if (error instanceof TimeoutError) return `timeout (${error.phase})`;
   if (error instanceof NetworkError) return `network error${error.code ? ` ${error.code}` : ''}`;

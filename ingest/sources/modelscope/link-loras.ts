@@ -8,10 +8,11 @@
 //         " · version" suffix and a file extension ignored), equals one of the LoRA's names (Chinese
 //         title, English name, file name). A name shared by several LoRAs links none (ambiguous).
 // Pure matching (`LoraMatcher`) plus a store walk over every reference (`linkLoraReferences`).
-import type { Lora, Source, Store, WorkModel } from '../../../src/core/store/store.ts';
+import type { Source } from '../../../src/core/domain/enums.ts';
+import type { Lora, Store, WorkModel } from '../../../src/core/store/store.ts';
 import type { TopLora } from './normalize.ts';
 
-export type LinkMethod = 'id' | 'hash' | 'name';
+type LinkMethod = 'id' | 'hash' | 'name';
 
 export interface LoraCandidate {
   loraId: number;
@@ -34,7 +35,7 @@ export interface LoraLink {
 }
 
 /** Shorter normalized names are too generic to link on. */
-export const MIN_NAME_LENGTH = 4;
+const MIN_NAME_LENGTH = 4;
 const AUTO_V2_LENGTH = 10;
 
 /** NFKC, lowercase, without Liblib's " · version" suffix, a weights-file extension, spaces and punctuation. */

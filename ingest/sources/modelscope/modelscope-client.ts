@@ -9,11 +9,11 @@ import type { HttpClient } from '../../http/http-client.ts';
 import { HttpStatusError } from '../../http/errors.ts';
 import { normalizeModelsPage, type ModelsPage } from './normalize.ts';
 
-export const MODELS_PATH = '/api/v1/dolphin/models';
-export const TOKEN_PAGE = 'https://modelscope.cn/my/myaccesstoken';
+const MODELS_PATH = '/api/v1/dolphin/models';
+const TOKEN_PAGE = 'https://modelscope.cn/my/myaccesstoken';
 
 /** Sorts the endpoint knows (docs/upstream.md §2.1); Top-LoRAs ranks by downloads. */
-export const SORT_BY_DOWNLOADS = 'DownloadsCount';
+const SORT_BY_DOWNLOADS = 'DownloadsCount';
 
 export interface ModelScopeClientOptions {
   /** e.g. https://www.modelscope.cn (MODELSCOPE_API_BASE). */
@@ -30,7 +30,7 @@ export function authHeaders(token: string): Record<string, string> {
 }
 
 /** 401 → "请配置 API Key", with how; says whether a token was tried. */
-export class ModelScopeAuthError extends UserFacingError {
+class ModelScopeAuthError extends UserFacingError {
   readonly tokenTried: boolean;
   constructor(tokenTried: boolean, detail: string) {
     super(
@@ -49,14 +49,14 @@ export class ModelScopeAuthError extends UserFacingError {
 }
 
 /** ModelScope answered with an error envelope other than "unauthorized". */
-export class ModelScopeRefusedError extends UserFacingError {
+class ModelScopeRefusedError extends UserFacingError {
   constructor(code: number, message: string) {
     super(`ModelScope 拒绝了请求：${message}（Code ${code}）`, { hint: 'check the task name (e.g. text-to-image-synthesis) and try again later' });
     this.name = 'ModelScopeRefusedError';
   }
 }
 
-export function searchBody(task: string, pageNumber: number, pageSize: number): Record<string, unknown> {
+function searchBody(task: string, pageNumber: number, pageSize: number): Record<string, unknown> {
   return {
     PageSize: pageSize,
     PageNumber: pageNumber,

@@ -6,11 +6,11 @@ import { contractIssues, parseSourceContract } from '../contract.ts';
 import type { ContractIssue } from '../../../src/core/errors.ts';
 import { envelopeSchema, modelFilesSchema, modelItemSchema, modelsDataSchema, type RawModelItem } from './schemas.ts';
 
-export const SOURCE = 'modelscope';
-export const MODELS_ENDPOINT = 'dolphin/models';
-export const MODELSCOPE_WEB = 'https://www.modelscope.cn';
+const SOURCE = 'modelscope';
+const MODELS_ENDPOINT = 'dolphin/models';
+const MODELSCOPE_WEB = 'https://www.modelscope.cn';
 /** The SDK's "unauthorized" code (docs/upstream.md §2.1). */
-export const UNAUTHORIZED_CODE = 10010101004;
+const UNAUTHORIZED_CODE = 10010101004;
 
 /** One LoRA as the cache file stores it (snake_case: the seed's data contract; see README "Top-LoRAs cache"). */
 export interface TopLora {
@@ -107,12 +107,12 @@ function modelFilesOf(item: RawModelItem): TopLora['model_files'] {
 const unique = (values: Array<string | null | undefined>): string[] => [...new Set(values.map((v) => v?.trim()).filter((v): v is string => Boolean(v)))];
 
 /** Our page for a model (`owner/name`, each segment escaped). */
-export function modelPageUrl(id: string): string {
+function modelPageUrl(id: string): string {
   return `${MODELSCOPE_WEB}/models/${id.split('/').map(encodeURIComponent).join('/')}`;
 }
 
 /** One validated item → our record. Pure: `task` is the task the list was asked for. */
-export function toTopLora(item: RawModelItem, task: string): TopLora {
+function toTopLora(item: RawModelItem, task: string): TopLora {
   const id = `${item.Path.trim()}/${item.Name.trim()}`;
   const muse = item.MuseInfo?.model ?? null;
   const org = item.Organization?.Id ? item.Organization : null;

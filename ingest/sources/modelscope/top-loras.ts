@@ -19,7 +19,7 @@ import { ModelScopeClient } from './modelscope-client.ts';
 import type { SkippedItem, TopLora } from './normalize.ts';
 
 /** Seed §10/§11: up to 3 retries, exponential from 1 s; a request taking over 10 s is a timeout. */
-export const TOP_LORAS_HTTP: Pick<PoliteHttpClientOptions, 'maxRetries' | 'baseDelayMs' | 'maxDelayMs' | 'connectTimeoutMs' | 'headersTimeoutMs' | 'bodyTimeoutMs'> = {
+const TOP_LORAS_HTTP: Pick<PoliteHttpClientOptions, 'maxRetries' | 'baseDelayMs' | 'maxDelayMs' | 'connectTimeoutMs' | 'headersTimeoutMs' | 'bodyTimeoutMs'> = {
   maxRetries: 3,
   baseDelayMs: 1000,
   maxDelayMs: 8000,
@@ -28,7 +28,7 @@ export const TOP_LORAS_HTTP: Pick<PoliteHttpClientOptions, 'maxRetries' | 'baseD
   bodyTimeoutMs: 10_000,
 };
 /** Pages asked for at most in one run, whatever the limit (a safety net against a paging loop). */
-export const MAX_PAGES = 50;
+const MAX_PAGES = 50;
 
 export interface TopLorasOptions {
   task: string;
@@ -81,7 +81,7 @@ export interface TopLorasResult {
 }
 
 /** The seed's error table (§11) for a failure to reach or read ModelScope's model search. */
-export function describeFetchError(error: unknown, cacheFile: string, hasOldCache: boolean): unknown {
+function describeFetchError(error: unknown, cacheFile: string, hasOldCache: boolean): unknown {
   const kept = hasOldCache ? `the old cache ${cacheFile} is kept unchanged` : `no cache was written to ${cacheFile}`;
   if (error instanceof TimeoutError) {
     return new UserFacingError(`请求超时：ModelScope 超过 10 秒没有响应，已重试 ${error.attempt - 1} 次（${error.phase} timeout）`, {

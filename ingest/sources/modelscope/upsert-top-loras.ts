@@ -22,7 +22,7 @@ import { candidateFor, linkLoraReferences, type LinkSummary } from './link-loras
 import type { TopLora } from './normalize.ts';
 
 /** `modelscope/loras/{owner-name}/0_{hash}.{ext}` */
-export const LORA_COVER_KEY_TEMPLATE = '{source}/{category}/{slug}/{index}_{hash}.{ext}';
+const LORA_COVER_KEY_TEMPLATE = '{source}/{category}/{slug}/{index}_{hash}.{ext}';
 
 export interface UpsertTopLorasResult {
   loras: Lora[];

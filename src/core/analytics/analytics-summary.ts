@@ -39,7 +39,7 @@ export interface RankedModel {
   loraId: string | null;
 }
 
-export interface WordFrequency {
+interface WordFrequency {
   word: string;
   /** Works whose prompt contains the word (once per work, so one repetitive prompt cannot dominate). */
   works: number;

@@ -21,9 +21,9 @@ export interface ChartTable {
   rows: TableCell[][];
 }
 
-export type AnalyticsChartId = 'daily' | 'sources' | 'authors' | 'checkpoints' | 'loras' | 'words';
+type AnalyticsChartId = 'daily' | 'sources' | 'authors' | 'checkpoints' | 'loras' | 'words';
 
-export type AnalyticsChartConfig = ChartConfiguration<'bar'> | ChartConfiguration<'doughnut'> | ChartConfiguration<'wordCloud'>;
+type AnalyticsChartConfig = ChartConfiguration<'bar'> | ChartConfiguration<'doughnut'> | ChartConfiguration<'wordCloud'>;
 
 export interface AnalyticsChart {
   id: AnalyticsChartId;

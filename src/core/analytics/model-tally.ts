@@ -6,7 +6,7 @@ import { topByCount } from './rank.ts';
 const FILE_EXTENSION = /\.(?:safetensors|ckpt|pt|pth|bin)$/i;
 
 /** The name as shown: whitespace collapsed and trimmed, a model file extension dropped. Empty for a blank name. */
-export function cleanModelName(name: string): string {
+function cleanModelName(name: string): string {
   return name.replace(/\s+/g, ' ').trim().replace(FILE_EXTENSION, '').trim();
 }
 

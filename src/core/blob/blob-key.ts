@@ -11,7 +11,7 @@ export const MAX_BLOB_KEY_BYTES = 1024;
  * same relative path (and its sidecar at the same path under `.meta/`), so a longer segment could be
  * written to S3 but not to a directory.
  */
-export const MAX_BLOB_KEY_SEGMENT_BYTES = 255;
+const MAX_BLOB_KEY_SEGMENT_BYTES = 255;
 
 /** S3's limit on user metadata: the UTF-8 bytes of every key and (wire-encoded) value, summed. */
 export const MAX_METADATA_BYTES = 2048;

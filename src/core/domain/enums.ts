@@ -31,7 +31,6 @@ export type ErrorKind = (typeof ERROR_KINDS)[number];
 
 /** How a work's LoRA reference was matched to a catalogue LoRA (strongest evidence first). */
 export const LORA_LINK_METHODS = ['id', 'hash', 'name'] as const;
-export type LoraLinkMethod = (typeof LORA_LINK_METHODS)[number];
 
 /** Civitai's NSFW levels, mildest first; works from sources without a rating are `None`. */
 export const NSFW_LEVELS = ['None', 'Soft', 'Mature', 'X'] as const;

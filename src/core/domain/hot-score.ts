@@ -9,7 +9,7 @@ export const HOT_EPOCH_S = 1_704_067_200; // 2024-01-01T00:00:00Z
 /** Ten times the reactions are worth this many seconds of recency (12.5 hours). */
 export const HOT_SECONDS_PER_DECADE = 45_000;
 /** A favorite says more than a like. */
-export const FAVORITE_WEIGHT = 2;
+const FAVORITE_WEIGHT = 2;
 
 export interface ReactionCounts {
   likes: number;

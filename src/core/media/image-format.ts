@@ -2,8 +2,8 @@
 // `.jpg` names, CDNs answer errors with `200 text/html`), so the bytes are the only thing trusted.
 
 export type ImageFormat = 'jpeg' | 'png' | 'webp' | 'gif' | 'avif' | 'heic' | 'bmp' | 'tiff';
-export type VideoFormat = 'mp4' | 'webm';
-export type MediaFormat = ImageFormat | VideoFormat;
+type VideoFormat = 'mp4' | 'webm';
+type MediaFormat = ImageFormat | VideoFormat;
 
 export interface DetectedFormat {
   format: MediaFormat;
@@ -29,11 +29,6 @@ const FORMATS: Record<MediaFormat, DetectedFormat> = {
   mp4: { format: 'mp4', kind: 'video', ext: 'mp4', contentType: 'video/mp4' },
   webm: { format: 'webm', kind: 'video', ext: 'webm', contentType: 'video/webm' },
 };
-
-/** The description of a known format (for callers that already know it, e.g. sharp's output). */
-export function formatInfo(format: MediaFormat): DetectedFormat {
-  return { ...FORMATS[format] };
-}
 
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 /** BITMAPCOREHEADER, BITMAPINFOHEADER, V2, V3, OS/2 2.x, V4, V5: the DIB header sizes a real BMP starts with. */

@@ -21,7 +21,7 @@ import { UserFacingError, InvalidInputError } from '../errors.ts';
 import { assertValidBlobKey } from '../blob/blob-key.ts';
 import { compileTemplate, placeholderList, renderTemplate, type TemplatePart } from './placeholder-template.ts';
 
-export const MEDIA_KEY_PLACEHOLDERS = ['source', 'category', 'yyyy', 'mm', 'dd', 'slug', 'index', 'hash', 'ext'] as const;
+const MEDIA_KEY_PLACEHOLDERS = ['source', 'category', 'yyyy', 'mm', 'dd', 'slug', 'index', 'hash', 'ext'] as const;
 export type MediaKeyPlaceholder = (typeof MEDIA_KEY_PLACEHOLDERS)[number];
 
 /** The default template for Liblib; `{category}` comes from configuration (e.g. "transportation"). */
@@ -34,7 +34,7 @@ export const DEFAULT_MEDIA_KEY_TEMPLATE = '{source}/{category}/{yyyy}/{mm}/{dd}/
 export const KEY_HASH_LENGTH = 16;
 
 /** Longest rendering of one value, in UTF-8 bytes (a key segment may hold 255). */
-export const MAX_VALUE_BYTES = 100;
+const MAX_VALUE_BYTES = 100;
 
 export interface MediaKeyInput {
   source: string;
@@ -96,7 +96,7 @@ export function renderMediaKey(template: string | MediaKeyTemplate, input: Media
 }
 
 /** The sanitised value of every placeholder (exported for tests and for logs). */
-export function mediaKeyValues(
+function mediaKeyValues(
   input: MediaKeyInput,
   required: ReadonlySet<MediaKeyPlaceholder> = ALL_PLACEHOLDERS,
 ): Record<MediaKeyPlaceholder, string> {

@@ -17,9 +17,9 @@ import { MediaError } from './media-error.ts';
 
 export const DEFAULT_THUMBNAIL_WIDTHS: readonly number[] = [320, 960];
 export const DEFAULT_THUMBNAIL_QUALITY = 80;
-export const THUMBNAIL_PREFIX = 'thumbs';
+const THUMBNAIL_PREFIX = 'thumbs';
 
-export interface Thumbnail {
+interface Thumbnail {
   /** The configured width this thumbnail answers for (the key's {width}). */
   requestedWidth: number;
   key: string;

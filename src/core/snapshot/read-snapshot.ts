@@ -173,7 +173,7 @@ function validate<T extends z.ZodType>(file: string, schema: T, json: unknown): 
 }
 
 /** `[3].images[0].width`, with the work's id when the path starts in an array of objects that have one. */
-export function formatIssuePath(issuePath: readonly PropertyKey[], root?: unknown): string {
+function formatIssuePath(issuePath: readonly PropertyKey[], root?: unknown): string {
   let out = formatJsonPath(issuePath);
   const first = issuePath[0];
   if (typeof first === 'number' && Array.isArray(root)) {

@@ -12,7 +12,7 @@ const isoDateTime = z.iso.datetime({ offset: true });
 const count = z.number().int().nonnegative();
 const dimension = z.number().int().positive();
 
-export const snapshotSourceCountsSchema = z.object({
+const snapshotSourceCountsSchema = z.object({
   works: count,
   authors: count,
   /** Stored images of those works. */
@@ -36,7 +36,7 @@ export type SnapshotManifest = z.infer<typeof snapshotManifestSchema>;
 /** The URL key of `/user/<username>`: a community user's username, or `<source>-<external id>` for an upstream author. */
 const username = z.string().min(1).max(200).regex(/^[^/?#\s]+$/, 'a username is one URL path segment (no /, ?, # or spaces)');
 
-export const snapshotAuthorSchema = z.object({
+const snapshotAuthorSchema = z.object({
   /** `<source>:<external id>` for upstream authors, `user:<id>` for community users. */
   id: z.string().min(1),
   username,
@@ -46,7 +46,7 @@ export const snapshotAuthorSchema = z.object({
 export type SnapshotAuthor = z.infer<typeof snapshotAuthorSchema>;
 
 /** Generation parameters as the source reported them; any may be unknown. */
-export const snapshotParamsSchema = z.object({
+const snapshotParamsSchema = z.object({
   sampler: z.string().nullable(),
   steps: z.number().int().nonnegative().nullable(),
   cfgScale: z.number().nullable(),
@@ -57,7 +57,7 @@ export const snapshotParamsSchema = z.object({
 });
 export type SnapshotParams = z.infer<typeof snapshotParamsSchema>;
 
-export const snapshotImageSchema = z.object({
+const snapshotImageSchema = z.object({
   /** Position within the work, 0-based. */
   index: z.number().int().nonnegative(),
   /** Absolute URL or a site path such as `/media/…`. */
@@ -69,7 +69,7 @@ export const snapshotImageSchema = z.object({
 });
 export type SnapshotImage = z.infer<typeof snapshotImageSchema>;
 
-export const snapshotModelRefSchema = z.object({
+const snapshotModelRefSchema = z.object({
   type: z.enum(['CHECKPOINT', 'LORA', 'OTHER']),
   name: z.string(),
   /** The model's page on the source. */
@@ -84,7 +84,7 @@ export type SnapshotModelRef = z.infer<typeof snapshotModelRefSchema>;
  * works above NSFW_BLUR_ABOVE by default.
  */
 export const NSFW_LEVELS = ['None', 'Soft', 'Mature', 'X'] as const;
-export const nsfwLevelSchema = z.enum(NSFW_LEVELS);
+const nsfwLevelSchema = z.enum(NSFW_LEVELS);
 export type SnapshotNsfwLevel = z.infer<typeof nsfwLevelSchema>;
 
 export const snapshotWorkSchema = z.object({
@@ -112,8 +112,6 @@ export const snapshotWorkSchema = z.object({
   tags: z.array(z.string()).default([]),
 });
 export type SnapshotWork = z.infer<typeof snapshotWorkSchema>;
-/** What a writer passes in (defaults not yet applied). */
-export type SnapshotWorkInput = z.input<typeof snapshotWorkSchema>;
 
 /** One works chunk file: a JSON array of works. */
 export const snapshotWorkChunkSchema = z.array(snapshotWorkSchema);
@@ -179,7 +177,7 @@ export type SnapshotLora = z.infer<typeof snapshotLoraSchema>;
 export const snapshotLorasSchema = z.array(snapshotLoraSchema);
 
 /** diff.json: what changed since the previous snapshot, per source. */
-export const snapshotSourceDiffSchema = z.object({
+const snapshotSourceDiffSchema = z.object({
   added: count,
   removed: count,
   changed: count,

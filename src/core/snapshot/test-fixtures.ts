@@ -72,7 +72,7 @@ export function sampleLora(n: number, overrides: Partial<SnapshotLora> = {}): Sn
 }
 
 /** The authors.json entries a correct writer derives from these works. */
-export function authorsFor(works: readonly SnapshotWork[]): SnapshotAuthorEntry[] {
+function authorsFor(works: readonly SnapshotWork[]): SnapshotAuthorEntry[] {
   const byUsername = new Map<string, SnapshotAuthorEntry>();
   for (const work of works) {
     if (!work.author) continue;
@@ -84,7 +84,7 @@ export function authorsFor(works: readonly SnapshotWork[]): SnapshotAuthorEntry[
 }
 
 /** Counts per source computed from the works (what a correct writer puts in the manifest). */
-export function countsFor(works: readonly SnapshotWork[]): SnapshotManifest['counts'] {
+function countsFor(works: readonly SnapshotWork[]): SnapshotManifest['counts'] {
   const counts: SnapshotManifest['counts'] = {};
   const authors = new Map<WorkSource, Set<string>>();
   for (const work of works) {

@@ -13,7 +13,7 @@ export type Author = typeof tables.authors.$inferSelect;
 export type Work = typeof tables.works.$inferSelect;
 export type WorkModel = typeof tables.workModels.$inferSelect;
 export type WorkImage = typeof tables.workImages.$inferSelect;
-export type Comment = typeof tables.comments.$inferSelect;
+type Comment = typeof tables.comments.$inferSelect;
 export type FetchRun = typeof tables.fetchRuns.$inferSelect;
 export type Lora = typeof tables.loras.$inferSelect;
 export type Job = typeof tables.jobs.$inferSelect;
@@ -30,20 +30,20 @@ export type WorkInput = Optional<
   | 'authorId' | 'ownerUserId' | 'nsfwLevel'
 >;
 export type WorkModelInput = Optional<Omit<WorkModel, 'id' | 'workId' | 'createdAt'>, 'modelUrl' | 'externalModelId' | 'isVip'>;
-export type CommentInput = Optional<
+type CommentInput = Optional<
   Omit<Comment, 'id' | 'workId' | 'createdAt'>,
   'commenterName' | 'commenterAvatarUrl' | 'content' | 'commentedAt'
 >;
-export type ImageResult = Pick<WorkImage, 'blobKey' | 'width' | 'height' | 'format' | 'contentHash' | 'sizeBytes'> &
+type ImageResult = Pick<WorkImage, 'blobKey' | 'width' | 'height' | 'format' | 'contentHash' | 'sizeBytes'> &
   Partial<Pick<WorkImage, 'thumbnails'>>;
-export type UserInput = Optional<Writable<User>, 'email' | 'profilePic' | 'googleSub' | 'passwordHash'>;
+type UserInput = Optional<Writable<User>, 'email' | 'profilePic' | 'googleSub' | 'passwordHash'>;
 export type LoraInput = Optional<
   Writable<Lora>,
   | 'titleCn' | 'titleEn' | 'author' | 'avatarUrl' | 'userName' | 'coverUrl' | 'coverKey' | 'downloads' | 'likes'
   | 'license' | 'tagsCn' | 'tagsEn' | 'baseModels' | 'triggerWords' | 'visionFoundation' | 'task'
   | 'upstreamUpdatedAt' | 'pageUrl'
 >;
-export type RunCounters = Partial<
+type RunCounters = Partial<
   Pick<
     FetchRun,
     | 'pagesFetched' | 'worksFetched' | 'detailsFetched' | 'authorsFetched' | 'imagesDownloaded'
@@ -189,10 +189,10 @@ export interface LoraRepository {
   listLinks(loraId: number): Promise<Array<LoraLink & { workId: number }>>;
 }
 
-export type LoraLink = typeof tables.loraLinks.$inferSelect;
-export type LoraLinkInput = Pick<LoraLink, 'loraId' | 'workModelId' | 'method' | 'matched'>;
+type LoraLink = typeof tables.loraLinks.$inferSelect;
+type LoraLinkInput = Pick<LoraLink, 'loraId' | 'workModelId' | 'method' | 'matched'>;
 
-export interface JobInput {
+interface JobInput {
   id: string;
   name: string;
   payload: unknown;
@@ -270,4 +270,4 @@ export interface Store {
   close(): Promise<void>;
 }
 
-export type { ErrorKind, ImageStatus, JobStatus, LedgerStatus, ModelType, NsfwLevel, RunStatus, Source, WorkStatus };
+export type { LedgerStatus, Source };

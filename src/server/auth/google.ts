@@ -11,7 +11,7 @@ import { createLocalJWKSet, errors as joseErrors, jwtVerify, type JSONWebKeySet,
 import { z } from 'zod';
 import type { CommunityConfig } from '../../core/env.ts';
 
-export const GOOGLE_SCOPES = ['openid', 'profile', 'email'];
+const GOOGLE_SCOPES = ['openid', 'profile', 'email'];
 
 export interface GoogleProfile {
   sub: string;
@@ -103,7 +103,7 @@ function profileFrom(claims: z.infer<typeof claimsSchema>): GoogleProfile {
 }
 
 /** Issuers Google signs ID tokens as (https://developers.google.com/identity/gsi/web/guides/verify-google-id-token). */
-export const GOOGLE_ISSUERS = ['accounts.google.com', 'https://accounts.google.com'];
+const GOOGLE_ISSUERS = ['accounts.google.com', 'https://accounts.google.com'];
 
 export interface GoogleIdTokenVerifierOptions {
   clientId: string;

@@ -21,9 +21,9 @@ import { allHotScores, hotIdsFromDatabase } from './hot-ranking.ts';
 import type { RedisConnection, ScriptedRedis } from './redis-connection.ts';
 
 /** feed_queue and user:{id}:artworks hold at most this many ids; lists beyond it page from the database. */
-export const LIST_CAP = 1000;
+const LIST_CAP = 1000;
 /** user:{id}:favorites is only cached for users with fewer favorites than this. */
-export const FAVORITES_CAP = 5000;
+const FAVORITES_CAP = 5000;
 const COUNT_TTL_S = 86_400;
 const LIST_TTL_S = 3600;
 /** Ingested works reach feed_queue and hot_rank within these TTLs even without `ingest cache rebuild`. */

@@ -4,12 +4,12 @@ import { hotScore } from '../../core/domain/hot-score.ts';
 import type { Store, Work } from '../../core/store/store.ts';
 
 /** Hot order: higher score first, then the higher (newer) id. */
-export function compareHot(a: { score: number; id: number }, b: { score: number; id: number }): number {
+function compareHot(a: { score: number; id: number }, b: { score: number; id: number }): number {
   return b.score - a.score || b.id - a.id;
 }
 
 /** How many of the most-reacted works the database ranking considers besides the newest ones. */
-export const HOT_CANDIDATES = 2000;
+const HOT_CANDIDATES = 2000;
 
 /**
  * The hot ranking straight from the database. Works without reactions rank purely by publish time, so the

@@ -4,14 +4,14 @@ import type { User, Work, WorkImage } from '../../core/store/store.ts';
 import { NotFoundError } from '../../core/errors.ts';
 import type { CommunityDeps } from './deps.ts';
 
-export interface ArtworkImage {
+interface ArtworkImage {
   url: string;
   thumb_url: string | null;
   width: number | null;
   height: number | null;
 }
 
-export interface ArtworkAuthor {
+interface ArtworkAuthor {
   /** `user:<id>` for community users, `<source>:<external id>` for ingested authors. */
   id: string;
   kind: 'user' | 'author';

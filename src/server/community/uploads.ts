@@ -9,11 +9,11 @@ import sharp, { type OutputInfo } from 'sharp';
 import { detectFormat, FORMAT_SNIFF_BYTES } from '../../core/media/image-format.ts';
 import { InvalidInputError, TooLargeError, UnsupportedFormatError } from '../../core/errors.ts';
 
-export const ACCEPTED_FORMATS = ['jpeg', 'png', 'webp'] as const;
-export type AcceptedFormat = (typeof ACCEPTED_FORMATS)[number];
+const ACCEPTED_FORMATS = ['jpeg', 'png', 'webp'] as const;
+type AcceptedFormat = (typeof ACCEPTED_FORMATS)[number];
 const CONTENT_TYPES: Record<AcceptedFormat, string> = { jpeg: 'image/jpeg', png: 'image/png', webp: 'image/webp' };
 
-export const ORIGINAL_PREFIX = 'artworks/original/';
+const ORIGINAL_PREFIX = 'artworks/original/';
 
 /** Where an upload's re-encoded original is stored; its thumbnails follow core/media's one key scheme. */
 export const originalKey = (uuid: string) => `${ORIGINAL_PREFIX}${uuid}`;

@@ -38,7 +38,7 @@ export class ApiError extends Error {
 export const unauthenticated = () => new ApiError(401, 'unauthenticated', '请先登录');
 
 /** A zod validation failure (a body, a query, a schema a service parsed): 400 naming the first bad field. */
-export function zodError(error: z.ZodError): ApiError {
+function zodError(error: z.ZodError): ApiError {
   const first = error.issues[0];
   const field = first?.path.join('.');
   return new ApiError(400, 'invalid_input', first ? `${field ? `${field}: ` : ''}${first.message}` : '请求参数无效', {

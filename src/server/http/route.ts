@@ -24,7 +24,7 @@ export interface RouteInput {
   locals?: unknown;
 }
 
-export interface HandlerContext<P, V extends User | null> {
+interface HandlerContext<P, V extends User | null> {
   request: Request;
   url: URL;
   params: P;
@@ -80,7 +80,7 @@ function assertSameSite(request: Request, url: URL): void {
   }
 }
 
-export async function enforceLimit(services: ServerServices, rule: RateLimitRule | null, bucket: string): Promise<void> {
+async function enforceLimit(services: ServerServices, rule: RateLimitRule | null, bucket: string): Promise<void> {
   if (!rule) return;
   const result = await services.limiter.hit(bucket, rule);
   if (!result.allowed) {

@@ -13,7 +13,7 @@ export interface JobPayloads {
 export type JobName = keyof JobPayloads;
 export const JOB_NAMES = ['thumbnail', 'feed.update'] as const satisfies readonly JobName[];
 
-export interface JobContext {
+interface JobContext {
   jobId: string;
   /** 1 on the first run. */
   attempt: number;

@@ -23,7 +23,7 @@ function pngChunk(type: string, data: Buffer): Buffer {
 }
 
 /** A PNG whose header claims width × height but whose pixel data is a few bytes: a decompression bomb's shape. */
-export function pngClaiming(width: number, height: number): Buffer {
+function pngClaiming(width: number, height: number): Buffer {
   const ihdr = Buffer.alloc(13);
   ihdr.writeUInt32BE(width, 0);
   ihdr.writeUInt32BE(height, 4);

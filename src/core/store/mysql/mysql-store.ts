@@ -34,7 +34,7 @@ const DEADLOCK_RETRIES = 4;
 const UNAVAILABLE = /^(ECONN|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|EHOSTUNREACH|PROTOCOL_CONNECTION_LOST|ER_ACCESS_DENIED|ER_DBACCESS|ER_BAD_DB)/;
 
 /** Turn a mysql2 error into a message that names the server and says what to do. */
-export function describeMysqlError(target: MysqlTarget, error: unknown): ServiceUnavailableError {
+function describeMysqlError(target: MysqlTarget, error: unknown): ServiceUnavailableError {
   const code = driverCode(error);
   const where = `${target.host}:${target.port}`;
   const hints: Record<string, string> = {
@@ -52,6 +52,7 @@ export function describeMysqlError(target: MysqlTarget, error: unknown): Service
   });
 }
 
+/** @public create-store.ts imports it by a path built from the dialect's name. */
 export const openStore: OpenStore<'mysql'> = (database) => openMysqlStore(database);
 
 export function openMysqlStore(target: MysqlTarget): MigratableStore {

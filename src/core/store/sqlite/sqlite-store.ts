@@ -24,6 +24,7 @@ class Mutex {
   }
 }
 
+/** @public create-store.ts imports it by a path built from the dialect's name. */
 export const openStore: OpenStore<'sqlite'> = (database) => openSqliteStore(database.file);
 
 export function openSqliteStore(file: string): MigratableStore {
