@@ -10,7 +10,7 @@ import { z } from 'zod';
 import type { Store } from '../../src/core/store/store.ts';
 import type { FollowUpUnit, StageDefinition, UnitContext } from './stage-runner.ts';
 
-export interface ListPage<Item, Position> {
+interface ListPage<Item, Position> {
   /** Everything the page listed (its length decides whether the page counts as empty). */
   items: Item[];
   /** Where to ask next; null when the upstream says there is no more. */

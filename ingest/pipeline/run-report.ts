@@ -3,7 +3,8 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { writeFileAtomic } from '../../src/core/fs/atomic-write.ts';
-import type { FetchRun, LedgerStatus, Source, Store } from '../../src/core/store/store.ts';
+import type { FetchRun, Store } from '../../src/core/store/store.ts';
+import type { Source, LedgerStatus } from '../../src/core/domain/enums.ts';
 import type { HttpStats } from '../http/http-client.ts';
 import type { RunnerResult } from './stage-runner.ts';
 
@@ -29,7 +30,7 @@ export interface RunReport {
   alerted: boolean;
 }
 
-export function failureSummary(result: RunnerResult) {
+function failureSummary(result: RunnerResult) {
   const failuresByKind: Record<string, number> = {};
   let processed = 0;
   let unresolved = 0;

@@ -7,7 +7,8 @@ import path from 'node:path';
 import type { BlobStore } from '../../src/core/blob/blob-store.ts';
 import type { Config } from '../../src/core/env.ts';
 import type { Logger } from '../../src/core/log.ts';
-import type { Source, Store } from '../../src/core/store/store.ts';
+import type { Store } from '../../src/core/store/store.ts';
+import type { Source } from '../../src/core/domain/enums.ts';
 import type { HttpClient } from '../http/http-client.ts';
 import { HostPool } from '../http/host-pool.ts';
 import { PoliteHttpClient, type PoliteHttpClientOptions } from '../http/polite-http-client.ts';
@@ -28,7 +29,7 @@ export interface SourceRunDependencies {
 }
 
 /** Backoff and timeout overrides for the polite clients (tests shorten them). */
-export type HttpTuning = Partial<
+type HttpTuning = Partial<
   Pick<PoliteHttpClientOptions, 'maxRetries' | 'baseDelayMs' | 'maxDelayMs' | 'headersTimeoutMs' | 'bodyTimeoutMs' | 'connectTimeoutMs'>
 >;
 

@@ -4,8 +4,8 @@
 // together, so a crash at any moment loses nothing and duplicates nothing: the rerun redoes the units
 // that were in flight, and idempotent upserts make that harmless.
 import pLimit from 'p-limit';
-import type { ErrorKind } from '../../src/core/domain/enums.ts';
-import type { LedgerEntry, LedgerUnit, Source, Store } from '../../src/core/store/store.ts';
+import type { ErrorKind, Source } from '../../src/core/domain/enums.ts';
+import type { LedgerEntry, LedgerUnit, Store } from '../../src/core/store/store.ts';
 import type { Logger } from '../../src/core/log.ts';
 import { errorMessage } from '../../src/core/errors.ts';
 import { errorKindOf } from '../http/errors.ts';
@@ -15,7 +15,7 @@ import type { CrashPoints } from './crash-points.ts';
 export type FollowUpUnit = Omit<LedgerUnit, 'source' | 'runId'>;
 
 /** What a unit's handler returns: the writes to commit together with the unit's `done` status. */
-export type Commit = (tx: Store) => Promise<void>;
+type Commit = (tx: Store) => Promise<void>;
 
 export interface UnitContext {
   runId: number;
@@ -25,7 +25,7 @@ export interface UnitContext {
   enqueue(tx: Store, units: FollowUpUnit[]): Promise<number>;
 }
 
-export type CounterName =
+type CounterName =
   | 'pagesFetched' | 'worksFetched' | 'detailsFetched' | 'authorsFetched' | 'imagesDownloaded' | 'bytesDownloaded';
 
 export interface StageDefinition {
@@ -56,7 +56,7 @@ export interface StageRunnerOptions {
   crashPoints?: CrashPoints | null;
 }
 
-export interface StageResult {
+interface StageResult {
   /** Units that ended done in this run. */
   done: number;
   /** Failed attempts in this run (a unit retried twice and then done counts 2 here). */
@@ -72,7 +72,7 @@ export interface RunnerResult {
 }
 
 /** Errors say whether trying again can help (`retryable`); drift never heals by itself, anything else may. */
-export function isRetryable(error: unknown): boolean {
+function isRetryable(error: unknown): boolean {
   const flag = (error as { retryable?: unknown } | null)?.retryable;
   if (typeof flag === 'boolean') return flag;
   return errorKindOf(error) !== 'contract';

@@ -37,7 +37,7 @@ const rateLimit = (fallback: string) =>
     });
 
 /** Where a crawl may kill itself under test (TEST_CRASH_AT): see ingest/pipeline/crash-points.ts. */
-export const CRASH_EVENTS = ['unit-handled', 'unit-committed', 'blob-writing', 'blob-written'] as const;
+const CRASH_EVENTS = ['unit-handled', 'unit-committed', 'blob-writing', 'blob-written'] as const;
 export type CrashEvent = (typeof CRASH_EVENTS)[number];
 
 /** Test only: SIGKILL the process at the `count`-th `event` (of `stage`, when given) of this process. */
@@ -142,7 +142,7 @@ export const envSchema = z.object({
     }),
 });
 
-export type RawEnv = z.infer<typeof envSchema>;
+type RawEnv = z.infer<typeof envSchema>;
 
 /** The schema's keys from `env`; empty strings count as unset (a blank line in .env means "use the default"). */
 function knownKeys(env: Record<string, string | undefined>): Record<string, string | undefined> {
@@ -199,7 +199,7 @@ export interface CommunityConfig {
   upload: { maxBytes: number; maxPixels: number };
 }
 
-export interface IngestConfig {
+interface IngestConfig {
   liblibApiBase: string;
   /** Requests per second per upstream host, shared by every stage. */
   rps: number;

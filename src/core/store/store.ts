@@ -270,4 +270,3 @@ export interface Store {
   close(): Promise<void>;
 }
 
-export type { LedgerStatus, Source };
