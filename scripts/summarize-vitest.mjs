@@ -1,6 +1,8 @@
-// Reads vitest's JSON report and prints the one closing line CI reads: "N passed, N failed, N skipped".
+// Reads vitest's JSON report, names the skipped tests (a skipped tier should be seen, not just counted),
+// and prints the one closing line CI reads: "N passed, N failed, N skipped".
 // Exits 1 when anything failed or no test ran at all (a suite that ran nothing is not a green suite).
 import fs from 'node:fs';
+import path from 'node:path';
 
 const report = JSON.parse(fs.readFileSync(process.argv[2], 'utf8'));
 const tests = report.testResults.flatMap((file) => file.assertionResults);
@@ -11,6 +13,16 @@ const skipped = tests.filter((t) => ['skipped', 'pending', 'todo', 'disabled'].i
 const brokenFiles = report.testResults.filter((file) => file.status === 'failed' && file.assertionResults.every((t) => t.status !== 'failed'));
 for (const file of brokenFiles) console.error(`failed to run: ${file.name}: ${(file.message ?? '').split('\n')[0]}`);
 const failures = failed + brokenFiles.length;
+const skippedByFile = report.testResults
+  .map((file) => ({ file: path.relative(process.cwd(), file.name), tests: file.assertionResults.filter((t) => ['skipped', 'pending', 'todo', 'disabled'].includes(t.status)) }))
+  .filter((entry) => entry.tests.length > 0);
+if (skippedByFile.length > 0) {
+  console.log(`skipped (${skipped}):`);
+  for (const { file, tests: list } of skippedByFile) {
+    console.log(`  ${file}`);
+    for (const test of list) console.log(`    - ${test.fullName}`);
+  }
+}
 const line = `${passed} passed, ${failures} failed, ${skipped} skipped`;
 console.log(line);
 if (process.argv[3]) fs.writeFileSync(process.argv[3], `${line}\n`);

@@ -1,9 +1,20 @@
 #!/usr/bin/env bash
 # Second command of the README: set everything up (as start.sh does) and run the whole test suite.
-# Prints one closing line "N passed, N failed, N skipped" read from vitest's JSON report.
+# MariaDB and Redis are used when they answer on their default local ports (scripts/services.sh creates the
+# test database, as .ci/run does); otherwise their tiers are skipped and named. With REQUIRE_SERVICES=1 (CI)
+# a missing service fails the run instead. Arguments go to vitest (e.g. `--project site`, a file path).
+# Ends with the skipped tests by name and one closing line "N passed, N failed, N skipped" read from
+# vitest's JSON report.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/bootstrap.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/services.sh"
 cd "$HUAKU_ROOT"
+started=$SECONDS
+if [ "${REQUIRE_SERVICES:-}" = 1 ]; then
+  prepare_test_services require || { echo "0 passed, 1 failed, 0 skipped"; exit 1; }
+else
+  prepare_test_services detect
+fi
 mkdir -p test-results
 report="test-results/vitest.json"
 rm -f "$report" test-results/summary.txt
@@ -14,5 +25,6 @@ if [ ! -s "$report" ]; then
   echo "0 passed, 1 failed, 0 skipped"
   exit 1
 fi
+echo "huaku: tests ran in $((SECONDS - started)) s" >&2
 node scripts/summarize-vitest.mjs "$report" test-results/summary.txt || status=1
 exit "$status"

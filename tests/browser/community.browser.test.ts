@@ -1,12 +1,13 @@
 // The community flow in a real browser on the built site: log in, upload (with preview), publish, find the
 // work in the feed, like it (and see a failed like rolled back), favorite it, find it in 我的收藏, log out.
-import path from 'node:path';
+// The server is the build over no snapshot made by the site project's global setup.
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testImage } from '../../src/server/testing/community.ts';
 import { serviceGate } from '../../src/core/testing/services.ts';
 import { sqliteBackend, startCommunityServer, type CommunityServer } from '../community/harness.ts';
-import { buildSite, chromiumAvailability, launchChromium, makeWorkDir } from './harness.ts';
+import { chromiumAvailability, makeWorkDir } from './harness.ts';
+import { connectChromium, site } from './site.ts';
 
 const enabled = serviceGate('chromium (browser tests)', chromiumAvailability());
 
@@ -18,11 +19,10 @@ describe.runIf(enabled)('community flow in a browser', () => {
   beforeAll(async () => {
     const work = await makeWorkDir('huaku-community-browser-');
     cleanup = work.cleanup;
-    const built = await buildSite({ outDir: path.join(work.dir, 'dist'), cacheDir: path.join(work.dir, 'astro-cache'), env: { SNAPSHOT_DIR: path.join(work.dir, 'none') } });
     // Production settings (Secure cookies): browsers accept them from http://127.0.0.1 and localhost.
-    server = await startCommunityServer({ outDir: built.outDir, dir: work.dir, backend: await sqliteBackend(work.dir) });
+    server = await startCommunityServer({ outDir: site().emptyOutDir, dir: work.dir, backend: await sqliteBackend(work.dir) });
     await server.user('Xiaohua', { password: 'huaku-pass-1' });
-    browser = await launchChromium();
+    browser = await connectChromium();
   });
 
   afterAll(async () => {

@@ -1,91 +1,38 @@
-// Browser smoke test of the built site: one `astro build` over a small snapshot, the standalone Node
-// server, headless Chromium. A second build over an empty snapshot checks the empty state (HTML only).
+// Browser smoke test of the built site: the fixture site (built once by the site project's global setup),
+// its standalone Node server, headless Chromium; and the build over no snapshot for the empty state (HTML only).
 // Chromium missing: skipped locally, a failure with REQUIRE_SERVICES=1 (CI).
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalBlobStore } from '../../src/core/blob/local-blob-store.ts';
-import { sampleWork, writeTestSnapshot } from '../../src/core/snapshot/test-fixtures.ts';
+import { compareNewestFirst } from '../../src/site/works.ts';
 import { serviceGate } from '../../src/core/testing/services.ts';
-import { buildSite, chromiumAvailability, launchChromium, makeWorkDir, startSiteServer, type RunningServer } from './harness.ts';
+import { chromiumAvailability } from './harness.ts';
+import { connectChromium, site } from './site.ts';
+import { HOME_NO_AUTHOR, HOME_NO_IMAGES, HOME_WORKS, NEWEST, ODD_KEY, PNG, SITE_URL, siteWorks } from './site-fixture.ts';
 
 const enabled = serviceGate('chromium (browser tests)', chromiumAvailability());
 
-const SITE_URL = 'https://huaku.example';
 const TITLE = '画库 Huaku · AI 绘画作品与模型库';
-/** A valid 1×1 PNG. */
-const PNG = Buffer.from(
-  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
-  'base64',
-);
+/** The home page's newest section: the 24 newest works (the six home works among them). */
+const newest = [...siteWorks].sort(compareNewestFirst).slice(0, 24);
 
-// Six works, newest = 6. Variants: only an English title, no author, no images.
-const works = [
-  sampleWork(1),
-  sampleWork(2, { title: null, titleEn: 'English only title' }),
-  sampleWork(3, { author: null }),
-  sampleWork(4, { images: [] }),
-  sampleWork(5, { source: 'civitai', id: 'civitai-5', externalId: '5' }),
-  sampleWork(6, { title: '赛博朋克城市夜景', author: { id: 'liblib:a-9', username: 'liblib-a-9', name: '画师小王', avatarUrl: null } }),
-];
-
-// A generous timeout: on a busy machine the first test (loading every thumbnail) nears the default 30 s.
 describe.runIf(enabled)('home page in a browser', { timeout: 120_000 }, () => {
-  let cleanup: (() => Promise<void>) | undefined;
-  let server: RunningServer | undefined;
   let browser: Browser | undefined;
+  let base = '';
   let emptyIndexHtml = '';
-  const timings: Record<string, number> = {};
-  const ODD_KEY = 'test/空 格#1?%25.png';
   let oddKeyUrl = '';
 
   beforeAll(async () => {
-    const work = await makeWorkDir('huaku-browser-');
-    cleanup = work.cleanup;
-    const dir = work.dir;
-    const snapshotDir = path.join(dir, 'snapshot');
-    const blobDir = path.join(dir, 'blobs');
-    await writeTestSnapshot(snapshotDir, works, { chunkSize: 4 });
-
-    // The works' images live in the local blob store and are served by /media/… (the route under test).
-    const blobs = new LocalBlobStore({ driver: 'local', dir: blobDir, publicBaseUrl: '/media' });
-    for (const work of works) {
-      for (const image of work.images) await blobs.put(image.url.replace(/^\/media\//, ''), PNG, { contentType: 'image/png' });
-    }
-    // A key with characters that publicUrl percent-encodes (space, #, ?, CJK): the route must invert it.
-    await blobs.put(ODD_KEY, PNG, { contentType: 'image/png' });
-    oddKeyUrl = blobs.publicUrl(ODD_KEY);
-    await blobs.close();
-
-    // Two builds in parallel: the snapshot one is served, the empty one is only read as HTML.
-    const [full, empty] = await Promise.all([
-      buildSite({
-        outDir: path.join(dir, 'dist'),
-        cacheDir: path.join(dir, 'astro-cache'),
-        env: { SNAPSHOT_DIR: snapshotDir, SITE_URL },
-      }),
-      buildSite({
-        outDir: path.join(dir, 'dist-empty'),
-        cacheDir: path.join(dir, 'astro-cache-empty'),
-        env: { SNAPSHOT_DIR: path.join(dir, 'no-snapshot'), SITE_URL },
-      }),
-    ]);
-    timings.buildMs = full.ms;
-    timings.emptyBuildMs = empty.ms;
-    emptyIndexHtml = await readFile(path.join(empty.outDir, 'client', 'index.html'), 'utf8');
-
-    const started = performance.now();
-    server = await startSiteServer({ outDir: full.outDir, workDir: dir, snapshotDir, blobDir, env: { SITE_URL } });
-    timings.serverStartMs = Math.round(performance.now() - started);
-    browser = await launchChromium();
+    base = site().url;
+    emptyIndexHtml = await readFile(path.join(site().emptyOutDir, 'client', 'index.html'), 'utf8');
+    oddKeyUrl = new LocalBlobStore({ driver: 'local', dir: site().blobDir, publicBaseUrl: '/media' }).publicUrl(ODD_KEY);
+    browser = await connectChromium();
   });
 
   afterAll(async () => {
-    console.info(`[browser] timings ${JSON.stringify(timings)}`);
     await browser?.close();
-    await server?.stop();
-    await cleanup?.();
   });
 
   /** A fresh page that records console errors and uncaught exceptions. */
@@ -101,28 +48,30 @@ describe.runIf(enabled)('home page in a browser', { timeout: 120_000 }, () => {
 
   it('renders the newest works with their thumbnails, without console errors', async () => {
     const { page, errors } = await openPage();
-    const response = await page.goto(`${server!.url}/`);
+    const response = await page.goto(`${base}/`);
     expect(response?.status()).toBe(200);
     expect(await page.title()).toBe(TITLE);
     expect(await page.locator('html').getAttribute('lang')).toBe('zh-CN');
     expect(await page.locator('link[rel="canonical"]').getAttribute('href')).toBe(`${SITE_URL}/`);
     expect(await page.locator('meta[property="og:title"]').getAttribute('content')).toBe(TITLE);
 
-    // The newest section: newest first; the newest work's title and author are visible.
-    const newest = page.locator('#newest');
-    const cards = newest.locator('.work-card');
-    expect(await cards.count()).toBe(works.length);
-    await expect.poll(() => cards.first().getAttribute('data-work-id')).toBe(works[5]!.id);
-    expect(await newest.getByText('赛博朋克城市夜景').isVisible()).toBe(true);
-    expect(await newest.getByText('画师小王').isVisible()).toBe(true);
-    expect(await newest.getByText('English only title').isVisible()).toBe(true);
-    expect(await newest.locator('[data-work-id="liblib-1000000000000000003"]').getByText('佚名').count()).toBe(1);
-    expect(await newest.locator('[data-work-id="liblib-1000000000000000004"]').getByText('暂无图片').count()).toBe(1);
+    // The newest section: newest first; the home works' titles, authors and fallbacks are visible.
+    expect(newest.slice(0, HOME_WORKS.length).map((w) => w.id).sort()).toEqual(HOME_WORKS.map((w) => w.id).sort());
+    const section = page.locator('#newest');
+    const cards = section.locator('.work-card');
+    expect(await cards.count()).toBe(newest.length);
+    await expect.poll(() => cards.first().getAttribute('data-work-id')).toBe(NEWEST.id);
+    expect(await cards.evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-work-id')))).toEqual(newest.map((w) => w.id));
+    expect(await section.getByText('赛博朋克城市夜景').isVisible()).toBe(true);
+    expect(await section.getByText('画师小林').isVisible()).toBe(true);
+    expect(await section.getByText('English only title').isVisible()).toBe(true);
+    expect(await section.locator(`[data-work-id="${HOME_NO_AUTHOR.id}"]`).getByText('佚名').count()).toBe(1);
+    expect(await section.locator(`[data-work-id="${HOME_NO_IMAGES.id}"]`).getByText('暂无图片').count()).toBe(1);
     expect(await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '作品流', exact: true }).getAttribute('href')).toBe('/feed');
     expect(await page.getByText('还没有作品').count()).toBe(0);
 
     // Thumbnails carry their dimensions; the first screen (the hot section) loads eagerly, the rest lazily.
-    const images = await newest.locator('.work-card img').evaluateAll((nodes) =>
+    const images = await section.locator('.work-card img').evaluateAll((nodes) =>
       (nodes as HTMLImageElement[]).map((img) => ({
         src: img.getAttribute('src'),
         width: img.getAttribute('width'),
@@ -130,17 +79,18 @@ describe.runIf(enabled)('home page in a browser', { timeout: 120_000 }, () => {
         loading: img.getAttribute('loading'),
       })),
     );
-    expect(images).toHaveLength(5);
-    for (const image of images) {
-      expect(image.src).toMatch(/^\/media\/test\/\d\.png$/);
-      expect([image.width, image.height]).toEqual(['768', '1024']);
-    }
-    expect(images.map((i) => i.loading)).toEqual(['lazy', 'lazy', 'lazy', 'lazy', 'lazy']);
+    expect(images).toEqual(
+      newest.flatMap((w) => {
+        const first = w.images[0];
+        return first ? [{ src: first.thumbUrl ?? first.url, width: String(first.width), height: String(first.height), loading: 'lazy' }] : [];
+      }),
+    );
+    expect(images).toHaveLength(newest.length - 1);
     const hotLoading = await page.locator('#hot .work-card img').evaluateAll((nodes) => nodes.map((img) => img.getAttribute('loading')));
-    expect(hotLoading).toEqual(['eager', 'eager', 'eager', 'eager', 'eager']);
+    expect(hotLoading).toEqual([...Array(6).fill('eager'), ...Array(6).fill('lazy')]);
 
     // Every image, lazy ones included once scrolled to, loads through /media/….
-    await newest.scrollIntoViewIfNeeded();
+    await section.scrollIntoViewIfNeeded();
     await expect
       .poll(() => page.locator('.work-card img').evaluateAll((nodes) => (nodes as HTMLImageElement[]).every((i) => i.complete && i.naturalWidth === 1)))
       .toBe(true);
@@ -158,7 +108,7 @@ describe.runIf(enabled)('home page in a browser', { timeout: 120_000 }, () => {
   });
 
   it('answers /api/health with JSON', async () => {
-    const response = await fetch(`${server!.url}/api/health`);
+    const response = await fetch(`${base}/api/health`);
     const body = (await response.json()) as Record<string, unknown>;
     expect(response.headers.get('content-type')).toMatch(/^application\/json/);
     expect(body).toMatchObject({
@@ -170,28 +120,29 @@ describe.runIf(enabled)('home page in a browser', { timeout: 120_000 }, () => {
   });
 
   it('serves media from the blob store, 404 for a missing key and 400 for an invalid one', async () => {
-    const found = await fetch(`${server!.url}/media/test/1.png`);
+    const stored = NEWEST.images[0]!.url;
+    const found = await fetch(`${base}${stored}`);
     expect(found.status).toBe(200);
     expect(found.headers.get('content-type')).toBe('image/png');
     expect(found.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
     expect(Buffer.from(await found.arrayBuffer())).toEqual(PNG);
 
-    const odd = await fetch(`${server!.url}${oddKeyUrl}`);
+    const odd = await fetch(`${base}${oddKeyUrl}`);
     expect(oddKeyUrl).toBe('/media/test/%E7%A9%BA%20%E6%A0%BC%231%3F%2525.png');
     expect(odd.status).toBe(200);
     expect(Buffer.from(await odd.arrayBuffer())).toEqual(PNG);
 
-    const head = await fetch(`${server!.url}/media/test/1.png`, { method: 'HEAD' });
+    const head = await fetch(`${base}${stored}`, { method: 'HEAD' });
     expect(head.status).toBe(200);
     expect(head.headers.get('content-length')).toBe(String(PNG.length));
 
-    const missing = await fetch(`${server!.url}/media/test/nope.png`);
+    const missing = await fetch(`${base}/media/test/nope.png`);
     expect(missing.status).toBe(404);
     expect(await missing.json()).toMatchObject({ error: { code: 'not_found' } });
     expect(missing.headers.get('cache-control')).toBe('no-store');
 
     for (const bad of ['test/a%5Cb.png', 'test/..%2F..%2Fsecret', 'test/a%00b.png']) {
-      const invalid = await fetch(`${server!.url}/media/${bad}`);
+      const invalid = await fetch(`${base}/media/${bad}`);
       expect(invalid.status, bad).toBe(400);
       expect(await invalid.json()).toMatchObject({ error: { code: 'invalid_key' } });
     }
@@ -199,7 +150,7 @@ describe.runIf(enabled)('home page in a browser', { timeout: 120_000 }, () => {
 
   it('answers a missing page with the Chinese 404 page', async () => {
     const { page, errors } = await openPage();
-    const response = await page.goto(`${server!.url}/no-such-page`);
+    const response = await page.goto(`${base}/no-such-page`);
     expect(response?.status()).toBe(404);
     expect(await page.title()).toBe('页面不存在 · 画库 Huaku');
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('页面不存在');

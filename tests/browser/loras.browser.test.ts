@@ -1,67 +1,40 @@
-// The LoRA gallery and a LoRA page in headless Chromium, over one build of a 30-LoRA snapshot whose covers
-// (real PNGs of three different shapes) are served from the local blob store: layout (columns, one cover
-// ratio), search, filters, pagination, placeholders for a missing and a 404 cover, compare mode, and the
-// parameter editor's validation and JSON export.
-import { readFile } from 'node:fs/promises';
+// The LoRA gallery and a LoRA page in headless Chromium, over the fixture site's 30 LoRAs (site-fixture.ts)
+// whose covers (real PNGs of three different shapes) are served from the local blob store: layout (columns,
+// one cover ratio), search, filters, pagination, placeholders for a missing and a 404 cover, compare mode,
+// and the parameter editor's validation and JSON export.
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COVER_PLACEHOLDER } from '../../src/site/loras/lora-display.ts';
-import { sampleLora, sampleWork } from '../../src/core/snapshot/test-fixtures.ts';
+import { workPath } from '../../src/site/works.ts';
 import { serviceGate } from '../../src/core/testing/services.ts';
-import { chromiumAvailability, launchChromium, REPO_ROOT } from './harness.ts';
-import { SITE_URL, startLoraSite, type CoverImage, type LoraSite } from './lora-site.ts';
+import { chromiumAvailability, REPO_ROOT } from './harness.ts';
+import { connectChromium, site } from './site.ts';
+import { DEAD_COVER_ID, MISSING_COVER, NO_COVER_ID, SITE_URL, siteLorasList, USED_BY } from './site-fixture.ts';
 
 const enabled = serviceGate('chromium (browser tests)', chromiumAvailability());
-
-const MISSING_COVER = '/media/test/missing-cover.png';
-const SHAPES = [
-  [768, 1024],
-  [1024, 768],
-  [640, 640],
-] as const;
-
-const usedBy = sampleWork(1, { title: '山水长卷', models: [{ type: 'LORA', name: 'Ink-Landscape', url: null, loraId: '1' }] });
-const covers: CoverImage[] = [];
-const loras = Array.from({ length: 30 }, (_, i) => {
-  const n = i + 1;
-  const [width, height] = SHAPES[i % SHAPES.length]!;
-  covers.push({ key: `test/lora-${n}.png`, width, height });
-  return sampleLora(n, {
-    coverWidth: width,
-    coverHeight: height,
-    task: n % 3 === 0 ? 'image-to-video' : 'text-to-image-synthesis',
-    baseModels: n % 2 === 0 ? ['FLUX.1'] : ['SDXL'],
-    tagsCn: n % 5 === 0 ? ['国风'] : ['风格'],
-  });
-});
-// Variants: searchable titles, a LoRA with no cover, one whose cover URL answers 404.
-loras[0] = { ...loras[0]!, titleCn: '墨韵山水', titleEn: 'Ink-Landscape', triggerWords: ['ink wash'], workIds: [usedBy.id] };
-loras[1] = { ...loras[1]!, titleCn: '赛博朋克霓虹', titleEn: 'Cyberpunk-Neon', author: 'neonworks' };
-loras[2] = { ...loras[2]!, coverUrl: null, coverWidth: null, coverHeight: null };
-loras[3] = { ...loras[3]!, coverUrl: MISSING_COVER };
 
 // The machine running this is shared: generous timeouts, polls instead of fixed waits.
 const POLL = { timeout: 15_000 };
 
 describe.runIf(enabled)('LoRA gallery and LoRA page in a browser', { timeout: 120_000 }, () => {
-  let site: LoraSite | undefined;
   let browser: Browser | undefined;
   let base = '';
+  let downloads = '';
   const errors: string[] = [];
 
   beforeAll(async () => {
-    const workImage = { key: usedBy.images[0]!.url.replace(/^\/media\//, ''), width: 768, height: 1024 };
-    site = await startLoraSite({ prefix: 'huaku-loras-', loras, works: [usedBy], covers: [...covers, workImage] });
-    base = site.server.url;
-    browser = await launchChromium();
-    // The build waits its turn for the cross-process build lock: other test files build too.
-  }, 600_000);
+    expect(siteLorasList).toHaveLength(30);
+    base = site().url;
+    downloads = await mkdtemp(path.join(os.tmpdir(), 'huaku-lora-downloads-'));
+    browser = await connectChromium();
+  });
 
   afterAll(async () => {
-    console.info(`[browser] loras build ${site?.buildMs} ms`);
     await browser?.close();
-    await site?.stop();
+    await rm(downloads, { recursive: true, force: true });
   });
 
   /** A page at 1280×900 that records console errors and uncaught exceptions (the deliberate 404 cover aside). */
@@ -114,7 +87,7 @@ describe.runIf(enabled)('LoRA gallery and LoRA page in a browser', { timeout: 12
     expect(images.slice(0, 4).map((img) => img.loading)).toEqual(['eager', 'eager', 'eager', 'eager']);
     expect(images.slice(4).every((img) => img.loading === 'lazy')).toBe(true);
 
-    for (const url of ['/loras', '/lora/1', '/lora/3']) {
+    for (const url of ['/loras', '/lora/1', `/lora/${NO_COVER_ID}`]) {
       const html = await (await fetch(`${base}${url}`)).text();
       expect(html, url).not.toMatch(/data:image/);
       expect(html, url).not.toMatch(/;base64,/);
@@ -125,10 +98,12 @@ describe.runIf(enabled)('LoRA gallery and LoRA page in a browser', { timeout: 12
   it('shows the placeholder file for a missing cover and for a cover that answers 404', async () => {
     const page = await openPage('/loras');
     const src = (id: string) => page.locator(`[data-lora-id="${id}"] .lora-card img`).first().getAttribute('src');
-    expect(await src('3')).toBe(COVER_PLACEHOLDER);
-    await expect.poll(() => src('4'), POLL).toBe(COVER_PLACEHOLDER);
+    expect(await src(NO_COVER_ID)).toBe(COVER_PLACEHOLDER);
+    // The dead cover's card may be below the fold, where its lazy image is not requested yet.
+    await page.locator(`[data-lora-id="${DEAD_COVER_ID}"] .lora-card`).first().scrollIntoViewIfNeeded();
+    await expect.poll(() => src(DEAD_COVER_ID), POLL).toBe(COVER_PLACEHOLDER);
     const placeholderLoaded = await page
-      .locator('[data-lora-id="4"] .lora-card img')
+      .locator(`[data-lora-id="${DEAD_COVER_ID}"] .lora-card img`)
       .first()
       .evaluate(async (img: HTMLImageElement) => {
         await img.decode().catch(() => undefined);
@@ -247,7 +222,7 @@ describe.runIf(enabled)('LoRA gallery and LoRA page in a browser', { timeout: 12
     const page = await openPage('/loras', { javaScriptEnabled: false });
     expect(await page.locator('#lora-grid > li').count()).toBe(30);
     expect(await page.locator('#lora-grid > li:not([hidden])').count()).toBe(30);
-    expect(await page.locator('[data-lora-id="3"] .lora-card img').first().getAttribute('src')).toBe(COVER_PLACEHOLDER);
+    expect(await page.locator(`[data-lora-id="${NO_COVER_ID}"] .lora-card img`).first().getAttribute('src')).toBe(COVER_PLACEHOLDER);
     await page.context().close();
   });
 
@@ -262,11 +237,11 @@ describe.runIf(enabled)('LoRA gallery and LoRA page in a browser', { timeout: 12
     expect(ld['@graph'][0]).toMatchObject({ name: '墨韵山水', alternateName: 'Ink-Landscape', author: { name: 'owner1' } });
     expect(await page.getByRole('link', { name: '在 ModelScope 查看' }).getAttribute('href')).toBe('https://modelscope.cn/models/owner1/lora-1');
     expect(await page.locator('.triggers code').textContent()).toBe('ink wash');
-    expect(await page.locator('.work-card a').first().getAttribute('href')).toMatch(/^\/artwork\/liblib-\d+\/sample-work-1$/);
+    expect(await page.locator('.work-card a').first().getAttribute('href')).toBe(workPath(USED_BY));
     expect(await page.getByText('Apache License 2.0').count()).toBe(1);
     expect(await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: 'LoRA' }).getAttribute('aria-current')).toBe('page');
 
-    const dead = await openPage('/lora/3');
+    const dead = await openPage(`/lora/${NO_COVER_ID}`);
     expect(await dead.locator('.lora__cover img').getAttribute('src')).toBe(COVER_PLACEHOLDER);
     expect(await dead.locator('meta[property="og:image"]').count()).toBe(0);
     await dead.context().close();
@@ -296,7 +271,7 @@ describe.runIf(enabled)('LoRA gallery and LoRA page in a browser', { timeout: 12
     await page.getByLabel('采样器').fill('DPM++ 2M Karras');
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: '导出参数为 JSON' }).click()]);
     expect(download.suggestedFilename()).toBe('owner1-lora-1.params.json');
-    const file = path.join(site!.dir, 'export.json');
+    const file = path.join(downloads, 'export.json');
     await download.saveAs(file);
     const exported = JSON.parse(await readFile(file, 'utf8'));
     expect(exported).toEqual({

@@ -1,38 +1,32 @@
-// The works pages in a real browser, over one build of a 100-work snapshot: home sections, the feed in
-// both orders with pagination, an artwork page (parameters, models, copy buttons, lightbox, reactions,
-// SEO), a user page, NSFW blur and its toggle, hostile text rendered as text, on-demand fallbacks for
-// ids the build did not know, axe-core, and no console errors anywhere.
-// Chromium missing: skipped locally, a failure with REQUIRE_SERVICES=1 (CI).
+// The works pages in a real browser, over the fixture site (site-fixture.ts, built once by the site
+// project's global setup): home sections, the feed in both orders with pagination, an artwork page
+// (parameters, models, copy buttons, lightbox, reactions, SEO), a user page, NSFW blur and its toggle, hostile
+// text rendered as text, on-demand fallbacks for ids the build did not know, axe-core, and no console
+// errors anywhere. Chromium missing: skipped locally, a failure with REQUIRE_SERVICES=1 (CI).
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LocalBlobStore } from '../../src/core/blob/local-blob-store.ts';
-import { writeTestSnapshot } from '../../src/core/snapshot/test-fixtures.ts';
 import { compareHot, compareNewestFirst, userPath, workPath } from '../../src/site/works.ts';
 import { serviceGate } from '../../src/core/testing/services.ts';
 import { seriousAxeViolations } from './axe.ts';
-import { buildSite, chromiumAvailability, launchChromium, makeWorkDir, startSiteServer, type RunningServer } from './harness.ts';
+import { chromiumAvailability } from './harness.ts';
 import { shippedJavaScript } from './shipped-javascript.ts';
+import { connectChromium, site } from './site.ts';
 import {
-  API_WORK_ID, DETAIL_N, HOTTEST_N, NSFW_N, PAINTER_NS, painter, worksPagesLoras, worksPagesWorks, XSS, XSS_N,
-} from './works-pages-fixture.ts';
+  API_WORK_ID, byN, DETAIL_N, FEED_PAGE_SIZE, HOTTEST_N, NSFW_N, PAINTER_NS, painter, SITE_URL, siteLorasList, siteWorks as works, XSS, XSS_N,
+} from './site-fixture.ts';
 
 const enabled = serviceGate('chromium (browser tests)', chromiumAvailability());
 
-const SITE_URL = 'https://huaku.example';
-/** A valid 1×1 PNG, served for every image of the snapshot. */
-const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
-
-const works = worksPagesWorks();
-const byN = (n: number) => works.find((w) => w.slug === `sample-work-${n}`)!;
 const newestIds = [...works].sort(compareNewestFirst).map((w) => w.id);
 const hotIds = [...works].sort(compareHot).map((w) => w.id);
+const lastFeedPage = Math.ceil(works.length / FEED_PAGE_SIZE);
+/** The home page's top LoRAs: the 8 most downloaded. */
+const topLoraPaths = [...siteLorasList].sort((a, b) => b.downloads - a.downloads).slice(0, 8).map((l) => `/lora/${l.id}`);
 
 // Generous timeouts: axe-core alone takes seconds per page on a busy CI machine.
 describe.runIf(enabled)('works pages in a browser', { timeout: 180_000 }, () => {
-  let cleanup: (() => Promise<void>) | undefined;
-  let server: RunningServer | undefined;
   let browser: Browser | undefined;
   let base = '';
   let outDir = '';
@@ -40,27 +34,13 @@ describe.runIf(enabled)('works pages in a browser', { timeout: 180_000 }, () => 
   const errors: string[] = [];
 
   beforeAll(async () => {
-    const work = await makeWorkDir('huaku-works-pages-');
-    cleanup = work.cleanup;
-    const snapshotDir = path.join(work.dir, 'snapshot');
-    const blobDir = path.join(work.dir, 'blobs');
-    await writeTestSnapshot(snapshotDir, works, { loras: worksPagesLoras(), chunkSize: 40 });
-    const blobs = new LocalBlobStore({ driver: 'local', dir: blobDir, publicBaseUrl: '/media' });
-    const keys = works.flatMap((w) => w.images.flatMap((i) => [i.url, i.thumbUrl ?? i.url])).concat(worksPagesLoras().map((l) => l.coverUrl!));
-    for (const url of new Set(keys)) await blobs.put(url.replace(/^\/media\//, ''), PNG, { contentType: 'image/png' });
-    await blobs.close();
-
-    const built = await buildSite({ outDir: path.join(work.dir, 'dist'), cacheDir: path.join(work.dir, 'astro-cache'), env: { SNAPSHOT_DIR: snapshotDir, SITE_URL } });
-    outDir = built.outDir;
-    server = await startSiteServer({ outDir: built.outDir, workDir: work.dir, snapshotDir, blobDir, env: { SITE_URL } });
-    base = server.url;
-    browser = await launchChromium();
+    base = site().url;
+    outDir = site().outDir;
+    browser = await connectChromium();
   });
 
   afterAll(async () => {
     await browser?.close();
-    await server?.stop();
-    await cleanup?.();
   });
 
   async function open(path: string, context?: BrowserContext): Promise<Page> {
@@ -88,7 +68,8 @@ describe.runIf(enabled)('works pages in a browser', { timeout: 180_000 }, () => 
     expect((await cardIds(page, '#hot'))[0]).toBe(byN(HOTTEST_N).id);
     expect(await cardIds(page, '#newest')).toEqual(newestIds.slice(0, 24));
     const loraLinks = await page.locator('#loras .lora-card a').evaluateAll((links) => links.map((a) => a.getAttribute('href')));
-    expect(loraLinks).toEqual(['/lora/1', '/lora/2', '/lora/3']);
+    expect(topLoraPaths).toEqual(['/lora/1', '/lora/2', '/lora/3', '/lora/4', '/lora/5', '/lora/6', '/lora/7', '/lora/8']);
+    expect(loraLinks).toEqual(topLoraPaths);
     expect(await page.locator('#offers li').count()).toBeGreaterThanOrEqual(5);
     const links = await page.locator('main a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
     for (const href of ['/feed', '/feed/hot', '/loras', '/analytics', '/features', '/search']) expect(links, href).toContain(href);
@@ -107,7 +88,8 @@ describe.runIf(enabled)('works pages in a browser', { timeout: 180_000 }, () => 
     await features.close();
   });
 
-  it('feed: newest pages 1–3 through prev/next and numbered links, rel=prev/next, justified rows', async () => {
+  it('feed: newest pages 1 to the last through prev/next and numbered links, rel=prev/next, justified rows', async () => {
+    expect(lastFeedPage).toBe(4);
     const page = await open('/feed');
     expect(await cardIds(page)).toEqual(newestIds.slice(0, 48));
     expect(await page.locator('link[rel="next"]').getAttribute('href')).toBe('/feed/2');
@@ -136,18 +118,20 @@ describe.runIf(enabled)('works pages in a browser', { timeout: 180_000 }, () => 
     expect(await page.locator('link[rel="next"]').getAttribute('href')).toBe('/feed/3');
     expect(await page.title()).toContain('第 2 页');
 
-    await page.getByRole('link', { name: '第 3 页' }).click();
-    await page.waitForURL(`${base}/feed/3`);
-    expect(await cardIds(page)).toEqual(newestIds.slice(96));
+    await page.getByRole('link', { name: `第 ${lastFeedPage} 页` }).click();
+    await page.waitForURL(`${base}/feed/${lastFeedPage}`);
+    expect(await cardIds(page)).toEqual(newestIds.slice((lastFeedPage - 1) * 48));
+    expect(await page.locator('link[rel="prev"]').getAttribute('href')).toBe(`/feed/${lastFeedPage - 1}`);
     expect(await page.locator('link[rel="next"]').count()).toBe(0);
-    expect(await page.getByRole('link', { name: '第 3 页' }).getAttribute('aria-current')).toBe('page');
+    expect(await page.getByRole('link', { name: `第 ${lastFeedPage} 页` }).getAttribute('aria-current')).toBe('page');
     await page.getByRole('link', { name: '上一页' }).click();
-    await page.waitForURL(`${base}/feed/2`);
+    await page.waitForURL(`${base}/feed/${lastFeedPage - 1}`);
+    expect(await cardIds(page)).toEqual(newestIds.slice((lastFeedPage - 2) * 48, (lastFeedPage - 1) * 48));
     await page.close();
 
     // Page 1 has one URL; past the end there is no page.
     expect((await fetch(`${base}/feed/1`)).status).toBe(404);
-    expect((await fetch(`${base}/feed/4`)).status).toBe(404);
+    expect((await fetch(`${base}/feed/${lastFeedPage + 1}`)).status).toBe(404);
   });
 
   it('feed: hot order across pages', async () => {

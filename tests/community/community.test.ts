@@ -14,7 +14,8 @@ import { testImage } from '../../src/server/testing/community.ts';
 import { hostileUploads } from '../../src/server/testing/hostile-uploads.ts';
 import { serviceGate } from '../../src/core/testing/services.ts';
 import { Redis } from 'ioredis';
-import { REPO_ROOT, buildSite, makeWorkDir, run } from '../browser/harness.ts';
+import { REPO_ROOT, makeWorkDir, run } from '../browser/harness.ts';
+import { site } from '../browser/site.ts';
 import {
   Client, listFiles, mysqlBackend, servicesAvailable, sessionFrom, sqliteBackend, startCommunityServer, startRedisServer,
   type Backend, type CommunityServer,
@@ -40,8 +41,8 @@ let outDir: string;
 
 beforeAll(async () => {
   work = await makeWorkDir('huaku-community-');
-  const built = await buildSite({ outDir: path.join(work.dir, 'dist'), cacheDir: path.join(work.dir, 'astro-cache'), env: { SNAPSHOT_DIR: path.join(work.dir, 'no-snapshot') } });
-  outDir = built.outDir;
+  // The build over no snapshot, made once by the site project's global setup.
+  outDir = site().emptyOutDir;
 });
 afterAll(async () => {
   await work?.cleanup();

@@ -127,8 +127,16 @@ function start(): void {
     if (run !== generation || !search) return;
     const total = search.results.length;
     pending = search.results.map((result) => result.data);
+    // The count is announced once the first results are in the list, so whoever reads the status (a screen
+    // reader, a test) finds them there.
+    try {
+      await showMore(run);
+    } catch {
+      if (run === generation) status!.textContent = '搜索暂时不可用（搜索索引未能加载），请稍后再试。';
+      return;
+    }
+    if (run !== generation) return;
     status!.textContent = total === 0 ? `没有找到与“${query}”相关的作品。` : `找到 ${total} 件与“${query}”相关的作品。`;
-    await showMore(run);
   }
 
   form.addEventListener('submit', (event) => {

@@ -1,0 +1,273 @@
+// The one snapshot every site test reads: tests/browser/global-setup.ts builds it once and serves it. Each
+// part exists for a test file and is named after it; the parts are chosen so they do not disturb each other
+// (distinct ids, authors and words; the home and search works are newer than the works-pages feed, the
+// analytics works older than everything, so the feed's first page still holds the works-pages variants).
+//   works pages (n 1–100)   three feed pages of known hot and newest order, an author with known works,
+//                           sensitive works, a hostile title, a detailed work, a community API id
+//   search (n 101–103)      works carrying the words the search tests look for, and a hostile prompt
+//   LoRA page (n 104)       the work listed on /lora/1
+//   home (n 105–110)        the newest works: an English-only title, no author, no images, a Civitai work
+//   analytics (40 works)    two sources over 8 Beijing days, Chinese and English prompts, checkpoints,
+//                           LoRAs, markup in names that must stay inert in the embedded chart JSON
+//   LoRAs (30)              three cover shapes, searchable titles, a LoRA without a cover, one whose cover 404s
+import path from 'node:path';
+import { LocalBlobStore } from '../../src/core/blob/local-blob-store.ts';
+import type { SnapshotLora, SnapshotWork } from '../../src/core/snapshot/schema.ts';
+import { sampleLora, sampleWork, writeTestSnapshot } from '../../src/core/snapshot/test-fixtures.ts';
+import { loraPath, userPath, workPath } from '../../src/site/works.ts';
+import { coverPng } from './lora-site.ts';
+
+export const SITE_URL = 'https://huaku.example';
+/** A valid 1×1 PNG, stored for every work image and thumbnail. */
+export const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
+/** The works per feed page (src/site/pagination.ts). */
+export const FEED_PAGE_SIZE = 48;
+
+// --- works pages (n 1–100) ---------------------------------------------------------------------------
+
+export const XSS = '<script>alert(1)</script>"><img src=x onerror=alert(1)>';
+export const painter = { id: 'civitai:painter', username: 'civitai-painter', name: '画师阿青', avatarUrl: null };
+/** Everyone else is spread over a few authors. */
+const others = (n: number) => ({ id: `liblib:a${n % 7}`, username: `liblib-a${n % 7}`, name: `作者${n % 7}`, avatarUrl: null });
+
+export const DETAIL_N = 100;
+export const NSFW_N = 99;
+export const XSS_N = 98;
+export const PAINTER_NS = [100, 90, 80, 70, 60];
+/** A work whose id is a community API id (numeric), so its page asks the API for likes and favorites. */
+export const API_WORK_ID = '4242';
+const API_WORK_N = 95;
+/** Hot order: likes are a permutation of n, so the hottest work is the one with n = HOTTEST_N. */
+export const HOTTEST_N = 3;
+
+function likesOf(n: number): number {
+  return n === HOTTEST_N ? 10_000 : (n * 37) % 101;
+}
+
+function image(n: number, index: number, width: number, height: number) {
+  return { index, url: `/media/test/${n}-${index}.png`, thumbUrl: `/media/thumbs/320/test/${n}-${index}.webp`, width, height };
+}
+
+function worksPagesWorks(): SnapshotWork[] {
+  const works: SnapshotWork[] = [];
+  for (let n = 1; n <= 100; n++) {
+    // Mixed shapes: portrait, landscape and square, so the justified grid has something to justify.
+    const [w, h] = n % 3 === 0 ? [1024, 768] : n % 3 === 1 ? [768, 1024] : [800, 800];
+    const overrides: Partial<SnapshotWork> = {
+      author: PAINTER_NS.includes(n) ? painter : others(n),
+      likeCount: likesOf(n),
+      favoriteCount: n % 5,
+      images: [image(n, 0, w, h)],
+      tags: n % 2 === 0 ? ['风景'] : ['人像'],
+    };
+    if (n === DETAIL_N) {
+      Object.assign(overrides, {
+        title: '雨夜霓虹街道',
+        titleEn: 'Neon street on a rainy night',
+        prompt: '赛博朋克, 雨夜, 霓虹灯, 街道, 超高清, masterpiece',
+        negativePrompt: 'lowres, bad anatomy, 模糊',
+        params: { sampler: 'DPM++ 2M Karras', steps: 28, cfgScale: 6.5, width: 832, height: 1216, seed: '18446744073709551615' },
+        images: [image(n, 0, 832, 1216), image(n, 1, 1216, 832), image(n, 2, 1024, 1024)],
+        models: [
+          { type: 'CHECKPOINT', name: 'SDXL 1.0', url: 'https://civitai.com/models/101', loraId: null },
+          { type: 'LORA', name: '墨韵水彩', url: 'https://modelscope.cn/models/o/ink', loraId: '1' },
+          { type: 'LORA', name: 'Film Grain', url: 'https://civitai.com/models/202', loraId: null },
+        ],
+        tags: ['风景', '赛博朋克'],
+      } satisfies Partial<SnapshotWork>);
+    }
+    if (n === NSFW_N) Object.assign(overrides, { title: '敏感作品示例', nsfwLevel: 'Mature' });
+    if (n === 97) Object.assign(overrides, { nsfwLevel: 'X' });
+    if (n === API_WORK_N) Object.assign(overrides, { id: API_WORK_ID });
+    if (n === 96) Object.assign(overrides, { nsfwLevel: 'Soft' });
+    if (n === XSS_N) Object.assign(overrides, { title: XSS, titleEn: XSS, prompt: `提示词 ${XSS}`, negativePrompt: XSS, tags: [XSS] });
+    works.push(sampleWork(n, overrides));
+  }
+  return works;
+}
+
+/** A plain work of the works-pages part: the default prompt, none of the words the search tests look for. */
+export const FILLER_N = 1;
+
+// --- search (n 101–103) ------------------------------------------------------------------------------
+// No likes: these and the home works stay out of the hot section, which the works-pages part fills. Each has
+// a thumbnail like the works-pages works: they are on the feed's first page, whose cards all have a srcset.
+
+const portrait = (n: number) => [image(n, 0, 768, 1024)];
+
+export const INK = sampleWork(101, {
+  images: portrait(101),
+  title: '水墨山水',
+  titleEn: 'Ink landscape',
+  prompt: '水墨画风格的山水，远山与云雾，一叶扁舟',
+  author: { id: 'liblib:ink', username: 'liblib-ink-master', name: '墨客', avatarUrl: null },
+  likeCount: 0,
+});
+export const NEON = sampleWork(102, {
+  images: portrait(102),
+  title: '霓虹少女',
+  titleEn: null,
+  prompt: 'a cyberpunk girl with neon lights, rain, reflections',
+  models: [
+    { type: 'CHECKPOINT', name: 'Juggernaut XL', url: null, loraId: null },
+    { type: 'LORA', name: 'Neon Glow', url: null, loraId: '1' },
+  ],
+  likeCount: 0,
+});
+export const HOSTILE = sampleWork(103, {
+  images: portrait(103),
+  title: '<script>window.__xss = 1</script>',
+  prompt: '"><img src=x onerror="window.__xss = 1"> 恶意测试',
+  likeCount: 0,
+});
+
+// --- LoRA page (n 104) ------------------------------------------------------------------------------
+
+/** The work /lora/1 lists (its model is named in Chinese: an English name would match the search tests' words). */
+export const USED_BY = sampleWork(104, { title: '山水长卷', images: portrait(104), models: [{ type: 'LORA', name: '墨韵山水', url: null, loraId: '1' }], likeCount: 0 });
+
+// --- home (n 105–110): the six newest works ----------------------------------------------------------
+
+export const HOME_WORKS = [
+  sampleWork(105, { images: portrait(105), likeCount: 0 }),
+  sampleWork(106, { title: null, titleEn: 'English only title', images: portrait(106), likeCount: 0 }),
+  sampleWork(107, { author: null, images: portrait(107), likeCount: 0 }),
+  sampleWork(108, { images: [], likeCount: 0 }),
+  sampleWork(109, {
+    source: 'civitai',
+    id: 'civitai-109',
+    externalId: '109',
+    images: portrait(109),
+    author: { id: 'civitai:home', username: 'civitai-home', name: 'HomeCivitai', avatarUrl: null },
+    likeCount: 0,
+  }),
+  sampleWork(110, {
+    title: '赛博朋克城市夜景',
+    images: portrait(110),
+    author: { id: 'liblib:a-9', username: 'liblib-a-9', name: '画师小林', avatarUrl: null },
+    likeCount: 0,
+  }),
+];
+export const HOME_NO_AUTHOR = HOME_WORKS[2]!;
+export const HOME_NO_IMAGES = HOME_WORKS[3]!;
+export const NEWEST = HOME_WORKS[5]!;
+
+// --- analytics: 40 works, older than everything else -------------------------------------------------
+
+export const SCRIPT_BREAKER = '</script><script>window.__analyticsInjected = true</script>';
+
+const PROMPTS = [
+  '一辆红色的跑车停在赛博朋克城市夜景中，霓虹灯，超高清',
+  'masterpiece, best quality, (red sports car:1.2), <lora:neon_city_v2:0.8>, night city, rain',
+  '未来汽车，流线型车身，雨夜街道，电影感光影',
+  '复古老爷车，胶片质感，夕阳，公路旅行',
+  `vintage car on a coastal road, golden hour ${SCRIPT_BREAKER}`,
+];
+
+/** Four analytics authors; 画师小王's ten works are all from Civitai (see the authors' table link). */
+export const ANALYTICS_AUTHORS = ['画师小王', '山水工作室', 'NeonDreamer', '汽车迷阿杰'];
+
+function analyticsWorks(count = 40): SnapshotWork[] {
+  return Array.from({ length: count }, (_, i) => {
+    const n = i + 1;
+    const source = n % 4 === 0 ? 'civitai' : 'liblib';
+    const authorIndex = (n * 7) % ANALYTICS_AUTHORS.length;
+    return sampleWork(n, {
+      id: `${source}-${n}`,
+      externalId: String(n),
+      source,
+      // Spread over 8 days in December 2024; 16:30Z is already the next day in Beijing.
+      publishedAt: new Date(Date.UTC(2024, 11, 1 + (n % 8), n % 2 ? 3 : 16, 30)).toISOString(),
+      prompt: PROMPTS[n % PROMPTS.length]!,
+      author: { id: `${source}:car-author-${authorIndex}`, username: `${source}-car-author-${authorIndex}`, name: ANALYTICS_AUTHORS[authorIndex]!, avatarUrl: null },
+      models: [
+        { type: 'CHECKPOINT', name: n % 3 === 0 ? '麦橘写实 majicMIX realistic' : 'SDXL 1.0', url: null, loraId: null },
+        { type: 'LORA', name: n % 2 ? '赛车风格 LoRA' : `Neon City ${SCRIPT_BREAKER}`, url: null, loraId: n % 2 ? 'racing-style' : null },
+      ],
+    });
+  });
+}
+
+// --- LoRAs ------------------------------------------------------------------------------------------
+
+/** The cover every LoRA page and card falls back to when a LoRA has none or it fails to load. */
+export const MISSING_COVER = '/media/test/missing-cover.png';
+/** A LoRA without a cover, and one whose cover URL answers 404 (ranked 9th: not among the home page's top 8). */
+export const NO_COVER_ID = '3';
+export const DEAD_COVER_ID = '9';
+const COVER_SHAPES = [
+  [768, 1024],
+  [1024, 768],
+  [640, 640],
+] as const;
+
+function siteLoras(): SnapshotLora[] {
+  const loras = Array.from({ length: 30 }, (_, i) => {
+    const n = i + 1;
+    const [width, height] = COVER_SHAPES[i % COVER_SHAPES.length]!;
+    return sampleLora(n, {
+      coverWidth: width,
+      coverHeight: height,
+      task: n % 3 === 0 ? 'image-to-video' : 'text-to-image-synthesis',
+      baseModels: n % 2 === 0 ? ['FLUX.1'] : ['SDXL'],
+      tagsCn: n % 5 === 0 ? ['国风'] : ['风格'],
+    });
+  });
+  // Variants: searchable titles, a LoRA with no cover, one whose cover URL answers 404.
+  loras[0] = { ...loras[0]!, titleCn: '墨韵山水', titleEn: 'Ink-Landscape', triggerWords: ['ink wash'], workIds: [USED_BY.id] };
+  loras[1] = { ...loras[1]!, titleCn: '赛博朋克霓虹', titleEn: 'Cyberpunk-Neon', author: 'neonworks' };
+  const noCover = Number(NO_COVER_ID) - 1;
+  loras[noCover] = { ...loras[noCover]!, coverUrl: null, coverWidth: null, coverHeight: null };
+  const deadCover = Number(DEAD_COVER_ID) - 1;
+  loras[deadCover] = { ...loras[deadCover]!, coverUrl: MISSING_COVER };
+  return loras;
+}
+
+// --- the snapshot ----------------------------------------------------------------------------------
+
+const worksPages = worksPagesWorks();
+export const siteWorks: readonly SnapshotWork[] = [...worksPages, INK, NEON, HOSTILE, USED_BY, ...HOME_WORKS, ...analyticsWorks()];
+export const siteLorasList: readonly SnapshotLora[] = siteLoras();
+export const GENERATED_AT = '2025-03-01T00:00:00.000Z';
+
+/** The works-pages part by n. */
+export const byN = (n: number): SnapshotWork => worksPages.find((w) => w.slug === `sample-work-${n}`)!;
+
+/** Small enough that the sitemap needs three files. */
+export const SITEMAP_MAX_URLS = 90;
+
+/** Every URL the sitemap must list: the fixed pages, every feed page of both orders, works, authors, LoRAs. */
+export function expectedSitemapUrls(): string[] {
+  const feedPages = Math.ceil(siteWorks.length / FEED_PAGE_SIZE);
+  const laterFeedPages = ['/feed', '/feed/hot'].flatMap((base) => Array.from({ length: feedPages - 1 }, (_, i) => `${base}/${i + 2}`));
+  const authors = [...new Set(siteWorks.flatMap((w) => (w.author ? [w.author.username] : [])))];
+  return ['/', '/features', '/feed', '/feed/hot', '/loras', '/analytics', ...laterFeedPages, ...siteWorks.map(workPath), ...authors.map(userPath), ...siteLorasList.map((l) => loraPath(l.id))].map(
+    (p) => new URL(p, SITE_URL).href,
+  );
+}
+
+/** A blob key with characters that publicUrl percent-encodes (space, #, ?, CJK): the /media route must invert it. */
+export const ODD_KEY = 'test/空 格#1?%25.png';
+
+/** The build's environment besides SNAPSHOT_DIR. */
+export const SITE_ENV = { SITE_URL, SITEMAP_MAX_URLS: String(SITEMAP_MAX_URLS) };
+
+/**
+ * Write the snapshot into `snapshotDir` and the media into a local blob store at `blobDir`: a 1×1 PNG for
+ * every work image and thumbnail, and real PNG covers of the LoRAs' sizes (the gallery measures them).
+ */
+export async function writeSiteFixture(snapshotDir: string, blobDir: string): Promise<void> {
+  await writeTestSnapshot(snapshotDir, siteWorks, { loras: siteLorasList, chunkSize: 40, manifest: { generatedAt: GENERATED_AT } });
+  const blobs = new LocalBlobStore({ driver: 'local', dir: blobDir, publicBaseUrl: '/media' });
+  const key = (url: string) => url.replace(/^\/media\//, '');
+  const images = new Set(siteWorks.flatMap((w) => w.images.flatMap((i) => [i.url, i.thumbUrl ?? i.url])));
+  for (const url of images) await blobs.put(key(url), PNG, { contentType: 'image/png' });
+  await blobs.put(ODD_KEY, PNG, { contentType: 'image/png' });
+  for (const [i, lora] of siteLorasList.entries()) {
+    if (!lora.coverUrl || lora.coverUrl === MISSING_COVER) continue;
+    await blobs.put(key(lora.coverUrl), await coverPng(lora.coverWidth!, lora.coverHeight!, i), { contentType: 'image/png' });
+  }
+  await blobs.close();
+}
+
+export const fixturePaths = (dir: string) => ({ snapshotDir: path.join(dir, 'snapshot'), blobDir: path.join(dir, 'blobs') });

@@ -1,0 +1,35 @@
+// What the site project's global setup (global-setup.ts) prepares once for every site test file: the
+// fixture site built and served, the build over no snapshot, and one Chromium that test files connect to.
+import type { Browser } from 'playwright-core';
+import { inject } from 'vitest';
+
+export interface SiteContext {
+  /** The running server of the fixture site (site-fixture.ts). */
+  url: string;
+  /** The fixture site's build output (client/ holds the static pages). */
+  outDir: string;
+  /** A build over no snapshot: its pages show the empty state; the community server tests run on it. */
+  emptyOutDir: string;
+  /** The local blob store the fixture site serves under /media. */
+  blobDir: string;
+  /** The shared Chromium's Playwright endpoint; empty when Chromium is not installed. */
+  chromiumWsEndpoint: string;
+}
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    site: SiteContext;
+  }
+}
+
+export function site(): SiteContext {
+  return inject('site');
+}
+
+/** A connection to the shared Chromium; closing it closes this file's contexts, not the browser. */
+export async function connectChromium(): Promise<Browser> {
+  const endpoint = site().chromiumWsEndpoint;
+  if (!endpoint) throw new Error('the site global setup launched no Chromium (is /usr/bin/chromium installed?)');
+  const { chromium } = await import('playwright-core');
+  return chromium.connect(endpoint);
+}
