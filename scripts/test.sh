@@ -3,11 +3,13 @@
 # MariaDB and Redis are used when they answer on their default local ports (scripts/services.sh creates the
 # test database, as .ci/run does); otherwise their tiers are skipped and named. With REQUIRE_SERVICES=1 (CI)
 # a missing service fails the run instead. Arguments go to vitest (e.g. `--project site`, a file path).
+# Without arguments the static checks run first (scripts/static-checks.sh: boundaries, astro check, tsc).
 # Ends with the skipped tests by name and one closing line "N passed, N failed, N skipped" read from
 # vitest's JSON report.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/bootstrap.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/services.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/static-checks.sh"
 cd "$HUAKU_ROOT"
 started=$SECONDS
 if [ "${REQUIRE_SERVICES:-}" = 1 ]; then
@@ -16,6 +18,8 @@ else
   prepare_test_services detect
 fi
 mkdir -p test-results
+# The whole suite (no arguments) starts with the static checks; a run of one file or project skips them.
+if [ "$#" -eq 0 ]; then run_static_checks; fi
 report="test-results/vitest.json"
 rm -f "$report" test-results/summary.txt
 status=0
