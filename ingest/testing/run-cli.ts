@@ -1,14 +1,16 @@
 // The ingest CLI as its tests run it: main() in this process (fast, and what a command prints is captured),
-// or, for the few smoke tests of the entry point itself, `node ingest/cli.ts` in a child process. Either way
-// with only the given configuration: no .env, no inherited keys.
-import { execFile } from 'node:child_process';
+// or `node ingest/cli.ts` in a child process for the tests that must see a real process (the entry point's
+// smoke tests, a crawl killed and resumed). Either way with only the given configuration: no .env, no
+// inherited keys.
+import { spawn } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { main } from '../cli.ts';
 
-interface CliResult {
-  code: number;
+export interface CliResult {
+  /** The exit code; null when the process died by a signal (spawnCli only). */
+  code: number | null;
+  signal: NodeJS.Signals | null;
   stdout: string;
   stderr: string;
 }
@@ -19,6 +21,15 @@ interface CliRunOptions {
   cwd?: string;
 }
 
+interface SpawnOptions extends CliRunOptions {
+  nodeArgs?: string[];
+  /**
+   * A compile cache shared by the children of one test file: spares each child part of the cost of loading
+   * the CLI again.
+   */
+  compileCacheDir?: string;
+}
+
 export const CLI_ENTRY = path.join(import.meta.dirname, '..', 'cli.ts');
 
 /** main() with LOG_LEVEL=warn plus `env`; stdout and stderr as the process would have printed them. */
@@ -26,19 +37,25 @@ export async function runCli(args: string[], { env = {}, cwd = process.cwd() }: 
   let stdout = '';
   let stderr = '';
   const code = await main(args, { LOG_LEVEL: 'warn', ...env }, { out: (line) => (stdout += `${line}\n`), err: (line) => (stderr += `${line}\n`), cwd });
-  return { code, stdout, stderr };
+  return { code, signal: null, stdout, stderr };
 }
 
-/** `node [nodeArgs] ingest/cli.ts args` in a child process. */
-export async function spawnCli(args: string[], { env = {}, cwd = process.cwd(), nodeArgs = [] }: CliRunOptions & { nodeArgs?: string[] } = {}): Promise<CliResult> {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [...nodeArgs, CLI_ENTRY, ...args], {
-      cwd,
-      env: { PATH: process.env.PATH ?? '', HOME: os.homedir(), LOG_LEVEL: 'warn', ...env },
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
+/** `node [nodeArgs] ingest/cli.ts args` in a child process, to its end (exit or signal). */
+export function spawnCli(args: string[], { env = {}, cwd = process.cwd(), nodeArgs = [], compileCacheDir }: SpawnOptions = {}): Promise<CliResult> {
+  const childEnv = {
+    PATH: process.env.PATH ?? '',
+    HOME: os.homedir(),
+    LOG_LEVEL: 'warn',
+    ...(compileCacheDir ? { NODE_COMPILE_CACHE: compileCacheDir } : {}),
+    ...env,
+  };
+  const child = spawn(process.execPath, [...nodeArgs, CLI_ENTRY, ...args], { cwd, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString(); });
+  child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+  });
 }

@@ -6,21 +6,18 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeLiblib, type FakeLiblib } from '../../../fakes/liblib/server.ts';
 import { BACKENDS, type TestBackend } from '../../testing/backends.ts';
-import { cliEnv, runIngestCli } from '../../testing/ingest-cli.ts';
+import { runCli } from '../../testing/run-cli.ts';
 
 for (const backendSpec of BACKENDS) {
   describe(`Liblib daily runs (${backendSpec.name})`, () => {
     let fake: FakeLiblib;
     let backend: TestBackend | null;
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'huaku-daily-'));
-    const env = () =>
-      cliEnv(
-        {
-          REPORTS_DIR: path.join(dir, 'reports'), LIBLIB_API_BASE: fake.apiBaseUrl, INGEST_THUMBNAIL_WIDTHS: '320', INGEST_MAX_ATTEMPTS: '5',
-          ...backend!.env,
-        },
-        path.join(dir, 'compile-cache'),
-      );
+    // In process (main()): what is tested is the state a week of runs leaves, not the process around them.
+    const env = () => ({
+      LOG_LEVEL: 'silent', REPORTS_DIR: path.join(dir, 'reports'), LIBLIB_API_BASE: fake.apiBaseUrl, INGEST_THUMBNAIL_WIDTHS: '320', INGEST_MAX_ATTEMPTS: '5',
+      ...backend!.env,
+    });
     const args = ['--rps', '300', '--detail-concurrency', '5', '--media-concurrency', '8'];
 
     beforeAll(async () => {
@@ -35,14 +32,14 @@ for (const backendSpec of BACKENDS) {
 
     it('seven daily incremental runs with compensation leave nothing pending', async (context) => {
       if (!backend) return context.skip();
-      const first = await runIngestCli(['liblib', ...args], env());
+      const first = await runCli(['liblib', ...args], { env: env() });
       expect(first.stderr).toBe('');
       fake.setFaults({ seed: 3, all: { rate5xx: 0.03, resetRate: 0.01 } });
       for (let day = 1; day <= 7; day++) {
         fake.addWorks(5);
-        const daily = await runIngestCli(['liblib', ...args, '--mode', 'incremental', '--window', '10'], env());
+        const daily = await runCli(['liblib', ...args, '--mode', 'incremental', '--window', '10'], { env: env() });
         expect([0, 1], daily.stderr).toContain(daily.code);
-        await runIngestCli(['retry-failed', '--source', 'liblib', ...args], env());
+        await runCli(['retry-failed', '--source', 'liblib', ...args], { env: env() });
       }
       const ledger = await backend.store.ledger.countByStatus('liblib');
       expect(ledger.pending).toBe(0);

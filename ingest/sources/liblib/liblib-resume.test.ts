@@ -18,7 +18,7 @@ import { afterAll, beforeAll, describe, it } from 'vitest';
 import { makeRng } from '../../../fakes/liblib/rng.ts';
 import { startFakeLiblib, type FakeLiblib } from '../../../fakes/liblib/server.ts';
 import { BACKENDS, type TestBackend } from '../../testing/backends.ts';
-import { cliEnv, runIngestCli, type CliExit } from '../../testing/ingest-cli.ts';
+import { spawnCli, type CliResult } from '../../testing/run-cli.ts';
 
 const SEED = 20261204;
 
@@ -155,15 +155,12 @@ describe(`Liblib crawl killed at exact points and resumed (seed ${SEED})`, () =>
     if (backend) opened.push(backend);
     return backend;
   };
-  const crawl = (backend: TestBackend, crashAt?: string): Promise<CliExit> => {
-    const env = cliEnv(
-      {
-        REPORTS_DIR: path.join(dir, 'reports'), LIBLIB_API_BASE: fake.apiBaseUrl, INGEST_THUMBNAIL_WIDTHS: '320', INGEST_MAX_ATTEMPTS: '3',
-        ...backend.env, ...(crashAt ? { TEST_CRASH_AT: crashAt } : {}),
-      },
-      path.join(dir, 'compile-cache'),
-    );
-    return children(() => runIngestCli(ARGS, env));
+  const crawl = (backend: TestBackend, crashAt?: string): Promise<CliResult> => {
+    const env = {
+      LOG_LEVEL: 'silent', REPORTS_DIR: path.join(dir, 'reports'), LIBLIB_API_BASE: fake.apiBaseUrl, INGEST_THUMBNAIL_WIDTHS: '320', INGEST_MAX_ATTEMPTS: '3',
+      ...backend.env, ...(crashAt ? { TEST_CRASH_AT: crashAt } : {}),
+    };
+    return children(() => spawnCli(ARGS, { env, compileCacheDir: path.join(dir, 'compile-cache') }));
   };
 
   async function reference(kind: Kind): Promise<Reference | null> {
