@@ -3,7 +3,7 @@
 # MariaDB and Redis are used when they answer on their default local ports (scripts/services.sh creates the
 # test database, as .ci/run does); otherwise their tiers are skipped and named. With REQUIRE_SERVICES=1 (CI)
 # a missing service fails the run instead. Arguments go to vitest (e.g. `--project site`, a file path).
-# Without arguments the static checks run first (scripts/static-checks.sh: boundaries, astro check, tsc).
+# Without arguments the static checks run beside the suite (scripts/static-checks.sh: boundaries, astro check, tsc).
 # Ends with the skipped tests by name and one closing line "N passed, N failed, N skipped" read from
 # vitest's JSON report.
 set -euo pipefail
@@ -18,8 +18,8 @@ else
   prepare_test_services detect
 fi
 mkdir -p test-results
-# The whole suite (no arguments) starts with the static checks; a run of one file or project skips them.
-if [ "$#" -eq 0 ]; then run_static_checks; fi
+# The whole suite (no arguments) runs the static checks beside vitest; a run of one file or project skips them.
+if [ "$#" -eq 0 ]; then start_static_checks; fi
 report="test-results/vitest.json"
 rm -f "$report" test-results/summary.txt
 status=0
@@ -29,6 +29,7 @@ if [ ! -s "$report" ]; then
   echo "0 passed, 1 failed, 0 skipped"
   exit 1
 fi
+report_static_checks
 echo "huaku: tests ran in $((SECONDS - started)) s" >&2
 node scripts/summarize-vitest.mjs "$report" test-results/summary.txt || status=1
 exit "$status"

@@ -14,6 +14,8 @@ import { runLiblib, type LiblibRunOptions } from './run-liblib.ts';
 
 const TAG = 1773;
 const RPS = 60;
+/** Works in the category: enough pages and requests to hit every fault and the rate limit, few enough to stay quick. */
+const WORKS = 60;
 
 export function testRunOptions(overrides: Partial<LiblibRunOptions['crawl']> = {}, command: LiblibRunOptions['command'] = 'crawl'): LiblibRunOptions {
   return {
@@ -65,7 +67,7 @@ for (const backendSpec of BACKENDS) {
 
     beforeAll(async () => {
       backend = await backendSpec.open();
-      fake = await startFakeLiblib({ works: 150, otherWorks: 10, authors: 40 });
+      fake = await startFakeLiblib({ works: WORKS, otherWorks: 10, authors: 20 });
     });
     afterAll(async () => {
       await fake?.close();
@@ -85,7 +87,7 @@ for (const backendSpec of BACKENDS) {
       });
       const report = await run(testRunOptions());
       const expected = fake.catalogue.newestFirst(TAG);
-      expect(expected).toHaveLength(150);
+      expect(expected).toHaveLength(WORKS);
       const { works, images } = await storedState(backend.store);
 
       // every work, once, with its parameters and images
@@ -113,7 +115,7 @@ for (const backendSpec of BACKENDS) {
       // the only unresolved units are the fake's permanently dead images
       const dead = expected.flatMap((w) => w.images.filter((i) => i.dead)).length;
       expect(report.unresolved).toBe(dead);
-      expect(report.ledger.detail).toEqual({ pending: 0, done: 150, failed: 0 });
+      expect(report.ledger.detail).toEqual({ pending: 0, done: WORKS, failed: 0 });
       expect(report.counters.requests).toBeGreaterThanOrEqual(fake.requests.length - 1);
       expect(report.counters.retries).toBeGreaterThan(0); // the faults really fired
       expect(report.counters.rateLimited).toBeGreaterThan(0);
