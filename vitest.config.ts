@@ -1,3 +1,4 @@
+import { BaseSequencer, type TestSpecification } from 'vitest/node';
 import { configDefaults, defineConfig } from 'vitest/config';
 
 /** CLI tests: the command line and its commands, run as a user would. */
@@ -7,21 +8,48 @@ const CONTRACT = ['src/core/store/**/*.test.ts', 'src/core/blob/*-blob-store.tes
 /** The built site: one fixture build, its server and one Chromium made by the project's global setup. */
 const SITE = ['tests/**/*.test.ts'];
 
+/**
+ * The longest files, longest first (durations of a quiet CI run). On two cores the suite's wall time is
+ * decided by what starts last: without this order the projects run alphabetically and a two-minute browser
+ * file could start when everything else is done.
+ */
+const LONGEST_FIRST = [
+  'tests/browser/search-seo.browser.test.ts',
+  'ingest/sources/liblib/liblib-resume.test.ts',
+  'tests/community/community.test.ts',
+  'tests/browser/loras.browser.test.ts',
+  'tests/browser/works-pages.browser.test.ts',
+  'ingest/sources/liblib/liblib-crawl.test.ts',
+  'ingest/sources/liblib/liblib-daily.test.ts',
+];
+
+class LongestFirstSequencer extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const rank = (spec: TestSpecification) => {
+      const index = LONGEST_FIRST.findIndex((file) => spec.moduleId.endsWith(file));
+      return index === -1 ? LONGEST_FIRST.length : index;
+    };
+    return (await super.sort(files)).sort((a, b) => rank(a) - rank(b));
+  }
+}
+
 export default defineConfig({
   test: {
     testTimeout: 30_000,
     hookTimeout: 180_000,
     pool: 'forks',
-    // Most files wait on servers, child processes and timers rather than the CPU: on a 2-core machine the
-    // default (cores - 1 = one file at a time) leaves it idle. Each file makes its own database, bucket,
+    // Most files wait on servers, child processes, browsers and timers rather than the CPU: on a 2-core
+    // machine the default (cores - 1 = one file at a time) leaves it idle, and three files keep it busy. Each file makes its own database, bucket,
     // directory and Redis key names, so files can run side by side.
-    maxWorkers: 2,
+    maxWorkers: 3,
+    sequence: { sequencer: LongestFirstSequencer },
     projects: [
       { extends: true, test: { name: 'unit', include: ['src/**/*.test.ts', 'ingest/**/*.test.ts', 'fakes/**/*.test.ts'], exclude: [...configDefaults.exclude, ...CLI, ...CONTRACT] } },
       { extends: true, test: { name: 'contract', include: CONTRACT } },
       { extends: true, test: { name: 'cli', include: CLI } },
-      // A built server and a browser per test: slower steps than a unit test's, patient by default.
-      { extends: true, test: { name: 'site', include: SITE, globalSetup: ['tests/browser/global-setup.ts'], testTimeout: 90_000 } },
+      // A built server and a browser per test: slower steps than a unit test's, patient by default (a page's
+      // lazy images or live counts can take seconds on a busy machine; expect.poll's default gives up after 1 s).
+      { extends: true, test: { name: 'site', include: SITE, globalSetup: ['tests/browser/global-setup.ts'], testTimeout: 90_000, expect: { poll: { timeout: 15_000 } } } },
     ],
   },
 });

@@ -70,15 +70,13 @@ beforeEach(() => {
 });
 
 describe('catalogue', () => {
-  it('is deterministic: same seed → same JSON, other seed → other JSON, and builds in well under a second', () => {
-    const t0 = performance.now();
+  // No wall-clock bound here: on a shared machine it fails by load, not by code (speed belongs in bench/).
+  it('is deterministic: same seed → same JSON, other seed → other JSON', () => {
     const a = createCatalogue({ seed: 42 });
-    const ms = performance.now() - t0;
     const b = createCatalogue({ seed: 42 });
     const c = createCatalogue({ seed: 43 });
     expect(serializeCatalogue(a)).toBe(serializeCatalogue(b));
     expect(serializeCatalogue(a)).not.toBe(serializeCatalogue(c));
-    expect(ms).toBeLessThan(1000);
     a.addWorks(7);
     b.addWorks(7);
     expect(serializeCatalogue(a)).toBe(serializeCatalogue(b));
