@@ -15,7 +15,7 @@ import { redisAvailability, testRedisPrefix } from '../../src/server/testing/com
 import { testConfig } from '../../src/core/testing/services.ts';
 import { freePort, startServer, type RunningServer } from '../browser/harness.ts';
 
-export const GOOGLE_CLIENT = { id: 'huaku-test-client', secret: 'huaku-test-secret' };
+const GOOGLE_CLIENT = { id: 'huaku-test-client', secret: 'huaku-test-secret' };
 
 export interface Backend {
   name: string;
