@@ -157,7 +157,7 @@ function civitaiHttp(config: Config, flags: Flags, media: number, log: CommandCo
 }
 
 async function runCatalog(context: CommandContext, target: CivitaiTarget): Promise<number> {
-  const { config, flags, log, out } = context;
+  const { config, flags } = context;
   const misplaced = FOLDER_FLAGS.filter((name) => flags[name] !== undefined);
   if (misplaced.length > 0) throw new UsageError(`${misplaced.map((m) => `--${m}`).join(', ')}: folder options do not apply with --catalog (the catalogue keeps media in the blob store)`);
   const filters: ImageFilters =

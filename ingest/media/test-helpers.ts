@@ -5,7 +5,6 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
-import sharp from 'sharp';
 import { HttpStatusError } from '../http/errors.ts';
 import type { HttpClient, HttpRequest, HttpStats, JsonResponse, StreamResponse } from '../http/http-client.ts';
 

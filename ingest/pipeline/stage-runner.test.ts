@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/core/log.ts';
 import { openMigratedStore, type MigratableStore } from '../../src/core/store/create-store.ts';
-import type { LedgerEntry, Store } from '../../src/core/store/store.ts';
+import type { Store } from '../../src/core/store/store.ts';
 import { runStages, type StageDefinition } from './stage-runner.ts';
 
 let root: string;

@@ -3,7 +3,7 @@
 // (drizzle-store.ts and repositories/) and pass the same contract suite (store.contract.ts).
 import type * as tables from './sqlite/schema.ts';
 import type {
-  ErrorKind, ImageStatus, JobStatus, LedgerStatus, ModelType, NsfwLevel, RunStatus, Source, WorkStatus,
+  ErrorKind, ImageStatus, JobStatus, LedgerStatus, ModelType, RunStatus, Source, WorkStatus,
 } from '../domain/enums.ts';
 
 // Row types are the same in both dialects (the schemas mirror each other); the SQLite schema names them.

@@ -1,5 +1,5 @@
 // Fetch runs: one per crawl command, with counters several stages add to.
-import { and, desc, eq, sql } from 'drizzle-orm';
+import { desc, eq, sql } from 'drizzle-orm';
 import type { FetchRun, RunRepository } from '../store.ts';
 import { first, now, type RepositoryContext } from './context.ts';
 

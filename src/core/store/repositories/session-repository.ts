@@ -1,6 +1,6 @@
 // Login sessions and the user each belongs to.
 import { eq, lte } from 'drizzle-orm';
-import type { Session, SessionRepository, User } from '../store.ts';
+import type { SessionRepository } from '../store.ts';
 import type { Db } from '../dialect.ts';
 import { first, placeholder, prepared, type RepositoryContext } from './context.ts';
 
