@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Second command of the README: set everything up (as start.sh does) and run the whole test suite.
 # MariaDB and Redis are used when they answer on their default local ports (scripts/services.sh creates the
-# test database, as .ci/run does); otherwise their tiers are skipped and named. With REQUIRE_SERVICES=1 (CI)
+# test database and user); otherwise their tiers are skipped and named. With REQUIRE_SERVICES=1 (CI)
 # a missing service fails the run instead. Arguments go to vitest (e.g. `--project site`, a file path).
 # Without arguments the static checks run beside the suite (scripts/static-checks.sh: boundaries, astro check, tsc).
 # Ends with the skipped tests by name and one closing line "N passed, N failed, N skipped" read from
