@@ -120,7 +120,7 @@ export class A1111Provider implements GenerationProvider {
     const poller = pollProgress();
     try {
       const result = await withRetry(async () => {
-        const response = await providerFetch(`${this.#base}/sdapi/v1/txt2img`, { method: 'POST', headers: { ...this.#headers, 'content-type': 'application/json' }, body }, { ...call, timeoutMs: this.#runTimeoutMs });
+        const response = await providerFetch(`${this.#base}/sdapi/v1/txt2img`, { method: 'POST', headers: { ...this.#headers, 'content-type': 'application/json' }, body }, { ...call, timeoutMs: this.#runTimeoutMs, refine: (status, text) => this.#taskFailure(status, text) });
         return readJson(response, call, 'A1111 txt2img 的应答');
       }, call);
       throwIfCancelled(call);
@@ -131,6 +131,22 @@ export class A1111Provider implements GenerationProvider {
       polling.abort();
       options.signal.removeEventListener('abort', interrupt);
       await poller;
+    }
+  }
+
+  /**
+   * A1111 answers an exception raised while generating (out of memory, a missing model) with HTTP 500 and
+   * its middleware's JSON {error, detail, body, errors}: the task failed, and running it again would too.
+   * A 5xx without that body is the server or a proxy, worth retrying.
+   */
+  #taskFailure(status: number, text: string): GenerationError | null {
+    if (status !== 500) return null;
+    try {
+      const body = JSON.parse(text) as { error?: unknown; errors?: unknown };
+      if (typeof body.error !== 'string') return null;
+      return new GenerationError('failed', `A1111 生成失败：${body.error}${typeof body.errors === 'string' && body.errors ? `（${body.errors.slice(0, 200)}）` : ''}`, this.name);
+    } catch {
+      return null;
     }
   }
 

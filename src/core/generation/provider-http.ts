@@ -52,6 +52,8 @@ export interface ProviderCall {
   authMessage: string;
   /** Overrides the per-call timeout (a blocking A1111 txt2img call runs as long as the image takes). */
   timeoutMs?: number;
+  /** A protocol's own reading of an error answer (e.g. A1111's 500 with an exception body is the task failing, not the server); null = the default mapping. */
+  refine?: (status: number, body: string) => GenerationError | null;
 }
 
 /** Throws `cancelled` when the caller aborted. */
@@ -86,7 +88,10 @@ export async function providerFetch(url: string, init: RequestInit, call: Provid
     throw new GenerationError('unavailable', `无法连接生成服务（${target(url)}）：${(error as Error).message}`, call.provider, undefined, { cause: error });
   }
   if (response.ok) return response;
-  const detail = await bodySnippet(response);
+  const body = await bodyText(response);
+  const refined = call.refine?.(response.status, body);
+  if (refined) throw refined;
+  const detail = body.replace(/\s+/g, ' ').trim().slice(0, 200);
   const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
   const retryAfter = retryAfterMs === null ? undefined : Math.ceil(retryAfterMs / 1000);
   const where = `${target(url)} → HTTP ${response.status}${detail ? `：${detail}` : ''}`;
@@ -100,11 +105,10 @@ export async function providerFetch(url: string, init: RequestInit, call: Provid
   throw new GenerationError('failed', `生成服务拒绝了这个请求（${where}）`, call.provider);
 }
 
-/** The first 200 characters of an error body, on one line (never logged with headers). */
-async function bodySnippet(response: Response): Promise<string> {
+/** An error answer's body ('' when it cannot be read); only a snippet ever reaches a message. */
+async function bodyText(response: Response): Promise<string> {
   try {
-    const text = await response.text();
-    return text.replace(/\s+/g, ' ').trim().slice(0, 200);
+    return await response.text();
   } catch {
     return '';
   }
