@@ -98,7 +98,10 @@ export class GenerationFakeCore {
       res.destroy();
       return true;
     }
-    const headers: Record<string, string> = decision.retryAfter ? { 'retry-after': decision.retryAfter } : {};
+    // 429s carry the engine's Retry-After; a 503 carries one too when the kind's spec sets retryAfterSeconds.
+    const spec503 = decision.action === '503' ? this.faults.spec(rec.kind).retryAfterSeconds : undefined;
+    const retryAfter = decision.retryAfter ?? (spec503 === undefined ? null : String(spec503));
+    const headers: Record<string, string> = retryAfter ? { 'retry-after': retryAfter } : {};
     switch (decision.action) {
       case 'ok':
       case 'truncate':
