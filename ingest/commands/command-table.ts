@@ -42,7 +42,7 @@ export const COMMANDS: readonly CommandEntry[] = [
     usage: 'npm run start [-- --no-serve] [--no-demo] [--demo-works 1000]',
     options: {
       serve: { type: 'boolean', default: true, description: 'serve the built site until Ctrl-C (--no-serve stops after the build)' },
-      demo: { type: 'boolean', default: true, description: 'ingest from the bundled offline Liblib, Civitai and ModelScope fakes before building (--no-demo builds from the current snapshot)' },
+      demo: { type: 'boolean', default: true, description: 'ingest from the bundled offline Liblib, Civitai and ModelScope fakes before building, and generate on the offline ModelScope API-Inference, A1111 and ComfyUI fakes while serving (--no-demo builds from the current snapshot and uses GENERATION_PROVIDERS)' },
       'demo-works': { type: 'string', default: '1000', description: 'how many Liblib works the demo ingest takes' },
     },
     load: async () => (await import('./start.ts')).startCommand,

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startFakeA1111, type FakeA1111 } from '../../../fakes/a1111/server.ts';
-import { startFakeComfyUI, type FakeComfyUI } from '../../../fakes/comfyui/server.ts';
-import { startFakeModelScopeInference, type FakeModelScopeInference } from '../../../fakes/modelscope-inference/server.ts';
+import type { FakeA1111 } from '../../../fakes/a1111/server.ts';
+import type { FakeComfyUI } from '../../../fakes/comfyui/server.ts';
+import type { FakeModelScopeInference } from '../../../fakes/modelscope-inference/server.ts';
+import { startDemoGenerationFakes, type DemoGenerationFakes } from '../../../fakes/shared/generation-demo.ts';
 import { loadConfig } from '../env.ts';
 import { createGenerationProviders, createProviderChain } from './create-generation-providers.ts';
 import { contractRequest } from './generation-provider.contract.ts';
@@ -9,12 +10,13 @@ import { GenerationError } from './generation-provider.ts';
 import { ProviderChain } from './provider-chain.ts';
 import { abortableDelay } from './provider-http.ts';
 
+let demo: DemoGenerationFakes;
 let modelscope: FakeModelScopeInference;
 let a1111: FakeA1111;
 let comfy: FakeComfyUI;
 const waits: number[] = [];
 const tuning = {
-  http: { timeoutMs: 500, retries: 0, retryBaseMs: 1, delay: (ms: number, s: AbortSignal) => abortableDelay(Math.min(ms, 3), s) },
+  http: { timeoutMs: 10_000, retries: 0, retryBaseMs: 1, delay: (ms: number, s: AbortSignal) => abortableDelay(Math.min(ms, 3), s) },
   pollIntervalMs: 2,
   delay: async (ms: number) => void waits.push(ms),
 };
@@ -29,12 +31,12 @@ function chain(env: Record<string, string>): ProviderChain {
 }
 
 beforeAll(async () => {
-  [modelscope, a1111, comfy] = await Promise.all([
-    startFakeModelScopeInference({ stepMs: 1, progressSteps: 2 }), startFakeA1111({ stepMs: 1, progressSteps: 2 }), startFakeComfyUI({ stepMs: 1, progressSteps: 2 }),
-  ]);
+  // The fakes as the offline demo starts them (`npm run start`), with millisecond steps.
+  demo = await startDemoGenerationFakes({ stepMs: 1, progressSteps: 2 });
+  ({ modelscope, a1111, comfyui: comfy } = demo);
 });
 afterAll(async () => {
-  await Promise.all([modelscope?.close(), a1111?.close(), comfy?.close()]);
+  await demo?.close();
 });
 beforeEach(() => {
   waits.length = 0;
@@ -49,8 +51,8 @@ describe('provider chain', () => {
     expect(() => loadConfig({ GENERATION_PROVIDERS: 'modelscope,midjourney' })).toThrow(/GENERATION_PROVIDERS/);
   });
 
-  it('the first provider serves when it can; the result says which one', async () => {
-    const result = await chain({ GENERATION_PROVIDERS: 'modelscope,a1111', MODELSCOPE_API_TOKEN: modelscope.token }).generate(contractRequest(), { signal: signal() });
+  it('the demo configuration: the first provider serves when it can; the result says which one', async () => {
+    const result = await chain(demo.env).generate(contractRequest(), { signal: signal() });
     expect(result.provider.kind).toBe('modelscope');
     expect(result.attempts).toEqual([{ provider: result.provider.name, error: null }]);
     expect(a1111.jobs).toHaveLength(0);
