@@ -45,7 +45,7 @@ export interface GenerationFakeControls {
   close(): Promise<void>;
 }
 
-export const DEFAULT_STEP_MS = 150;
+const DEFAULT_STEP_MS = 150;
 const MAX_PROGRESS_STEPS = 20;
 
 /** Shared state and helpers of one generation fake. */
@@ -180,7 +180,7 @@ export function sendJson(res: ServerResponse, rec: GenerationRecordedRequest, st
   sendBytes(res, rec, status, Buffer.from(JSON.stringify(value)), 'application/json', headers);
 }
 
-export function sendText(res: ServerResponse, rec: GenerationRecordedRequest, status: number, text: string, type = 'text/plain; charset=utf-8', headers: Record<string, string> = {}): void {
+function sendText(res: ServerResponse, rec: GenerationRecordedRequest, status: number, text: string, type = 'text/plain; charset=utf-8', headers: Record<string, string> = {}): void {
   sendBytes(res, rec, status, Buffer.from(text), type, headers);
 }
 
