@@ -32,8 +32,8 @@ export const INSPECT_SOURCES = ['liblib', 'civitai', 'modelscope'] as const;
 /** toploras' DEFAULT_TASK, DEFAULT_LIMIT and the cache's CACHE_MAX_AGE_MS in minutes. */
 export const TOPLORAS_DEFAULTS = { task: 'text-to-image-synthesis', limit: 20, cacheMaxAgeMinutes: 10 } as const;
 
-/** Where `generate` writes (seed 001: cache/outputs/{task}/). */
-export const GENERATE_DEFAULT_OUT = 'cache/outputs';
+/** generate's GENERATE_DEFAULT_OUT. */
+export const GENERATE_DEFAULTS = { out: 'cache/outputs' } as const;
 
 export const COMMANDS: readonly CommandEntry[] = [
   {
@@ -186,7 +186,7 @@ export const COMMANDS: readonly CommandEntry[] = [
       height: { type: 'string', description: 'height in pixels, multiple of 8 (256–2048, default 1024)' },
       seed: { type: 'string', description: 'seed, -1 for a random one (default -1)' },
       batch: { type: 'string', description: 'images in this run (1–4, default 1)' },
-      out: { type: 'string', description: 'output folder; images go to <out>/<task>/', default: GENERATE_DEFAULT_OUT },
+      out: { type: 'string', description: 'output folder; images go to <out>/<task>/', default: GENERATE_DEFAULTS.out },
       demo: { type: 'boolean', description: 'generate on the bundled offline fakes (no GPU, no token; images stamped DEMO 演示输出)', default: false },
     },
     load: async () => (await import('./generate.ts')).generateCommand,

@@ -11,7 +11,9 @@ import { GenerationError, type GenerationFailureKind } from '../../src/core/gene
 import { GENERATION_LIMITS, generationRequestSchema, type ResolvedGenerationRequest } from '../../src/core/generation/generation-request.ts';
 import type { GenerationConfig } from '../../src/core/env.ts';
 import { UsageError, type CommandContext, type CommandRunner } from './command.ts';
-import { GENERATE_DEFAULT_OUT } from './command-table.ts';
+
+/** Where images go unless --out says otherwise (seed 001: cache/outputs/{task}/). */
+export const GENERATE_DEFAULT_OUT = 'cache/outputs';
 
 const HINTS: Record<GenerationFailureKind, string> = {
   auth: 'set MODELSCOPE_API_TOKEN (https://modelscope.cn/my/myaccesstoken), pick a local provider with --provider a1111|comfyui, or try the offline demo with --demo',
@@ -82,7 +84,7 @@ export const generateCommand: CommandRunner = {
     let config: GenerationConfig = context.config.generation;
     let demo: { close(): Promise<void> } | undefined;
     if (flags.demo === true) {
-      const { startDemoGenerationFakes } = await import('../../fakes/shared/generation-demo.ts');
+      const { startDemoGenerationFakes } = await import('../../fakes/generation-demo/server.ts');
       const fakes = await startDemoGenerationFakes({ stepMs: 20 });
       demo = fakes;
       config = {

@@ -135,7 +135,7 @@ export const startCommand: CommandRunner = {
     if (context.flags.demo === false) return serveSite(context);
     // The demo generates on the offline fakes of ModelScope API-Inference, A1111 and ComfyUI (no GPU, no
     // token): they live as long as the server, which gets their URLs in place of the configured providers.
-    const { startDemoGenerationFakes } = await import('../../fakes/shared/generation-demo.ts');
+    const { startDemoGenerationFakes } = await import('../../fakes/generation-demo/server.ts');
     const fakes = await startDemoGenerationFakes();
     context.out(`demo generation: providers ${fakes.env.GENERATION_PROVIDERS} run on offline fakes (images stamped “DEMO 演示输出”; --no-demo uses GENERATION_PROVIDERS)`);
     try {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { FakeA1111 } from '../../../fakes/a1111/server.ts';
 import type { FakeComfyUI } from '../../../fakes/comfyui/server.ts';
 import type { FakeModelScopeInference } from '../../../fakes/modelscope-inference/server.ts';
-import { startDemoGenerationFakes, type DemoGenerationFakes } from '../../../fakes/shared/generation-demo.ts';
+import { startDemoGenerationFakes, type DemoGenerationFakes } from '../../../fakes/generation-demo/server.ts';
 import { loadConfig } from '../env.ts';
 import { createGenerationProviders, createProviderChain } from './create-generation-providers.ts';
 import { contractRequest } from './generation-provider.contract.ts';

@@ -3,7 +3,7 @@
 import { startFakeA1111, type FakeA1111 } from '../a1111/server.ts';
 import { startFakeComfyUI, type FakeComfyUI } from '../comfyui/server.ts';
 import { startFakeModelScopeInference, type FakeModelScopeInference } from '../modelscope-inference/server.ts';
-import type { GenerationFakeOptions } from './generation-fake.ts';
+import type { GenerationFakeOptions } from '../shared/generation-fake.ts';
 
 export interface DemoGenerationFakes {
   modelscope: FakeModelScopeInference;
