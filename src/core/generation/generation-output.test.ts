@@ -32,6 +32,7 @@ describe('generation outputs', () => {
     expect((await sharp(converted).metadata()).format).toBe('png');
     expect(readPngText(converted).parameters).toBe('p');
     await expect(encodeGenerationOutput(Buffer.from('<html>'), 'p')).rejects.toBeInstanceOf(InvalidInputError);
+    await expect(encodeGenerationOutput(png.subarray(0, png.length - 6), 'p')).rejects.toThrow(/damaged PNG/);
   });
 
   it('keys outputs generations/{task}/{yyyy}/{mm}/{job_id}/{n}.png and refuses anything else', () => {

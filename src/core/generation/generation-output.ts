@@ -45,13 +45,17 @@ export function formatA1111Parameters(request: Pick<GenerationRequest, 'prompt' 
 export async function encodeGenerationOutput(bytes: Uint8Array, parameters: string): Promise<Buffer> {
   const format = detectFormat(bytes);
   if (format?.kind !== 'image') throw new InvalidInputError('generation output: the provider returned bytes that are not an image');
-  let png: Uint8Array = bytes;
-  if (!isPng(bytes)) {
-    // sharp is loaded only when a conversion is needed (providers usually send PNG already).
-    const { default: sharp } = await import('sharp');
-    png = await sharp(bytes, { failOn: SHARP_FAIL_ON }).png().toBuffer();
+  try {
+    let png: Uint8Array = bytes;
+    if (!isPng(bytes)) {
+      // sharp is loaded only when a conversion is needed (providers usually send PNG already).
+      const { default: sharp } = await import('sharp');
+      png = await sharp(bytes, { failOn: SHARP_FAIL_ON }).png().toBuffer();
+    }
+    return setPngText(png, { parameters });
+  } catch (error) {
+    throw new InvalidInputError(`generation output: the provider returned a damaged ${format.ext.toUpperCase()} image (${(error as Error).message})`, { cause: error });
   }
-  return setPngText(png, { parameters });
 }
 
 export interface GenerationOutputKeyInput {

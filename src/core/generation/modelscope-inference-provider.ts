@@ -82,7 +82,10 @@ export class ModelScopeInferenceProvider implements GenerationProvider {
   }
 
   async generate(request: ResolvedGenerationRequest, options: GenerationRunOptions): Promise<GeneratedImage[]> {
-    const call: ProviderCall = { provider: this.name, signal: options.signal, http: this.#http, authMessage: MODELSCOPE_AUTH_MESSAGE };
+    // The batch's tasks share one signal: the first failure stops the others' polling (the API has no cancel).
+    const sibling = new AbortController();
+    const signal = AbortSignal.any([options.signal, sibling.signal]);
+    const call: ProviderCall = { provider: this.name, signal, http: this.#http, authMessage: MODELSCOPE_AUTH_MESSAGE };
     throwIfCancelled(call);
     const token = options.apiToken || this.#token;
     // No token: ModelScope would answer 401; say so without a network call.
@@ -150,11 +153,16 @@ export class ModelScopeInferenceProvider implements GenerationProvider {
         }
         report(index, 0.05 + 0.8 * (1 - 0.85 ** poll), status !== lastStatus ? `ModelScope 任务 ${taskId}：${status}` : undefined);
         lastStatus = status;
-        await this.#http.delay(this.#pollIntervalMs, options.signal);
+        await this.#http.delay(this.#pollIntervalMs, signal);
         throwIfCancelled(call);
       }
     };
-    // Batch tasks run side by side; one failure fails the run (and aborts nothing upstream: there is no cancel).
-    return Promise.all(Array.from({ length: request.batch }, (_, i) => runOne(i)));
+    // Batch tasks run side by side; one failure fails the run and stops the rest.
+    try {
+      return await Promise.all(Array.from({ length: request.batch }, (_, i) => runOne(i)));
+    } catch (error) {
+      sibling.abort();
+      throw error;
+    }
   }
 }
