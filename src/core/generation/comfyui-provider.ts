@@ -118,7 +118,8 @@ export class ComfyUIProvider implements GenerationProvider {
       const id = (queued as { prompt_id?: unknown } | null)?.prompt_id;
       if (typeof id !== 'string' || id === '') throw malformed(this.name, 'ComfyUI /prompt 的应答里没有 prompt_id');
       promptId = id;
-      options.onProgress?.({ progress: Math.max(reported, 0.01), message: `ComfyUI 已排队：${id}` });
+      reported = Math.max(reported, 0.01);
+      options.onProgress?.({ progress: reported, message: `ComfyUI 已排队：${id}` });
 
       const deadline = Date.now() + this.#runTimeoutMs;
       let entry: HistoryEntry | undefined;
