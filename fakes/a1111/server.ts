@@ -79,7 +79,7 @@ export async function startFakeA1111(options: FakeA1111Options = {}): Promise<Fa
     }
     const seeds = Array.from({ length: batch }, (_, i) => seed + i);
     const images = await Promise.all(seeds.map((s) => drawDemoImage({
-      width, height, prompt: prompt.replace(LORA_TAG, '').replace(/,\s*$/, '').trim(), negativePrompt: String(body.negative_prompt ?? ''), seed: s, model,
+      width, height, prompt: prompt.replace(LORA_TAG, '').replace(/[,\s]+$/, ''), negativePrompt: String(body.negative_prompt ?? ''), seed: s, model,
       loras, steps: Number(body.steps ?? 20), cfg: Number(body.cfg_scale ?? 7), sampler: String(body.sampler_name ?? 'Euler a'), source: 'fake A1111 WebUI',
     })));
     const encoded = images.map((b) => b.toString('base64'));
