@@ -4,7 +4,7 @@ import { getTableColumns, sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/mysql2';
 import { migrate } from 'drizzle-orm/mysql2/migrator';
 import mysql from 'mysql2/promise';
-import { ServiceUnavailableError, errorMessage } from '../../errors.ts';
+import { DatabaseUnavailableError, ServiceUnavailableError, errorMessage } from '../../errors.ts';
 import type { AnyTable, Db, Dialect } from '../dialect.ts';
 import { createDrizzleStore } from '../drizzle-store.ts';
 import { driverCode, isDatabaseUnavailable } from '../driver-errors.ts';
@@ -25,7 +25,7 @@ const DEADLOCK = /^(ER_LOCK_DEADLOCK|ER_LOCK_WAIT_TIMEOUT)$/;
 const DEADLOCK_RETRIES = 4;
 
 /** Turn a mysql2 error into a message that names the server and says what to do. */
-function describeMysqlError(target: MysqlTarget, error: unknown): ServiceUnavailableError {
+function describeMysqlError(target: MysqlTarget, error: unknown): DatabaseUnavailableError {
   const code = driverCode(error);
   const where = `${target.host}:${target.port}`;
   const hints: Record<string, string> = {
@@ -39,7 +39,7 @@ function describeMysqlError(target: MysqlTarget, error: unknown): ServiceUnavail
     ER_CON_COUNT_ERROR: 'the server has too many connections: raise max_connections or lower the load',
   };
   const cause = (error as { cause?: unknown }).cause ?? error;
-  return new ServiceUnavailableError('MySQL', `cannot use database ${target.database} at ${where}: ${errorMessage(cause) || code}`, {
+  return new DatabaseUnavailableError('MySQL', `cannot use database ${target.database} at ${where}: ${errorMessage(cause) || code}`, {
     hint: hints[code] ?? 'check DATABASE_URL and that the server is running',
     cause: error,
   });
@@ -121,7 +121,7 @@ export function openMysqlStore(target: MysqlTarget): MigratableStore {
       // Reachable is not enough: a read-only server (read_only, a replica) answers reads and refuses writes.
       const [rows] = (await tx.execute(sql`select @@global.read_only as ro`)) as unknown as [Array<{ ro: number | string }>];
       if (Number(rows[0]?.ro) === 1) {
-        throw new ServiceUnavailableError('MySQL', `database ${target.database} at ${target.host}:${target.port} is read-only (read_only = 1)`, {
+        throw new DatabaseUnavailableError('MySQL', `database ${target.database} at ${target.host}:${target.port} is read-only (read_only = 1)`, {
           hint: 'writes resume when the server is writable again (SET GLOBAL read_only = 0, or point DATABASE_URL at the primary)',
         });
       }

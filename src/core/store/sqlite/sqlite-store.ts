@@ -7,7 +7,7 @@ import Database from 'better-sqlite3';
 import { sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
-import { ServiceUnavailableError, errorMessage } from '../../errors.ts';
+import { DatabaseUnavailableError, ServiceUnavailableError, errorMessage } from '../../errors.ts';
 import type { Db, Dialect } from '../dialect.ts';
 import { createDrizzleStore } from '../drizzle-store.ts';
 import { isDatabaseUnavailable } from '../driver-errors.ts';
@@ -38,7 +38,7 @@ export function openSqliteStore(file: string): MigratableStore {
     connection.pragma('busy_timeout = 5000');
     connection.pragma('synchronous = NORMAL');
   } catch (error) {
-    throw new ServiceUnavailableError('SQLite', `cannot open ${file}: ${errorMessage(error)}`, {
+    throw new DatabaseUnavailableError('SQLite', `cannot open ${file}: ${errorMessage(error)}`, {
       hint: 'check that the directory in DATABASE_URL exists and is writable, and that the disk is not full',
       cause: error,
     });
@@ -49,7 +49,7 @@ export function openSqliteStore(file: string): MigratableStore {
   // (503 with Retry-After for the API, a clear stop for the crawler), not a bug in the query.
   const unavailable = (error: unknown): unknown =>
     !(error instanceof ServiceUnavailableError) && isDatabaseUnavailable('sqlite', error)
-      ? new ServiceUnavailableError('SQLite', `cannot use ${file}: ${errorMessage((error as { cause?: unknown }).cause ?? error)}`, {
+      ? new DatabaseUnavailableError('SQLite', `cannot use ${file}: ${errorMessage((error as { cause?: unknown }).cause ?? error)}`, {
           hint: 'check that the database file and its directory are writable and that the disk is not full; nothing was written',
           cause: error,
         })
