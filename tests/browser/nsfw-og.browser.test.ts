@@ -56,8 +56,10 @@ describe.runIf(serviceGate('chromium (browser tests)', chromiumAvailability()))(
     const context = await browser!.newContext();
     const page = await context.newPage();
     await page.goto(`${site().url}/search?q=${encodeURIComponent(byN(NSFW_N).title!)}`);
+    // Patient: the first query of a tab loads pagefind's index and WebAssembly, slow on a busy machine.
+    await expect.poll(() => page.locator('[data-search-status]').textContent(), { timeout: 60_000 }).toMatch(/找到|没有找到|不可用/);
     const result = page.locator(`.search-result a[href="${workPath(byN(NSFW_N))}"]`);
-    await expect.poll(() => result.count()).toBe(1);
+    expect(await result.count(), (await page.locator('[data-search-status]').textContent()) ?? '').toBe(1);
     const image = result.locator('.is-sensitive img');
     expect(await image.evaluate((img) => getComputedStyle(img).filter)).toContain('blur');
     expect(await result.getByText('敏感').isVisible()).toBe(true);

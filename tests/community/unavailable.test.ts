@@ -5,6 +5,7 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalBlobStore } from '../../src/core/blob/local-blob-store.ts';
+import { SessionManager } from '../../src/server/auth/sessions.ts';
 import { createStore, migrationsDir } from '../../src/core/store/create-store.ts';
 import { createTestDatabase, mysqlAvailability, type MysqlDatabaseConfig } from '../../src/core/testing/mysql.ts';
 import { startTcpProxy, type TcpProxy } from '../../src/core/testing/net.ts';
@@ -20,6 +21,7 @@ describe.runIf(enabled)('the built server with its database going away', () => {
   let proxy: TcpProxy;
   let server: RunningServer;
   let artwork: { id: number; slug: string };
+  let token = '';
   const image = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
   const get = (pathname: string, headers: Record<string, string> = {}) => fetch(`${server.url}${pathname}`, { headers, redirect: 'manual' });
 
@@ -30,6 +32,8 @@ describe.runIf(enabled)('the built server with its database going away', () => {
     await store.migrate(migrationsDir('mysql'));
     const saved = await store.works.upsert({ source: 'community', externalId: 'u1', slug: '汽车', title: '汽车', publishedAt: new Date() });
     artwork = { id: saved.id, slug: saved.slug };
+    const user = await store.users.create({ username: 'outage', name: '停机' });
+    token = (await new SessionManager(store).create(user.id)).token;
     await store.close();
     const blobDir = path.join(work.dir, 'blobs');
     await new LocalBlobStore({ driver: 'local', dir: blobDir, publicBaseUrl: '/media' }).put('works/a.png', image, { contentType: 'image/png' });
@@ -79,7 +83,7 @@ describe.runIf(enabled)('the built server with its database going away', () => {
       expect(JSON.parse(text)).toMatchObject({ status: 'down', database: { ok: false, problem: 'unavailable' }, blobs: { ok: true } });
       expect(text).not.toMatch(/\/tmp|127\.0\.0\.1|huaku_unavailable|ECONN|Error/);
 
-      const like = await fetch(`${server.url}/api/artworks/${artwork.id}/like`, { method: 'POST', headers: { origin: server.url, cookie: 'huaku_session=x' } });
+      const like = await fetch(`${server.url}/api/artworks/${artwork.id}/like`, { method: 'POST', headers: { origin: server.url, cookie: `huaku_session=${token}` } });
       expect(like.status).toBe(503);
       expect(Number(like.headers.get('retry-after'))).toBeGreaterThan(0);
       expect(await like.json()).toMatchObject({ error: { code: 'service_unavailable' } });

@@ -187,7 +187,9 @@ describe('blob stores failing mid-write', () => {
       // replaces it whole.
       await blobs.put('uploads/big.bin', bytes);
       const object = await blobs.get('uploads/big.bin');
-      const stored = Buffer.concat(await Array.fromAsync(object!.body as AsyncIterable<Buffer>));
+      const chunks: Buffer[] = [];
+      for await (const chunk of object!.body as AsyncIterable<Buffer>) chunks.push(chunk);
+      const stored = Buffer.concat(chunks);
       expect(stored.equals(bytes)).toBe(true);
     } finally {
       await blobs.close();
