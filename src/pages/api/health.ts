@@ -51,7 +51,11 @@ export const GET: APIRoute = async () => {
     check(() => blobs.ping()),
     redis
       ? check(async () => {
-          if ((await redis.attempt('health check', (client) => client.ping())) !== 'PONG') throw new ServiceUnavailableError('Redis', 'no PONG');
+          const answered = await redis.attempt('health check', async (client) => {
+            await client.get(redis.key('health'));
+            return true;
+          });
+          if (answered !== true) throw new ServiceUnavailableError('Redis', 'no answer');
         })
       : Promise.resolve(null),
   ]);
