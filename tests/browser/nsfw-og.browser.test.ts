@@ -62,9 +62,11 @@ describe.runIf(serviceGate('chromium (browser tests)', chromiumAvailability()))(
     expect(await result.count(), (await page.locator('[data-search-status]').textContent()) ?? '').toBe(1);
     const image = result.locator('.is-sensitive img');
     expect(await image.evaluate((img) => getComputedStyle(img).filter)).toContain('blur');
-    expect(await result.getByText('敏感').isVisible()).toBe(true);
+    expect(await result.locator('.nsfw-label').textContent()).toBe('敏感');
+    expect(await result.locator('.nsfw-label').isVisible()).toBe(true);
     await page.evaluate(() => document.documentElement.classList.add('show-nsfw'));
     expect(await image.evaluate((img) => getComputedStyle(img).filter)).toBe('none');
+    expect(await result.locator('.nsfw-label').isVisible()).toBe(false);
     await context.close();
   });
 });
