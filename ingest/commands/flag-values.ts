@@ -4,7 +4,7 @@
 import { UsageError } from './command.ts';
 
 /** Requests per second per host: above 0.01 (one request per 100 s; slower is a mistake) and at most 50. */
-export const RPS_RANGE = { min: 0.01, max: 50 } as const;
+const RPS_RANGE = { min: 0.01, max: 50 } as const;
 /** The highest list page a range may name (10,000 pages of 30 works is far past any upstream list). */
 export const MAX_PAGE = 10_000;
 /** The most bytes `inspect --file` reads: a saved upstream response is a few MB at most. */

@@ -13,7 +13,7 @@ import { loadConfig } from '../core/env.ts';
 
 type AppHandler = (req: http.IncomingMessage, res: http.ServerResponse, next?: () => void) => Promise<void>;
 
-export interface StaticFile {
+interface StaticFile {
   file: string;
   size: number;
   mtime: Date;
@@ -48,7 +48,7 @@ const CONTENT_TYPES: Record<string, string> = {
  * Every file under `clientDir` by the URL path that serves it (decoded, as decodeURI gives it): a file at
  * its own path, and a directory's index.html also at `/dir` and `/dir/` (trailingSlash 'ignore').
  */
-export function staticManifest(clientDir: string, assetsDir = '_astro'): Map<string, StaticFile> {
+function staticManifest(clientDir: string, assetsDir = '_astro'): Map<string, StaticFile> {
   const manifest = new Map<string, StaticFile>();
   const walk = (dir: string, urlPath: string) => {
     for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
@@ -105,7 +105,7 @@ function sendStatic(req: http.IncomingMessage, res: http.ServerResponse, file: S
 }
 
 /** The request handler: `/api` and `/media` to the app, then the static manifest, then the app. */
-export function createRequestHandler(app: AppHandler, manifest: Map<string, StaticFile>): http.RequestListener {
+function createRequestHandler(app: AppHandler, manifest: Map<string, StaticFile>): http.RequestListener {
   return (req, res) => {
     const url = req.url ?? '/';
     const query = url.indexOf('?');
