@@ -51,11 +51,7 @@ export const GET: APIRoute = async () => {
     check(() => blobs.ping()),
     redis
       ? check(async () => {
-          const answered = await redis.attempt('health check', async (client) => {
-            await client.get(redis.key('health'));
-            return true;
-          });
-          if (answered !== true) throw new ServiceUnavailableError('Redis', 'no answer');
+          if (!(await redis.ping())) throw new ServiceUnavailableError('Redis', 'no answer');
         })
       : Promise.resolve(null),
   ]);
