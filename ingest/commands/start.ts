@@ -17,7 +17,10 @@ import { snapshotReport } from './snapshot.ts';
 import { DEFAULT_TASK } from './toploras.ts';
 
 const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
-const serverEntry = path.join(projectRoot, 'dist/server/entry.mjs');
+const distDir = path.join(projectRoot, 'dist');
+const serverEntry = path.join(distDir, 'server/entry.mjs');
+/** The HTTP server in front of the built app (routes /api before any static-file lookup). */
+const serveScript = path.join(projectRoot, 'src/server/serve.ts');
 
 async function buildSite({ out }: CommandContext): Promise<void> {
   out('building the site (astro build)…');
@@ -27,15 +30,15 @@ async function buildSite({ out }: CommandContext): Promise<void> {
   out(`site built in ${((performance.now() - started) / 1000).toFixed(1)} s → dist/`);
 }
 
-/** Run the built server (Astro's Node adapter, standalone) until it exits or we are interrupted. */
+/** Run the built server (src/server/serve.ts over the adapter's handler) until it exits or we are interrupted. */
 function serveSite({ config, env, out }: CommandContext, extraEnv: Record<string, string> = {}): Promise<number> {
   if (!fs.existsSync(serverEntry)) {
     throw new UserFacingError(`no built site at ${serverEntry}`, { hint: 'run `npm run start` (or `npm run build`) first' });
   }
   const { host, port } = config.server;
-  const child = spawn(process.execPath, [serverEntry], {
+  const child = spawn(process.execPath, [serveScript, distDir], {
     stdio: ['ignore', 'inherit', 'inherit'],
-    // The adapter reads HOST and PORT itself; everything else reaches the server's own loadConfig().
+    // HOST and PORT as configured here; everything else reaches the server's own loadConfig().
     env: { ...env, ...extraEnv, HOST: host, PORT: String(port) },
   });
   const shownHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host;

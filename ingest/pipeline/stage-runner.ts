@@ -7,7 +7,7 @@ import pLimit from 'p-limit';
 import type { ErrorKind, Source } from '../../src/core/domain/enums.ts';
 import type { LedgerEntry, LedgerUnit, Store } from '../../src/core/store/store.ts';
 import type { Logger } from '../../src/core/log.ts';
-import { errorMessage } from '../../src/core/errors.ts';
+import { DatabaseUnavailableError, errorMessage } from '../../src/core/errors.ts';
 import { errorKindOf } from '../http/errors.ts';
 import type { CrashPoints } from './crash-points.ts';
 
@@ -118,6 +118,9 @@ export async function runStages(options: StageRunnerOptions): Promise<RunnerResu
     enqueue: (tx, units) => tx.ledger.enqueue(units.map((u) => ({ ...u, source, runId }))),
   };
 
+  /** The error that stops the whole run (the database is unavailable); units not yet started are skipped. */
+  let fatal: unknown;
+
   async function processUnit(stage: StageDefinition, unit: LedgerEntry): Promise<void> {
     const started = performance.now();
     try {
@@ -133,6 +136,9 @@ export async function runStages(options: StageRunnerOptions): Promise<RunnerResu
       outcomes.set(unit.id, { stage: stage.name, ok: true });
       log.debug({ stage: stage.name, key: unit.key, attempt: unit.attempts + 1, ms: Math.round(performance.now() - started) }, 'unit done');
     } catch (error) {
+      // Nothing can be recorded while the database is away, and it is not this unit's fault: stop the run
+      // (the unit stays due with its attempts unchanged; the next run resumes it).
+      if (error instanceof DatabaseUnavailableError) throw error;
       const kind = errorKindOf(error);
       const attempt = unit.attempts + 1;
       const retry = isRetryable(error) && attempt < maxAttempts;
@@ -158,7 +164,7 @@ export async function runStages(options: StageRunnerOptions): Promise<RunnerResu
     /** Units of this stage finished in this run. */
     let settled = 0;
     for (;;) {
-      if (signal?.aborted) break;
+      if (signal?.aborted || fatal !== undefined) break;
       // A read may answer from a moment before it returns: only what happened before it started is surely
       // in it. So the stage is over only if upstream had finished, and none of its own units (which may
       // enqueue more, like the list walk) finished, before the read that found nothing.
@@ -167,7 +173,9 @@ export async function runStages(options: StageRunnerOptions): Promise<RunnerResu
       const due = await store.ledger.due(source, stage.name, { now: now(), maxAttempts, limit: stage.concurrency * 2 + inFlight.size });
       const fresh = due.filter((unit) => !inFlight.has(unit.id) && unit.attempts >= (recordedAttempts.get(unit.id) ?? 0));
       for (const unit of fresh) {
-        const task = limit(() => processUnit(stage, unit)).finally(() => {
+        const task = limit(() => (fatal === undefined ? processUnit(stage, unit) : undefined)).catch((error: unknown) => {
+          fatal ??= error;
+        }).finally(() => {
           inFlight.delete(unit.id);
           settled++;
         });
@@ -186,7 +194,15 @@ export async function runStages(options: StageRunnerOptions): Promise<RunnerResu
     finished.add(stage.name);
   }
 
-  await Promise.all(stages.map((stage) => runStage(stage)));
+  await Promise.all(
+    stages.map((stage) =>
+      runStage(stage).catch((error: unknown) => {
+        fatal ??= error;
+      }),
+    ),
+  );
+  // The database went away (or a stage's own read failed): every stage has stopped; say why.
+  if (fatal !== undefined) throw fatal;
   for (const outcome of outcomes.values()) if (!outcome.ok) results[outcome.stage]!.unresolved++;
   return { stages: results, counters };
 }

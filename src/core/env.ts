@@ -110,7 +110,8 @@ export const envSchema = z.object({
   SNAPSHOT_DIR: z.string().min(1).default('data/snapshot'),
   SITEMAP_MAX_URLS: z.coerce.number({ error: 'expected URLs per sitemap file, 1–50000' }).int().min(1).max(50_000).default(50_000),
   LIBLIB_API_BASE: z.url({ protocol: /^https?$/, error: 'expected the http(s) base URL of the Liblib API' }).default('https://api2.liblib.art'),
-  INGEST_RPS: z.coerce.number({ error: 'expected requests per second per host, e.g. 4' }).positive('expected requests per second per host, e.g. 4').default(4),
+  // No upper bound here (unlike --rps): a deployment or a test against a local fake may raise it on purpose.
+  INGEST_RPS: z.coerce.number({ error: 'expected requests per second per host, e.g. 4' }).min(0.01, 'expected requests per second per host of at least 0.01, e.g. 4').default(4),
   INGEST_LIST_CONCURRENCY: concurrency(5),
   INGEST_DETAIL_CONCURRENCY: concurrency(5),
   INGEST_MEDIA_CONCURRENCY: concurrency(8),

@@ -52,7 +52,8 @@ const CHILDREN_AT_ONCE = 3;
 const CATALOGUE = { works: 24, otherWorks: 2, authors: 10, seed: 11, sharedImageRate: 0, deadImageRate: 0 };
 const PAGE_SIZE = 8;
 const LIST_PAGES = Math.ceil(CATALOGUE.works / PAGE_SIZE);
-const ARGS = ['liblib', '--rps', '1000', '--page-size', String(PAGE_SIZE), '--comments', '--detail-concurrency', '4', '--media-concurrency', '4'];
+// Fast against the local fake: INGEST_RPS (the --rps flag stops at a polite 50).
+const ARGS = ['liblib', '--page-size', String(PAGE_SIZE), '--comments', '--detail-concurrency', '4', '--media-concurrency', '4'];
 
 type Row = Record<string, unknown>;
 
@@ -153,7 +154,7 @@ describe(`Liblib crawl killed at exact points and resumed (seed ${SEED})`, () =>
   };
   const crawl = (backend: TestBackend, crashAt?: string): Promise<CliResult> => {
     const env = {
-      LOG_LEVEL: 'silent', REPORTS_DIR: path.join(dir, 'reports'), LIBLIB_API_BASE: fake.apiBaseUrl, INGEST_THUMBNAIL_WIDTHS: '320', INGEST_MAX_ATTEMPTS: '3',
+      LOG_LEVEL: 'silent', REPORTS_DIR: path.join(dir, 'reports'), LIBLIB_API_BASE: fake.apiBaseUrl, INGEST_THUMBNAIL_WIDTHS: '320', INGEST_MAX_ATTEMPTS: '3', INGEST_RPS: '1000',
       ...backend.env, ...(crashAt ? { TEST_CRASH_AT: crashAt } : {}),
     };
     return children(() => spawnCli(ARGS, { env, compileCacheDir: path.join(dir, 'compile-cache') }));
