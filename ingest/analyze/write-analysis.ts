@@ -19,7 +19,8 @@ export interface AnalysisFiles {
   summary: AnalyticsSummary;
 }
 
-export async function writeAnalysis(options: { snapshotDir: string; outDir: string; now?: Date }): Promise<AnalysisFiles> {
+/** `charts: false` writes the report and the JSON without rendering the PNGs (the daily rehearsal test). */
+export async function writeAnalysis(options: { snapshotDir: string; outDir: string; now?: Date; charts?: boolean }): Promise<AnalysisFiles> {
   const now = options.now ?? new Date();
   const manifest = await readSnapshotManifest(options.snapshotDir);
   if (!manifest) {
@@ -35,7 +36,7 @@ export async function writeAnalysis(options: { snapshotDir: string; outDir: stri
   const images = new Map<string, string>();
   const written: string[] = [];
   for (const chart of charts) {
-    if (chart.empty) continue;
+    if (chart.empty || options.charts === false) continue;
     const name = `analysis-${date}-${chart.id}.png`;
     const file = path.join(options.outDir, name);
     await writeOrExplain(file, await renderChartPng(chart));

@@ -177,6 +177,7 @@ export const COMMANDS: readonly CommandEntry[] = [
       'page-size': { type: 'string', description: 'Liblib works per list page', default: '30' },
       'max-works': { type: 'string', description: 'Liblib: stop listing after this many new works' },
       now: { type: 'string', description: "the day's clock as an ISO date-time (rehearsals; default: now)" },
+      charts: { type: 'boolean', description: 'render the analysis PNG charts (--no-charts: report and JSON only)', default: true },
     },
     load: async () => (await import('./daily.ts')).dailyCommand,
   },

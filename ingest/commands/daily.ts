@@ -27,6 +27,7 @@ export const dailyCommand: CommandRunner = {
       buildCommand: typeof flags['build-command'] === 'string' ? flags['build-command'] : undefined,
       distDir: path.resolve(cwd, typeof flags.dist === 'string' ? flags.dist : 'dist/client'),
       civitaiTargets: typeof flags['civitai-targets'] === 'string' ? path.resolve(cwd, flags['civitai-targets']) : DEFAULT_CIVITAI_TARGETS,
+      charts: flags.charts !== false,
       crawlFlags,
     });
     return code;

@@ -36,6 +36,8 @@ export interface DailyOptions {
   distDir: string;
   /** The Civitai targets file (default ingest/sources/civitai/daily.json). */
   civitaiTargets: string;
+  /** false: the analysis without its PNG charts. */
+  charts: boolean;
   /** Flags passed to the Liblib crawl and retry-failed (rps, window, page-size, max-works). */
   crawlFlags: Record<string, string>;
 }
@@ -81,7 +83,8 @@ async function subcommand(day: Day, load: () => Promise<{ run(c: CommandContext)
   const lines: string[] = [];
   const code = await runner.run({ ...day.context, config: day.quiet, flags, positionals, out: (line) => { lines.push(line); day.context.out(line); } });
   if (code === 130) throw new Error('interrupted');
-  const last = lines.filter((l) => l.trim()).at(-1) ?? '';
+  // A crawl's report ends with its failure line; other commands end with their result.
+  const last = lines.flatMap((l) => l.split('\n')).find((l) => l.startsWith('Unresolved:')) ?? lines.filter((l) => l.trim()).at(-1) ?? '';
   if (code !== 0) throw new PhaseWarning(`exit ${code}: failures over the threshold (counted in the day's rate) ${last}`.trim());
   return last.trim();
 }
@@ -112,8 +115,7 @@ const PHASES: Record<DailyPhase, (day: Day) => Promise<string>> = {
     const done: string[] = [];
     const warnings: string[] = [];
     for (const target of parsed.targets) {
-      const filter = Object.entries({ sort: 'Newest', ...target.filter }).map(([k, v]) => `${k}=${v}`).join('&');
-      const flags = { filter, limit: String(target.limit), nsfw: target.nsfw, catalog: true, 'retry-failed': true, ...(day.options.crawlFlags.rps ? { rps: day.options.crawlFlags.rps } : {}) };
+      const flags = civitaiFlags(day, target);
       try {
         await subcommand(day, async () => (await import('../commands/civitai.ts')).civitaiCommand, flags, ['images']);
         done.push(target.name);
@@ -126,8 +128,26 @@ const PHASES: Record<DailyPhase, (day: Day) => Promise<string>> = {
     return `${done.length} target(s): ${done.join(', ')}`;
   },
 
-  'retry-failed': (day) =>
-    subcommand(day, async () => (await import('../commands/liblib.ts')).retryFailedCommand, { source: 'liblib', ...day.options.crawlFlags }),
+  async 'retry-failed'(day) {
+    // Each source's failure queue once: Liblib's, then Civitai's (its catalogue run with --retry-failed).
+    const warnings: string[] = [];
+    const lines: string[] = [];
+    const targets = civitaiTargetsSchema.parse(JSON.parse(await fs.readFile(day.options.civitaiTargets, 'utf8'))).targets;
+    const runs: Array<[string, () => Promise<string>]> = [
+      ['liblib', () => subcommand(day, async () => (await import('../commands/liblib.ts')).retryFailedCommand, { source: 'liblib', ...day.options.crawlFlags })],
+      ...(targets[0] ? [['civitai', () => subcommand(day, async () => (await import('../commands/civitai.ts')).civitaiCommand, { ...civitaiFlags(day, targets[0]!), 'retry-failed': true }, ['images'])] as [string, () => Promise<string>]] : []),
+    ];
+    for (const [source, run] of runs) {
+      try {
+        lines.push(`${source}: ${await run()}`);
+      } catch (error) {
+        if (!(error instanceof PhaseWarning)) throw error;
+        warnings.push(`${source}: ${error.message}`);
+      }
+    }
+    if (warnings.length > 0) throw new PhaseWarning(warnings.join('; '));
+    return lines.join('; ');
+  },
 
   toploras: (day) =>
     subcommand(day, async () => (await import('../commands/toploras.ts')).topLorasCommand, { task: 'text-to-image-synthesis', 'force-refresh': true }),
@@ -153,8 +173,8 @@ const PHASES: Record<DailyPhase, (day: Day) => Promise<string>> = {
     }
   },
 
-  async analyze({ context, state }) {
-    const result = await writeAnalysis({ snapshotDir: context.config.snapshotDir, outDir: context.config.ingest.reportsDir, now: new Date(state.now) });
+  async analyze({ context, state, options }) {
+    const result = await writeAnalysis({ snapshotDir: context.config.snapshotDir, outDir: context.config.ingest.reportsDir, now: new Date(state.now), charts: options.charts });
     return `${result.totalWorks} works → ${path.basename(result.report)}, ${path.basename(result.json)}, ${result.images.length} chart(s)`;
   },
 
@@ -234,6 +254,11 @@ const PHASES: Record<DailyPhase, (day: Day) => Promise<string>> = {
     return total.rate > threshold ? `${rate}: over ${threshold * 100}%${state.alert?.sent ? ', alert sent' : ', no alert sent'}` : rate;
   },
 };
+
+function civitaiFlags(day: Day, target: z.infer<typeof civitaiTargetsSchema>['targets'][number]): CommandContext['flags'] {
+  const filter = Object.entries({ sort: 'Newest', ...target.filter }).map(([k, v]) => `${k}=${v}`).join('&');
+  return { filter, limit: String(target.limit), nsfw: target.nsfw, catalog: true, ...(day.options.crawlFlags.rps ? { rps: day.options.crawlFlags.rps } : {}) };
+}
 
 async function publishedWorkCount(snapshotDir: string): Promise<number> {
   try {
