@@ -107,6 +107,9 @@ export async function rehearseDays(options: RehearsalOptions): Promise<{ rows: R
     fs.writeFileSync(targets, JSON.stringify({ targets: [{ name: 'newest', filter: { sort: 'Newest' }, limit: 6, nsfw: 'None,Soft' }] }));
     const env: Record<string, string> = {
       LOG_LEVEL: 'silent',
+      // The build phase's shell needs them (npm, node).
+      PATH: process.env.PATH ?? '',
+      HOME: os.homedir(),
       ...backend.env,
       ...(s3 ? { DEPLOY_BUCKET: siteBucket } : {}),
       ...(testConfig.testing.redisUrl ? { REDIS_URL: testConfig.testing.redisUrl, REDIS_KEY_PREFIX: `rehearsal-${uniqueSuffix()}:` } : {}),
