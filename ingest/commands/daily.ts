@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { DAILY_PHASES, type DailyPhase } from '../daily/daily-state.ts';
-import { DEFAULT_CIVITAI_TARGETS, runDaily } from '../daily/run-daily.ts';
+import { DEFAULT_CIVITAI_TARGETS, runDaily } from './daily-phases.ts';
 import { UsageError, type CommandRunner } from './command.ts';
 
 /** `ingest daily [--only phase,…]`: the whole day (docs/operations.md). */

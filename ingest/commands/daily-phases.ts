@@ -3,7 +3,8 @@
 //   and their rate over the day's units (ledger units touched since the day began) decides one alert;
 // - the site is published from whatever is valid: an invalid snapshot or a failed build skips the deploy and
 //   the previous site stays live; the exit code is 0 only when the day's site is published.
-// Every phase runs the same code as its own command (liblib, retry-failed, snapshot…), in this process.
+// Every phase runs the same code as its own command (liblib, retry-failed, snapshot…), in this process: this
+// module is a composition root, like the commands it runs.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -20,10 +21,10 @@ import { deploySite, formatDeployResult } from '../deploy/deploy-site.ts';
 import { SiteBucket } from '../deploy/site-bucket.ts';
 import { tallyFailures, type FailureTally } from '../pipeline/failure-policy.ts';
 import { formatDiffSummary, writeSnapshot } from '../snapshot/write-snapshot.ts';
-import type { CommandContext } from '../commands/command.ts';
-import { DAILY_PHASES, loadState, saveState, type DailyPhase, type DailyState, type PhaseResult } from './daily-state.ts';
-import { renderDaySummary, sendDayAlert, writeDaySummary } from './day-summary.ts';
-import { downloadHistory, downloadPublishedSnapshot, publishHistoryDay, publishSnapshot, writeHistoryDay } from './history.ts';
+import type { CommandContext } from './command.ts';
+import { DAILY_PHASES, loadState, saveState, type DailyPhase, type DailyState, type PhaseResult } from '../daily/daily-state.ts';
+import { renderDaySummary, sendDayAlert, writeDaySummary } from '../daily/day-summary.ts';
+import { downloadHistory, downloadPublishedSnapshot, publishHistoryDay, publishSnapshot, writeHistoryDay } from '../daily/history.ts';
 
 export interface DailyOptions {
   /** Only these phases (in DAILY_PHASES order); all when absent. */
@@ -108,7 +109,7 @@ const PHASES: Record<DailyPhase, (day: Day) => Promise<string>> = {
   },
 
   liblib: (day) =>
-    subcommand(day, async () => (await import('../commands/liblib.ts')).liblibCommand, { category: '汽车交通', mode: 'incremental', ...day.options.crawlFlags }),
+    subcommand(day, async () => (await import('./liblib.ts')).liblibCommand, { category: '汽车交通', mode: 'incremental', ...day.options.crawlFlags }),
 
   async civitai(day) {
     const parsed = civitaiTargetsSchema.parse(JSON.parse(await fs.readFile(day.options.civitaiTargets, 'utf8')));
@@ -117,7 +118,7 @@ const PHASES: Record<DailyPhase, (day: Day) => Promise<string>> = {
     for (const target of parsed.targets) {
       const flags = civitaiFlags(day, target);
       try {
-        await subcommand(day, async () => (await import('../commands/civitai.ts')).civitaiCommand, flags, ['images']);
+        await subcommand(day, async () => (await import('./civitai.ts')).civitaiCommand, flags, ['images']);
         done.push(target.name);
       } catch (error) {
         if (!(error instanceof PhaseWarning)) throw error;
@@ -134,8 +135,8 @@ const PHASES: Record<DailyPhase, (day: Day) => Promise<string>> = {
     const lines: string[] = [];
     const targets = civitaiTargetsSchema.parse(JSON.parse(await fs.readFile(day.options.civitaiTargets, 'utf8'))).targets;
     const runs: Array<[string, () => Promise<string>]> = [
-      ['liblib', () => subcommand(day, async () => (await import('../commands/liblib.ts')).retryFailedCommand, { source: 'liblib', ...day.options.crawlFlags })],
-      ...(targets[0] ? [['civitai', () => subcommand(day, async () => (await import('../commands/civitai.ts')).civitaiCommand, { ...civitaiFlags(day, targets[0]!), 'retry-failed': true }, ['images'])] as [string, () => Promise<string>]] : []),
+      ['liblib', () => subcommand(day, async () => (await import('./liblib.ts')).retryFailedCommand, { source: 'liblib', ...day.options.crawlFlags })],
+      ...(targets[0] ? [['civitai', () => subcommand(day, async () => (await import('./civitai.ts')).civitaiCommand, { ...civitaiFlags(day, targets[0]!), 'retry-failed': true }, ['images'])] as [string, () => Promise<string>]] : []),
     ];
     for (const [source, run] of runs) {
       try {
@@ -150,7 +151,7 @@ const PHASES: Record<DailyPhase, (day: Day) => Promise<string>> = {
   },
 
   toploras: (day) =>
-    subcommand(day, async () => (await import('../commands/toploras.ts')).topLorasCommand, { task: 'text-to-image-synthesis', 'force-refresh': true }),
+    subcommand(day, async () => (await import('./toploras.ts')).topLorasCommand, { task: 'text-to-image-synthesis', 'force-refresh': true }),
 
   async snapshot(day) {
     const { context, state } = day;
@@ -193,7 +194,7 @@ const PHASES: Record<DailyPhase, (day: Day) => Promise<string>> = {
 
   async cache(day) {
     if (!day.context.config.redisUrl) throw new PhaseSkipped('REDIS_URL is not set: nothing to rebuild (the server answers from the database)');
-    return subcommand(day, async () => (await import('../commands/cache.ts')).cacheCommand, {}, ['rebuild']);
+    return subcommand(day, async () => (await import('./cache.ts')).cacheCommand, {}, ['rebuild']);
   },
 
   async build({ context, options }) {
