@@ -21,6 +21,7 @@ const LONGEST_FIRST = [
   'tests/browser/works-pages.browser.test.ts',
   'ingest/sources/liblib/liblib-crawl.test.ts',
   'ingest/sources/liblib/liblib-daily.test.ts',
+  'ingest/daily/daily-rehearsal.test.ts',
 ];
 
 class LongestFirstSequencer extends BaseSequencer {

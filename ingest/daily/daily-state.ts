@@ -33,7 +33,7 @@ export interface DailyState {
   alert?: { sent: boolean; problem: string | null };
 }
 
-export function statePath(reportsDir: string): string {
+function statePath(reportsDir: string): string {
   return path.join(reportsDir, 'daily-state.json');
 }
 

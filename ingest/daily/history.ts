@@ -8,8 +8,8 @@ import { writeFileAtomic } from '../../src/core/fs/atomic-write.ts';
 import { MANIFEST_FILE, parseWorkChunkFileName, WORKS_DIR } from '../../src/core/snapshot/paths.ts';
 import type { SiteBucket } from '../deploy/site-bucket.ts';
 
-export const HISTORY_PREFIX = 'snapshots/';
-export const PUBLISHED_PREFIX = 'snapshots/published/';
+const HISTORY_PREFIX = 'snapshots/';
+const PUBLISHED_PREFIX = 'snapshots/published/';
 /** The three files of a day; manifest.json goes last (it marks the day complete). */
 export const DAY_FILES = ['analysis.json', 'diff.json', 'manifest.json'] as const;
 const DAY_KEY = /^snapshots\/(\d{4}-\d{2}-\d{2})\/(analysis|diff|manifest)\.json$/;

@@ -13,7 +13,7 @@ import pLimit from 'p-limit';
 import { UserFacingError } from '../../src/core/errors.ts';
 import type { SiteBucket } from './site-bucket.ts';
 
-export const DEPLOY_MANIFEST_KEY = '_deploy/manifest.json';
+const DEPLOY_MANIFEST_KEY = '_deploy/manifest.json';
 export const IMMUTABLE = 'public, max-age=31536000, immutable';
 /** Unhashed static files (favicon, placeholders, the search runtime): a CDN may keep them an hour. */
 const STATIC_MAX_AGE = 3600;
@@ -74,7 +74,7 @@ export function cacheControlOf(file: string, htmlMaxAge: number): string {
   return `public, max-age=${htmlMaxAge}, must-revalidate`;
 }
 
-export interface DeployManifest {
+interface DeployManifest {
   version: 1;
   deployedAt: string;
   /** path → SHA-256 of the live release's files. */

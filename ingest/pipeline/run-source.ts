@@ -80,7 +80,7 @@ const EMPTY_RESULT: RunnerResult = {
 };
 
 /** How often a live run refreshes fetch_runs.heartbeat_at (`ingest daily` aborts runs silent for RUN_STALE_MINUTES). */
-export const HEARTBEAT_MS = 60_000;
+const HEARTBEAT_MS = 60_000;
 /** What `retry-failed`'s failure rate is computed over: the units of the source touched in the last day. */
 const DAY_MS = 86_400_000;
 

@@ -48,7 +48,7 @@ export interface RehearsalOptions {
 }
 
 const OUTAGE_DAY = 5;
-const NEW_WORKS_PER_DAY = 4;
+const NEW_WORKS_PER_DAY = 3;
 
 function workIds(snapshotDir: string): Set<string> {
   const dir = path.join(snapshotDir, 'works');
@@ -96,15 +96,15 @@ export async function rehearseDays(options: RehearsalOptions): Promise<{ rows: R
     backend = await backendSpec.open();
     if (!backend) throw new Error('no test backend');
     // A small catalogue with more dead image links than upstream's 0.6%, so every day has some.
-    liblib = await startFakeLiblib({ seed: 14, works: 24, otherWorks: 2, authors: 8, commenters: 4, deadImageRate: 0.06 });
+    liblib = await startFakeLiblib({ seed: 14, works: 16, otherWorks: 2, authors: 6, commenters: 4, deadImageRate: 0.08 });
     civitai = await startFakeCivitai({ seed: 14, creators: 3, models: 2, standaloneImages: 2 });
-    modelscope = await startFakeModelScope({ seed: 14, models: 6, deadCoverRate: 0.2 });
+    modelscope = await startFakeModelScope({ seed: 14, models: 4, deadCoverRate: 0.2 });
     const s3 = backend.env.S3_ENDPOINT;
     const siteBucket = `huaku-site-${uniqueSuffix()}`;
     const work = options.buildCommand === null ? process.cwd() : path.join(root, 'project');
     fs.mkdirSync(work, { recursive: true });
     const targets = path.join(root, 'civitai-daily.json');
-    fs.writeFileSync(targets, JSON.stringify({ targets: [{ name: 'newest', filter: { sort: 'Newest' }, limit: 6, nsfw: 'None,Soft' }] }));
+    fs.writeFileSync(targets, JSON.stringify({ targets: [{ name: 'newest', filter: { sort: 'Newest' }, limit: 3, nsfw: 'None,Soft' }] }));
     const env: Record<string, string> = {
       LOG_LEVEL: 'silent',
       // The build phase's shell needs them (npm, node).

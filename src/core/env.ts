@@ -237,7 +237,7 @@ export interface SiteBucketConfig {
   htmlMaxAge: number;
 }
 
-export interface DailyConfig {
+interface DailyConfig {
   /** One folder per published day: {date}/manifest.json, diff.json, analysis.json (docs/operations.md). */
   historyDir: string;
   /** A RUNNING fetch_runs row whose heartbeat is older than this was abandoned (its process died). */
