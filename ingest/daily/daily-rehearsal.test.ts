@@ -13,4 +13,4 @@ it('seven days of ingest daily: deployed, diffed, nothing skipped, one alert on 
   expect(rows.flatMap((r) => r.problems.map((p) => `day ${r.day}: ${p}`)), table).toEqual([]);
   expect(alerts).toHaveLength(1);
   expect(alerts[0]).toMatchObject({ type: 'huaku.daily.failure_rate', threshold: 0.05 });
-}, 240_000);
+}, 300_000);
