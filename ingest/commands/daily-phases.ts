@@ -71,7 +71,8 @@ interface Day {
   quiet: Config;
   state: DailyState;
   options: DailyOptions;
-  bucket: SiteBucket | null;
+  /** The site bucket, reachable (checked once, by the first phase that needs it: an outage fails that phase). */
+  bucket(): Promise<SiteBucket | null>;
 }
 
 function freshState(now: Date): DailyState {
@@ -157,7 +158,8 @@ const PHASES: Record<DailyPhase, (day: Day) => Promise<string>> = {
     const { context, state } = day;
     const { config } = context;
     let previousPublished = false;
-    if (day.bucket) previousPublished = await downloadPublishedSnapshot(day.bucket, config.snapshotDir);
+    const bucket = await day.bucket();
+    if (bucket) previousPublished = await downloadPublishedSnapshot(bucket, config.snapshotDir);
     const previousWorks = previousPublished ? await publishedWorkCount(config.snapshotDir) : 0;
     const store = await createStore(config.database);
     const blobs = createBlobStore(config.blob);
@@ -179,8 +181,10 @@ const PHASES: Record<DailyPhase, (day: Day) => Promise<string>> = {
     return `${result.totalWorks} works → ${path.basename(result.report)}, ${path.basename(result.json)}, ${result.images.length} chart(s)`;
   },
 
-  async history({ context, state, bucket }) {
+  async history(day) {
+    const { context, state } = day;
     const { config } = context;
+    const bucket = await day.bucket();
     const downloaded = bucket ? (await downloadHistory(bucket, config.daily.historyDir)).downloaded : 0;
     const read = (file: string) => fs.readFile(file, 'utf8');
     await writeHistoryDay(config.daily.historyDir, state.date, {
@@ -216,8 +220,10 @@ const PHASES: Record<DailyPhase, (day: Day) => Promise<string>> = {
     return `\`${command}\` in ${Math.round((performance.now() - started) / 1000)} s`;
   },
 
-  async deploy({ context, state, options, bucket }) {
+  async deploy(day) {
+    const { context, state, options } = day;
     const deploy = context.config.daily.deploy;
+    const bucket = deploy ? await day.bucket() : null;
     if (!bucket || !deploy) throw new PhaseSkipped('DEPLOY_BUCKET is not set: built, not deployed');
     const result = await deploySite({ bucket, dir: options.distDir, htmlMaxAge: deploy.htmlMaxAge, keepDays: deploy.keepDays, now: new Date(state.now) });
     // History after the site: a day is "published" once its pages are live.
@@ -280,9 +286,9 @@ export async function runDaily(context: CommandContext, options: DailyOptions): 
   if (options.now && !fresh) state.now = options.now.toISOString();
   const quiet: Config = { ...config, ingest: { ...config.ingest, alertWebhookUrl: undefined } };
   const bucket = config.daily.deploy ? new SiteBucket(config.daily.deploy) : null;
-  const day: Day = { context, quiet, state, options, bucket };
+  let ready: Promise<SiteBucket | null> | undefined;
+  const day: Day = { context, quiet, state, options, bucket: () => (ready ??= bucket ? bucket.ensure().then(() => bucket) : Promise.resolve(null)) };
   try {
-    if (bucket && phases.some((p) => ['snapshot', 'history', 'deploy'].includes(p))) await bucket.ensure();
     for (const phase of phases) {
       const blocked = REQUIRES[phase].find((p) => state.phases[p] && ['failed', 'skipped'].includes(state.phases[p]!.status));
       const started = performance.now();
