@@ -192,6 +192,33 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('./generate.ts')).generateCommand,
   },
   {
+    name: 'daily',
+    summary: 'the whole day: migrate, abort abandoned runs, crawl, retry, Top-LoRAs, snapshot, analyze, history, cache, build, deploy, summary',
+    usage: 'npm run ingest -- daily [--only phase[,phase…]] [--build-command CMD] [--rps 4] [--now ISO]',
+    options: {
+      only: { type: 'string', description: 'run only these phases (migrate, abort-stale, liblib, civitai, retry-failed, toploras, snapshot, analyze, history, cache, build, deploy, summary)' },
+      'build-command': { type: 'string', description: 'the build phase\'s shell command (default DAILY_BUILD_COMMAND)' },
+      dist: { type: 'string', description: 'the built site to deploy', default: 'dist/client' },
+      'civitai-targets': { type: 'string', description: 'the Civitai targets file (default ingest/sources/civitai/daily.json)' },
+      rps: { type: 'string', description: 'crawl requests per second per host (default INGEST_RPS)' },
+      window: { type: 'string', description: 'Liblib incremental: consecutive known works that end the walk', default: '30' },
+      'page-size': { type: 'string', description: 'Liblib works per list page', default: '30' },
+      'max-works': { type: 'string', description: 'Liblib: stop listing after this many new works' },
+      now: { type: 'string', description: "the day's clock as an ISO date-time (rehearsals; default: now)" },
+      charts: { type: 'boolean', description: 'render the analysis PNG charts (--no-charts: report and JSON only)', default: true },
+    },
+    load: async () => (await import('./daily.ts')).dailyCommand,
+  },
+  {
+    name: 'deploy',
+    summary: 'upload the built site (dist/client) to DEPLOY_BUCKET: hashed assets first, HTML last, only changed files',
+    usage: 'npm run ingest -- deploy [--dir dist/client]',
+    options: {
+      dir: { type: 'string', description: 'the built site', default: 'dist/client' },
+    },
+    load: async () => (await import('./deploy.ts')).deployCommand,
+  },
+  {
     name: 'cache',
     summary: 'rebuild the Redis caches (hot_rank, feed_queue, user:{id}:*, artwork:{id}:likes) from the database',
     usage: 'npm run ingest -- cache rebuild',

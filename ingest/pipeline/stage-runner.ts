@@ -10,6 +10,7 @@ import type { Logger } from '../../src/core/log.ts';
 import { DatabaseUnavailableError, errorMessage } from '../../src/core/errors.ts';
 import { errorKindOf } from '../http/errors.ts';
 import type { CrashPoints } from './crash-points.ts';
+import { isPermanentFailure } from './failure-policy.ts';
 
 /** A unit a handler enqueues: the runner adds the source and the run. */
 export type FollowUpUnit = Omit<LedgerUnit, 'source' | 'runId'>;
@@ -63,6 +64,8 @@ interface StageResult {
   failed: number;
   /** Units whose last attempt in this run failed: left for the next run or `retry-failed`. */
   unresolved: number;
+  /** Of `unresolved`, the units gone upstream (404/410, e.g. dead image links): never retried blindly, never fatal. */
+  permanent: number;
   failuresByKind: Partial<Record<ErrorKind, number>>;
 }
 
@@ -102,10 +105,10 @@ export async function runStages(options: StageRunnerOptions): Promise<RunnerResu
   const counters: Record<CounterName, number> = {
     pagesFetched: 0, worksFetched: 0, detailsFetched: 0, authorsFetched: 0, imagesDownloaded: 0, bytesDownloaded: 0,
   };
-  const results: Record<string, StageResult> = Object.fromEntries(stages.map((s) => [s.name, { done: 0, failed: 0, unresolved: 0, failuresByKind: {} }]));
+  const results: Record<string, StageResult> = Object.fromEntries(stages.map((s) => [s.name, { done: 0, failed: 0, unresolved: 0, permanent: 0, failuresByKind: {} }]));
   const finished = new Set<string>();
   /** Last outcome of every unit this run touched, by ledger id. */
-  const outcomes = new Map<number, { stage: string; ok: boolean }>();
+  const outcomes = new Map<number, { stage: string; ok: boolean; permanent?: boolean }>();
   /**
    * The attempts each unit this run finished now has in the ledger. A `due` read that started before a
    * unit's commit can return after the unit has left `inFlight` (MySQL runs them on different pooled
@@ -140,17 +143,18 @@ export async function runStages(options: StageRunnerOptions): Promise<RunnerResu
       // (the unit stays due with its attempts unchanged; the next run resumes it).
       if (error instanceof DatabaseUnavailableError) throw error;
       const kind = errorKindOf(error);
+      const message = errorMessage(error);
       const attempt = unit.attempts + 1;
       const retry = isRetryable(error) && attempt < maxAttempts;
       const delay = retryBaseMs * 2 ** (attempt - 1) * (0.5 + Math.random() / 2);
       await store.ledger.markFailed(unit.id, {
         kind,
-        message: errorMessage(error),
+        message,
         // Permanent failures (drift, 404) wait for `retry-failed` after a fix, never a blind retry.
         nextAttemptAt: retry ? new Date(now().getTime() + delay) : null,
       });
       recordedAttempts.set(unit.id, unit.attempts + 1);
-      outcomes.set(unit.id, { stage: stage.name, ok: false });
+      outcomes.set(unit.id, { stage: stage.name, ok: false, permanent: isPermanentFailure(kind, message) });
       const result = results[stage.name]!;
       result.failed++;
       result.failuresByKind[kind] = (result.failuresByKind[kind] ?? 0) + 1;
@@ -203,6 +207,10 @@ export async function runStages(options: StageRunnerOptions): Promise<RunnerResu
   );
   // The database went away (or a stage's own read failed): every stage has stopped; say why.
   if (fatal !== undefined) throw fatal;
-  for (const outcome of outcomes.values()) if (!outcome.ok) results[outcome.stage]!.unresolved++;
+  for (const outcome of outcomes.values()) {
+    if (outcome.ok) continue;
+    results[outcome.stage]!.unresolved++;
+    if (outcome.permanent) results[outcome.stage]!.permanent++;
+  }
   return { stages: results, counters };
 }

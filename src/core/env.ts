@@ -122,6 +122,7 @@ export const envSchema = z.object({
     .refine((v) => v.split(',').every((w) => /^\d+$/.test(w.trim()) && Number(w) >= 16 && Number(w) <= 4096), {
       message: 'expected comma-separated widths in pixels, e.g. 320,960',
     }),
+  INGEST_RETRY_BASE_MS: z.coerce.number({ error: 'expected milliseconds, 1–60000' }).int().min(1).max(60_000).default(500),
   REPORTS_DIR: z.string().min(1).default('data/reports'),
   ALERT_WEBHOOK_URL: optionalUrl(['http:', 'https:']),
   ALERT_FAILURE_RATE: z.coerce.number({ error: 'expected a fraction between 0 and 1, e.g. 0.05' }).min(0).max(1).default(0.05),
@@ -153,6 +154,14 @@ export const envSchema = z.object({
   RATE_LIMIT_IP: rateLimit('600/1m'),
   UPLOAD_MAX_MB: z.coerce.number({ error: 'expected megabytes, 1–100' }).positive().max(100).default(20),
   UPLOAD_MAX_MEGAPIXELS: z.coerce.number({ error: 'expected megapixels, 1–500' }).positive().max(500).default(100),
+  HISTORY_DIR: z.string().min(1).default('data/history'),
+  RUN_STALE_MINUTES: z.coerce.number({ error: 'expected minutes, 2–1440' }).int().min(2).max(1440).default(10),
+  DAILY_BUILD_COMMAND: z.string().min(1).default('npm run build'),
+  DEPLOY_BUCKET: z.string().optional(),
+  DEPLOY_S3_ENDPOINT: optionalUrl(['http:', 'https:']),
+  DEPLOY_KEEP_DAYS: z.coerce.number({ error: 'expected days, 0–365' }).min(0).max(365).default(7),
+  DEPLOY_HTML_MAX_AGE: z.coerce.number({ error: 'expected seconds, 0–86400' }).int().min(0).max(86_400).default(300),
+  GITHUB_STEP_SUMMARY: z.string().optional(),
   TEST_MYSQL_URL: optionalUrl(['mysql:']),
   TEST_REDIS_URL: optionalUrl(['redis:', 'rediss:']),
   REQUIRE_SERVICES: booleanString.default(false),
@@ -200,6 +209,7 @@ export interface Config {
   /** URLs per sitemap file before the sitemap splits (the protocol's maximum is 50,000). */
   sitemapMaxUrls: number;
   ingest: IngestConfig;
+  daily: DailyConfig;
   testing: {
     mysqlUrl: string | undefined;
     redisUrl: string | undefined;
@@ -240,6 +250,8 @@ interface IngestConfig {
   rps: number;
   concurrency: { list: number; detail: number; media: number };
   maxAttempts: number;
+  /** Backoff base of a request's retries (the polite client) and of a unit's in-run retries (twice this). */
+  retryBaseMs: number;
   thumbnailWidths: number[];
   reportsDir: string;
   alertWebhookUrl: string | undefined;
@@ -247,6 +259,30 @@ interface IngestConfig {
   alertFailureRate: number;
   civitai: { apiBase: string; apiKey: string | undefined };
   modelscope: { apiBase: string; apiToken: string | undefined };
+}
+
+export interface SiteBucketConfig {
+  bucket: string;
+  endpoint: string | undefined;
+  region: string;
+  accessKeyId: string | undefined;
+  secretAccessKey: string | undefined;
+  forcePathStyle: boolean;
+  keepDays: number;
+  htmlMaxAge: number;
+}
+
+interface DailyConfig {
+  /** One folder per published day: {date}/manifest.json, diff.json, analysis.json (docs/operations.md). */
+  historyDir: string;
+  /** A RUNNING fetch_runs row whose heartbeat is older than this was abandoned (its process died). */
+  runStaleMs: number;
+  /** What the daily run's build phase runs (a shell command, in the project directory). */
+  buildCommand: string;
+  /** The bucket the CDN serves the site from (credentials, region and path style: the S3_* keys); null: no deploy. */
+  deploy: SiteBucketConfig | null;
+  /** GitHub Actions' job summary file, when running there. */
+  stepSummaryFile: string | undefined;
 }
 
 export interface ConfigIssue {
@@ -348,12 +384,26 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       rps: raw.INGEST_RPS,
       concurrency: { list: raw.INGEST_LIST_CONCURRENCY, detail: raw.INGEST_DETAIL_CONCURRENCY, media: raw.INGEST_MEDIA_CONCURRENCY },
       maxAttempts: raw.INGEST_MAX_ATTEMPTS,
+      retryBaseMs: raw.INGEST_RETRY_BASE_MS,
       thumbnailWidths: raw.INGEST_THUMBNAIL_WIDTHS.split(',').map((w) => Number(w.trim())),
       reportsDir: resolve(raw.REPORTS_DIR),
       alertWebhookUrl: raw.ALERT_WEBHOOK_URL,
       alertFailureRate: raw.ALERT_FAILURE_RATE,
       civitai: { apiBase: raw.CIVITAI_API_BASE, apiKey: raw.CIVITAI_API_KEY },
       modelscope: { apiBase: raw.MODELSCOPE_API_BASE, apiToken: raw.MODELSCOPE_API_TOKEN },
+    },
+    daily: {
+      historyDir: resolve(raw.HISTORY_DIR),
+      runStaleMs: raw.RUN_STALE_MINUTES * 60_000,
+      buildCommand: raw.DAILY_BUILD_COMMAND,
+      deploy: raw.DEPLOY_BUCKET
+        ? {
+            bucket: raw.DEPLOY_BUCKET, endpoint: raw.DEPLOY_S3_ENDPOINT ?? raw.S3_ENDPOINT, region: raw.S3_REGION,
+            accessKeyId: raw.S3_ACCESS_KEY_ID, secretAccessKey: raw.S3_SECRET_ACCESS_KEY, forcePathStyle: raw.S3_FORCE_PATH_STYLE,
+            keepDays: raw.DEPLOY_KEEP_DAYS, htmlMaxAge: raw.DEPLOY_HTML_MAX_AGE,
+          }
+        : null,
+      stepSummaryFile: raw.GITHUB_STEP_SUMMARY,
     },
     testing: {
       mysqlUrl: raw.TEST_MYSQL_URL,
