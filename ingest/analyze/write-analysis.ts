@@ -1,7 +1,8 @@
 // `ingest analyze`: the snapshot's analysis as PNG charts and a Markdown report linking them.
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { analyzeSnapshot } from '../../src/core/analytics/analyze-snapshot.ts';
+import { ANALYSIS_FILE_LIMITS, ANALYSIS_FILE_VERSION, analysisFileName, analysisFileSchema } from '../../src/core/analytics/analysis-file.ts';
+import { accumulateSnapshot } from '../../src/core/analytics/analyze-snapshot.ts';
 import { beijingDay } from '../../src/core/analytics/beijing-day.ts';
 import { buildAnalyticsCharts } from '../../src/core/analytics/chart-specs.ts';
 import { UserFacingError } from '../../src/core/errors.ts';
@@ -11,6 +12,8 @@ import { renderChartPng } from './render-chart-png.ts';
 
 export interface AnalysisFiles {
   report: string;
+  /** analysis-<date>.json: the figures as data (the history behind /trends keeps one per day). */
+  json: string;
   images: string[];
   totalWorks: number;
 }
@@ -23,7 +26,8 @@ export async function writeAnalysis(options: { snapshotDir: string; outDir: stri
       hint: 'write one first: npm run ingest -- snapshot (or pass --snapshot DIR)',
     });
   }
-  const summary = await analyzeSnapshot(options.snapshotDir);
+  const accumulator = await accumulateSnapshot(options.snapshotDir);
+  const summary = accumulator.summarize();
   const charts = buildAnalyticsCharts(summary);
   const date = beijingDay(now.toISOString());
 
@@ -49,7 +53,16 @@ export async function writeAnalysis(options: { snapshotDir: string; outDir: stri
     snapshotGeneratedAt: manifest.generatedAt,
   });
   await writeOrExplain(report, markdown);
-  return { report, images: written, totalWorks: summary.totalWorks };
+  const json = path.join(options.outDir, analysisFileName(date));
+  const data = analysisFileSchema.parse({
+    version: ANALYSIS_FILE_VERSION,
+    date,
+    generatedAt: now.toISOString(),
+    snapshotGeneratedAt: manifest.generatedAt,
+    summary: accumulator.summarize(ANALYSIS_FILE_LIMITS),
+  });
+  await writeOrExplain(json, `${JSON.stringify(data, null, 2)}\n`);
+  return { report, json, images: written, totalWorks: summary.totalWorks };
 }
 
 async function ensureWritableDir(dir: string): Promise<void> {

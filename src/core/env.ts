@@ -96,6 +96,7 @@ export const envSchema = z.object({
   PORT: z.coerce.number({ error: 'expected a port number 0–65535' }).int('expected a port number 0–65535').min(0, 'expected a port number 0–65535').max(65535, 'expected a port number 0–65535').default(4321),
   SITE_URL: z.url({ protocol: /^https?$/, error: 'expected the public http(s) URL of the site, e.g. https://huaku.example.com' }).default('http://localhost:4321'),
   SNAPSHOT_DIR: z.string().min(1).default('data/snapshot'),
+  HISTORY_DIR: z.string().min(1).default('data/history'),
   SITEMAP_MAX_URLS: z.coerce.number({ error: 'expected URLs per sitemap file, 1–50000' }).int().min(1).max(50_000).default(50_000),
   LIBLIB_API_BASE: z.url({ protocol: /^https?$/, error: 'expected the http(s) base URL of the Liblib API' }).default('https://api2.liblib.art'),
   INGEST_RPS: z.coerce.number({ error: 'expected requests per second per host, e.g. 4' }).positive('expected requests per second per host, e.g. 4').default(4),
@@ -175,6 +176,8 @@ export interface Config {
   redisUrl: string | undefined;
   server: { host: string; port: number; siteUrl: string };
   snapshotDir: string;
+  /** Published days' manifest, diff and analysis, one folder per date (the /trends page reads it). */
+  historyDir: string;
   /** URLs per sitemap file before the sitemap splits (the protocol's maximum is 50,000). */
   sitemapMaxUrls: number;
   ingest: IngestConfig;
@@ -307,6 +310,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     redisUrl: raw.REDIS_URL,
     server: { host: raw.HOST, port: raw.PORT, siteUrl: raw.SITE_URL },
     snapshotDir: resolve(raw.SNAPSHOT_DIR),
+    historyDir: resolve(raw.HISTORY_DIR),
     sitemapMaxUrls: raw.SITEMAP_MAX_URLS,
     ingest: {
       liblibApiBase: raw.LIBLIB_API_BASE,

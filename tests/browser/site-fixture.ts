@@ -241,7 +241,7 @@ export function expectedSitemapUrls(): string[] {
   const feedPages = Math.ceil(siteWorks.length / FEED_PAGE_SIZE);
   const laterFeedPages = ['/feed', '/feed/hot'].flatMap((base) => Array.from({ length: feedPages - 1 }, (_, i) => `${base}/${i + 2}`));
   const authors = [...new Set(siteWorks.flatMap((w) => (w.author ? [w.author.username] : [])))];
-  return ['/', '/features', '/feed', '/feed/hot', '/loras', '/analytics', ...laterFeedPages, ...siteWorks.map(workPath), ...authors.map(userPath), ...siteLorasList.map((l) => loraPath(l.id))].map(
+  return ['/', '/features', '/feed', '/feed/hot', '/loras', '/analytics', '/trends', ...laterFeedPages, ...siteWorks.map(workPath), ...authors.map(userPath), ...siteLorasList.map((l) => loraPath(l.id))].map(
     (p) => new URL(p, SITE_URL).href,
   );
 }
