@@ -9,6 +9,7 @@ import type { LedgerEntry, LedgerUnit, Store } from '../../src/core/store/store.
 import type { Logger } from '../../src/core/log.ts';
 import { errorMessage } from '../../src/core/errors.ts';
 import { errorKindOf } from '../http/errors.ts';
+import type { RunProgress } from '../progress/progress-model.ts';
 import type { CrashPoints } from './crash-points.ts';
 
 /** A unit a handler enqueues: the runner adds the source and the run. */
@@ -54,6 +55,8 @@ export interface StageRunnerOptions {
   now?: () => Date;
   /** Test only (TEST_CRASH_AT): where the crash-resume test kills the process. */
   crashPoints?: CrashPoints | null;
+  /** Told of every unit's outcome and each stage's end (live progress). */
+  progress?: Pick<RunProgress, 'unitDone' | 'unitFailed' | 'stageFinished'>;
 }
 
 interface StageResult {
@@ -93,7 +96,7 @@ const sleep = (ms: number, signal?: AbortSignal) =>
   });
 
 export async function runStages(options: StageRunnerOptions): Promise<RunnerResult> {
-  const { store, source, runId, stages, log, maxAttempts, signal, crashPoints } = options;
+  const { store, source, runId, stages, log, maxAttempts, signal, crashPoints, progress } = options;
   const retryBaseMs = options.retryBaseMs ?? 1000;
   const windowMs = options.inRunRetryWindowMs ?? 30_000;
   const pollMs = options.pollMs ?? 25;
@@ -130,6 +133,7 @@ export async function runStages(options: StageRunnerOptions): Promise<RunnerResu
       crashPoints?.reached('unit-committed', stage.name);
       recordedAttempts.set(unit.id, unit.attempts + 1);
       results[stage.name]!.done++;
+      progress?.unitDone(stage.name);
       outcomes.set(unit.id, { stage: stage.name, ok: true });
       log.debug({ stage: stage.name, key: unit.key, attempt: unit.attempts + 1, ms: Math.round(performance.now() - started) }, 'unit done');
     } catch (error) {
@@ -148,6 +152,7 @@ export async function runStages(options: StageRunnerOptions): Promise<RunnerResu
       const result = results[stage.name]!;
       result.failed++;
       result.failuresByKind[kind] = (result.failuresByKind[kind] ?? 0) + 1;
+      progress?.unitFailed(stage.name, kind);
       log.warn({ stage: stage.name, key: unit.key, attempt, kind, retry, err: errorMessage(error) }, 'unit failed');
     }
   }
@@ -184,6 +189,7 @@ export async function runStages(options: StageRunnerOptions): Promise<RunnerResu
     }
     await Promise.allSettled(inFlight.values());
     finished.add(stage.name);
+    progress?.stageFinished(stage.name);
   }
 
   await Promise.all(stages.map((stage) => runStage(stage)));
