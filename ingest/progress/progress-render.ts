@@ -1,17 +1,6 @@
 // The two renderers of one progress snapshot: bars redrawn in place on a terminal, and one line per
 // interval for logs (CI, files, pipes). Pure string functions; TtyPainter only adds the cursor moves.
-import { stageFraction, type RunProgressSnapshot, type StageProgress } from '../../src/core/progress/run-progress.ts';
-
-/** `2h05m`, `3m07s`, `42s`. */
-export function formatDuration(ms: number): string {
-  const total = Math.round(ms / 1000);
-  const h = Math.floor(total / 3600);
-  const m = Math.floor((total % 3600) / 60);
-  const s = total % 60;
-  if (h > 0) return `${h}h${String(m).padStart(2, '0')}m`;
-  if (m > 0) return `${m}m${String(s).padStart(2, '0')}s`;
-  return `${s}s`;
-}
+import { formatDuration, stageFraction, type RunProgressSnapshot, type StageProgress } from '../../src/core/progress/run-progress.ts';
 
 const rate = (n: number) => (n >= 10 ? n.toFixed(0) : n.toFixed(1));
 

@@ -48,3 +48,14 @@ export function stageFraction(stage: Pick<StageProgress, 'done' | 'pending'>): n
   const total = stage.done + stage.pending;
   return total === 0 ? 1 : stage.done / total;
 }
+
+/** `2h05m`, `3m07s`, `42s` (the terminal and /admin/runs show durations alike). */
+export function formatDuration(ms: number): string {
+  const total = Math.round(ms / 1000);
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = total % 60;
+  if (h > 0) return `${h}h${String(m).padStart(2, '0')}m`;
+  if (m > 0) return `${m}m${String(s).padStart(2, '0')}s`;
+  return `${s}s`;
+}
