@@ -1,7 +1,8 @@
 // `ingest analyze`: the snapshot's analysis as PNG charts and a Markdown report linking them.
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { ANALYSIS_FILE_LIMITS, ANALYSIS_FILE_VERSION, analysisFileName, analysisFileSchema } from '../../src/core/analytics/analysis-file.ts';
+import { ANALYSIS_FILE_LIMITS, analysisFileName, analyticsSummarySchema } from '../../src/core/analytics/analysis-file.ts';
+import type { AnalyticsSummary } from '../../src/core/analytics/analytics-summary.ts';
 import { accumulateSnapshot } from '../../src/core/analytics/analyze-snapshot.ts';
 import { beijingDay } from '../../src/core/analytics/beijing-day.ts';
 import { buildAnalyticsCharts } from '../../src/core/analytics/chart-specs.ts';
@@ -12,10 +13,11 @@ import { renderChartPng } from './render-chart-png.ts';
 
 export interface AnalysisFiles {
   report: string;
-  /** analysis-<date>.json: the figures as data (the history behind /trends keeps one per day). */
+  /** analysis-<date>.json: the summary itself, with longer rankings (the daily run keeps it as the day's history). */
   json: string;
   images: string[];
   totalWorks: number;
+  summary: AnalyticsSummary;
 }
 
 export async function writeAnalysis(options: { snapshotDir: string; outDir: string; now?: Date }): Promise<AnalysisFiles> {
@@ -54,15 +56,9 @@ export async function writeAnalysis(options: { snapshotDir: string; outDir: stri
   });
   await writeOrExplain(report, markdown);
   const json = path.join(options.outDir, analysisFileName(date));
-  const data = analysisFileSchema.parse({
-    version: ANALYSIS_FILE_VERSION,
-    date,
-    generatedAt: now.toISOString(),
-    snapshotGeneratedAt: manifest.generatedAt,
-    summary: accumulator.summarize(ANALYSIS_FILE_LIMITS),
-  });
+  const data = analyticsSummarySchema.parse(accumulator.summarize(ANALYSIS_FILE_LIMITS));
   await writeOrExplain(json, `${JSON.stringify(data, null, 2)}\n`);
-  return { report, json, images: written, totalWorks: summary.totalWorks };
+  return { report, json, images: written, totalWorks: summary.totalWorks, summary };
 }
 
 async function ensureWritableDir(dir: string): Promise<void> {

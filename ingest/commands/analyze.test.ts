@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { analysisFileSchema } from '../../src/core/analytics/analysis-file.ts';
+import { analyticsSummarySchema } from '../../src/core/analytics/analysis-file.ts';
 import { sampleWork, writeTestSnapshot } from '../../src/core/snapshot/test-fixtures.ts';
 import { runCli as runMain } from '../testing/run-cli.ts';
 
@@ -42,8 +42,8 @@ describe('ingest analyze', { timeout: 120_000 }, () => {
     const pngs = ['authors', 'checkpoints', 'daily', 'loras', 'sources', 'words'].map((id) => `analysis-${date}-${id}.png`);
     expect(files).toEqual([report, `analysis-${date}.json`, ...pngs].sort());
     // The JSON (kept per day for /trends) validates against the schema the site reads it with.
-    const json = analysisFileSchema.parse(JSON.parse(fs.readFileSync(path.join(outDir, `analysis-${date}.json`), 'utf8')));
-    expect(json).toMatchObject({ date, summary: { totalWorks: 6, topCheckpoints: [{ name: 'SDXL 1.0', works: 6, loraId: null }] } });
+    const json = analyticsSummarySchema.parse(JSON.parse(fs.readFileSync(path.join(outDir, `analysis-${date}.json`), 'utf8')));
+    expect(json).toMatchObject({ totalWorks: 6, topCheckpoints: [{ name: 'SDXL 1.0', works: 6, loraId: null }] });
     for (const png of pngs) {
       const bytes = fs.readFileSync(path.join(outDir, png));
       expect(bytes.subarray(0, 8).toString('hex'), png).toBe('89504e470d0a1a0a');

@@ -1,6 +1,6 @@
 // The site's view of the published history (HISTORY_DIR) and of what the current snapshot added: the
 // /trends figures and the ids the 新增 badges mark. Computed once per build and shared by every page.
-import { ANALYSIS_FILE_LIMITS, ANALYSIS_FILE_VERSION } from '../core/analytics/analysis-file.ts';
+import { ANALYSIS_FILE_LIMITS } from '../core/analytics/analysis-file.ts';
 import { accumulateSnapshot } from '../core/analytics/analyze-snapshot.ts';
 import type { AnalyticsAccumulator } from '../core/analytics/analytics-accumulator.ts';
 import { beijingDay } from '../core/analytics/beijing-day.ts';
@@ -44,13 +44,8 @@ export const siteTrends = once(async (): Promise<SiteTrends> => {
     const date = beijingDay(manifest.generatedAt);
     const kept = days.get(date);
     if (!kept || kept.manifest.generatedAt < manifest.generatedAt) {
-      const summary = (await snapshotAnalysis()).summarize(ANALYSIS_FILE_LIMITS);
-      days.set(date, {
-        date,
-        manifest,
-        diff: await currentDiff(),
-        analysis: { version: ANALYSIS_FILE_VERSION, date, generatedAt: manifest.generatedAt, snapshotGeneratedAt: manifest.generatedAt, summary },
-      });
+      const analysis = (await snapshotAnalysis()).summarize(ANALYSIS_FILE_LIMITS);
+      days.set(date, { date, manifest, diff: await currentDiff(), analysis });
     }
   }
   const trends = computeTrends([...days.values()]);

@@ -16,7 +16,7 @@
 //                           figures stay as they are) and analytics work 1; they carry the 新增 badge
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { ANALYSIS_FILE_VERSION, analysisFileName, type AnalysisFile } from '../../src/core/analytics/analysis-file.ts';
+import type { AnalyticsSummary } from '../../src/core/analytics/analytics-summary.ts';
 import { LocalBlobStore } from '../../src/core/blob/local-blob-store.ts';
 import { snapshotDiffSchema, SNAPSHOT_VERSION, type SnapshotDiff, type SnapshotLora, type SnapshotManifest, type SnapshotWork } from '../../src/core/snapshot/schema.ts';
 import { sampleLora, sampleWork, writeTestSnapshot } from '../../src/core/snapshot/test-fixtures.ts';
@@ -250,7 +250,7 @@ export const HISTORY_DAYS = ['2025-02-22', '2025-02-28'];
 /** Works using 赛车风格 LoRA on 2025-02-22 (the base the rising lists compare with). */
 export const RACING_BEFORE = 5;
 
-function historyDay(date: string, liblib: number, added: number | null): { manifest: SnapshotManifest; diff: SnapshotDiff; analysis: AnalysisFile } {
+function historyDay(date: string, liblib: number, added: number | null): { date: string; manifest: SnapshotManifest; diff: SnapshotDiff; analysis: AnalyticsSummary } {
   const generatedAt = `${date}T00:00:00.000Z`;
   const sourceDiff = (n: number) => ({ added: n, removed: 0, changed: 0, addedIds: [], removedIds: [], changedIds: [] });
   return {
@@ -261,21 +261,16 @@ function historyDay(date: string, liblib: number, added: number | null): { manif
       works: { liblib: sourceDiff(added ?? liblib), civitai: sourceDiff(added === null ? 10 : 1) },
       loras: sourceDiff(0),
     }),
+    date,
     analysis: {
-      version: ANALYSIS_FILE_VERSION,
-      date,
-      generatedAt,
-      snapshotGeneratedAt: generatedAt,
-      summary: {
-        totalWorks: liblib + 10,
-        sources: [],
-        daily: { days: [], series: [], undated: 0, earlier: 0 },
-        topAuthors: [],
-        topCheckpoints: [{ name: 'SDXL 1.0', works: 20, loraId: null }],
-        topLoras: [{ name: '赛车风格 LoRA', works: date === HISTORY_DAYS[0] ? RACING_BEFORE : 12, loraId: 'racing-style' }],
-        promptWords: [{ word: '跑车', works: 3 }],
-        promptsAnalysed: liblib,
-      },
+      totalWorks: liblib + 10,
+      sources: [],
+      daily: { days: [], series: [], undated: 0, earlier: 0 },
+      topAuthors: [],
+      topCheckpoints: [{ name: 'SDXL 1.0', works: 20, loraId: null }],
+      topLoras: [{ name: '赛车风格 LoRA', works: date === HISTORY_DAYS[0] ? RACING_BEFORE : 12, loraId: 'racing-style' }],
+      promptWords: [{ word: '跑车', works: 3 }],
+      promptsAnalysed: liblib,
     },
   };
 }
@@ -283,11 +278,12 @@ function historyDay(date: string, liblib: number, added: number | null): { manif
 async function writeHistory(historyDir: string): Promise<void> {
   const days = [historyDay(HISTORY_DAYS[0]!, 130, null), historyDay(HISTORY_DAYS[1]!, 136, 6)];
   for (const day of days) {
-    const dir = path.join(historyDir, day.analysis.date);
+    // The daily run's layout (docs/operations.md): one folder per Beijing day.
+    const dir = path.join(historyDir, day.date);
     await mkdir(dir, { recursive: true });
     await writeFile(path.join(dir, 'manifest.json'), JSON.stringify(day.manifest));
     await writeFile(path.join(dir, 'diff.json'), JSON.stringify(day.diff));
-    await writeFile(path.join(dir, analysisFileName(day.analysis.date)), JSON.stringify(day.analysis));
+    await writeFile(path.join(dir, 'analysis.json'), JSON.stringify(day.analysis));
   }
 }
 

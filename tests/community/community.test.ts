@@ -16,7 +16,7 @@ import { serviceGate } from '../../src/core/testing/services.ts';
 import { Redis } from 'ioredis';
 import { REPO_ROOT, makeWorkDir, run } from '../browser/harness.ts';
 import { RunProgress } from '../../ingest/progress/progress-model.ts';
-import { runCli } from '../../ingest/testing/run-cli.ts';
+import { runCli as runCliInProcess } from '../../ingest/testing/run-cli.ts';
 import { site } from '../browser/site.ts';
 import {
   Client, listFiles, mysqlBackend, servicesAvailable, sessionFrom, sqliteBackend, startCommunityServer, startRedisServer,
@@ -41,7 +41,7 @@ function spawnable(command: string): boolean {
 /** `ingest admin …` in process against the backend's database: exit code and output. */
 async function adminCommandRun(backend: Backend, args: string[]): Promise<{ code: number | null; out: string }> {
   const DATABASE_URL = backend.database.kind === 'sqlite' ? `sqlite:${backend.database.file}` : backend.database.url;
-  const result = await runCli(['admin', ...args], { env: { DATABASE_URL }, cwd: REPO_ROOT });
+  const result = await runCliInProcess(['admin', ...args], { env: { DATABASE_URL }, cwd: REPO_ROOT });
   return { code: result.code, out: `${result.stdout}${result.stderr}`.trim() };
 }
 

@@ -1,6 +1,7 @@
-// The analysis as JSON (`analysis-<date>.json`, written by `ingest analyze` beside its Markdown report and
-// kept per published day in the history the /trends page reads). One zod schema for the writer and the
-// reader, like the snapshot's: objects strip unknown keys, so the writer may add a field first.
+// The analysis as JSON: the AnalyticsSummary itself, written by `ingest analyze` as `analysis-<date>.json`
+// beside its Markdown report and kept per published day as `analysis.json` in the history the /trends page
+// reads (docs/operations.md). One zod schema for the writer and the reader, like the snapshot's: objects
+// strip unknown keys, so the writer may add a field first.
 import { z } from 'zod';
 import { workSourceSchema } from '../snapshot/schema.ts';
 import type { AnalyticsLimits, AnalyticsSummary } from './analytics-summary.ts';
@@ -25,19 +26,6 @@ export const analyticsSummarySchema = z.object({
   promptWords: z.array(z.object({ word: z.string(), works: count })),
   promptsAnalysed: count,
 }) satisfies z.ZodType<AnalyticsSummary>;
-
-export const ANALYSIS_FILE_VERSION = 1;
-
-export const analysisFileSchema = z.object({
-  version: z.literal(ANALYSIS_FILE_VERSION),
-  /** The report's day (Beijing time). */
-  date: day,
-  generatedAt: z.iso.datetime({ offset: true }),
-  /** The manifest's generatedAt of the snapshot analysed. */
-  snapshotGeneratedAt: z.iso.datetime({ offset: true }),
-  summary: analyticsSummarySchema,
-});
-export type AnalysisFile = z.infer<typeof analysisFileSchema>;
 
 /**
  * The JSON keeps longer rankings than the page's Top 15: week-over-week trends compare two days' lists,

@@ -22,7 +22,7 @@ function day(date: string, options: { liblib: number; authors: number; added?: [
       works: { liblib: options.added === null ? side(options.liblib) : side(...options.added) },
       loras: side(0),
     },
-    analysis: options.summary === null ? null : { version: 1, date, generatedAt, snapshotGeneratedAt: generatedAt, summary: { ...empty, ...options.summary } },
+    analysis: options.summary === null ? null : { ...empty, ...options.summary },
   };
 }
 

@@ -58,8 +58,8 @@ export function computeTrends(input: readonly HistoryDay[]): TrendsSummary {
   const analysed = days.filter((day) => day.analysis !== null);
   const last = analysed.at(-1);
   const base = last ? pickBase(analysed.slice(0, -1), last.date) : undefined;
-  const now = last?.analysis?.summary;
-  const before = base?.analysis?.summary;
+  const now = last?.analysis;
+  const before = base?.analysis;
   const rising = (pick: (s: AnalyticsSummary) => { name: string; works: number; loraId: string | null }[]) =>
     now && before ? risingEntries(pick(before), pick(now)) : [];
   const words = (s: AnalyticsSummary) => s.promptWords.map((w) => ({ name: w.word, works: w.works, loraId: null }));

@@ -23,7 +23,7 @@ describe('readHistory', () => {
     const summary = { totalWorks: 0, sources: [], daily: { days: [], series: [], undated: 0, earlier: 0 }, topAuthors: [], topCheckpoints: [], topLoras: [], promptWords: [], promptsAnalysed: 0 };
     await put('2025-03-02', {
       'manifest.json': manifest('2025-03-02'),
-      'analysis-2025-03-02.json': { version: 1, date: '2025-03-02', generatedAt: '2025-03-02T01:00:00Z', snapshotGeneratedAt: '2025-03-02T00:00:00.000Z', summary },
+      'analysis.json': summary,
     });
     await put('2025-03-01', { 'manifest.json': manifest('2025-03-01') });
     await put('2025-03-03', { 'diff.json': '{}' }); // no manifest: never published
@@ -31,7 +31,7 @@ describe('readHistory', () => {
     await mkdir(path.join(dir, 'not-a-day'));
 
     const history = await readHistory(dir);
-    expect(history.days.map((d) => [d.date, d.diff, d.analysis?.summary.totalWorks ?? null])).toEqual([['2025-03-01', null, null], ['2025-03-02', null, 0]]);
+    expect(history.days.map((d) => [d.date, d.diff, d.analysis?.totalWorks ?? null])).toEqual([['2025-03-01', null, null], ['2025-03-02', null, 0]]);
     expect(history.skipped).toEqual([{ date: '2025-03-04', reason: expect.stringMatching(/2025-03-04\/diff\.json: not valid JSON/) }]);
   });
 });

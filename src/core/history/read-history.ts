@@ -2,15 +2,17 @@
 // manifest, diff and analysis under snapshots/{date}/ in the bucket and downloads them into HISTORY_DIR
 // before the build:
 //
-//   {HISTORY_DIR}/2025-03-01/manifest.json             the snapshot's manifest (a day without one is skipped)
-//   {HISTORY_DIR}/2025-03-01/diff.json                 its diff against the previous published snapshot
-//   {HISTORY_DIR}/2025-03-01/analysis-2025-03-01.json  what `ingest analyze` wrote (analysis.json also accepted)
+//   {HISTORY_DIR}/2025-03-01/manifest.json   the snapshot's manifest (a day without one is skipped)
+//   {HISTORY_DIR}/2025-03-01/diff.json       its diff against the previously published snapshot
+//   {HISTORY_DIR}/2025-03-01/analysis.json   the AnalyticsSummary `ingest analyze` wrote (analysis-<date>.json also read)
 //
+// The date is the Beijing day of the manifest's generatedAt (docs/operations.md).
 // A day whose files are malformed is skipped and reported, not fatal: one bad day in the bucket must not
 // stop every later build (the current snapshot, which is fatal when malformed, is read elsewhere).
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { analysisFileSchema, type AnalysisFile } from '../analytics/analysis-file.ts';
+import { analyticsSummarySchema } from '../analytics/analysis-file.ts';
+import type { AnalyticsSummary } from '../analytics/analytics-summary.ts';
 import { DIFF_FILE, MANIFEST_FILE } from '../snapshot/paths.ts';
 import { readValidatedJson } from '../snapshot/read-snapshot.ts';
 import { snapshotDiffSchema, snapshotManifestSchema, type SnapshotDiff, type SnapshotManifest } from '../snapshot/schema.ts';
@@ -25,7 +27,7 @@ export interface HistoryDay {
   /** null when the day kept no diff. */
   diff: SnapshotDiff | null;
   /** null when the day kept no analysis (its model and word trends are then unknown). */
-  analysis: AnalysisFile | null;
+  analysis: AnalyticsSummary | null;
 }
 
 export interface History {
@@ -52,8 +54,9 @@ export async function readHistory(historyDir: string): Promise<History> {
       const manifest = await readValidatedJson(path.join(dir, MANIFEST_FILE), snapshotManifestSchema);
       if (!manifest) continue;
       const diff = (await readValidatedJson(path.join(dir, DIFF_FILE), snapshotDiffSchema)) ?? null;
-      const analysisName = (await readdir(dir)).filter((name) => ANALYSIS_FILE.test(name)).sort().at(-1);
-      const analysis = analysisName ? ((await readValidatedJson(path.join(dir, analysisName), analysisFileSchema)) ?? null) : null;
+      // analysis.json sorts first: the daily run's name wins over a stray analysis-<date>.json.
+      const analysisName = (await readdir(dir)).filter((name) => ANALYSIS_FILE.test(name)).sort()[0];
+      const analysis = analysisName ? ((await readValidatedJson(path.join(dir, analysisName), analyticsSummarySchema)) ?? null) : null;
       history.days.push({ date, manifest, diff, analysis });
     } catch (error) {
       history.skipped.push({ date, reason: (error as Error).message });
