@@ -251,7 +251,7 @@ export function baseOptions(title: string, legend: boolean) {
 }
 
 /** `LoRA 引用 Top 15`; without the count when there is nothing to rank. */
-export function topTitle(subject: string, count: number): string {
+function topTitle(subject: string, count: number): string {
   return count > 0 ? `${subject} Top ${count}` : subject;
 }
 

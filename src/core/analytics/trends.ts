@@ -10,7 +10,7 @@ import { compareCodePoints } from './rank.ts';
 const WEEK_DAYS = 7;
 const DAY_MS = 86_400_000;
 /** Entries per rising list. */
-export const RISING_LIMIT = 15;
+const RISING_LIMIT = 15;
 
 export interface RisingEntry {
   name: string;
@@ -24,7 +24,7 @@ export interface RisingEntry {
   newOnList: boolean;
 }
 
-export interface SourceVolume {
+interface SourceVolume {
   source: WorkSource;
   /** Works added per day (aligned with `TrendsSummary.days`); null when that day's diff has no baseline. */
   added: (number | null)[];

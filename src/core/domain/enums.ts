@@ -6,7 +6,6 @@ export type Source = (typeof SOURCES)[number];
 
 /** A community user's role: `admin` may see /admin/runs (granted with `ingest admin grant <username>`). */
 export const USER_ROLES = ['user', 'admin'] as const;
-export type UserRole = (typeof USER_ROLES)[number];
 
 export const WORK_STATUSES = ['draft', 'published'] as const;
 export type WorkStatus = (typeof WORK_STATUSES)[number];

@@ -6,7 +6,7 @@ import { SOURCES } from '../domain/enums.ts';
 const count = z.number().int().nonnegative();
 const rate = z.number().nonnegative();
 
-export const stageProgressSchema = z.object({
+const stageProgressSchema = z.object({
   name: z.string(),
   /** Units done in this run. */
   done: count,

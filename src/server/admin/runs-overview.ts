@@ -5,7 +5,7 @@ import { runProgressSchema, type RunProgressSnapshot } from '../../core/progress
 import type { FetchRun, Store } from '../../core/store/store.ts';
 
 /** A running run whose progress is older than this has probably died (killed, crashed). */
-export const STALE_AFTER_MS = 2 * 60_000;
+const STALE_AFTER_MS = 2 * 60_000;
 
 export interface RunOverview {
   run: FetchRun;
