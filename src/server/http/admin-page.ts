@@ -8,7 +8,7 @@ export type AdminAccess =
   | { status: 200; services: ServerServices; viewer: User }
   | { status: 403 | 404; services: ServerServices; viewer: User | null };
 
-export async function adminPage(page: { request: Request; response: { headers: Headers; status: number } }): Promise<AdminAccess> {
+export async function adminPage(page: { request: Request; response: { headers: Headers; status?: number } }): Promise<AdminAccess> {
   const { services, viewer } = await pageViewer(page);
   const access: AdminAccess = !viewer ? { status: 404, services, viewer } : viewer.role !== 'admin' ? { status: 403, services, viewer } : { status: 200, services, viewer };
   page.response.status = access.status;
