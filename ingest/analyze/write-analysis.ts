@@ -1,8 +1,9 @@
 // `ingest analyze`: the snapshot's analysis as PNG charts and a Markdown report linking them.
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { analyzeSnapshot } from '../../src/core/analytics/analyze-snapshot.ts';
+import { ANALYSIS_FILE_LIMITS, analysisFileName, analyticsSummarySchema } from '../../src/core/analytics/analysis-file.ts';
 import type { AnalyticsSummary } from '../../src/core/analytics/analytics-summary.ts';
+import { accumulateSnapshot } from '../../src/core/analytics/analyze-snapshot.ts';
 import { beijingDay } from '../../src/core/analytics/beijing-day.ts';
 import { buildAnalyticsCharts } from '../../src/core/analytics/chart-specs.ts';
 import { UserFacingError } from '../../src/core/errors.ts';
@@ -12,7 +13,7 @@ import { renderChartPng } from './render-chart-png.ts';
 
 export interface AnalysisFiles {
   report: string;
-  /** analysis-<date>.json: the summary itself (the daily run keeps it as the day's history). */
+  /** analysis-<date>.json: the summary itself, with longer rankings (the daily run keeps it as the day's history). */
   json: string;
   images: string[];
   totalWorks: number;
@@ -28,7 +29,8 @@ export async function writeAnalysis(options: { snapshotDir: string; outDir: stri
       hint: 'write one first: npm run ingest -- snapshot (or pass --snapshot DIR)',
     });
   }
-  const summary = await analyzeSnapshot(options.snapshotDir);
+  const accumulator = await accumulateSnapshot(options.snapshotDir);
+  const summary = accumulator.summarize();
   const charts = buildAnalyticsCharts(summary);
   const date = beijingDay(now.toISOString());
 
@@ -54,8 +56,9 @@ export async function writeAnalysis(options: { snapshotDir: string; outDir: stri
     snapshotGeneratedAt: manifest.generatedAt,
   });
   await writeOrExplain(report, markdown);
-  const json = path.join(options.outDir, `analysis-${date}.json`);
-  await writeOrExplain(json, `${JSON.stringify(summary, null, 2)}\n`);
+  const json = path.join(options.outDir, analysisFileName(date));
+  const data = analyticsSummarySchema.parse(accumulator.summarize(ANALYSIS_FILE_LIMITS));
+  await writeOrExplain(json, `${JSON.stringify(data, null, 2)}\n`);
   return { report, json, images: written, totalWorks: summary.totalWorks, summary };
 }
 

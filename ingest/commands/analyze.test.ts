@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { analyticsSummarySchema } from '../../src/core/analytics/analysis-file.ts';
 import { sampleWork, writeTestSnapshot } from '../../src/core/snapshot/test-fixtures.ts';
 import { runCli as runMain } from '../testing/run-cli.ts';
 
@@ -33,15 +34,16 @@ describe('ingest analyze', { timeout: 120_000 }, () => {
     const result = await runCli(['analyze', '--snapshot', snapshotDir, '--out', outDir]);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/^analyze: 6 works → .*analysis-\d{4}-\d{2}-\d{2}\.md and 6 chart\(s\)/);
+    expect(result.stdout).toMatch(/^analyze: 6 works → .*analysis-\d{4}-\d{2}-\d{2}\.md, .*analysis-\d{4}-\d{2}-\d{2}\.json and 6 chart\(s\)/);
 
     const files = fs.readdirSync(outDir).sort();
     const report = files.find((f) => f.endsWith('.md'))!;
     const date = /^analysis-(\d{4}-\d{2}-\d{2})\.md$/.exec(report)![1];
     const pngs = ['authors', 'checkpoints', 'daily', 'loras', 'sources', 'words'].map((id) => `analysis-${date}-${id}.png`);
     expect(files).toEqual([report, `analysis-${date}.json`, ...pngs].sort());
-    // The summary as JSON: what the daily run keeps as the day's history (analysis.json).
-    expect(JSON.parse(fs.readFileSync(path.join(outDir, `analysis-${date}.json`), 'utf8'))).toMatchObject({ totalWorks: 6 });
+    // The JSON (kept per day for /trends) validates against the schema the site reads it with.
+    const json = analyticsSummarySchema.parse(JSON.parse(fs.readFileSync(path.join(outDir, `analysis-${date}.json`), 'utf8')));
+    expect(json).toMatchObject({ totalWorks: 6, topCheckpoints: [{ name: 'SDXL 1.0', works: 6, loraId: null }] });
     for (const png of pngs) {
       const bytes = fs.readFileSync(path.join(outDir, png));
       expect(bytes.subarray(0, 8).toString('hex'), png).toBe('89504e470d0a1a0a');

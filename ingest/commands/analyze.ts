@@ -8,7 +8,7 @@ export const analyzeCommand: CommandRunner = {
     const outDir = typeof flags.out === 'string' ? path.resolve(cwd, flags.out) : config.ingest.reportsDir;
     const started = performance.now();
     const result = await writeAnalysis({ snapshotDir, outDir });
-    out(`analyze: ${result.totalWorks} works → ${result.report} and ${result.images.length} chart(s) (${Math.round(performance.now() - started)} ms)`);
+    out(`analyze: ${result.totalWorks} works → ${result.report}, ${result.json} and ${result.images.length} chart(s) (${Math.round(performance.now() - started)} ms)`);
     return 0;
   },
 };

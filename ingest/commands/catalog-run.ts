@@ -30,7 +30,11 @@ export async function runCatalogCommand(
   try {
     await store.assertMigrated();
     await blobs.ping();
-    const report = await run({ config, store, blobs, log, out, signal: interrupt.signal });
+    // Bars on a terminal (stderr, so stdout stays the report); periodic lines with the rest of stdout otherwise.
+    const progressOutput = process.stderr.isTTY
+      ? { tty: true, write: (text: string) => void process.stderr.write(text), lineIntervalMs: 0 }
+      : { tty: false, write: (text: string) => out(text.replace(/\n$/, '')), lineIntervalMs: config.ingest.progressSeconds * 1000 };
+    const report = await run({ config, store, blobs, log, out, signal: interrupt.signal, progressOutput });
     if (interrupt.signal.aborted) return 130;
     return report.status === 'SUCCESS' ? 0 : 1;
   } finally {

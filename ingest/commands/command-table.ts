@@ -225,4 +225,11 @@ export const COMMANDS: readonly CommandEntry[] = [
     options: {},
     load: async () => (await import('./cache.ts')).cacheCommand,
   },
+  {
+    name: 'admin',
+    summary: 'grant or revoke the admin role of a community user (admins see /admin/runs)',
+    usage: 'npm run ingest -- admin grant <username> | admin revoke <username>',
+    options: {},
+    load: async () => (await import('./admin.ts')).adminCommand,
+  },
 ];

@@ -13,6 +13,8 @@ import type { HttpClient } from '../http/http-client.ts';
 import { HostPool } from '../http/host-pool.ts';
 import { PoliteHttpClient, type PoliteHttpClientOptions } from '../http/polite-http-client.ts';
 import { MediaPipeline } from '../media/media-pipeline.ts';
+import { RunProgress } from '../progress/progress-model.ts';
+import { startProgressReporter, type ProgressOutput } from '../progress/progress-reporter.ts';
 import type { CrashPoints } from './crash-points.ts';
 import { finishRun, renderReport, sendAlert, writeReport, type RunReport } from './run-report.ts';
 import { runStages, type RunnerResult, type StageDefinition } from './stage-runner.ts';
@@ -26,6 +28,8 @@ export interface SourceRunDependencies {
   signal?: AbortSignal;
   /** Test only (TEST_CRASH_AT): where the crash-resume test kills the process; null or absent in real runs. */
   crashPoints?: CrashPoints | null;
+  /** Where live progress is drawn (bars on a terminal, periodic lines otherwise); it is persisted for /admin/runs either way. */
+  progressOutput?: ProgressOutput | null;
 }
 
 /** Backoff and timeout overrides for the polite clients (tests shorten them). */
@@ -119,18 +123,24 @@ export async function runSource(deps: SourceRunDependencies, spec: SourceRunSpec
   }));
   let error: unknown;
   let result = EMPTY_RESULT;
+  const stageNames = stages.map((s) => s.name);
+  const progress = new RunProgress({ runId: run.id, source: spec.source, command: spec.command, stages: stageNames });
+  const reporter = startProgressReporter({
+    progress, runId: run.id, source: spec.source, stages: stageNames, store, httpStats: () => http.stats(), log: runLog, output: deps.progressOutput,
+  });
   try {
     await spec.prepare?.(run.id, out);
     out(`run ${run.id}: ${spec.source} ${spec.command} (≤ ${spec.rps} req/s per host)`);
     result = await runStages({
       store, source: spec.source, runId: run.id, stages, log: runLog, maxAttempts: spec.maxAttempts, retryBaseMs: spec.retryBaseMs ?? config.ingest.retryBaseMs * 2,
-      signal: deps.signal ? AbortSignal.any([deps.signal, stop.signal]) : stop.signal, crashPoints,
+      signal: deps.signal ? AbortSignal.any([deps.signal, stop.signal]) : stop.signal, crashPoints, progress,
     });
   } catch (caught) {
     error = caught;
     runLog.error({ err: caught }, 'run aborted');
   } finally {
     clearInterval(heartbeat);
+    await reporter.stop();
     await http.close();
     fs.rmSync(tmpDir, { recursive: true, force: true });
   }

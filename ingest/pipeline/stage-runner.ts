@@ -9,6 +9,7 @@ import type { LedgerEntry, LedgerUnit, Store } from '../../src/core/store/store.
 import type { Logger } from '../../src/core/log.ts';
 import { DatabaseUnavailableError, errorMessage } from '../../src/core/errors.ts';
 import { errorKindOf } from '../http/errors.ts';
+import type { RunProgress } from '../progress/progress-model.ts';
 import type { CrashPoints } from './crash-points.ts';
 import { isPermanentFailure } from './failure-policy.ts';
 
@@ -55,6 +56,8 @@ export interface StageRunnerOptions {
   now?: () => Date;
   /** Test only (TEST_CRASH_AT): where the crash-resume test kills the process. */
   crashPoints?: CrashPoints | null;
+  /** Told of every unit's outcome and each stage's end (live progress). */
+  progress?: Pick<RunProgress, 'unitDone' | 'unitFailed' | 'stageFinished'>;
 }
 
 interface StageResult {
@@ -96,7 +99,7 @@ const sleep = (ms: number, signal?: AbortSignal) =>
   });
 
 export async function runStages(options: StageRunnerOptions): Promise<RunnerResult> {
-  const { store, source, runId, stages, log, maxAttempts, signal, crashPoints } = options;
+  const { store, source, runId, stages, log, maxAttempts, signal, crashPoints, progress } = options;
   const retryBaseMs = options.retryBaseMs ?? 1000;
   const windowMs = options.inRunRetryWindowMs ?? 30_000;
   const pollMs = options.pollMs ?? 25;
@@ -136,6 +139,7 @@ export async function runStages(options: StageRunnerOptions): Promise<RunnerResu
       crashPoints?.reached('unit-committed', stage.name);
       recordedAttempts.set(unit.id, unit.attempts + 1);
       results[stage.name]!.done++;
+      progress?.unitDone(stage.name);
       outcomes.set(unit.id, { stage: stage.name, ok: true });
       log.debug({ stage: stage.name, key: unit.key, attempt: unit.attempts + 1, ms: Math.round(performance.now() - started) }, 'unit done');
     } catch (error) {
@@ -158,6 +162,7 @@ export async function runStages(options: StageRunnerOptions): Promise<RunnerResu
       const result = results[stage.name]!;
       result.failed++;
       result.failuresByKind[kind] = (result.failuresByKind[kind] ?? 0) + 1;
+      progress?.unitFailed(stage.name, kind);
       log.warn({ stage: stage.name, key: unit.key, attempt, kind, retry, err: errorMessage(error) }, 'unit failed');
     }
   }
@@ -196,6 +201,7 @@ export async function runStages(options: StageRunnerOptions): Promise<RunnerResu
     }
     await Promise.allSettled(inFlight.values());
     finished.add(stage.name);
+    progress?.stageFinished(stage.name);
   }
 
   await Promise.all(

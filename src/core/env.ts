@@ -124,6 +124,7 @@ export const envSchema = z.object({
     }),
   INGEST_RETRY_BASE_MS: z.coerce.number({ error: 'expected milliseconds, 1–60000' }).int().min(1).max(60_000).default(500),
   REPORTS_DIR: z.string().min(1).default('data/reports'),
+  INGEST_PROGRESS_SECONDS: z.coerce.number({ error: 'expected seconds between progress lines, 0–3600 (0: none)' }).int().min(0).max(3600).default(10),
   ALERT_WEBHOOK_URL: optionalUrl(['http:', 'https:']),
   ALERT_FAILURE_RATE: z.coerce.number({ error: 'expected a fraction between 0 and 1, e.g. 0.05' }).min(0).max(1).default(0.05),
   CIVITAI_API_BASE: z.url({ protocol: /^https?$/, error: 'expected the http(s) base URL of Civitai' }).default('https://civitai.com'),
@@ -254,6 +255,8 @@ interface IngestConfig {
   retryBaseMs: number;
   thumbnailWidths: number[];
   reportsDir: string;
+  /** Seconds between progress lines when output is not a terminal (0: none; a terminal gets live bars). */
+  progressSeconds: number;
   alertWebhookUrl: string | undefined;
   /** Unresolved failures ÷ units processed above which a run alerts and exits non-zero. */
   alertFailureRate: number;
@@ -387,6 +390,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       retryBaseMs: raw.INGEST_RETRY_BASE_MS,
       thumbnailWidths: raw.INGEST_THUMBNAIL_WIDTHS.split(',').map((w) => Number(w.trim())),
       reportsDir: resolve(raw.REPORTS_DIR),
+      progressSeconds: raw.INGEST_PROGRESS_SECONDS,
       alertWebhookUrl: raw.ALERT_WEBHOOK_URL,
       alertFailureRate: raw.ALERT_FAILURE_RATE,
       civitai: { apiBase: raw.CIVITAI_API_BASE, apiKey: raw.CIVITAI_API_KEY },

@@ -6,7 +6,8 @@ import type { SnapshotAuthorEntry, SnapshotLora, SnapshotManifest, SnapshotWork 
 import { relatedWorksIndex } from '../site/related.ts';
 import { sortHot, sortNewestFirst } from '../site/works.ts';
 
-function once<T>(load: () => Promise<T>): () => Promise<T> {
+/** A value computed on first use and shared by every page of the build. */
+export function once<T>(load: () => Promise<T>): () => Promise<T> {
   let value: Promise<T> | undefined;
   return () => (value ??= load());
 }

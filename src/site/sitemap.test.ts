@@ -24,6 +24,7 @@ describe('sitemapEntries', () => {
       { path: '/feed/hot', lastmod: GENERATED },
       { path: '/loras', lastmod: GENERATED },
       { path: '/analytics', lastmod: GENERATED },
+      { path: '/trends', lastmod: GENERATED },
       { path: '/feed/2', lastmod: GENERATED },
       { path: '/artwork/liblib-1000000000000000001/sample-work-1', lastmod: works[0]!.publishedAt },
       { path: '/artwork/liblib-1000000000000000004/sample-work-4', lastmod: works[1]!.publishedAt },

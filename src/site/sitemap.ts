@@ -25,7 +25,7 @@ export interface SitemapSource {
 }
 
 /** Indexable pages that exist whatever the snapshot holds (not /search, /login, /me, /upload: private or query pages). */
-const STATIC_PATHS = ['/', '/features', '/feed', '/feed/hot', '/loras', '/analytics'] as const;
+const STATIC_PATHS = ['/', '/features', '/feed', '/feed/hot', '/loras', '/analytics', '/trends'] as const;
 
 /**
  * Every public URL of the site, in a stable order: static pages, feed pages, works, authors, LoRAs.

@@ -1,7 +1,10 @@
 // Browser test of /analytics over the fixture site (site-fixture.ts, built once by the site project's global
 // setup). Every chart is drawn (non-transparent pixels on each canvas), its labels are Chinese and drawn in
 // the embedded Noto Sans SC, the data JSON cannot break out of its <script>, and the tables carry the same
-// figures. Chromium missing: skipped locally, a failure with REQUIRE_SERVICES=1 (CI).
+// figures. Then /trends over the fixture's history (and its empty state over none) and the 新增 badges of
+// the works the snapshot's diff added. Chromium missing: skipped locally, a failure with REQUIRE_SERVICES=1 (CI).
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WorkSource } from '../../src/core/snapshot/schema.ts';
@@ -9,7 +12,8 @@ import { serviceGate } from '../../src/core/testing/services.ts';
 import { seriousAxeViolations } from './axe.ts';
 import { chromiumAvailability } from './harness.ts';
 import { connectChromium, site } from './site.ts';
-import { SCRIPT_BREAKER, siteWorks } from './site-fixture.ts';
+import { ADDED_IDS, GENERATED_AT, HISTORY_DAYS, NEWCOMER_WORK, RACING_BEFORE, SCRIPT_BREAKER, siteWorks } from './site-fixture.ts';
+import { workPath } from '../../src/site/works.ts';
 
 const enabled = serviceGate('chromium (browser tests)', chromiumAvailability());
 const CHART_IDS = ['daily', 'sources', 'authors', 'checkpoints', 'loras', 'words'];
@@ -110,5 +114,83 @@ describe.runIf(enabled)('/analytics in a browser', () => {
   it('has no console errors and no serious accessibility violations', async () => {
     expect(await seriousAxeViolations(page!)).toEqual([]);
     expect(errors).toEqual([]);
+  });
+});
+
+describe.runIf(enabled)('/trends and 新增 badges in a browser', () => {
+  let browser: Browser | undefined;
+  let page: Page | undefined;
+  const errors: string[] = [];
+  const today = GENERATED_AT.slice(0, 10);
+
+  beforeAll(async () => {
+    browser = await connectChromium();
+    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
+    page.setDefaultTimeout(60_000);
+    const response = await page.goto(`${site().url}/trends`, { waitUntil: 'domcontentloaded' });
+    expect(response?.status()).toBe(200);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  const rows = async (chart: string) => {
+    await page!.locator(`[data-chart-section="${chart}"] summary`).click();
+    return (await page!.locator(`[data-chart-section="${chart}"] tbody tr`).allInnerTexts()).map((row) => row.split('\t'));
+  };
+
+  it('compares the snapshot with the history a week before and draws every trend chart', async () => {
+    expect(await page!.getByTestId('trends-range').textContent()).toContain(`基于 3 个发布日（${HISTORY_DAYS[0]} 至 ${today}）`);
+    const charts = ['volume', 'rising-loras', 'rising-checkpoints', 'rising-words', 'new-authors'];
+    expect(await page!.locator('[data-chart-section]').evaluateAll((nodes) => nodes.map((n) => (n as HTMLElement).dataset.chartSection))).toEqual(charts);
+    await expect.poll(() => page!.locator('canvas[data-chart][data-drawn="true"]').count(), { timeout: 20_000 }).toBe(charts.length);
+
+    // 赛车风格 LoRA: 5 works on the base day, 20 (the odd analytics works) now, linked to its LoRA page; Neon City
+    // (the even ones, not on the base day's list) grew more, and its markup stays text.
+    const using = (name: string) => siteWorks.filter((w) => w.models.some((m) => m.name === name)).length;
+    const racing = using('赛车风格 LoRA');
+    const neon = using(`Neon City ${SCRIPT_BREAKER}`);
+    const loras = await rows('rising-loras');
+    expect(loras[0]).toEqual(['1', `Neon City ${SCRIPT_BREAKER}`, '新上榜', String(neon), String(neon)]);
+    expect(loras[1]).toEqual(['2', '赛车风格 LoRA', String(RACING_BEFORE), String(racing), String(racing - RACING_BEFORE)]);
+    expect(await page!.locator('[data-chart-section="rising-loras"] table a', { hasText: '赛车风格 LoRA' }).getAttribute('href')).toBe('/lora/racing-style');
+    expect((await rows('rising-words')).some((row) => row[2] === '新上榜')).toBe(true);
+
+    // Daily volume: the first day has no baseline; today added the two works of the snapshot's diff.
+    const liblib = siteWorks.filter((w) => w.source === 'liblib').length;
+    const volume = await rows('volume');
+    expect(volume.map((row) => row[0])).toEqual([...HISTORY_DAYS, today]);
+    expect(volume[0]!.at(-1)).toBe('—');
+    expect(volume[2]).toEqual([today, `${ADDED_IDS.length}（${liblib}）`, `0（${siteWorks.length - liblib}）`, String(ADDED_IDS.length)]);
+  });
+
+  it('names the author new this week and has no errors or serious accessibility violations', async () => {
+    const newcomer = page!.getByTestId('new-authors').getByRole('link', { name: NEWCOMER_WORK.author!.name });
+    expect(await newcomer.getAttribute('href')).toBe(`/user/${NEWCOMER_WORK.author!.username}`);
+    expect(await page!.getByTestId('new-authors').locator('li').count()).toBe(1);
+    expect(await seriousAxeViolations(page!)).toEqual([]);
+    expect(errors).toEqual([]);
+  });
+
+  it('marks the works the snapshot added with 新增, on their cards and pages, and no others', async () => {
+    await page!.goto(`${site().url}/user/${NEWCOMER_WORK.author!.username}`, { waitUntil: 'domcontentloaded' });
+    expect(await page!.locator(`.work-card[data-work-id="${NEWCOMER_WORK.id}"] .new-badge`).textContent()).toBe('新增');
+    await page!.goto(`${site().url}${workPath(NEWCOMER_WORK)}`, { waitUntil: 'domcontentloaded' });
+    expect(await page!.locator('.artwork-page__byline .new-badge').textContent()).toBe('新增');
+    // On the page of analytics work 1's author, each card has the badge exactly when the diff added its work.
+    const author = siteWorks.find((w) => w.id === ADDED_IDS[1])!.author!;
+    await page!.goto(`${site().url}/user/${author.username}`, { waitUntil: 'domcontentloaded' });
+    const cards = await page!.locator('.work-card').evaluateAll((nodes) => nodes.map((n) => [(n as HTMLElement).dataset.workId, n.querySelector('.new-badge') !== null]));
+    expect(cards.length).toBeGreaterThan(1);
+    expect(cards).toEqual(cards.map(([id]) => [id, ADDED_IDS.includes(id as string)]));
+  });
+
+  it('shows an honest empty state when there are fewer than two published days', async () => {
+    const html = await readFile(path.join(site().emptyOutDir, 'client', 'trends', 'index.html'), 'utf8');
+    expect(html).toContain('历史数据还不够');
+    expect(html).toContain('目前只有 0 天');
+    expect(html).not.toContain('data-chart-section');
   });
 });

@@ -17,14 +17,18 @@ export default async function setup(project: TestProject): Promise<() => Promise
     for (const stop of stops.reverse()) await stop();
   };
   try {
-    const { snapshotDir, blobDir } = fixturePaths(work.dir);
-    await writeSiteFixture(snapshotDir, blobDir);
-    const fixture = await buildSite({ outDir: path.join(work.dir, 'dist'), cacheDir: path.join(work.dir, 'astro-cache'), env: { SNAPSHOT_DIR: snapshotDir, ...SITE_ENV } });
+    const { snapshotDir, blobDir, historyDir } = fixturePaths(work.dir);
+    await writeSiteFixture(snapshotDir, blobDir, historyDir);
+    const fixture = await buildSite({
+      outDir: path.join(work.dir, 'dist'),
+      cacheDir: path.join(work.dir, 'astro-cache'),
+      env: { SNAPSHOT_DIR: snapshotDir, HISTORY_DIR: historyDir, ...SITE_ENV },
+    });
     const empty = await buildSite({
       outDir: path.join(work.dir, 'dist-empty'),
       cacheDir: path.join(work.dir, 'astro-cache-empty'),
       // No SITE_URL: the community server tests check the canonical URLs of Astro's default site.
-      env: { SNAPSHOT_DIR: path.join(work.dir, 'no-snapshot') },
+      env: { SNAPSHOT_DIR: path.join(work.dir, 'no-snapshot'), HISTORY_DIR: path.join(work.dir, 'no-history') },
     });
     const server = await startSiteServer({ outDir: fixture.outDir, workDir: work.dir, snapshotDir, blobDir, env: SITE_ENV });
     stops.push(() => server.stop());

@@ -10,9 +10,15 @@
 //   analytics (40 works)    two sources over 8 Beijing days, Chinese and English prompts, checkpoints,
 //                           LoRAs, markup in names that must stay inert in the embedded chart JSON
 //   LoRAs (30)              three cover shapes, searchable titles, a LoRA without a cover, one whose cover 404s
+//   trends                  two published days in the history (HISTORY_DIR) before the snapshot's own day, and
+//                           the snapshot's diff adding two works: one by an author new that week (n 111, old
+//                           enough to stay off the first feed page, without models or prompt so the analytics
+//                           figures stay as they are) and analytics work 1; they carry the 新增 badge
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import type { AnalyticsSummary } from '../../src/core/analytics/analytics-summary.ts';
 import { LocalBlobStore } from '../../src/core/blob/local-blob-store.ts';
-import type { SnapshotLora, SnapshotWork } from '../../src/core/snapshot/schema.ts';
+import { snapshotDiffSchema, SNAPSHOT_VERSION, type SnapshotDiff, type SnapshotLora, type SnapshotManifest, type SnapshotWork } from '../../src/core/snapshot/schema.ts';
 import { sampleLora, sampleWork, writeTestSnapshot } from '../../src/core/snapshot/test-fixtures.ts';
 import { loraPath, userPath, workPath } from '../../src/site/works.ts';
 import { coverPng } from './lora-site.ts';
@@ -223,10 +229,68 @@ function siteLoras(): SnapshotLora[] {
   return loras;
 }
 
+// --- trends: two published days before the snapshot's, and what the snapshot added -------------------
+
+/** A work by an author whose only work the snapshot added (a new author that week). */
+export const NEWCOMER_WORK = sampleWork(111, {
+  id: 'liblib-trend-newcomer',
+  externalId: 'trend-newcomer',
+  title: '新人首作',
+  images: portrait(111),
+  publishedAt: '2024-12-03T03:30:00.000Z',
+  author: { id: 'liblib:newcomer', username: 'liblib-newcomer', name: '新人画师', avatarUrl: null },
+  prompt: null,
+  models: [],
+  likeCount: 0,
+});
+/** The works the snapshot's diff added: both carry 新增. */
+export const ADDED_IDS = [NEWCOMER_WORK.id, 'liblib-1'];
+/** The published days kept in the history; the snapshot's own day (2025-03-01) comes from the snapshot. */
+export const HISTORY_DAYS = ['2025-02-22', '2025-02-28'];
+/** Works using 赛车风格 LoRA on 2025-02-22 (the base the rising lists compare with). */
+export const RACING_BEFORE = 5;
+
+function historyDay(date: string, liblib: number, added: number | null): { date: string; manifest: SnapshotManifest; diff: SnapshotDiff; analysis: AnalyticsSummary } {
+  const generatedAt = `${date}T00:00:00.000Z`;
+  const sourceDiff = (n: number) => ({ added: n, removed: 0, changed: 0, addedIds: [], removedIds: [], changedIds: [] });
+  return {
+    manifest: { version: SNAPSHOT_VERSION, generatedAt, counts: { liblib: { works: liblib, authors: 12 }, civitai: { works: 10, authors: 4 } }, runIds: ['1'] },
+    diff: snapshotDiffSchema.parse({
+      generatedAt,
+      previousGeneratedAt: added === null ? null : '2025-02-27T00:00:00.000Z',
+      works: { liblib: sourceDiff(added ?? liblib), civitai: sourceDiff(added === null ? 10 : 1) },
+      loras: sourceDiff(0),
+    }),
+    date,
+    analysis: {
+      totalWorks: liblib + 10,
+      sources: [],
+      daily: { days: [], series: [], undated: 0, earlier: 0 },
+      topAuthors: [],
+      topCheckpoints: [{ name: 'SDXL 1.0', works: 20, loraId: null }],
+      topLoras: [{ name: '赛车风格 LoRA', works: date === HISTORY_DAYS[0] ? RACING_BEFORE : 12, loraId: 'racing-style' }],
+      promptWords: [{ word: '跑车', works: 3 }],
+      promptsAnalysed: liblib,
+    },
+  };
+}
+
+async function writeHistory(historyDir: string): Promise<void> {
+  const days = [historyDay(HISTORY_DAYS[0]!, 130, null), historyDay(HISTORY_DAYS[1]!, 136, 6)];
+  for (const day of days) {
+    // The daily run's layout (docs/operations.md): one folder per Beijing day.
+    const dir = path.join(historyDir, day.date);
+    await mkdir(dir, { recursive: true });
+    await writeFile(path.join(dir, 'manifest.json'), JSON.stringify(day.manifest));
+    await writeFile(path.join(dir, 'diff.json'), JSON.stringify(day.diff));
+    await writeFile(path.join(dir, 'analysis.json'), JSON.stringify(day.analysis));
+  }
+}
+
 // --- the snapshot ----------------------------------------------------------------------------------
 
 const worksPages = worksPagesWorks();
-export const siteWorks: readonly SnapshotWork[] = [...worksPages, INK, NEON, HOSTILE, USED_BY, ...HOME_WORKS, ...analyticsWorks()];
+export const siteWorks: readonly SnapshotWork[] = [...worksPages, INK, NEON, HOSTILE, USED_BY, ...HOME_WORKS, ...analyticsWorks(), NEWCOMER_WORK];
 export const siteLorasList: readonly SnapshotLora[] = siteLoras();
 export const GENERATED_AT = '2025-03-01T00:00:00.000Z';
 
@@ -241,7 +305,7 @@ export function expectedSitemapUrls(): string[] {
   const feedPages = Math.ceil(siteWorks.length / FEED_PAGE_SIZE);
   const laterFeedPages = ['/feed', '/feed/hot'].flatMap((base) => Array.from({ length: feedPages - 1 }, (_, i) => `${base}/${i + 2}`));
   const authors = [...new Set(siteWorks.flatMap((w) => (w.author ? [w.author.username] : [])))];
-  return ['/', '/features', '/feed', '/feed/hot', '/loras', '/analytics', ...laterFeedPages, ...siteWorks.map(workPath), ...authors.map(userPath), ...siteLorasList.map((l) => loraPath(l.id))].map(
+  return ['/', '/features', '/feed', '/feed/hot', '/loras', '/analytics', '/trends', ...laterFeedPages, ...siteWorks.map(workPath), ...authors.map(userPath), ...siteLorasList.map((l) => loraPath(l.id))].map(
     (p) => new URL(p, SITE_URL).href,
   );
 }
@@ -256,8 +320,17 @@ export const SITE_ENV = { SITE_URL, SITEMAP_MAX_URLS: String(SITEMAP_MAX_URLS) }
  * Write the snapshot into `snapshotDir` and the media into a local blob store at `blobDir`: a 1×1 PNG for
  * every work image and thumbnail, and real PNG covers of the LoRAs' sizes (the gallery measures them).
  */
-export async function writeSiteFixture(snapshotDir: string, blobDir: string): Promise<void> {
+export async function writeSiteFixture(snapshotDir: string, blobDir: string, historyDir: string): Promise<void> {
   await writeTestSnapshot(snapshotDir, siteWorks, { loras: siteLorasList, chunkSize: 40, manifest: { generatedAt: GENERATED_AT } });
+  const noChange = { added: 0, removed: 0, changed: 0, addedIds: [], removedIds: [], changedIds: [] };
+  const diff = snapshotDiffSchema.parse({
+    generatedAt: GENERATED_AT,
+    previousGeneratedAt: `${HISTORY_DAYS[1]}T00:00:00.000Z`,
+    works: { liblib: { ...noChange, added: ADDED_IDS.length, addedIds: ADDED_IDS }, civitai: noChange },
+    loras: noChange,
+  });
+  await writeFile(path.join(snapshotDir, 'diff.json'), JSON.stringify(diff));
+  await writeHistory(historyDir);
   const blobs = new LocalBlobStore({ driver: 'local', dir: blobDir, publicBaseUrl: '/media' });
   const key = (url: string) => url.replace(/^\/media\//, '');
   const images = new Set(siteWorks.flatMap((w) => w.images.flatMap((i) => [i.url, i.thumbUrl ?? i.url])));
@@ -270,4 +343,4 @@ export async function writeSiteFixture(snapshotDir: string, blobDir: string): Pr
   await blobs.close();
 }
 
-export const fixturePaths = (dir: string) => ({ snapshotDir: path.join(dir, 'snapshot'), blobDir: path.join(dir, 'blobs') });
+export const fixturePaths = (dir: string) => ({ snapshotDir: path.join(dir, 'snapshot'), blobDir: path.join(dir, 'blobs'), historyDir: path.join(dir, 'history') });

@@ -15,6 +15,8 @@ import { hostileUploads } from '../../src/server/testing/hostile-uploads.ts';
 import { serviceGate } from '../../src/core/testing/services.ts';
 import { Redis } from 'ioredis';
 import { REPO_ROOT, makeWorkDir, run } from '../browser/harness.ts';
+import { RunProgress } from '../../ingest/progress/progress-model.ts';
+import { runCli as runCliInProcess } from '../../ingest/testing/run-cli.ts';
 import { site } from '../browser/site.ts';
 import {
   Client, listFiles, mysqlBackend, servicesAvailable, sessionFrom, sqliteBackend, startCommunityServer, startRedisServer,
@@ -34,6 +36,13 @@ const redisServerBinary = serviceGate('redis-server binary (Redis outage test)',
 
 function spawnable(command: string): boolean {
   return (process.env.PATH ?? '').split(path.delimiter).some((dir) => fs.existsSync(path.join(dir, command)));
+}
+
+/** `ingest admin …` in process against the backend's database: exit code and output. */
+async function adminCommandRun(backend: Backend, args: string[]): Promise<{ code: number | null; out: string }> {
+  const DATABASE_URL = backend.database.kind === 'sqlite' ? `sqlite:${backend.database.file}` : backend.database.url;
+  const result = await runCliInProcess(['admin', ...args], { env: { DATABASE_URL }, cwd: REPO_ROOT });
+  return { code: result.code, out: `${result.stdout}${result.stderr}`.trim() };
 }
 
 let work: { dir: string; cleanup: () => Promise<void> };
@@ -304,6 +313,8 @@ function describeCommunity(name: string, enabled: boolean, openBackend: (dir: st
         { route: 'page /artwork/[id]/[slug]', call: (c) => c.get(art.pageUrl), expect: { anonymous: 200, other: 200, owner: 200 } },
         { route: 'page /artwork/[id]/[slug] (draft)', call: (c) => c.get(`/artwork/${draft.artwork_id}/${draft.artwork.slug}`), expect: { anonymous: 404, other: 404, owner: 200 } },
         { route: 'page /user/[username]', call: (c) => c.get('/user/matrix_owner'), expect: { anonymous: 200, other: 200, owner: 200 } },
+        // Admins only (the role is granted from the CLI): not advertised to visitors, refused to members.
+        { route: 'page /admin/runs', call: (c) => c.get('/admin/runs'), expect: { anonymous: 404, other: 403, owner: 403 } },
       ];
       const actual: Record<string, Record<Actor, number>> = {};
       const expected: Record<string, Record<Actor, number>> = {};
@@ -325,6 +336,39 @@ function describeCommunity(name: string, enabled: boolean, openBackend: (dir: st
       });
       const covered = new Set(rows.map((r) => r.route.replace(/ \(.*\)$/, '')));
       expect(routes.filter((r) => !covered.has(r))).toEqual([]);
+    });
+
+    it('/admin/runs shows an admin the saved progress of a run and the ledger per stage; revoking closes it', async () => {
+      const admin = await server.user('Runs_Admin');
+      expect(await adminCommandRun(backend, ['grant', 'RUNS_ADMIN'])).toEqual({ code: 0, out: 'runs_admin is now an admin (/admin/runs)' });
+      const run = await server.store.runs.start('liblib', 'crawl:incremental');
+      // A stage name of its own: the ledger's counts are this test's units only.
+      const stage = `admin-detail-${run.id}`;
+      await server.store.ledger.enqueue(['a', 'b', 'c'].map((key) => ({ source: 'liblib' as const, stage, key, runId: run.id })));
+      const [failing] = await server.store.ledger.due('liblib', stage, { now: new Date(), maxAttempts: 3, limit: 1 });
+      await server.store.ledger.markFailed(failing!.id, { kind: 'timeout', message: 'slow', nextAttemptAt: null });
+      let now = Date.now();
+      const progress = new RunProgress({ runId: run.id, source: 'liblib', command: 'crawl:incremental', stages: [stage], now: () => now });
+      for (let i = 0; i < 40; i++) progress.unitDone(stage);
+      progress.unitFailed(stage, 'timeout');
+      progress.setPending(stage, 2);
+      progress.setHttp({ requests: 80, retries: 3, rateLimited: 1 });
+      now += 20_000;
+      await server.store.runProgress.save(run.id, progress.snapshot());
+
+      const page = await admin.client.get('/admin/runs');
+      expect(page.status).toBe(200);
+      const html = String(page.body);
+      expect(html).toContain(`#${run.id} · Liblib`);
+      expect(html).toContain('运行中');
+      expect(html).toContain('4.0 次/秒'); // 80 requests in 20 s
+      const row = /<tr data-stage="admin-detail-\d+"[^>]*>([\s\S]*?)<\/tr>/.exec(html)![1]!.replace(/<[^>]+>/g, '|').replace(/\|+/g, '|');
+      // done / known total, rate, ETA, this run's failures by kind, the ledger's pending and failed units.
+      expect(row).toBe(`|${stage}|40 / 42|2.0/秒|1s|1（超时 1）|2|1|`);
+
+      expect(await adminCommandRun(backend, ['revoke', 'runs_admin'])).toEqual({ code: 0, out: 'runs_admin is no longer an admin' });
+      expect((await admin.client.get('/admin/runs')).status).toBe(403);
+      expect((await adminCommandRun(backend, ['grant', 'nobody_at_all'])).code).toBe(1);
     });
 
     it('likes, favorites and publishing are idempotent, for community and ingested works alike', async () => {

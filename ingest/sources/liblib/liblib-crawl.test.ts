@@ -7,6 +7,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeLiblib, type FakeLiblib } from '../../../fakes/liblib/server.ts';
 import { loadConfig } from '../../../src/core/env.ts';
+import { runProgressSchema } from '../../../src/core/progress/run-progress.ts';
 import { createLogger } from '../../../src/core/log.ts';
 import type { Store } from '../../../src/core/store/store.ts';
 import { BACKENDS, type TestBackend } from '../../testing/backends.ts';
@@ -119,6 +120,11 @@ for (const backendSpec of BACKENDS) {
       expect(report.counters.requests).toBeGreaterThanOrEqual(fake.requests.length - 1);
       expect(report.counters.retries).toBeGreaterThan(0); // the faults really fired
       expect(report.counters.rateLimited).toBeGreaterThan(0);
+
+      // the live progress (what /admin/runs shows) was saved and ends with the run's own figures
+      const saved = runProgressSchema.parse((await backend.store.runProgress.get(report.runId))?.progress);
+      expect(saved).toMatchObject({ runId: report.runId, source: 'liblib', finished: true, requests: report.counters.requests });
+      expect(saved.stages.find((s) => s.name === 'detail')).toMatchObject({ done: WORKS, pending: 0, finished: true });
 
       // politeness at the server: one host, ≤ RPS per second; stage concurrency never exceeded
       expect(peakRequestsPerSecond(fake)).toBeLessThanOrEqual(RPS + 1);

@@ -4,10 +4,15 @@ import { iterateSnapshotWorkChunks } from '../snapshot/read-snapshot.ts';
 import { AnalyticsAccumulator } from './analytics-accumulator.ts';
 import type { AnalyticsLimits, AnalyticsSummary } from './analytics-summary.ts';
 
-export async function analyzeSnapshot(snapshotDir: string, limits: Partial<AnalyticsLimits> = {}): Promise<AnalyticsSummary> {
+/** One pass over the works; summarize it as often as needed (each summary with its own limits). */
+export async function accumulateSnapshot(snapshotDir: string): Promise<AnalyticsAccumulator> {
   const accumulator = new AnalyticsAccumulator();
   for await (const chunk of iterateSnapshotWorkChunks(snapshotDir)) {
     for (const work of chunk.works) accumulator.add(work);
   }
-  return accumulator.summarize(limits);
+  return accumulator;
+}
+
+export async function analyzeSnapshot(snapshotDir: string, limits: Partial<AnalyticsLimits> = {}): Promise<AnalyticsSummary> {
+  return (await accumulateSnapshot(snapshotDir)).summarize(limits);
 }

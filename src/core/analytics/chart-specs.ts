@@ -21,12 +21,12 @@ export interface ChartTable {
   rows: TableCell[][];
 }
 
-type AnalyticsChartId = 'daily' | 'sources' | 'authors' | 'checkpoints' | 'loras' | 'words';
 
 type AnalyticsChartConfig = ChartConfiguration<'bar'> | ChartConfiguration<'doughnut'> | ChartConfiguration<'wordCloud'>;
 
 export interface AnalyticsChart {
-  id: AnalyticsChartId;
+  /** `daily`, `sources`… on /analytics; `volume`, `rising-loras`… on /trends (trend-charts.ts). */
+  id: string;
   title: string;
   /** One or two sentences under the heading: what is counted and how. */
   explanation: string;
@@ -169,7 +169,7 @@ function modelChart(id: 'checkpoints' | 'loras', subject: string, what: string, 
   };
 }
 
-function horizontalBars(input: { title: string; labels: string[]; values: number[]; valueLabel: string }) {
+export function horizontalBars(input: { title: string; labels: string[]; values: number[]; valueLabel: string }) {
   return {
     width: CHART_WIDTH,
     height: Math.max(240, 90 + input.labels.length * 30),
@@ -239,7 +239,7 @@ function wordsChart(summary: AnalyticsSummary): AnalyticsChart {
   };
 }
 
-function baseOptions(title: string, legend: boolean) {
+export function baseOptions(title: string, legend: boolean) {
   return {
     responsive: true,
     maintainAspectRatio: false,

@@ -4,6 +4,9 @@
 export const SOURCES = ['liblib', 'civitai', 'modelscope', 'community'] as const;
 export type Source = (typeof SOURCES)[number];
 
+/** A community user's role: `admin` may see /admin/runs (granted with `ingest admin grant <username>`). */
+export const USER_ROLES = ['user', 'admin'] as const;
+
 export const WORK_STATUSES = ['draft', 'published'] as const;
 export type WorkStatus = (typeof WORK_STATUSES)[number];
 

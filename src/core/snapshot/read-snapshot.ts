@@ -136,6 +136,15 @@ export async function readSnapshotDiff(snapshotDir: string): Promise<SnapshotDif
   return validate(file, snapshotDiffSchema, json);
 }
 
+/**
+ * Any JSON file validated against `schema` (history files, the analysis JSON): undefined when the file does
+ * not exist, SnapshotFormatError naming the file and paths when it is not valid.
+ */
+export async function readValidatedJson<T extends z.ZodType>(file: string, schema: T): Promise<z.infer<T> | undefined> {
+  const json = await readJsonIfExists(file);
+  return json === undefined ? undefined : validate(file, schema, json);
+}
+
 function assertUnique(file: string, keys: readonly string[], what: string): void {
   const seen = new Set<string>();
   const issues: SnapshotIssue[] = [];

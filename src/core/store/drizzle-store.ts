@@ -11,6 +11,7 @@ import { createJobRepository } from './repositories/job-repository.ts';
 import { createLedgerRepository } from './repositories/ledger-repository.ts';
 import { createLoraRepository } from './repositories/lora-repository.ts';
 import { createReactionRepository } from './repositories/reaction-repository.ts';
+import { createRunProgressRepository } from './repositories/run-progress-repository.ts';
 import { createRunRepository } from './repositories/run-repository.ts';
 import { createSessionRepository } from './repositories/session-repository.ts';
 import { createUserRepository } from './repositories/user-repository.ts';
@@ -48,6 +49,7 @@ export function createDrizzleStore(dialect: Dialect): Store {
     images: createImageRepository(context),
     comments: createCommentRepository(context),
     runs: createRunRepository(context),
+    runProgress: createRunProgressRepository(context),
     users: createUserRepository(context),
     sessions: createSessionRepository(context),
     likes: createReactionRepository(context, dialect.tables.likes),

@@ -36,7 +36,7 @@ type CommentInput = Optional<
 >;
 type ImageResult = Pick<WorkImage, 'blobKey' | 'width' | 'height' | 'format' | 'contentHash' | 'sizeBytes'> &
   Partial<Pick<WorkImage, 'thumbnails'>>;
-type UserInput = Optional<Writable<User>, 'email' | 'profilePic' | 'googleSub' | 'passwordHash'>;
+type UserInput = Optional<Writable<User>, 'email' | 'profilePic' | 'googleSub' | 'passwordHash' | 'role'>;
 export type LoraInput = Optional<
   Writable<Lora>,
   | 'titleCn' | 'titleEn' | 'author' | 'avatarUrl' | 'userName' | 'coverUrl' | 'coverKey' | 'downloads' | 'likes'
@@ -134,6 +134,14 @@ export interface RunRepository {
    * process died (killed runner, SIGKILL, power loss) match.
    */
   abortAbandoned(staleBefore: Date, reason: string): Promise<FetchRun[]>;
+}
+
+export interface RunProgressRepository {
+  /** Replace the run's progress (the crawler calls this every few seconds). */
+  save(runId: number, progress: unknown, at?: Date): Promise<void>;
+  get(runId: number): Promise<{ progress: unknown; updatedAt: Date } | null>;
+  /** The latest runs of every source, newest first, each with its progress (null when none was saved). */
+  recent(limit: number): Promise<Array<{ run: FetchRun; progress: unknown; updatedAt: Date | null }>>;
 }
 
 export interface UserRepository {
@@ -264,6 +272,7 @@ export interface Store {
   readonly images: ImageRepository;
   readonly comments: CommentRepository;
   readonly runs: RunRepository;
+  readonly runProgress: RunProgressRepository;
   readonly users: UserRepository;
   readonly sessions: SessionRepository;
   readonly likes: ReactionRepository;

@@ -6,7 +6,7 @@ import {
   uniqueIndex, varchar,
 } from 'drizzle-orm/mysql-core';
 import {
-  ERROR_KINDS, IMAGE_STATUSES, JOB_STATUSES, LEDGER_STATUSES, LORA_LINK_METHODS, MODEL_TYPES, NSFW_LEVELS, RUN_STATUSES, SOURCES, WORK_STATUSES,
+  ERROR_KINDS, IMAGE_STATUSES, JOB_STATUSES, LEDGER_STATUSES, LORA_LINK_METHODS, MODEL_TYPES, NSFW_LEVELS, RUN_STATUSES, SOURCES, USER_ROLES, WORK_STATUSES,
 } from '../../domain/enums.ts';
 
 const id = () => bigint('id', { mode: 'number', unsigned: true }).primaryKey().autoincrement();
@@ -34,6 +34,7 @@ export const users = mysqlTable('users', {
   profilePic: text('profile_pic'),
   googleSub: varchar('google_sub', { length: 255 }),
   passwordHash: varchar('password_hash', { length: 255 }),
+  role: mysqlEnum('role', USER_ROLES).notNull().default('user'),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
 }, (t) => [
@@ -242,3 +243,10 @@ export const crawlLedger = mysqlTable('crawl_ledger', {
   uniqueIndex('uk_ledger_unit').on(t.source, t.stage, t.key),
   index('idx_ledger_due').on(t.source, t.stage, t.status, t.nextAttemptAt),
 ]);
+
+/** A run's live progress (src/core/progress/run-progress.ts), rewritten every few seconds while it runs. */
+export const runProgress = mysqlTable('run_progress', {
+  runId: ref('run_id').primaryKey().references(() => fetchRuns.id, { onDelete: 'cascade' }),
+  progress: json<unknown>('progress_json').notNull(),
+  updatedAt: timestamp('updated_at').notNull(),
+});

@@ -3,7 +3,7 @@
 import { sql } from 'drizzle-orm';
 import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import {
-  ERROR_KINDS, IMAGE_STATUSES, JOB_STATUSES, LEDGER_STATUSES, LORA_LINK_METHODS, MODEL_TYPES, NSFW_LEVELS, RUN_STATUSES, SOURCES, WORK_STATUSES,
+  ERROR_KINDS, IMAGE_STATUSES, JOB_STATUSES, LEDGER_STATUSES, LORA_LINK_METHODS, MODEL_TYPES, NSFW_LEVELS, RUN_STATUSES, SOURCES, USER_ROLES, WORK_STATUSES,
 } from '../../domain/enums.ts';
 
 const id = () => integer('id').primaryKey({ autoIncrement: true });
@@ -20,6 +20,7 @@ export const users = sqliteTable('users', {
   profilePic: text('profile_pic'),
   googleSub: text('google_sub'),
   passwordHash: text('password_hash'),
+  role: text('role', { enum: USER_ROLES }).notNull().default('user'),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
 }, (t) => [
@@ -229,3 +230,10 @@ export const crawlLedger = sqliteTable('crawl_ledger', {
   uniqueIndex('uk_ledger_unit').on(t.source, t.stage, t.key),
   index('idx_ledger_due').on(t.source, t.stage, t.status, t.nextAttemptAt),
 ]);
+
+/** A run's live progress (src/core/progress/run-progress.ts), rewritten every few seconds while it runs. */
+export const runProgress = sqliteTable('run_progress', {
+  runId: integer('run_id').primaryKey().references(() => fetchRuns.id, { onDelete: 'cascade' }),
+  progress: json<unknown>('progress_json').notNull(),
+  updatedAt: timestamp('updated_at').notNull(),
+});
