@@ -1,43 +1,29 @@
-// 导出 JSON: a job's parameters in the request shape of seed 001 §9.5 (`model_id`, `task`, `params`), so the
-// file can be posted to `POST /api/v1/generate` (which takes this shape too) or to another worker unchanged.
+// The request as `POST /api/v1/generate` takes it, in the shape of seed 001 §9.5 (`model_id`, `task`,
+// `params`): what the form submits and what 导出 JSON writes, so an exported file can be posted unchanged.
 import type { RequestBody } from './form-values.ts';
 
-export interface ExportedRequest {
+export interface SubmitBody {
   model_id: string;
   task: string;
-  params: {
-    prompt: string;
-    negative_prompt: string;
-    sampler: string;
-    steps: number;
-    cfg_scale: number;
-    width: number;
-    height: number;
-    seed: number;
-    batch: number;
-    loras: Array<{ id: string; name?: string; weight: number }>;
-  };
+  params: Omit<RequestBody, 'task' | 'checkpoint'> & { checkpoint: { name: string; baseModel?: string } };
+  output_dir?: string;
 }
 
-export function exportRequest(body: RequestBody): ExportedRequest {
+export function submitBody(body: RequestBody): SubmitBody {
+  const { task, checkpoint, ...rest } = body;
   return {
-    model_id: body.checkpoint.id,
-    task: body.task,
-    params: {
-      prompt: body.prompt,
-      negative_prompt: body.negativePrompt,
-      sampler: body.sampler,
-      steps: body.steps,
-      cfg_scale: body.cfgScale,
-      width: body.width,
-      height: body.height,
-      seed: body.seed,
-      batch: body.batch,
-      loras: body.loras.map((l) => ({ id: l.id, ...(l.name ? { name: l.name } : {}), weight: l.weight })),
-    },
+    model_id: checkpoint.id,
+    task,
+    params: { checkpoint: { name: checkpoint.name, ...(checkpoint.baseModel ? { baseModel: checkpoint.baseModel } : {}) }, ...rest },
   };
 }
 
+/** 导出 JSON: the submit body with seed 001's `output_dir` (the one value the server accepts for the task). */
+export function exportRequest(body: RequestBody): SubmitBody {
+  return { ...submitBody(body), output_dir: `cache/outputs/${body.task}/` };
+}
+
+/** Indented JSON with a final newline: the exported file's text. */
 export function exportText(value: unknown): string {
   return `${JSON.stringify(value, null, 2)}\n`;
 }
