@@ -50,6 +50,8 @@ type ChainResult =
   | { ok: false; error: GenerationError; retryable: boolean };
 
 export interface DraftSource {
+  /** The image's index in the job. */
+  index: number;
   externalId: string;
   title: string;
   blobKey: string;
@@ -243,6 +245,7 @@ export class GenerationService {
       ...request.loras.map((l) => ({ modelType: 'LORA' as const, modelName: l.name ?? l.id, externalModelId: l.id })),
     ];
     return [...new Set(wanted)].map((index) => ({
+      index,
       externalId: `gen-${job.id}-${index}`,
       title: title ?? [...request.prompt].slice(0, 40).join(''),
       blobKey: job.outputs[index]!.key,
