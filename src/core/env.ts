@@ -82,6 +82,18 @@ export function parseGenerationConcurrency(value: string): { perProvider: number
   return { perProvider: Number(parts[0]), byKind };
 }
 
+/** Generation providers, in the order GENERATION_PROVIDERS may list them. */
+export const GENERATION_PROVIDER_KINDS = ['modelscope', 'a1111', 'comfyui'] as const;
+export type GenerationProviderKindName = (typeof GENERATION_PROVIDER_KINDS)[number];
+
+/** `modelscope,a1111,comfyui` (any order, no repeats) → the list; `off` → none. */
+function parseProviderList(value: string): GenerationProviderKindName[] | null {
+  if (value.trim() === 'off') return [];
+  const names = value.split(',').map((n) => n.trim()).filter(Boolean);
+  if (names.length === 0 || new Set(names).size !== names.length) return null;
+  return names.every((n) => (GENERATION_PROVIDER_KINDS as readonly string[]).includes(n)) ? (names as GenerationProviderKindName[]) : null;
+}
+
 const concurrency = (fallback: number) =>
   z.coerce.number({ error: 'expected a concurrency limit, 1–64' }).int('expected a concurrency limit, 1–64').min(1, 'expected a concurrency limit, 1–64').max(64, 'expected a concurrency limit, 1–64').default(fallback);
 
@@ -130,6 +142,15 @@ export const envSchema = z.object({
   CIVITAI_API_KEY: z.string().optional(),
   MODELSCOPE_API_BASE: z.url({ protocol: /^https?$/, error: 'expected the http(s) base URL of ModelScope' }).default('https://www.modelscope.cn'),
   MODELSCOPE_API_TOKEN: z.string().optional(),
+  GENERATION_PROVIDERS: z
+    .string()
+    .default('modelscope')
+    .refine((v) => parseProviderList(v) !== null, { message: `expected a comma-separated list of ${GENERATION_PROVIDER_KINDS.join(', ')} (tried in that order, no repeats), or off` }),
+  MODELSCOPE_INFERENCE_BASE: z.url({ protocol: /^https?$/, error: 'expected the http(s) base URL of ModelScope API-Inference' }).default('https://api-inference.modelscope.cn'),
+  A1111_BASE_URL: z.url({ protocol: /^https?$/, error: 'expected the http(s) URL of an A1111/Forge WebUI started with --api, e.g. http://127.0.0.1:7860' }).default('http://127.0.0.1:7860'),
+  COMFYUI_BASE_URL: z.url({ protocol: /^https?$/, error: 'expected the http(s) URL of a ComfyUI server, e.g. http://127.0.0.1:8188' }).default('http://127.0.0.1:8188'),
+  GENERATION_TIMEOUT_MS: z.coerce.number({ error: 'expected milliseconds per provider call, 1000–600000' }).int().min(1000).max(600_000).default(60_000),
+  GENERATION_RUN_TIMEOUT_MS: z.coerce.number({ error: 'expected milliseconds per generation run, 10000–3600000' }).int().min(10_000).max(3_600_000).default(600_000),
   REDIS_KEY_PREFIX: z.string().regex(/^[\w:.-]*$/, 'expected letters, digits and : . _ - only').default(''),
   GOOGLE_CLIENT_ID: z.string().optional(),
   GOOGLE_CLIENT_SECRET: z.string().optional(),
@@ -150,7 +171,6 @@ export const envSchema = z.object({
     .refine((v) => parseGenerationConcurrency(v) !== null, {
       message: 'expected jobs at once per provider, 1–64, optionally per provider kind: 2 or 2,a1111=1,comfyui=1',
     }),
-  GENERATION_TIMEOUT_S: z.coerce.number({ error: 'expected seconds per generation run, 5–3600' }).int().min(5).max(3600).default(300),
   GENERATION_MAX_ATTEMPTS: z.coerce.number({ error: 'expected attempts per generation job, 1–10' }).int().min(1).max(10).default(3),
   GENERATION_QUOTA_PER_DAY: z.coerce.number({ error: 'expected generation jobs per user per 24 hours (0 = no quota)' }).int().min(0).max(1_000_000).default(100),
   UPLOAD_MAX_MB: z.coerce.number({ error: 'expected megabytes, 1–100' }).positive().max(100).default(20),
@@ -210,14 +230,27 @@ export interface Config {
     crashAt: CrashPoint | null;
   };
   community: CommunityConfig;
-  generationJobs: GenerationJobsConfig;
+  generation: GenerationConfig;
+}
+
+export interface GenerationConfig {
+  /** The providers to try, in order (empty: generation is off). */
+  providers: GenerationProviderKindName[];
+  /** Per HTTP call to a provider (seed 001 §9.6: 60 s). */
+  timeoutMs: number;
+  /** Per run: a blocking A1111 call, a ModelScope task's polling, a ComfyUI prompt. */
+  runTimeoutMs: number;
+  modelscope: { baseUrl: string; apiToken: string | undefined };
+  a1111: { baseUrl: string };
+  comfyui: { baseUrl: string };
+  /** The server's generation jobs (src/server/generation/). */
+  jobs: GenerationJobsConfig;
 }
 
 export interface GenerationJobsConfig {
   /** Jobs at once per provider in one process; `byKind` overrides it for a provider kind. */
   concurrency: { perProvider: number; byKind: Record<string, number> };
-  timeoutMs: number;
-  /** Runs of one job when its failures are retryable (5xx, network, timeouts). */
+  /** Runs of one job when its failures are retryable (5xx, network, timeouts); a restart's cut counts as a run. */
   maxAttempts: number;
   /** Jobs per user in any 24 hours; null = no quota. */
   quotaPerDay: number | null;
@@ -387,11 +420,18 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       },
       upload: { maxBytes: Math.round(raw.UPLOAD_MAX_MB * 1024 * 1024), maxPixels: Math.round(raw.UPLOAD_MAX_MEGAPIXELS * 1_000_000) },
     },
-    generationJobs: {
-      concurrency: parseGenerationConcurrency(raw.GENERATION_CONCURRENCY)!,
-      timeoutMs: raw.GENERATION_TIMEOUT_S * 1000,
-      maxAttempts: raw.GENERATION_MAX_ATTEMPTS,
-      quotaPerDay: raw.GENERATION_QUOTA_PER_DAY === 0 ? null : raw.GENERATION_QUOTA_PER_DAY,
+    generation: {
+      providers: parseProviderList(raw.GENERATION_PROVIDERS)!,
+      timeoutMs: raw.GENERATION_TIMEOUT_MS,
+      runTimeoutMs: raw.GENERATION_RUN_TIMEOUT_MS,
+      modelscope: { baseUrl: raw.MODELSCOPE_INFERENCE_BASE, apiToken: raw.MODELSCOPE_API_TOKEN },
+      a1111: { baseUrl: raw.A1111_BASE_URL },
+      comfyui: { baseUrl: raw.COMFYUI_BASE_URL },
+      jobs: {
+        concurrency: parseGenerationConcurrency(raw.GENERATION_CONCURRENCY)!,
+        maxAttempts: raw.GENERATION_MAX_ATTEMPTS,
+        quotaPerDay: raw.GENERATION_QUOTA_PER_DAY === 0 ? null : raw.GENERATION_QUOTA_PER_DAY,
+      },
     },
   };
 }

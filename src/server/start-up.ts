@@ -21,6 +21,7 @@ import type { JobQueue } from './jobs/job-queue.ts';
 import { StoreJobQueue } from './jobs/store-job-queue.ts';
 import { GenerationService } from './generation/generation-service.ts';
 import type { GenerationProvider } from '../core/generation/generation-provider.ts';
+import { createGenerationProviders } from '../core/generation/create-generation-providers.ts';
 
 export interface CoreServices {
   config: Config;
@@ -64,7 +65,8 @@ export async function createServerServices(core: CoreServices, options: ServerSe
   // holds up a thumbnail; the handler only names the job, the generation_jobs row holds the rest.
   const generationLog = log.child({ service: 'generation' });
   const generation = new GenerationService({
-    store, blobs, log: generationLog, config: config.generationJobs, providers: options.generationProviders ?? [], ...options.generation,
+    store, blobs, log: generationLog, config: config.generation,
+    providers: options.generationProviders ?? createGenerationProviders(config.generation), ...options.generation,
   });
   const generationHandlers = { generate: ({ generationId }: { generationId: string }) => generation.run(generationId) };
   const generationStoreQueue = new StoreJobQueue({ store, handlers: generationHandlers, log: generationLog, concurrency: generation.workerCount });

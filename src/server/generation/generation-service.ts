@@ -3,18 +3,20 @@
 // a restart cut off. The generation_jobs row is the truth; the JobQueue (its own queue: in-process over the
 // jobs table, or BullMQ) only carries "run job X", so a duplicate delivery finds the row taken and does
 // nothing. Tokens a user pastes live in this process's memory only, for the life of their job.
-import { randomInt, randomUUID } from 'node:crypto';
+import { createHash, randomInt, randomUUID } from 'node:crypto';
+import sharp from 'sharp';
 import { EventEmitter } from 'node:events';
 import type { BlobStore } from '../../core/blob/blob-store.ts';
-import type { GenerationJobsConfig } from '../../core/env.ts';
+import type { GenerationConfig } from '../../core/env.ts';
 import { errorMessage, NotFoundError, RateLimitedError, ConflictError, InvalidInputError } from '../../core/errors.ts';
-import { GenerationError, type GenerationProvider, type GenerationProviderKind } from '../../core/generation/generation-provider.ts';
+import { GenerationError, type GeneratedImage, type GenerationProvider, type GenerationProviderKind } from '../../core/generation/generation-provider.ts';
+import { encodeGenerationOutput, formatA1111Parameters, generationOutputKey } from '../../core/generation/generation-output.ts';
+import { ProviderChain } from '../../core/generation/provider-chain.ts';
 import type { GenerationRequest, ResolvedGenerationRequest } from '../../core/generation/generation-request.ts';
 import type { GenerationOutput } from '../../core/domain/generation-output.ts';
 import type { Logger } from '../../core/log.ts';
 import type { GenerationJob, Store, User, WorkModelInput } from '../../core/store/store.ts';
 import type { JobQueue } from '../jobs/job-queue.ts';
-import { writeOutput } from './output.ts';
 import { ProviderSlots } from './provider-slots.ts';
 
 const DAY_MS = 86_400_000;
@@ -25,7 +27,7 @@ export interface GenerationServiceOptions {
   store: Store;
   blobs: BlobStore;
   log: Logger;
-  config: GenerationJobsConfig;
+  config: GenerationConfig;
   /** In configured order: the chain a job falls back along. */
   providers: GenerationProvider[];
   /** Set once the queue exists (the queue's handlers call this service). */
@@ -44,11 +46,6 @@ interface RunningJob {
   controller: AbortController;
 }
 
-/** Outcome of one pass along the provider chain. */
-type ChainResult =
-  | { ok: true; provider: GenerationProvider; images: Array<{ bytes: Uint8Array; seed: number }> }
-  | { ok: false; error: GenerationError; retryable: boolean };
-
 export interface DraftSource {
   /** The image's index in the job. */
   index: number;
@@ -66,8 +63,10 @@ export class GenerationService {
   private readonly store: Store;
   private readonly blobs: BlobStore;
   private readonly log: Logger;
-  private readonly config: GenerationJobsConfig;
+  private readonly config: GenerationConfig;
   private readonly providers: GenerationProvider[];
+  /** The providers behind per-provider slots, as the shared fallback chain (src/core/generation/provider-chain.ts). */
+  private readonly chain: ProviderChain;
   private readonly slots: ProviderSlots;
   private readonly running = new Map<string, RunningJob>();
   /** Pasted tokens by job id: memory only, dropped when the job ends. */
@@ -97,14 +96,16 @@ export class GenerationService {
     const byName = new Map(this.providers.map((p) => [p.name, p]));
     this.slots = new ProviderSlots((name) => {
       const kind = byName.get(name)?.kind;
-      return (kind && this.config.concurrency.byKind[kind]) || this.config.concurrency.perProvider;
+      return (kind && this.config.jobs.concurrency.byKind[kind]) || this.config.jobs.concurrency.perProvider;
     });
+    this.chain = new ProviderChain(this.providers.map((p) => this.slots.limit(p)), { retryBaseMs: this.retryDelayMs });
     this.changes.setMaxListeners(0);
   }
 
   /** Queue workers for generation: one slot per provider's concurrency, at least one. */
   get workerCount(): number {
-    const total = this.providers.reduce((n, p) => n + ((this.config.concurrency.byKind[p.kind] ?? 0) || this.config.concurrency.perProvider), 0);
+    const { concurrency } = this.config.jobs;
+    const total = this.providers.reduce((n, p) => n + ((concurrency.byKind[p.kind] ?? 0) || concurrency.perProvider), 0);
     return Math.max(1, total);
   }
 
@@ -159,7 +160,7 @@ export class GenerationService {
   }
 
   private async checkQuota(viewer: User): Promise<void> {
-    const quota = this.config.quotaPerDay;
+    const quota = this.config.jobs.quotaPerDay;
     if (quota === null) return;
     const now = this.now();
     const { count, oldest } = await this.store.generationJobs.countCreatedSince(viewer.id, new Date(now.getTime() - DAY_MS));
@@ -280,34 +281,42 @@ export class GenerationService {
     const heartbeat = setInterval(() => void write(true).catch(() => undefined), this.heartbeatMs);
     try {
       await write(true);
-      const chain = job.requestedProvider ? this.providers.filter((p) => p.kind === job.requestedProvider) : this.providers;
-      if (chain.length === 0) return await this.fail(job, log, 'no_provider', '服务器未配置可用的生成服务');
-      const timeout = AbortSignal.timeout(this.config.timeoutMs);
+      const only = job.requestedProvider ? [job.requestedProvider] : undefined;
+      if (this.chain.select(only).length === 0) return await this.fail(job, log, 'no_provider', '服务器未配置可用的生成服务');
+      const timeout = AbortSignal.timeout(this.config.runTimeoutMs);
       const signal = AbortSignal.any([controller.signal, timeout]);
+      const token = this.tokens.get(job.id);
       for (let attempt = 1; ; attempt++) {
-        const result = await this.runChain(chain, request, job.id, signal, log, {
-          onProvider: (name) => {
-            provider = name;
-            void write(true).catch(() => undefined);
-          },
-          onProgress: (value, message) => {
-            progress = Math.max(progress, Math.min(1, value));
-            if (message) log.push(this.line(message));
-            void write().catch(() => undefined);
-          },
-        });
+        let failure: GenerationError;
+        try {
+          const result = await this.chain.generate(request, {
+            signal,
+            ...(only ? { only } : {}),
+            ...(token ? { apiToken: token } : {}),
+            onAttempt: (p) => {
+              provider = p.name;
+              log.push(this.line(`提交到 ${p.name}`));
+              void write(true).catch(() => undefined);
+            },
+            onProgress: (update) => {
+              progress = Math.max(progress, Math.min(1, update.progress));
+              if (update.message) log.push(this.line(update.message));
+              void write().catch(() => undefined);
+            },
+          });
+          if (signal.aborted) throw new GenerationError('cancelled', '已取消', result.provider.name);
+          return await this.complete(job, request, result.provider.name, result.images, log, controller.signal);
+        } catch (error) {
+          failure = error instanceof GenerationError ? error : new GenerationError('unavailable', errorMessage(error), provider ?? 'chain', undefined, { cause: error });
+        }
         if (this.closing && controller.signal.aborted) return { requeued: true };
         if (controller.signal.aborted) return { cancelled: true };
-        if (timeout.aborted) return await this.fail(job, log, 'timeout', `生成超时（超过 ${Math.round(this.config.timeoutMs / 1000)} 秒）`, provider);
-        if (result.ok) return await this.complete(job, request, result, log, controller.signal);
-        if (!result.retryable || attempt >= this.config.maxAttempts) {
-          return await this.fail(job, log, result.error.kind, result.error.message, provider);
-        }
+        if (timeout.aborted) return await this.fail(job, log, 'timeout', `生成超时（超过 ${Math.round(this.config.runTimeoutMs / 1000)} 秒）`, provider);
+        if (!failure.retryable || attempt >= this.config.jobs.maxAttempts) return await this.fail(job, log, failure.kind, failure.message, provider);
         const delay = this.retryDelayMs * 2 ** (attempt - 1);
-        log.push(this.line(`${result.error.message}；${Math.round(delay / 100) / 10} 秒后重试（${attempt + 1}/${this.config.maxAttempts}）`));
+        log.push(this.line(`${failure.message}；${Math.round(delay / 100) / 10} 秒后重试（${attempt + 1}/${this.config.jobs.maxAttempts}）`));
         await write(true);
         await abortableDelay(delay, signal);
-        if (signal.aborted) continue; // the next pass sees why
       }
     } finally {
       clearInterval(heartbeat);
@@ -317,62 +326,20 @@ export class GenerationService {
     }
   }
 
-  /** One pass along the chain: the first provider that succeeds, else the error to report and whether a retry may help. */
-  private async runChain(
-    chain: GenerationProvider[],
-    request: ResolvedGenerationRequest,
-    jobId: string,
-    signal: AbortSignal,
-    log: string[],
-    hooks: { onProvider(name: string): void; onProgress(value: number, message?: string): void },
-  ): Promise<ChainResult> {
-    let firstError: GenerationError | undefined;
-    let retryable = false;
-    for (const provider of chain) {
-      if (signal.aborted) break;
-      let release: (() => void) | undefined;
-      try {
-        release = await this.slots.acquire(provider.name, signal);
-        hooks.onProvider(provider.name);
-        log.push(this.line(`提交到 ${provider.name}`));
-        const token = provider.kind === 'modelscope' ? this.tokens.get(jobId) : undefined;
-        const images = await provider.generate(request, {
-          signal,
-          ...(token ? { apiToken: token } : {}),
-          onProgress: (update) => hooks.onProgress(update.progress, update.message),
-        });
-        if (images.length === 0) throw new GenerationError('malformed', `${provider.name} 没有返回图片`, provider.name);
-        return { ok: true, provider, images };
-      } catch (error) {
-        if (signal.aborted) break;
-        const failure = error instanceof GenerationError ? error : new GenerationError('unavailable', errorMessage(error), provider.name, undefined, { cause: error });
-        firstError ??= failure;
-        retryable ||= failure.retryable;
-        log.push(this.line(`${provider.name}：${failure.message}`));
-        if (!failure.fallsBack) return { ok: false, error: failure, retryable: false };
-      } finally {
-        release?.();
-      }
-    }
-    return { ok: false, error: firstError ?? new GenerationError('cancelled', '已取消', 'user'), retryable };
-  }
-
-  private async complete(
-    job: GenerationJob,
-    request: ResolvedGenerationRequest,
-    result: Extract<ChainResult, { ok: true }>,
-    log: string[],
-    signal: AbortSignal,
-  ): Promise<unknown> {
-    const at = job.createdAt;
+  private async complete(job: GenerationJob, request: ResolvedGenerationRequest, provider: string, images: GeneratedImage[], log: string[], signal: AbortSignal): Promise<unknown> {
     const outputs: GenerationOutput[] = [];
     try {
-      for (const [index, image] of result.images.entries()) {
-        outputs.push(await writeOutput(this.blobs, { jobId: job.id, task: job.task, index, at, bytes: image.bytes, seed: image.seed, request }));
+      for (const [index, image] of images.entries()) {
+        const png = await encodeGenerationOutput(image.bytes, formatA1111Parameters(request, image.seed, [['Huaku provider', provider]]));
+        const { width, height } = await sharp(png).metadata();
+        const key = generationOutputKey({ task: request.task, date: job.createdAt, jobId: job.id, index });
+        const sha256 = createHash('sha256').update(png).digest('hex');
+        await this.blobs.put(key, png, { contentType: 'image/png', metadata: { sha256, job: job.id } });
+        outputs.push({ key, seed: image.seed, width: width ?? request.width, height: height ?? request.height, sha256, sizeBytes: png.length });
       }
     } catch (error) {
       await this.deleteOutputs(outputs);
-      return this.fail(job, log, 'malformed', `${result.provider.name} 返回的图片无法读取：${errorMessage(error)}`, result.provider.name);
+      return this.fail(job, log, 'malformed', `${provider} 返回的图片无法读取：${errorMessage(error)}`, provider);
     }
     log.push(this.line(`完成：${outputs.length} 张图`));
     const finished = !signal.aborted && (await this.store.generationJobs.finish(job.id, this.workerId, { status: 'complete', outputs, log: this.bounded(log) }, this.now()));
@@ -381,8 +348,8 @@ export class GenerationService {
       await this.deleteOutputs(outputs);
       return { cancelled: true };
     }
-    this.log.info({ job: job.id, provider: result.provider.name, images: outputs.length }, 'generation complete');
-    return { images: outputs.length, provider: result.provider.name };
+    this.log.info({ job: job.id, provider, images: outputs.length }, 'generation complete');
+    return { images: outputs.length, provider };
   }
 
   private async fail(job: GenerationJob, log: string[], kind: string, message: string, provider: string | null = null): Promise<unknown> {
@@ -407,7 +374,7 @@ export class GenerationService {
     const staleBefore = new Date(this.now().getTime() - this.staleAfterMs);
     for (const job of await this.store.generationJobs.listStale(staleBefore, 500)) {
       if (this.running.has(job.id)) continue;
-      if (job.attempts < this.config.maxAttempts) {
+      if (job.attempts < this.config.jobs.maxAttempts) {
         if (await this.store.generationJobs.requeue(job.id, null, this.bounded([...job.log, this.line('任务被服务重启中断，重新排队')]))) counts.requeued++;
       } else {
         const message = `任务被服务重启中断 ${job.attempts} 次，已停止`;

@@ -64,7 +64,7 @@ describe('generation API', () => {
     for await (const chunk of stored.body) chunks.push(chunk as Buffer);
     const text = Buffer.concat(chunks).toString('utf8');
     expect(text).toContain('parameters');
-    expect(text).toContain('一只猫，水墨画 <lora:水墨:0.8>\nSteps: 20, Sampler: Euler a, CFG scale: 7, Seed: 42, Size: 512x512, Model: AI-ModelScope/sdxl');
+    expect(text).toContain('一只猫，水墨画, <lora:o/ink:0.8>\nSteps: 20, Sampler: Euler a, CFG scale: 7, Seed: 42, Size: 512x512, Model: AI-ModelScope/sdxl');
     expect(provider.calls[0]).toMatchObject({ seed: 42, checkpoint: { id: 'AI-ModelScope/sdxl' }, loras: [{ id: 'o/ink', weight: 0.8 }] });
     // Another user: as if the job did not exist.
     const stranger = await services.store.users.create({ username: 'stranger', name: 's' });
@@ -155,7 +155,7 @@ describe('generation jobs', () => {
     const chain = await setUp([quota, local]);
     const fellBack = await until(chain.services, (await chain.services.generation.submit(chain.user, parseSubmitBody(body()).request)).id, final);
     expect(fellBack).toMatchObject({ status: 'complete', provider: 'local' });
-    expect(fellBack.log.some((line) => line.includes('remote：quota'))).toBe(true);
+    expect(fellBack.log.some((line) => line.includes('remote 失败（quota (scripted)）'))).toBe(true);
   });
 
   it('through a restart: a graceful stop requeues and the next process finishes; a dead worker’s job resumes or fails with its reason', async () => {

@@ -1,5 +1,7 @@
 // At most N runs at once per provider in this process (GENERATION_CONCURRENCY): a FIFO semaphore per
 // provider name. A waiter that is aborted (cancel, shutdown) leaves the line without taking a slot.
+import type { GenerationProvider } from '../../core/generation/generation-provider.ts';
+
 export class ProviderSlots {
   private readonly active = new Map<string, number>();
   private readonly waiting = new Map<string, Array<() => void>>();
@@ -39,6 +41,23 @@ export class ProviderSlots {
       // The slot passes straight to the next waiter; otherwise it is freed.
       if (next) next();
       else this.active.set(provider, (this.active.get(provider) ?? 1) - 1);
+    };
+  }
+
+  /** The same provider, each run taking one of its slots first (the fallback chain wraps these). */
+  limit(provider: GenerationProvider): GenerationProvider {
+    return {
+      kind: provider.kind,
+      name: provider.name,
+      billed: provider.billed,
+      generate: async (request, options) => {
+        const release = await this.acquire(provider.name, options.signal);
+        try {
+          return await provider.generate(request, options);
+        } finally {
+          release();
+        }
+      },
     };
   }
 }
