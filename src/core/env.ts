@@ -68,6 +68,32 @@ function parseRateLimit(value: string): RateLimitRule | null {
   return { limit: Number(match[1]), windowMs: Number(match[2]) * UNIT_MS[match[3] as keyof typeof UNIT_MS] };
 }
 
+/** `2` or `2,a1111=1,comfyui=1`: the default per provider, then overrides by provider kind. */
+export function parseGenerationConcurrency(value: string): { perProvider: number; byKind: Record<string, number> } | null {
+  const parts = value.split(',').map((p) => p.trim());
+  const valid = (n: string) => /^\d+$/.test(n) && Number(n) >= 1 && Number(n) <= 64;
+  if (!valid(parts[0] ?? '')) return null;
+  const byKind: Record<string, number> = {};
+  for (const part of parts.slice(1)) {
+    const match = /^([a-z][a-z0-9-]*)=(\d+)$/.exec(part);
+    if (!match || !valid(match[2]!)) return null;
+    byKind[match[1]!] = Number(match[2]);
+  }
+  return { perProvider: Number(parts[0]), byKind };
+}
+
+/** Generation providers, in the order GENERATION_PROVIDERS may list them. */
+export const GENERATION_PROVIDER_KINDS = ['modelscope', 'a1111', 'comfyui'] as const;
+export type GenerationProviderKindName = (typeof GENERATION_PROVIDER_KINDS)[number];
+
+/** `modelscope,a1111,comfyui` (any order, no repeats) → the list; `off` → none. */
+function parseProviderList(value: string): GenerationProviderKindName[] | null {
+  if (value.trim() === 'off') return [];
+  const names = value.split(',').map((n) => n.trim()).filter(Boolean);
+  if (names.length === 0 || new Set(names).size !== names.length) return null;
+  return names.every((n) => (GENERATION_PROVIDER_KINDS as readonly string[]).includes(n)) ? (names as GenerationProviderKindName[]) : null;
+}
+
 const concurrency = (fallback: number) =>
   z.coerce.number({ error: 'expected a concurrency limit, 1–64' }).int('expected a concurrency limit, 1–64').min(1, 'expected a concurrency limit, 1–64').max(64, 'expected a concurrency limit, 1–64').default(fallback);
 
@@ -116,6 +142,15 @@ export const envSchema = z.object({
   CIVITAI_API_KEY: z.string().optional(),
   MODELSCOPE_API_BASE: z.url({ protocol: /^https?$/, error: 'expected the http(s) base URL of ModelScope' }).default('https://www.modelscope.cn'),
   MODELSCOPE_API_TOKEN: z.string().optional(),
+  GENERATION_PROVIDERS: z
+    .string()
+    .default('modelscope')
+    .refine((v) => parseProviderList(v) !== null, { message: `expected a comma-separated list of ${GENERATION_PROVIDER_KINDS.join(', ')} (tried in that order, no repeats), or off` }),
+  MODELSCOPE_INFERENCE_BASE: z.url({ protocol: /^https?$/, error: 'expected the http(s) base URL of ModelScope API-Inference' }).default('https://api-inference.modelscope.cn'),
+  A1111_BASE_URL: z.url({ protocol: /^https?$/, error: 'expected the http(s) URL of an A1111/Forge WebUI started with --api, e.g. http://127.0.0.1:7860' }).default('http://127.0.0.1:7860'),
+  COMFYUI_BASE_URL: z.url({ protocol: /^https?$/, error: 'expected the http(s) URL of a ComfyUI server, e.g. http://127.0.0.1:8188' }).default('http://127.0.0.1:8188'),
+  GENERATION_TIMEOUT_MS: z.coerce.number({ error: 'expected milliseconds per provider call, 1000–600000' }).int().min(1000).max(600_000).default(60_000),
+  GENERATION_RUN_TIMEOUT_MS: z.coerce.number({ error: 'expected milliseconds per generation run, 10000–3600000' }).int().min(10_000).max(3_600_000).default(600_000),
   REDIS_KEY_PREFIX: z.string().regex(/^[\w:.-]*$/, 'expected letters, digits and : . _ - only').default(''),
   GOOGLE_CLIENT_ID: z.string().optional(),
   GOOGLE_CLIENT_SECRET: z.string().optional(),
@@ -129,6 +164,15 @@ export const envSchema = z.object({
   RATE_LIMIT_UPLOAD: rateLimit('30/1h'),
   RATE_LIMIT_WRITE: rateLimit('120/1m'),
   RATE_LIMIT_IP: rateLimit('600/1m'),
+  RATE_LIMIT_GENERATE: rateLimit('10/1m'),
+  GENERATION_CONCURRENCY: z
+    .string()
+    .default('2')
+    .refine((v) => parseGenerationConcurrency(v) !== null, {
+      message: 'expected jobs at once per provider, 1–64, optionally per provider kind: 2 or 2,a1111=1,comfyui=1',
+    }),
+  GENERATION_MAX_ATTEMPTS: z.coerce.number({ error: 'expected attempts per generation job, 1–10' }).int().min(1).max(10).default(3),
+  GENERATION_QUOTA_PER_DAY: z.coerce.number({ error: 'expected generation jobs per user per 24 hours (0 = no quota)' }).int().min(0).max(1_000_000).default(100),
   UPLOAD_MAX_MB: z.coerce.number({ error: 'expected megabytes, 1–100' }).positive().max(100).default(20),
   UPLOAD_MAX_MEGAPIXELS: z.coerce.number({ error: 'expected megapixels, 1–500' }).positive().max(500).default(100),
   TEST_MYSQL_URL: optionalUrl(['mysql:']),
@@ -186,6 +230,30 @@ export interface Config {
     crashAt: CrashPoint | null;
   };
   community: CommunityConfig;
+  generation: GenerationConfig;
+}
+
+export interface GenerationConfig {
+  /** The providers to try, in order (empty: generation is off). */
+  providers: GenerationProviderKindName[];
+  /** Per HTTP call to a provider (seed 001 §9.6: 60 s). */
+  timeoutMs: number;
+  /** Per run: a blocking A1111 call, a ModelScope task's polling, a ComfyUI prompt. */
+  runTimeoutMs: number;
+  modelscope: { baseUrl: string; apiToken: string | undefined };
+  a1111: { baseUrl: string };
+  comfyui: { baseUrl: string };
+  /** The server's generation jobs (src/server/generation/). */
+  jobs: GenerationJobsConfig;
+}
+
+export interface GenerationJobsConfig {
+  /** Jobs at once per provider in one process; `byKind` overrides it for a provider kind. */
+  concurrency: { perProvider: number; byKind: Record<string, number> };
+  /** Runs of one job when its failures are retryable (5xx, network, timeouts); a restart's cut counts as a run. */
+  maxAttempts: number;
+  /** Jobs per user in any 24 hours; null = no quota. */
+  quotaPerDay: number | null;
 }
 
 export interface CommunityConfig {
@@ -194,8 +262,8 @@ export interface CommunityConfig {
   /** Google login; null when GOOGLE_CLIENT_ID/SECRET are unset (local accounts only). */
   google: { clientId: string; clientSecret: string; redirectUri: string; authUrl: string; tokenUrl: string; jwksUrl: string } | null;
   session: { cookieName: string; secure: boolean };
-  /** null = no limit. Login: per IP and per username; upload and write: per user; ip: every write per IP. */
-  rateLimits: Record<'login' | 'upload' | 'write' | 'ip', RateLimitRule | null>;
+  /** null = no limit. Login: per IP and per username; upload, write and generate: per user; ip: every write per IP. */
+  rateLimits: Record<'login' | 'upload' | 'write' | 'ip' | 'generate', RateLimitRule | null>;
   upload: { maxBytes: number; maxPixels: number };
 }
 
@@ -348,8 +416,22 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         upload: parseRateLimit(raw.RATE_LIMIT_UPLOAD),
         write: parseRateLimit(raw.RATE_LIMIT_WRITE),
         ip: parseRateLimit(raw.RATE_LIMIT_IP),
+        generate: parseRateLimit(raw.RATE_LIMIT_GENERATE),
       },
       upload: { maxBytes: Math.round(raw.UPLOAD_MAX_MB * 1024 * 1024), maxPixels: Math.round(raw.UPLOAD_MAX_MEGAPIXELS * 1_000_000) },
+    },
+    generation: {
+      providers: parseProviderList(raw.GENERATION_PROVIDERS)!,
+      timeoutMs: raw.GENERATION_TIMEOUT_MS,
+      runTimeoutMs: raw.GENERATION_RUN_TIMEOUT_MS,
+      modelscope: { baseUrl: raw.MODELSCOPE_INFERENCE_BASE, apiToken: raw.MODELSCOPE_API_TOKEN },
+      a1111: { baseUrl: raw.A1111_BASE_URL },
+      comfyui: { baseUrl: raw.COMFYUI_BASE_URL },
+      jobs: {
+        concurrency: parseGenerationConcurrency(raw.GENERATION_CONCURRENCY)!,
+        maxAttempts: raw.GENERATION_MAX_ATTEMPTS,
+        quotaPerDay: raw.GENERATION_QUOTA_PER_DAY === 0 ? null : raw.GENERATION_QUOTA_PER_DAY,
+      },
     },
   };
 }
