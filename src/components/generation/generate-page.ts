@@ -7,7 +7,7 @@ import { matchCheckpoint, searchLoras, type Catalogue, type CatalogueLora } from
 import { checkCompatibility, checkpointFamily } from '../../site/generation/compatibility.ts';
 import { exportRequest, exportText, submitBody } from '../../site/generation/export-json.ts';
 import { checkNumber, checkValues, numericSpecs, requestBody, type FieldKey, type FormCheckpoint, type FormErrors, type FormLora, type FormValues, type GenerationLimits } from '../../site/generation/form-values.ts';
-import { applyPreset, presetFromValues, type Preset } from '../../site/generation/presets.ts';
+import { applyPreset, presetFromSaved, type Preset } from '../../site/generation/presets.ts';
 import { decodeRecipe, formLora, prefill, recipeFromLora, type Recipe } from '../../site/generation/recipe.ts';
 import { COMPARE_MAX, COMPARE_MIN, loraComparison, randomSeed, strengthComparison, type ComparisonPlan } from '../../site/generation/comparison.ts';
 import { ApiCallError } from '../community/api.ts';
@@ -228,7 +228,7 @@ function renderUserPresets(): void {
 function presetById(value: string): Preset | undefined {
   if (value.startsWith('mine:')) {
     const saved = userPresets.find((p) => `mine:${p.id}` === value);
-    return saved && { id: value, name: saved.name, builtin: false, family: null, checkpoint: saved.params.checkpoint ?? null, params: saved.params };
+    return saved && presetFromSaved(saved);
   }
   return config.presets.find((p) => p.id === value);
 }
@@ -245,11 +245,13 @@ presetSelect.addEventListener('change', () => {
 
 $('gen-preset-save').addEventListener('click', async () => {
   if (!signedIn) return void toast('登录后才能保存预设', 'error');
-  const name = window.prompt('预设名称', checkpointInput.value || '我的预设');
-  if (name === null) return;
-  const preset = presetFromValues(name, read().values);
+  // The server keeps a preset as a whole submission, checked like one: the form must be valid first.
+  const { values, ok } = validate({ show: true });
+  if (!ok) return void toast('请先填好提示词并修正参数，再保存预设', 'error');
+  const name = window.prompt('预设名称', values.checkpoint?.name ?? '我的预设');
+  if (name === null || !name.trim()) return;
   try {
-    const saved = await createPreset(preset.name, { ...preset.params, checkpoint: preset.checkpoint });
+    const saved = await createPreset(name.trim().slice(0, 100), submitBody(requestBody(values)));
     userPresets = [...userPresets, saved];
     renderUserPresets();
     presetSelect.value = `mine:${saved.id}`;

@@ -4,8 +4,6 @@
 import { callApi } from '../community/api.ts';
 import type { SubmitBody } from '../../site/generation/export-json.ts';
 import type { RequestBody } from '../../site/generation/form-values.ts';
-import type { PresetParams } from '../../site/generation/presets.ts';
-import type { FormCheckpoint } from '../../site/generation/form-values.ts';
 
 export type JobStatus = 'queued' | 'running' | 'complete' | 'failed' | 'cancelled';
 
@@ -23,6 +21,7 @@ export interface JobView {
   provider: string | null;
   request: RequestBody;
   images: JobImage[];
+  requested_provider?: string | null;
   error: { kind: string; message: string } | null;
   log: string[];
   created_at: string;
@@ -36,10 +35,11 @@ export interface SavedDrafts {
   artworks: Array<{ artwork_id: number; url: string; status: string; page_url: string }>;
 }
 
+/** A user's preset: a whole submit body (docs/generation.md). */
 export interface SavedPreset {
   id: string | number;
   name: string;
-  params: PresetParams & { checkpoint?: FormCheckpoint | null };
+  params: SubmitBody;
 }
 
 export const isFinal = (status: JobStatus) => status === 'complete' || status === 'failed' || status === 'cancelled';

@@ -39,3 +39,17 @@ describe('checkCompatibility (§11 模型兼容性冲突)', () => {
     expect(result.notes).toHaveLength(2);
   });
 });
+
+describe('the §11 error table', async () => {
+  const { apiErrorView, jobErrorView } = await import('./errors.ts');
+  it('offers a retry where retrying helps', () => {
+    expect(apiErrorView(0, 'network', '')).toMatchObject({ title: '无网络连接', retry: true });
+    expect(apiErrorView(504, 'x', '')).toMatchObject({ title: '请求超时', retry: true });
+    expect(apiErrorView(401, 'unauthenticated', '')).toMatchObject({ title: '请先登录', retry: false, action: { href: '/login?next=/generate' } });
+    expect(apiErrorView(400, 'invalid_input', 'params.steps: 太大')).toMatchObject({ title: '参数超出范围', detail: 'params.steps: 太大', retry: false });
+    expect(jobErrorView('auth', '')).toMatchObject({ title: '请配置 API Key', retry: false, action: { href: '#api-key' } });
+    expect(jobErrorView('timeout', null)).toMatchObject({ title: '请求超时', retry: true });
+    expect(jobErrorView('quota', '429')).toMatchObject({ retry: true, detail: '429' });
+    expect(jobErrorView('unsupported', '')).toMatchObject({ retry: false });
+  });
+});

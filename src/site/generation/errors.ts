@@ -26,7 +26,7 @@ export function apiErrorView(status: number, code: string, message: string): Sho
 }
 
 /** A job that ended `failed`, by the kind of failure the server recorded. */
-export function jobErrorView(kind: GenerationFailureKind | 'timeout' | string | null | undefined, message: string | null | undefined): ShownError {
+export function jobErrorView(kind: GenerationFailureKind | 'timeout' | 'interrupted' | 'no_provider' | (string & {}) | null | undefined, message: string | null | undefined): ShownError {
   const detail = message?.trim() || '';
   switch (kind) {
     case 'auth':
@@ -39,6 +39,12 @@ export function jobErrorView(kind: GenerationFailureKind | 'timeout' | string | 
       return { title: '生成服务暂时不可用', detail: detail || '生成服务无法连接或出错，请稍后重试。', retry: true };
     case 'malformed':
       return { title: '生成结果无法读取', detail: detail || '生成服务返回了无法识别的结果，可以重试一次。', retry: true };
+    case 'unsupported':
+      return { title: '生成服务不支持这些参数', detail: detail || '请调整参数，或在「远程生成设置」中换用其他生成服务。', retry: false };
+    case 'interrupted':
+      return { title: '任务被服务器重启中断', detail: detail || '服务器重启时任务未能完成，可以重试。', retry: true };
+    case 'no_provider':
+      return { title: '没有可用的生成服务', detail: detail || '服务器没有配置可用的生成服务，请联系管理员。', retry: false };
     case 'cancelled':
       return { title: '已取消', detail: detail || '这个任务已取消。', retry: true };
     case 'failed':

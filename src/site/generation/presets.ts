@@ -2,6 +2,7 @@
 // (kept by the server per user). Applying one fills the form's parameters and, for a built-in one, its
 // checkpoint; the prompt and LoRAs stay as they are.
 import type { BaseFamily } from './base-model.ts';
+import type { SubmitBody } from './export-json.ts';
 import type { FormCheckpoint, FormValues } from './form-values.ts';
 
 export type PresetParams = Pick<FormValues, 'sampler' | 'steps' | 'cfgScale' | 'width' | 'height'> & { negativePrompt?: string };
@@ -69,11 +70,19 @@ export function applyPreset(values: FormValues, preset: Preset): FormValues {
   };
 }
 
-/** What a user's preset saves: the current parameters and checkpoint (never the prompt or the seed). */
-export function presetFromValues(name: string, values: FormValues): Omit<Preset, 'id' | 'builtin' | 'family'> {
+/**
+ * A user's preset as the server keeps it (a whole submit body, checked as a submission would be) → the
+ * preset the form applies: its checkpoint and parameters; the prompt, seed and LoRAs stay the form's.
+ */
+export function presetFromSaved(saved: { id: string | number; name: string; params: SubmitBody }): Preset {
+  const p = saved.params.params;
+  const checkpoint = saved.params.params.checkpoint;
   return {
-    name: name.trim().slice(0, 60) || '我的预设',
-    checkpoint: values.checkpoint,
-    params: { sampler: values.sampler, steps: values.steps, cfgScale: values.cfgScale, width: values.width, height: values.height, negativePrompt: values.negativePrompt },
+    id: `mine:${saved.id}`,
+    name: saved.name,
+    builtin: false,
+    family: null,
+    checkpoint: { id: saved.params.model_id, name: checkpoint?.name || saved.params.model_id, ...(checkpoint?.baseModel ? { baseModel: checkpoint.baseModel } : {}) },
+    params: { sampler: p.sampler, steps: p.steps, cfgScale: p.cfgScale, width: p.width, height: p.height, negativePrompt: p.negativePrompt },
   };
 }

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { GENERATION_LIMITS, GENERATION_SAMPLERS, generationRequestSchema } from '../../core/generation/generation-request.ts';
 import { sampleLora, sampleWork } from '../../core/snapshot/test-fixtures.ts';
+import { parseSubmitBody } from '../../server/generation/api-request.ts';
 import { buildCatalogue, searchLoras } from './catalogue.ts';
+import { exportRequest, submitBody } from './export-json.ts';
 import { checkNumber, checkValues, numericSpecs, requestBody, type FormValues } from './form-values.ts';
 import { applyPreset, BUILTIN_PRESETS } from './presets.ts';
 import { decodeRecipe, fitSize, prefill, recipeFromLora, recipeFromWork, recipeLink } from './recipe.ts';
@@ -42,8 +44,10 @@ describe('做同款: a work’s recipe through the link into the form', () => {
       'LoRA「Unknown LoRA」不在模型库中，已略过',
       '原作的种子 18446744073709551615 超出 0–4294967295，已改为随机',
     ]);
-    // What the form then submits passes the server's schema.
+    // What the form then submits (and exports) passes the server's parser.
     expect(generationRequestSchema.safeParse(requestBody(values)).success).toBe(true);
+    expect(parseSubmitBody(submitBody(requestBody(values))).request).toMatchObject({ checkpoint: { id: 'Juggernaut XL' }, steps: 28, loras: [{ id: ink.externalId, weight: 0.8 }] });
+    expect(() => parseSubmitBody(exportRequest(requestBody(values)))).not.toThrow();
   });
 
   it('marks a recipe without parameters and picks the checkpoint from the LoRA’s family', () => {
