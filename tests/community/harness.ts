@@ -4,7 +4,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { startFakeA1111, type FakeA1111 } from '../../fakes/a1111/server.ts';
 import { startFakeGoogle, type FakeGoogle } from '../../fakes/google-oauth/server.ts';
+import { startFakeModelScopeInference, type FakeModelScopeInference } from '../../fakes/modelscope-inference/server.ts';
 import { SessionManager } from '../../src/server/auth/sessions.ts';
 import { hashPassword } from '../../src/server/auth/password.ts';
 import type { DatabaseConfig } from '../../src/core/env.ts';
@@ -44,10 +46,38 @@ export async function servicesAvailable(): Promise<{ mysql: boolean; redis: bool
   return { mysql: mysql.available, redis: redis.available, reason: [mysql.reason, redis.reason].filter(Boolean).join('; ') };
 }
 
+/** The demo generation providers: the fake A1111 (tried first) and the fake ModelScope API-Inference, fast. */
+export interface GenerationFakes {
+  a1111: FakeA1111;
+  modelscope: FakeModelScopeInference;
+  env: Record<string, string>;
+  close(): Promise<void>;
+}
+
+export async function startGenerationFakes(timing = { stepMs: 5, progressSteps: 4 }): Promise<GenerationFakes> {
+  const [a1111, modelscope] = await Promise.all([startFakeA1111(timing), startFakeModelScopeInference(timing)]);
+  return {
+    a1111,
+    modelscope,
+    env: {
+      GENERATION_PROVIDERS: 'a1111,modelscope',
+      A1111_BASE_URL: a1111.baseUrl,
+      MODELSCOPE_INFERENCE_BASE: modelscope.baseUrl,
+      MODELSCOPE_API_TOKEN: modelscope.token,
+      RATE_LIMIT_GENERATE: '1000/1m',
+    },
+    close: async () => {
+      await Promise.all([a1111.close(), modelscope.close()]);
+    },
+  };
+}
+
 export interface CommunityServer {
   url: string;
   server: RunningServer;
   google: FakeGoogle;
+  /** Started with `generation: true`. */
+  generation: GenerationFakes | undefined;
   store: MigratableStore;
   blobDir: string;
   backend: Backend;
@@ -63,9 +93,12 @@ export async function startCommunityServer(options: {
   dir: string;
   backend: Backend;
   env?: Record<string, string>;
+  /** Start the demo generation fakes and point the server at them. */
+  generation?: boolean;
 }): Promise<CommunityServer> {
   const { backend } = options;
   const google = await startFakeGoogle({ clientId: GOOGLE_CLIENT.id, clientSecret: GOOGLE_CLIENT.secret });
+  const generation = options.generation ? await startGenerationFakes() : undefined;
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const blobDir = path.join(options.dir, `blobs-${port}`);
@@ -88,6 +121,7 @@ export async function startCommunityServer(options: {
     RATE_LIMIT_WRITE: '100000/1m',
     RATE_LIMIT_IP: '100000/1m',
     UPLOAD_MAX_MB: '2',
+    ...generation?.env,
     ...options.env,
   };
   const server = await startServer({ outDir: options.outDir, cwd: options.dir, env, port });
@@ -98,6 +132,7 @@ export async function startCommunityServer(options: {
     url,
     server,
     google,
+    generation,
     store,
     blobDir,
     backend,
@@ -115,6 +150,7 @@ export async function startCommunityServer(options: {
     async stop() {
       await server.stop();
       await google.close();
+      await generation?.close();
       await store.close();
     },
   };

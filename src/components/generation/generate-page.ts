@@ -315,25 +315,36 @@ function follow(jobId: string): void {
   stopWatch = watchJob(jobId, show, (error) => showCallError(error, () => follow(jobId)));
 }
 
-const remoteProvider = () => $<HTMLSelectElement>('gen-provider').value === 'modelscope' || $<HTMLInputElement>('gen-token').value.trim() !== '';
+const BILLING_OK_KEY = 'huaku:generate:billing-ok';
 
-/** §9.6: a remote service may bill: say so, with the count, and submit only when confirmed. */
+/**
+ * §9.6: a remote service may bill, so say so (with the image count) and submit only when confirmed. Asked
+ * unless the user picked their own GPU (A1111, ComfyUI): 自动 may reach ModelScope first, as configured on
+ * the server. "本次会话不再提示" keeps the answer for the tab's session.
+ */
 function confirmRemote(images: number): Promise<boolean> {
-  if (!remoteProvider()) return Promise.resolve(true);
+  const provider = $<HTMLSelectElement>('gen-provider').value;
+  if (provider === 'a1111' || provider === 'comfyui' || sessionStorage.getItem(BILLING_OK_KEY) === '1') return Promise.resolve(true);
   const dialog = $<HTMLDialogElement>('gen-confirm');
-  $('gen-confirm-text').textContent = `将通过 ModelScope API-Inference 远程生成 ${images} 张图片，可能按次计费或消耗你的免费额度（以 ModelScope 账户为准）。确认提交吗？`;
+  const where = provider === 'modelscope' ? '将通过 ModelScope API-Inference 远程生成' : '服务器会按配置的顺序选择生成服务，可能通过 ModelScope API-Inference 远程生成';
+  $('gen-confirm-text').textContent = `${where} ${images} 张图片，可能按次计费或消耗 API Key 所属账户的免费额度。确认提交吗？`;
   dialog.showModal();
   return new Promise((resolve) => {
-    const done = (ok: boolean) => {
+    const ok = $('gen-confirm-ok');
+    const cancel = $('gen-confirm-cancel');
+    const done = (confirmed: boolean) => {
+      if (confirmed && $<HTMLInputElement>('gen-confirm-skip').checked) sessionStorage.setItem(BILLING_OK_KEY, '1');
       dialog.close();
-      $('gen-confirm-ok').removeEventListener('click', yes);
-      $('gen-confirm-cancel').removeEventListener('click', no);
-      resolve(ok);
+      ok.removeEventListener('click', yes);
+      cancel.removeEventListener('click', no);
+      dialog.removeEventListener('cancel', no);
+      resolve(confirmed);
     };
     const yes = () => done(true);
     const no = () => done(false);
-    $('gen-confirm-ok').addEventListener('click', yes);
-    $('gen-confirm-cancel').addEventListener('click', no);
+    ok.addEventListener('click', yes);
+    cancel.addEventListener('click', no);
+    dialog.addEventListener('cancel', no);
   });
 }
 
