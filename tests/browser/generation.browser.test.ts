@@ -2,7 +2,7 @@
 // demo fakes (A1111 first, then ModelScope API-Inference): an artwork's 做同款 prefills /generate,
 // the range and compatibility checks block 生成 with their reason, a remote submission asks to confirm, the
 // job's progress, log and output show, the output becomes a draft, is published and is visible; then the
-// gallery's 对比生成 fills a labelled grid saved as one PNG plus its JSON.
+// gallery's 对比生成 fills a labelled grid saved as one PNG plus its JSON, and 我的生成 lists the jobs.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -154,6 +154,11 @@ describe.runIf(enabled)('generation in a browser', () => {
     expect(grid).toMatchObject({ kind: 'loras', rows: [expect.stringMatching(/^种子 \d+$/)] });
     expect(grid.cells.map((c: { request: { seed: number } }) => c.request.seed)).toEqual([grid.cells[0].request.seed, grid.cells[0].request.seed]);
     expect(grid.cells.every((c: { job_id: string; image_url: string }) => c.job_id && c.image_url)).toBe(true);
+
+    // 我的生成 lists every job (read from the API, so it outlives the session), newest first.
+    await page.goto(`${base}/me/generations`);
+    await expect.poll(() => page.getByTestId('jobs').locator(':scope > li').count()).toBe(3);
+    expect(await page.getByTestId('jobs').locator(':scope > li').last().getByTestId('gen-status').textContent()).toContain('已完成');
     expect(errors).toEqual([]);
   });
 });
