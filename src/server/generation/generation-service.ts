@@ -4,7 +4,6 @@
 // jobs table, or BullMQ) only carries "run job X", so a duplicate delivery finds the row taken and does
 // nothing. Tokens a user pastes live in this process's memory only, for the life of their job.
 import { createHash, randomInt, randomUUID } from 'node:crypto';
-import sharp from 'sharp';
 import { EventEmitter } from 'node:events';
 import type { BlobStore } from '../../core/blob/blob-store.ts';
 import type { GenerationConfig } from '../../core/env.ts';
@@ -331,11 +330,13 @@ export class GenerationService {
     try {
       for (const [index, image] of images.entries()) {
         const png = await encodeGenerationOutput(image.bytes, formatA1111Parameters(request, image.seed, [['Huaku provider', provider]]));
-        const { width, height } = await sharp(png).metadata();
+        // encodeGenerationOutput returns a PNG: its size is in the IHDR chunk (no decode).
+        const width = png.readUInt32BE(16);
+        const height = png.readUInt32BE(20);
         const key = generationOutputKey({ task: request.task, date: job.createdAt, jobId: job.id, index });
         const sha256 = createHash('sha256').update(png).digest('hex');
         await this.blobs.put(key, png, { contentType: 'image/png', metadata: { sha256, job: job.id } });
-        outputs.push({ key, seed: image.seed, width: width ?? request.width, height: height ?? request.height, sha256, sizeBytes: png.length });
+        outputs.push({ key, seed: image.seed, width, height, sha256, sizeBytes: png.length });
       }
     } catch (error) {
       await this.deleteOutputs(outputs);
