@@ -3,12 +3,14 @@
 // retries and fallback, the queue through a restart, and generate → draft → publish.
 import { afterEach, describe, expect, it } from 'vitest';
 import { createServerServices, type ServerServices } from '../start-up.ts';
-import { testServices } from '../testing/community.ts';
+import { redisAvailability, testRedisPrefix, testServices } from '../testing/community.ts';
+import { serviceGate, testConfig } from '../../core/testing/services.ts';
 import { routeClient, scriptedProvider, type ScriptedProvider } from '../testing/generation.ts';
 import * as routes from '../http/generation-routes.ts';
 import { POST as publishRoute } from '../../pages/api/artworks/[id]/publish.ts';
 import type { GenerationJob } from '../../core/store/store.ts';
 
+const redisRuns = serviceGate('Redis (BullMQ generation queue)', await redisAvailability());
 const FAST = { progressEveryMs: 0, heartbeatMs: 50, staleAfterMs: 200, retryDelayMs: 1 };
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -210,4 +212,19 @@ describe('generation jobs', () => {
     expect(published.body).toMatchObject({ status: 'published', changed: true });
     expect((await call(routes.draftsRoute, 'POST', '/api/artworks/generate', { json: { job_id: id, images: [5] } })).status).toBe(400);
   });
+
+  it.runIf(redisRuns)('BullMQ: jobs run on the generation queue of their own', async () => {
+    const prefix = testRedisPrefix();
+    const { services, user } = await setUp([scriptedProvider({})], { REDIS_URL: testConfig.testing.redisUrl!, REDIS_KEY_PREFIX: prefix });
+    cleanups.push(async () => {
+      const keys = await services.redis!.client.keys(`${prefix}*`);
+      if (keys.length > 0) await services.redis!.client.del(...keys);
+    });
+    const { parseSubmitBody } = await import('./api-request.ts');
+    const job = await services.generation.submit(user, parseSubmitBody(body()).request);
+    expect(await until(services, job.id, final)).toMatchObject({ status: 'complete' });
+    expect(await services.redis!.client.exists(`${prefix}bullgeneration:generation:generate-${job.id}-0`, `${prefix}bull:generation:generate-${job.id}-0`)).toBe(1);
+    expect(await services.store.jobs.countByStatus('generate')).toMatchObject({ queued: 0, succeeded: 0 }); // none fell back
+  });
 });
+
