@@ -321,6 +321,7 @@ function describeCommunity(name: string, enabled: boolean, openBackend: (dir: st
         { route: 'POST /api/v1/generate/[job_id]/cancel', call: async (c) => c.post(await job('/cancel')), expect: { anonymous: 401, other: 404, owner: 200 } },
         { route: 'POST /api/v1/generate/[job_id]/rerun', call: async (c) => c.post(await job('/rerun')), expect: { anonymous: 401, other: 404, owner: 202 } },
         { route: 'POST /api/artworks/generate', call: async (c) => c.post('/api/artworks/generate', { job_id: (await job()).split('/').pop() }), expect: { anonymous: 401, other: 404, owner: 201 } },
+        { route: 'GET /api/v1/generate/providers', call: (c) => c.get('/api/v1/generate/providers'), expect: { anonymous: 401, other: 200, owner: 200 } },
         { route: 'GET /api/v1/generate/presets', call: (c) => c.get('/api/v1/generate/presets'), expect: { anonymous: 401, other: 200, owner: 200 } },
         { route: 'POST /api/v1/generate/presets', call: (c) => c.post('/api/v1/generate/presets', { name: `预设 ${++n}`, params: generate }), expect: { anonymous: 401, other: 201, owner: 201 } },
         { route: 'PUT /api/v1/generate/presets/[id]', call: (c) => c.put(`/api/v1/generate/presets/${presetId}`, { name: '改名' }), expect: { anonymous: 401, other: 404, owner: 200 } },

@@ -16,7 +16,6 @@ export const submitBodySchema = z
     provider: z.enum(GENERATION_PROVIDER_KINDS).optional(),
   })
   .strict();
-export type SubmitBody = z.input<typeof submitBodySchema>;
 
 export const rerunBodySchema = z.object({ random_seed: z.boolean().optional() }).strict();
 
@@ -49,11 +48,4 @@ export function parseSubmitBody(data: unknown): { request: GenerationRequest; pr
     );
   }
   return { request: parsed.data, provider: body.provider ?? null };
-}
-
-/** The §9.5 body of a stored request (presets, export, rerun from the UI). */
-export function submitBodyOf(request: GenerationRequest): SubmitBody {
-  const { task, checkpoint, ...params } = request;
-  const { id, ...named } = checkpoint;
-  return { model_id: id, task, params: { ...params, checkpoint: named } };
 }

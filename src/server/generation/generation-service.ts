@@ -112,9 +112,12 @@ export class GenerationService {
     this.queue = queue;
   }
 
-  /** Which providers are configured (kind, name, billed): the form's cost note (§9.6) reads it. */
+  /** What the form shows before a submission: the providers in order (a billed one asks to confirm, §9.6) and the quota. */
   providerInfo() {
-    return this.providers.map((p) => ({ kind: p.kind, name: p.name, billed: p.billed }));
+    return {
+      providers: this.providers.map((p) => ({ kind: p.kind, name: p.name, billed: p.billed })),
+      quota_per_day: this.config.jobs.quotaPerDay,
+    };
   }
 
   // ── Submitting ────────────────────────────────────────────────────────────────────────────────

@@ -52,6 +52,13 @@ export const listRoute = apiRoute({
   },
 });
 
+export const providersRoute = apiRoute({
+  access: 'user',
+  async handler({ services }) {
+    return services.generation.providerInfo();
+  },
+});
+
 export const statusRoute = apiRoute({
   access: 'user',
   params: jobParams,
