@@ -83,7 +83,7 @@ function parseGenerationConcurrency(value: string): { perProvider: number; byKin
 }
 
 /** Generation providers, in the order GENERATION_PROVIDERS may list them. */
-export const GENERATION_PROVIDER_KINDS = ['modelscope', 'a1111', 'comfyui'] as const;
+const GENERATION_PROVIDER_KINDS = ['modelscope', 'a1111', 'comfyui'] as const;
 export type GenerationProviderKindName = (typeof GENERATION_PROVIDER_KINDS)[number];
 
 /** `modelscope,a1111,comfyui` (any order, no repeats) → the list; `off` → none. */
