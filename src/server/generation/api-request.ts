@@ -5,7 +5,9 @@ import { z } from 'zod';
 import { InvalidInputError } from '../../core/errors.ts';
 import { GENERATION_TASKS, generationRequestSchema, type GenerationRequest } from '../../core/generation/generation-request.ts';
 import type { GenerationProviderKind } from '../../core/generation/generation-provider.ts';
-import { GENERATION_PROVIDER_KINDS } from '../../core/env.ts';
+
+/** The provider kinds a request may name (`provider`), as GENERATION_PROVIDERS lists them. */
+const PROVIDER_KINDS = ['modelscope', 'a1111', 'comfyui'] as const satisfies readonly GenerationProviderKind[];
 
 export const submitBodySchema = z
   .object({
@@ -13,7 +15,7 @@ export const submitBodySchema = z
     task: z.enum(GENERATION_TASKS).default('text-to-image-synthesis'),
     params: z.record(z.string(), z.unknown()),
     output_dir: z.string().max(300).optional(),
-    provider: z.enum(GENERATION_PROVIDER_KINDS).optional(),
+    provider: z.enum(PROVIDER_KINDS).optional(),
   })
   .strict();
 
