@@ -48,7 +48,10 @@ describe('generation API', () => {
   it('answers seed 001 §9.5 byte for byte, and writes the PNG with its recipe at generations/{task}/{yyyy}/{mm}/{job_id}/{n}.png', async () => {
     const provider = scriptedProvider({});
     const { services, call } = await setUp([provider]);
-    const submitted = await call(routes.submitRoute, 'POST', '/api/v1/generate', { json: body({ loras: [{ id: 'o/ink', name: '水墨', weight: 0.8 }] }) });
+    const submitted = await call(routes.submitRoute, 'POST', '/api/v1/generate', {
+      json: body({ loras: [{ id: 'o/ink', name: '水墨', weight: 0.8 }] }),
+      headers: { 'X-ModelScope-Token': 'ms-pasted-secret' },
+    });
     expect(submitted.status).toBe(202);
     const id = submitted.body.job_id as string;
     expect(submitted.text).toBe(`{"job_id":"${id}","status":"queued"}`);
@@ -60,6 +63,10 @@ describe('generation API', () => {
     const status = await call(routes.statusRoute, 'GET', `/api/v1/generate/${id}`, { params: { job_id: id } });
     expect(status.text).toBe(JSON.stringify({ job_id: id, status: 'complete', progress: 1, result: { image_url: `/media/${key}` }, log: job.log }));
     expect(job.log.at(-1)).toMatch(/完成：1 张图$/);
+    // The pasted token reached the provider and nothing else: not the row, not the queue's payload.
+    expect(provider.tokens).toEqual(['ms-pasted-secret']);
+    expect(JSON.stringify(job)).not.toContain('ms-pasted-secret');
+    expect(JSON.stringify(await services.store.jobs.get(`generate-${id}-0`))).not.toContain('ms-pasted-secret');
     const stored = (await services.blobs.get(key))!;
     expect(stored.contentType).toBe('image/png');
     const chunks: Buffer[] = [];
@@ -185,7 +192,7 @@ describe('generation jobs', () => {
       await store.generationJobs.claim(exhausted.id, 'dead-worker', new Date(Date.now() - 60_000));
       if (i === 0) await store.generationJobs.requeue(exhausted.id, null, []);
     }
-    await second.generation.recover();
+    await second.generation.recover({ sweepQueued: false });
     expect(await until(second, dead.id, final)).toMatchObject({ status: 'complete' });
     expect(await store.generationJobs.get(exhausted.id)).toMatchObject({ status: 'failed', errorKind: 'interrupted' });
   });
