@@ -2,7 +2,8 @@
 // route, run on the offline ModelScope API-Inference fake (each task takes --latency ms), at most
 // --concurrency at once on that provider. The ideal wall time is N × latency ÷ concurrency; the ratio
 // wall ÷ ideal is printed for the in-process queue (StoreJobQueue over SQLite) and for BullMQ (with --redis,
-// or TEST_REDIS_URL). Then the overhead per job: submit and status-poll request times, and the time from
+// or TEST_REDIS_URL), and against a baseline measured in the same run: the same jobs straight on the provider
+// (the fake draws every image in this process, so a busy machine slows both alike). Then the overhead per job: submit and status-poll request times, and the time from
 // submit to an observed `complete` minus the provider's latency, one job at a time.
 //   node bench/generation.ts [--jobs 200] [--latency 300] [--concurrency 4] [--redis redis://127.0.0.1:6379]
 import fs from 'node:fs';
@@ -79,7 +80,28 @@ async function allFinal(services: ServerServices, total: number): Promise<void> 
   }
 }
 
-async function throughput(label: string, redisUrl: string | undefined) {
+/** The baseline in the same run: the same jobs straight on the provider, `concurrency` at a time (no API, queue, database or blobs). */
+async function direct(): Promise<number> {
+  const config = loadConfig({ GENERATION_PROVIDERS: 'modelscope', MODELSCOPE_INFERENCE_BASE: fake.baseUrl, MODELSCOPE_API_TOKEN: fake.token });
+  const [provider] = createGenerationProviders(config.generation, { pollIntervalMs: POLL_MS });
+  const started = performance.now();
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < jobs) {
+        const i = next++;
+        const request = { task: 'text-to-image-synthesis' as const, checkpoint: { id: 'demo/sdxl' }, loras: [], prompt: `bench ${i}`, negativePrompt: '', sampler: 'Euler a' as const, steps: 20, cfgScale: 7, width: 256, height: 256, seed: i, batch: 1 };
+        await provider!.generate(request, { signal: new AbortController().signal });
+      }
+    }),
+  );
+  const wall = (performance.now() - started) / 1000;
+  const ideal = (jobs * latency) / 1000 / concurrency;
+  console.log(`${'provider alone (baseline)'.padEnd(28)} ${jobs} jobs in ${wall.toFixed(2)} s; ideal ${ideal.toFixed(2)} s; wall ÷ ideal = ${(wall / ideal).toFixed(3)}`);
+  return wall;
+}
+
+async function throughput(label: string, redisUrl: string | undefined, baseline: number) {
   const run = await open(redisUrl);
   try {
     const started = performance.now();
@@ -90,7 +112,7 @@ async function throughput(label: string, redisUrl: string | undefined) {
     await allFinal(run.services, jobs);
     const wall = (performance.now() - started) / 1000;
     const ideal = (jobs * latency) / 1000 / concurrency;
-    console.log(`${label.padEnd(28)} ${jobs} jobs in ${wall.toFixed(2)} s; ideal ${ideal.toFixed(2)} s; wall ÷ ideal = ${(wall / ideal).toFixed(3)}`);
+    console.log(`${label.padEnd(28)} ${jobs} jobs in ${wall.toFixed(2)} s; ideal ${ideal.toFixed(2)} s; wall ÷ ideal = ${(wall / ideal).toFixed(3)}; ÷ baseline = ${(wall / baseline).toFixed(3)}`);
     return wall / ideal;
   } finally {
     await run.close();
@@ -128,8 +150,9 @@ async function overhead() {
 
 try {
   console.log(`generation queue: ${jobs} jobs × ${latency} ms on the ModelScope API-Inference fake, provider concurrency ${concurrency} (target ≤ 1.05)`);
-  await throughput('in-process (StoreJobQueue)', undefined);
-  if (values.redis) await throughput('BullMQ', values.redis);
+  const baseline = await direct();
+  await throughput('in-process (StoreJobQueue)', undefined, baseline);
+  if (values.redis) await throughput('BullMQ', values.redis, baseline);
   else console.log('BullMQ: skipped (no --redis and no TEST_REDIS_URL)');
   await overhead();
 } finally {

@@ -283,7 +283,7 @@ export class GenerationService {
     };
     const heartbeat = setInterval(() => void write(true).catch(() => undefined), this.heartbeatMs);
     try {
-      await write(true);
+      // The claim wrote status and heartbeat; the first log lines go with the first progress write.
       const only = job.requestedProvider ? [job.requestedProvider] : undefined;
       if (this.chain.select(only).length === 0) return await this.fail(job, log, 'no_provider', '服务器未配置可用的生成服务');
       const timeout = AbortSignal.timeout(this.config.runTimeoutMs);
@@ -299,7 +299,7 @@ export class GenerationService {
             onAttempt: (p) => {
               provider = p.name;
               log.push(this.line(`提交到 ${p.name}`));
-              void write(true).catch(() => undefined);
+              void write().catch(() => undefined);
             },
             onProgress: (update) => {
               progress = Math.max(progress, Math.min(1, update.progress));
