@@ -3,8 +3,8 @@ import { configDefaults, defineConfig } from 'vitest/config';
 
 /** CLI tests: the command line and its commands, run as a user would. */
 const CLI = ['ingest/cli.test.ts', 'ingest/commands/*.test.ts', 'ingest/sources/liblib/liblib-resume.test.ts', 'ingest/sources/liblib/liblib-daily.test.ts'];
-/** Contract suites: one behaviour spec run against every implementation (SQLite and MariaDB; local and S3 blobs). */
-const CONTRACT = ['src/core/store/**/*.test.ts', 'src/core/blob/*-blob-store.test.ts'];
+/** Contract suites: one behaviour spec run against every implementation (SQLite and MariaDB; local and S3 blobs; the generation providers over their fakes). */
+const CONTRACT = ['src/core/store/**/*.test.ts', 'src/core/blob/*-blob-store.test.ts', 'src/core/generation/generation-providers.test.ts'];
 /** The built site: one fixture build, its server and one Chromium made by the project's global setup. */
 const SITE = ['tests/**/*.test.ts'];
 

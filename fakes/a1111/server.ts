@@ -1,4 +1,4 @@
-// The fake AUTOMATIC1111/Forge WebUI API (docs/upstream.md §7.2): `POST /sdapi/v1/txt2img` blocks while
+// The fake AUTOMATIC1111/Forge WebUI API (docs/upstream.md §4.1): `POST /sdapi/v1/txt2img` blocks while
 // the steps pass and answers {images: [base64 PNG…], parameters, info: "<JSON>"}; `GET /sdapi/v1/progress`
 // reports the running job; `POST /sdapi/v1/interrupt` stops it; the model, LoRA and sampler lists answer
 // too. One job at a time, as the real WebUI. Optional HTTP Basic auth (--api-auth). See README.md.

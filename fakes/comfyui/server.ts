@@ -1,4 +1,4 @@
-// The fake ComfyUI server (docs/upstream.md §7.3): `POST /prompt` validates an API-format graph of the
+// The fake ComfyUI server (docs/upstream.md §4.2): `POST /prompt` validates an API-format graph of the
 // text-to-image nodes and queues it; prompts run one at a time, reporting `execution_start`, `executing`,
 // `progress`, `executed`, `execution_success` (or `execution_error` / `execution_interrupted`) over the
 // websocket `/ws?clientId=` of the prompt's client_id; `/history/{id}` holds the outputs once done; `/view`

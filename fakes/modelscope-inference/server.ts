@@ -1,4 +1,4 @@
-// The fake ModelScope API-Inference (docs/upstream.md §7.1): `POST /v1/images/generations` in async mode
+// The fake ModelScope API-Inference (docs/upstream.md §2.4): `POST /v1/images/generations` in async mode
 // answers a task_id; `GET /v1/tasks/{id}` goes PENDING → RUNNING → SUCCEED (or FAILED) as the task's steps
 // pass; output images are served from `/outputs/{task_id}.png` (a public URL, like the real OSS links).
 // Every call but the output needs `Authorization: Bearer <token>` (401 otherwise). See README.md.
@@ -35,7 +35,7 @@ export interface FakeModelScopeInference extends GenerationFakeControls {
 
 const SIZE = /^(\d+)x(\d+)$/;
 
-/** The body checks of the official parameter table (docs/upstream.md §7.1); null when valid. */
+/** The body checks of the official parameter table (docs/upstream.md §2.4); null when valid. */
 function invalidBody(body: Record<string, unknown>): string | null {
   if (typeof body.model !== 'string' || body.model === '') return 'model is required';
   if (typeof body.prompt !== 'string' || body.prompt === '') return 'prompt is required';

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { createCanvas, GlobalFonts, type SKRSContext2D } from '@napi-rs/canvas';
 import sharp from 'sharp';
 
-export const DEMO_LABEL = 'DEMO 演示输出';
+const DEMO_LABEL = 'DEMO 演示输出';
 const FAMILY = 'HuakuDemoSans';
 
 export interface DemoImageParams {

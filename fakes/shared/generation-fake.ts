@@ -45,7 +45,7 @@ export interface GenerationFakeControls {
   close(): Promise<void>;
 }
 
-export const DEFAULT_STEP_MS = 150;
+const DEFAULT_STEP_MS = 150;
 const MAX_PROGRESS_STEPS = 20;
 
 /** Shared state and helpers of one generation fake. */
@@ -98,7 +98,10 @@ export class GenerationFakeCore {
       res.destroy();
       return true;
     }
-    const headers: Record<string, string> = decision.retryAfter ? { 'retry-after': decision.retryAfter } : {};
+    // 429s carry the engine's Retry-After; a 503 carries one too when the kind's spec sets retryAfterSeconds.
+    const spec503 = decision.action === '503' ? this.faults.spec(rec.kind).retryAfterSeconds : undefined;
+    const retryAfter = decision.retryAfter ?? (spec503 === undefined ? null : String(spec503));
+    const headers: Record<string, string> = retryAfter ? { 'retry-after': retryAfter } : {};
     switch (decision.action) {
       case 'ok':
       case 'truncate':
@@ -177,7 +180,7 @@ export function sendJson(res: ServerResponse, rec: GenerationRecordedRequest, st
   sendBytes(res, rec, status, Buffer.from(JSON.stringify(value)), 'application/json', headers);
 }
 
-export function sendText(res: ServerResponse, rec: GenerationRecordedRequest, status: number, text: string, type = 'text/plain; charset=utf-8', headers: Record<string, string> = {}): void {
+function sendText(res: ServerResponse, rec: GenerationRecordedRequest, status: number, text: string, type = 'text/plain; charset=utf-8', headers: Record<string, string> = {}): void {
   sendBytes(res, rec, status, Buffer.from(text), type, headers);
 }
 

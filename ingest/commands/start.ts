@@ -28,7 +28,7 @@ async function buildSite({ out }: CommandContext): Promise<void> {
 }
 
 /** Run the built server (Astro's Node adapter, standalone) until it exits or we are interrupted. */
-function serveSite({ config, env, out }: CommandContext): Promise<number> {
+function serveSite({ config, env, out }: CommandContext, extraEnv: Record<string, string> = {}): Promise<number> {
   if (!fs.existsSync(serverEntry)) {
     throw new UserFacingError(`no built site at ${serverEntry}`, { hint: 'run `npm run start` (or `npm run build`) first' });
   }
@@ -36,7 +36,7 @@ function serveSite({ config, env, out }: CommandContext): Promise<number> {
   const child = spawn(process.execPath, [serverEntry], {
     stdio: ['ignore', 'inherit', 'inherit'],
     // The adapter reads HOST and PORT itself; everything else reaches the server's own loadConfig().
-    env: { ...env, HOST: host, PORT: String(port) },
+    env: { ...env, ...extraEnv, HOST: host, PORT: String(port) },
   });
   const shownHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
   out(`serving on http://${shownHost}:${port}/ (Ctrl-C to stop)`);
@@ -132,10 +132,20 @@ export const startCommand: CommandRunner = {
       context.out('done (not serving: --no-serve).');
       return 0;
     }
-    return serveSite(context);
+    if (context.flags.demo === false) return serveSite(context);
+    // The demo generates on the offline fakes of ModelScope API-Inference, A1111 and ComfyUI (no GPU, no
+    // token): they live as long as the server, which gets their URLs in place of the configured providers.
+    const { startDemoGenerationFakes } = await import('../../fakes/shared/generation-demo.ts');
+    const fakes = await startDemoGenerationFakes();
+    context.out(`demo generation: providers ${fakes.env.GENERATION_PROVIDERS} run on offline fakes (images stamped “DEMO 演示输出”; --no-demo uses GENERATION_PROVIDERS)`);
+    try {
+      return await serveSite(context, fakes.env);
+    } finally {
+      await fakes.close();
+    }
   },
 };
 
 export const serveCommand: CommandRunner = {
-  run: serveSite,
+  run: (context) => serveSite(context),
 };

@@ -69,7 +69,7 @@ function parseRateLimit(value: string): RateLimitRule | null {
 }
 
 /** `2` or `2,a1111=1,comfyui=1`: the default per provider, then overrides by provider kind. */
-export function parseGenerationConcurrency(value: string): { perProvider: number; byKind: Record<string, number> } | null {
+function parseGenerationConcurrency(value: string): { perProvider: number; byKind: Record<string, number> } | null {
   const parts = value.split(',').map((p) => p.trim());
   const valid = (n: string) => /^\d+$/.test(n) && Number(n) >= 1 && Number(n) <= 64;
   if (!valid(parts[0] ?? '')) return null;
@@ -83,7 +83,7 @@ export function parseGenerationConcurrency(value: string): { perProvider: number
 }
 
 /** Generation providers, in the order GENERATION_PROVIDERS may list them. */
-export const GENERATION_PROVIDER_KINDS = ['modelscope', 'a1111', 'comfyui'] as const;
+const GENERATION_PROVIDER_KINDS = ['modelscope', 'a1111', 'comfyui'] as const;
 export type GenerationProviderKindName = (typeof GENERATION_PROVIDER_KINDS)[number];
 
 /** `modelscope,a1111,comfyui` (any order, no repeats) → the list; `off` → none. */
@@ -247,7 +247,7 @@ export interface GenerationConfig {
   jobs: GenerationJobsConfig;
 }
 
-export interface GenerationJobsConfig {
+interface GenerationJobsConfig {
   /** Jobs at once per provider in one process; `byKind` overrides it for a provider kind. */
   concurrency: { perProvider: number; byKind: Record<string, number> };
   /** Runs of one job when its failures are retryable (5xx, network, timeouts); a restart's cut counts as a run. */

@@ -86,19 +86,20 @@ describe.runIf(enabled)('generation in a browser', () => {
     await page.locator('#gen-lora-list li[data-lora-id="2"]').getByRole('button', { name: '移除' }).click();
     expect(await submit().isDisabled()).toBe(false);
 
-    // A possibly remote (billed) submission asks first (§9.6): declined, nothing is submitted; confirmed for
-    // the session, the job runs on the first configured provider (the fake A1111).
+    // A billed provider (API-Inference) asks first (§9.6): declined, nothing is submitted. 自动 starts with the
+    // fake A1111 (not billed) and submits at once.
+    await page.locator('#api-key summary').click();
+    await page.locator('#gen-provider').selectOption('modelscope');
     await submit().click();
     const dialog = page.locator('#gen-confirm');
     expect(await dialog.textContent()).toContain('可能按次计费');
     await dialog.getByRole('button', { name: '取消' }).click();
     expect(await page.locator('#gen-job').isHidden()).toBe(true);
+    await page.locator('#gen-provider').selectOption('');
     // Smaller than the recipe's 832×1216: the fake draws and the server re-encodes faster.
     await page.locator('#gen-width').fill('512');
     await page.locator('#gen-height').fill('768');
     await submit().click();
-    await dialog.getByLabel('本次会话不再提示').check();
-    await dialog.getByRole('button', { name: '确认生成' }).click();
 
     await expect.poll(() => page.getByTestId('gen-status').textContent(), { timeout: 20_000 }).toContain('已完成');
     expect(await page.locator('.gen-job progress').evaluate((p: HTMLProgressElement) => p.value)).toBe(1);

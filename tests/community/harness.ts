@@ -46,38 +46,14 @@ export async function servicesAvailable(): Promise<{ mysql: boolean; redis: bool
   return { mysql: mysql.available, redis: redis.available, reason: [mysql.reason, redis.reason].filter(Boolean).join('; ') };
 }
 
-/** The demo generation providers: the fake A1111 (tried first) and the fake ModelScope API-Inference, fast. */
-export interface GenerationFakes {
-  a1111: FakeA1111;
-  modelscope: FakeModelScopeInference;
-  env: Record<string, string>;
-  close(): Promise<void>;
-}
-
-export async function startGenerationFakes(timing = { stepMs: 5, progressSteps: 4 }): Promise<GenerationFakes> {
-  const [a1111, modelscope] = await Promise.all([startFakeA1111(timing), startFakeModelScopeInference(timing)]);
-  return {
-    a1111,
-    modelscope,
-    env: {
-      GENERATION_PROVIDERS: 'a1111,modelscope',
-      A1111_BASE_URL: a1111.baseUrl,
-      MODELSCOPE_INFERENCE_BASE: modelscope.baseUrl,
-      MODELSCOPE_API_TOKEN: modelscope.token,
-      RATE_LIMIT_GENERATE: '1000/1m',
-    },
-    close: async () => {
-      await Promise.all([a1111.close(), modelscope.close()]);
-    },
-  };
-}
-
 export interface CommunityServer {
   url: string;
   server: RunningServer;
   google: FakeGoogle;
-  /** Started with `generation: true`. */
-  generation: GenerationFakes | undefined;
+  /** The offline ModelScope API-Inference the server's generation jobs run on. */
+  inference: FakeModelScopeInference;
+  /** The fake A1111, tried before API-Inference, when started with `generation: true`. */
+  a1111: FakeA1111 | undefined;
   store: MigratableStore;
   blobDir: string;
   backend: Backend;
@@ -93,12 +69,13 @@ export async function startCommunityServer(options: {
   dir: string;
   backend: Backend;
   env?: Record<string, string>;
-  /** Start the demo generation fakes and point the server at them. */
+  /** Also start the fake A1111 and try it first (API-Inference's task polling waits 2 s; A1111 answers at once). */
   generation?: boolean;
 }): Promise<CommunityServer> {
   const { backend } = options;
   const google = await startFakeGoogle({ clientId: GOOGLE_CLIENT.id, clientSecret: GOOGLE_CLIENT.secret });
-  const generation = options.generation ? await startGenerationFakes() : undefined;
+  const inference = await startFakeModelScopeInference({ stepMs: 1, progressSteps: 2 });
+  const a1111 = options.generation ? await startFakeA1111({ stepMs: 5, progressSteps: 4 }) : undefined;
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const blobDir = path.join(options.dir, `blobs-${port}`);
@@ -121,7 +98,11 @@ export async function startCommunityServer(options: {
     RATE_LIMIT_WRITE: '100000/1m',
     RATE_LIMIT_IP: '100000/1m',
     UPLOAD_MAX_MB: '2',
-    ...generation?.env,
+    GENERATION_PROVIDERS: 'modelscope',
+    MODELSCOPE_INFERENCE_BASE: inference.baseUrl,
+    MODELSCOPE_API_TOKEN: inference.token,
+    RATE_LIMIT_GENERATE: '1000/1m',
+    ...(a1111 ? { GENERATION_PROVIDERS: 'a1111,modelscope', A1111_BASE_URL: a1111.baseUrl } : {}),
     ...options.env,
   };
   const server = await startServer({ outDir: options.outDir, cwd: options.dir, env, port });
@@ -132,7 +113,8 @@ export async function startCommunityServer(options: {
     url,
     server,
     google,
-    generation,
+    inference,
+    a1111,
     store,
     blobDir,
     backend,
@@ -150,7 +132,8 @@ export async function startCommunityServer(options: {
     async stop() {
       await server.stop();
       await google.close();
-      await generation?.close();
+      await inference.close();
+      await a1111?.close();
       await store.close();
     },
   };
@@ -209,6 +192,9 @@ export class Client {
   }
   delete<T = any>(pathname: string) {
     return this.request<T>('DELETE', pathname, { json: {} });
+  }
+  put<T = any>(pathname: string, json: unknown = {}) {
+    return this.request<T>('PUT', pathname, { json });
   }
   upload<T = any>(file: Uint8Array, fields: Record<string, string> = {}, filename = 'image.png', type = 'image/png') {
     const form = new FormData();

@@ -13,7 +13,7 @@ import { COMPARE_MAX, COMPARE_MIN, loraComparison, randomSeed, strengthCompariso
 import { ApiCallError } from '../community/api.ts';
 import { toast } from '../community/toast.ts';
 import { runComparison } from './compare-grid.ts';
-import { createPreset, deletePreset, jobDetail, listPresets, cancelJob, rerunJob, submitJob, watchJob, type JobView, type SavedPreset } from './generation-api.ts';
+import { createPreset, deletePreset, jobDetail, listPresets, cancelJob, providerInfo, rerunJob, submitJob, watchJob, type JobView, type ProviderInfo, type SavedPreset } from './generation-api.ts';
 import { button, callErrorView, download, errorBox, node, renderJob } from './job-view.ts';
 
 interface Config {
@@ -317,17 +317,23 @@ function follow(jobId: string): void {
 
 const BILLING_OK_KEY = 'huaku:generate:billing-ok';
 
+let providers: ProviderInfo | null = null;
+
 /**
- * §9.6: a remote service may bill, so say so (with the image count) and submit only when confirmed. Asked
- * unless the user picked their own GPU (A1111, ComfyUI): 自动 may reach ModelScope first, as configured on
- * the server. "本次会话不再提示" keeps the answer for the tab's session.
+ * §9.6: a remote service may bill, so say so (with the image count) and submit only when confirmed: when the
+ * chosen provider, or with 自动 the first configured one, is billed (GET /api/v1/generate/providers). Without
+ * that list, asked unless the user picked their own GPU. "本次会话不再提示" keeps the answer for the session.
  */
 function confirmRemote(images: number): Promise<boolean> {
   const provider = $<HTMLSelectElement>('gen-provider').value;
-  if (provider === 'a1111' || provider === 'comfyui' || sessionStorage.getItem(BILLING_OK_KEY) === '1') return Promise.resolve(true);
+  const billed = providers
+    ? Boolean((provider ? providers.providers.find((p) => p.kind === provider) : providers.providers[0])?.billed)
+    : provider !== 'a1111' && provider !== 'comfyui';
+  if (!billed || sessionStorage.getItem(BILLING_OK_KEY) === '1') return Promise.resolve(true);
   const dialog = $<HTMLDialogElement>('gen-confirm');
   const where = provider === 'modelscope' ? '将通过 ModelScope API-Inference 远程生成' : '服务器会按配置的顺序选择生成服务，可能通过 ModelScope API-Inference 远程生成';
-  $('gen-confirm-text').textContent = `${where} ${images} 张图片，可能按次计费或消耗 API Key 所属账户的免费额度。确认提交吗？`;
+  const quota = providers?.quota_per_day ? `本站每人每天最多 ${providers.quota_per_day} 个生成任务。` : '';
+  $('gen-confirm-text').textContent = `${where} ${images} 张图片，可能按次计费或消耗 API Key 所属账户的免费额度。${quota}确认提交吗？`;
   dialog.showModal();
   return new Promise((resolve) => {
     const ok = $('gen-confirm-ok');
@@ -467,6 +473,12 @@ async function start(): Promise<void> {
     signedIn = false;
   }
   $('gen-auth').hidden = signedIn;
+  if (signedIn) {
+    // Before 生成 is enabled: the cost note depends on which providers are configured.
+    providers = await providerInfo().catch(() => null);
+    const select = $<HTMLSelectElement>('gen-provider');
+    for (const option of select.options) if (option.value && providers) option.hidden = option.disabled = !providers.providers.some((p) => p.kind === option.value);
+  }
   validate();
   if (!signedIn) return;
 

@@ -59,6 +59,11 @@ export const myJobs = (cursor?: string) =>
 export const saveDrafts = (jobId: string, images?: number[]) =>
   callApi<SavedDrafts>('/api/artworks/generate', { method: 'POST', json: { job_id: jobId, ...(images ? { images } : {}) } });
 export const publishArtwork = (id: number) => callApi(`/api/artworks/${id}/publish`, { method: 'POST', json: {} });
+export interface ProviderInfo {
+  providers: Array<{ kind: string; name: string; billed: boolean }>;
+  quota_per_day: number;
+}
+export const providerInfo = () => callApi<ProviderInfo>('/api/v1/generate/providers');
 export const listPresets = () => callApi<{ items: SavedPreset[] }>('/api/v1/generate/presets');
 export const createPreset = (name: string, params: SavedPreset['params']) => callApi<SavedPreset>('/api/v1/generate/presets', { method: 'POST', json: { name, params } });
 export const deletePreset = (id: string | number) => callApi(`/api/v1/generate/presets/${encodeURIComponent(String(id))}`, { method: 'DELETE', json: {} });

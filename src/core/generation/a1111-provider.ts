@@ -1,4 +1,4 @@
-// AUTOMATIC1111 / Forge WebUI started with --api (docs/upstream.md §7.2): one blocking
+// AUTOMATIC1111 / Forge WebUI started with --api (docs/upstream.md §4.1): one blocking
 // `POST /sdapi/v1/txt2img` (LoRAs written into the prompt as <lora:name:weight>, the checkpoint as an
 // override setting), `GET /sdapi/v1/progress` polled beside it, `POST /sdapi/v1/interrupt` when the run is
 // aborted. What a creator runs on their own GPU: no token, not billed.
@@ -20,7 +20,7 @@ export interface A1111ProviderOptions {
 const AUTH_MESSAGE = 'A1111 要求登录（--api-auth）：请在服务器配置里把账号写进 A1111_BASE_URL（http://user:pass@host:7860）';
 
 /** The prompt with each LoRA appended as A1111's extra-network tag. */
-export function a1111Prompt(request: Pick<ResolvedGenerationRequest, 'prompt' | 'loras'>, provider: string): string {
+function a1111Prompt(request: Pick<ResolvedGenerationRequest, 'prompt' | 'loras'>, provider: string): string {
   const tags = request.loras.map((lora) => {
     // A name with ':' '<' or '>' would break the tag's syntax (and could smuggle another one in).
     if (/[<>:]/.test(lora.id)) throw new GenerationError('unsupported', `LoRA 名称 ${JSON.stringify(lora.id)} 含有 A1111 提示词语法字符（: < >）`, provider);
@@ -29,8 +29,8 @@ export function a1111Prompt(request: Pick<ResolvedGenerationRequest, 'prompt' | 
   return tags.length === 0 ? request.prompt : `${request.prompt}, ${tags.join(', ')}`;
 }
 
-/** The txt2img body for a request (the fields of docs/upstream.md §7.2; nothing the client sent verbatim). */
-export function a1111Txt2ImgBody(request: ResolvedGenerationRequest, provider: string): Record<string, unknown> {
+/** The txt2img body for a request (the fields of docs/upstream.md §4.1; nothing the client sent verbatim). */
+function a1111Txt2ImgBody(request: ResolvedGenerationRequest, provider: string): Record<string, unknown> {
   return {
     prompt: a1111Prompt(request, provider),
     negative_prompt: request.negativePrompt,

@@ -1,4 +1,4 @@
-// The ComfyUI "API format" graph for a text-to-image request (docs/upstream.md §7.3):
+// The ComfyUI "API format" graph for a text-to-image request (docs/upstream.md §4.2):
 // CheckpointLoaderSimple → LoraLoader × n → CLIPTextEncode × 2 → per batch image: EmptyLatentImage →
 // KSampler → VAEDecode → SaveImage. Each batch image gets its own sampler with seed + i (instead of one
 // latent with batch_size n) so every output is reproducible from its own seed, as on A1111.
@@ -11,7 +11,7 @@ export interface ComfyNode {
 export type ComfyGraph = Record<string, ComfyNode>;
 
 /** A1111 sampler names → ComfyUI's sampler_name and scheduler. */
-export const COMFY_SAMPLERS: Readonly<Record<GenerationSampler, { sampler: string; scheduler: string }>> = {
+const COMFY_SAMPLERS: Readonly<Record<GenerationSampler, { sampler: string; scheduler: string }>> = {
   'Euler a': { sampler: 'euler_ancestral', scheduler: 'normal' },
   Euler: { sampler: 'euler', scheduler: 'normal' },
   'DPM++ 2M': { sampler: 'dpmpp_2m', scheduler: 'normal' },
@@ -24,7 +24,7 @@ export const COMFY_SAMPLERS: Readonly<Record<GenerationSampler, { sampler: strin
 };
 
 /** SaveImage's file name prefix (ComfyUI's seed input takes 0 … 2^64-1, so our seeds pass as they are). */
-export const COMFY_OUTPUT_PREFIX = 'huaku';
+const COMFY_OUTPUT_PREFIX = 'huaku';
 
 export interface BuiltComfyGraph {
   graph: ComfyGraph;

@@ -1,4 +1,4 @@
-// ComfyUI (docs/upstream.md §7.3): the request becomes an API-format graph (comfyui-graph.ts), queued with
+// ComfyUI (docs/upstream.md §4.2): the request becomes an API-format graph (comfyui-graph.ts), queued with
 // `POST /prompt` under our client_id; progress arrives over the websocket `/ws?clientId=`; `/history/{id}`
 // is the source of truth for completion and outputs (polled, and re-read whenever the socket says the
 // prompt finished, so a lost socket only slows progress); images come from `/view`. Abort → `/interrupt`

@@ -11,9 +11,11 @@ import { GenerationError } from './generation-provider.ts';
 import { ModelScopeInferenceProvider, modelScopeLoras } from './modelscope-inference-provider.ts';
 import { abortableDelay, type ProviderHttpOptions } from './provider-http.ts';
 
-/** Millisecond timings: every wait (retry backoff, poll interval) capped at 3 ms, calls time out after 150 ms (a blocking A1111 call after 250). */
-const FAST: Partial<ProviderHttpOptions> = { timeoutMs: 150, retries: 2, retryBaseMs: 1, delay: (ms, signal) => abortableDelay(Math.min(ms, 3), signal) };
-const TIMING = { http: FAST, runTimeoutMs: 250 };
+/** Millisecond waits: every retry backoff and poll interval capped at 3 ms; timeouts generous (a busy CI machine draws slowly). */
+const FAST: Partial<ProviderHttpOptions> = { timeoutMs: 10_000, retries: 2, retryBaseMs: 1, delay: (ms, signal) => abortableDelay(Math.min(ms, 3), signal) };
+const TIMING = { http: FAST, runTimeoutMs: 20_000 };
+/** For the hang test: calls time out after 150 ms (a blocking A1111 call after 200). */
+const IMPATIENT = { http: { ...FAST, timeoutMs: 150 }, runTimeoutMs: 200 };
 const signal = () => new AbortController().signal;
 
 generationProviderContract('ModelScope API-Inference', async () => {
@@ -22,6 +24,7 @@ generationProviderContract('ModelScope API-Inference', async () => {
   return {
     fake,
     provider,
+    impatient: new ModelScopeInferenceProvider({ ...IMPATIENT, baseUrl: fake.baseUrl, apiToken: fake.token, pollIntervalMs: 2 }),
     unauthorized: () => ({ provider: new ModelScopeInferenceProvider({ ...TIMING, baseUrl: fake.baseUrl, apiToken: 'wrong-token' }), undo: () => undefined }),
     upstreamCancels: () => null,
     close: () => fake.close(),
@@ -35,6 +38,7 @@ generationProviderContract('A1111 / Forge', async () => {
   return {
     fake,
     provider: new A1111Provider({ ...TIMING, baseUrl: withAuth, progressIntervalMs: 2 }),
+    impatient: new A1111Provider({ ...IMPATIENT, baseUrl: withAuth, progressIntervalMs: 2 }),
     unauthorized: () => ({ provider: new A1111Provider({ ...TIMING, baseUrl: fake.baseUrl }), undo: () => undefined }),
     upstreamCancels: () => fake.interrupts,
     close: () => fake.close(),
@@ -46,6 +50,7 @@ generationProviderContract('ComfyUI', async () => {
   return {
     fake,
     provider: new ComfyUIProvider({ ...TIMING, baseUrl: fake.baseUrl, pollIntervalMs: 20 }),
+    impatient: new ComfyUIProvider({ ...IMPATIENT, baseUrl: fake.baseUrl, pollIntervalMs: 20 }),
     unauthorized: () => {
       fake.setProxyToken('proxy-secret');
       return { provider: new ComfyUIProvider({ ...TIMING, baseUrl: fake.baseUrl }), undo: () => fake.setProxyToken(null) };

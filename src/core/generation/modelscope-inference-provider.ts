@@ -1,4 +1,4 @@
-// ModelScope API-Inference (docs/upstream.md §7.1): submit `POST /v1/images/generations` in async mode, poll
+// ModelScope API-Inference (docs/upstream.md §2.4): submit `POST /v1/images/generations` in async mode, poll
 // `GET /v1/tasks/{task_id}` until SUCCEED or FAILED, download `output_images`. One task per batch image
 // (the API has no batch size), each with its own seed. The token goes only to the API host, as a Bearer
 // header, never into a URL, a message or a log line.
@@ -7,15 +7,15 @@ import type { ResolvedGenerationRequest } from './generation-request.ts';
 import { GenerationError, type GeneratedImage, type GenerationProvider, type GenerationRunOptions } from './generation-provider.ts';
 import { DEFAULT_PROVIDER_HTTP, malformed, providerFetch, readBytes, readJson, throwIfCancelled, withRetry, type ProviderCall, type ProviderHttpOptions } from './provider-http.ts';
 
-export const MODELSCOPE_INFERENCE_BASE = 'https://api-inference.modelscope.cn';
-/** Seeds the API accepts: 0 … 2^31-1 (docs/upstream.md §7.1). Larger seeds wrap into it. */
+const MODELSCOPE_INFERENCE_BASE = 'https://api-inference.modelscope.cn';
+/** Seeds the API accepts: 0 … 2^31-1 (docs/upstream.md §2.4). Larger seeds wrap into it. */
 const MODELSCOPE_MAX_SEED = 2 ** 31 - 1;
 /** The API's guidance range. */
 const GUIDANCE = { min: 1.5, max: 20 } as const;
 /** At most this many LoRAs per task. */
 const MAX_LORAS = 6;
 
-export const MODELSCOPE_AUTH_MESSAGE = '请配置 API Key：设置 MODELSCOPE_API_TOKEN，或在生成页填入你的 ModelScope 访问令牌（仅本次使用）';
+const MODELSCOPE_AUTH_MESSAGE = '请配置 API Key：设置 MODELSCOPE_API_TOKEN，或在生成页填入你的 ModelScope 访问令牌（仅本次使用）';
 
 export interface ModelScopeInferenceOptions {
   /** `https://api-inference.modelscope.cn` (MODELSCOPE_INFERENCE_BASE); the fake's origin in tests and the demo. */

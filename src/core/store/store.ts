@@ -20,7 +20,7 @@ export type Lora = typeof tables.loras.$inferSelect;
 export type Job = typeof tables.jobs.$inferSelect;
 export type LedgerEntry = typeof tables.crawlLedger.$inferSelect;
 export type GenerationJob = typeof tables.generationJobs.$inferSelect;
-export type GenerationPreset = typeof tables.generationPresets.$inferSelect;
+type GenerationPreset = typeof tables.generationPresets.$inferSelect;
 
 type Writable<T> = Omit<T, 'id' | 'createdAt' | 'updatedAt'>;
 type Optional<T, K extends keyof T> = Omit<T, K> & Partial<Pick<T, K>>;
@@ -219,7 +219,7 @@ export interface JobRepository {
   countByStatus(name?: string): Promise<Record<JobStatus, number>>;
 }
 
-export interface GenerationJobInput {
+interface GenerationJobInput {
   id: string;
   userId: number;
   task: string;
@@ -229,7 +229,7 @@ export interface GenerationJobInput {
 }
 
 /** What a worker writes while it runs a job it holds (progress, its log, the provider it is using). */
-export interface GenerationJobProgress {
+interface GenerationJobProgress {
   progress?: number;
   log?: string[];
   provider?: string | null;

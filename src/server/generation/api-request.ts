@@ -5,7 +5,9 @@ import { z } from 'zod';
 import { InvalidInputError } from '../../core/errors.ts';
 import { GENERATION_TASKS, generationRequestSchema, type GenerationRequest } from '../../core/generation/generation-request.ts';
 import type { GenerationProviderKind } from '../../core/generation/generation-provider.ts';
-import { GENERATION_PROVIDER_KINDS } from '../../core/env.ts';
+
+/** The provider kinds a request may name (`provider`), as GENERATION_PROVIDERS lists them. */
+const PROVIDER_KINDS = ['modelscope', 'a1111', 'comfyui'] as const satisfies readonly GenerationProviderKind[];
 
 export const submitBodySchema = z
   .object({
@@ -13,10 +15,9 @@ export const submitBodySchema = z
     task: z.enum(GENERATION_TASKS).default('text-to-image-synthesis'),
     params: z.record(z.string(), z.unknown()),
     output_dir: z.string().max(300).optional(),
-    provider: z.enum(GENERATION_PROVIDER_KINDS).optional(),
+    provider: z.enum(PROVIDER_KINDS).optional(),
   })
   .strict();
-export type SubmitBody = z.input<typeof submitBodySchema>;
 
 export const rerunBodySchema = z.object({ random_seed: z.boolean().optional() }).strict();
 
@@ -49,11 +50,4 @@ export function parseSubmitBody(data: unknown): { request: GenerationRequest; pr
     );
   }
   return { request: parsed.data, provider: body.provider ?? null };
-}
-
-/** The §9.5 body of a stored request (presets, export, rerun from the UI). */
-export function submitBodyOf(request: GenerationRequest): SubmitBody {
-  const { task, checkpoint, ...params } = request;
-  const { id, ...named } = checkpoint;
-  return { model_id: id, task, params: { ...params, checkpoint: named } };
 }

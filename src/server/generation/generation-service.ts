@@ -4,11 +4,10 @@
 // jobs table, or BullMQ) only carries "run job X", so a duplicate delivery finds the row taken and does
 // nothing. Tokens a user pastes live in this process's memory only, for the life of their job.
 import { createHash, randomInt, randomUUID } from 'node:crypto';
-import sharp from 'sharp';
 import { EventEmitter } from 'node:events';
 import type { BlobStore } from '../../core/blob/blob-store.ts';
 import type { GenerationConfig } from '../../core/env.ts';
-import { errorMessage, NotFoundError, RateLimitedError, ConflictError, InvalidInputError } from '../../core/errors.ts';
+import { errorMessage, NotFoundError, RateLimitedError, ConflictError, InvalidInputError, UnavailableError } from '../../core/errors.ts';
 import { GenerationError, type GeneratedImage, type GenerationProvider, type GenerationProviderKind } from '../../core/generation/generation-provider.ts';
 import { encodeGenerationOutput, formatA1111Parameters, generationOutputKey } from '../../core/generation/generation-output.ts';
 import { ProviderChain } from '../../core/generation/provider-chain.ts';
@@ -113,9 +112,12 @@ export class GenerationService {
     this.queue = queue;
   }
 
-  /** Which providers are configured (kind, name, billed): the form's cost note (§9.6) reads it. */
+  /** What the form shows before a submission: the providers in order (a billed one asks to confirm, §9.6) and the quota. */
   providerInfo() {
-    return this.providers.map((p) => ({ kind: p.kind, name: p.name, billed: p.billed }));
+    return {
+      providers: this.providers.map((p) => ({ kind: p.kind, name: p.name, billed: p.billed })),
+      quota_per_day: this.config.jobs.quotaPerDay,
+    };
   }
 
   // ── Submitting ────────────────────────────────────────────────────────────────────────────────
@@ -125,6 +127,7 @@ export class GenerationService {
     request: GenerationRequest,
     options: { provider?: GenerationProviderKind | null; apiToken?: string | undefined } = {},
   ): Promise<GenerationJob> {
+    if (this.providers.length === 0) throw new UnavailableError('在线生成未开启：服务器没有配置生成服务（GENERATION_PROVIDERS）', { code: 'generation_off' });
     await this.checkQuota(viewer);
     if (options.provider && !this.providers.some((p) => p.kind === options.provider)) {
       throw new InvalidInputError(`provider: 服务器未配置 ${options.provider}，可用：${this.providers.map((p) => p.kind).join('、') || '无'}`, { code: 'invalid_input' });
@@ -280,7 +283,7 @@ export class GenerationService {
     };
     const heartbeat = setInterval(() => void write(true).catch(() => undefined), this.heartbeatMs);
     try {
-      await write(true);
+      // The claim wrote status and heartbeat; the first log lines go with the first progress write.
       const only = job.requestedProvider ? [job.requestedProvider] : undefined;
       if (this.chain.select(only).length === 0) return await this.fail(job, log, 'no_provider', '服务器未配置可用的生成服务');
       const timeout = AbortSignal.timeout(this.config.runTimeoutMs);
@@ -296,7 +299,7 @@ export class GenerationService {
             onAttempt: (p) => {
               provider = p.name;
               log.push(this.line(`提交到 ${p.name}`));
-              void write(true).catch(() => undefined);
+              void write().catch(() => undefined);
             },
             onProgress: (update) => {
               progress = Math.max(progress, Math.min(1, update.progress));
@@ -331,11 +334,13 @@ export class GenerationService {
     try {
       for (const [index, image] of images.entries()) {
         const png = await encodeGenerationOutput(image.bytes, formatA1111Parameters(request, image.seed, [['Huaku provider', provider]]));
-        const { width, height } = await sharp(png).metadata();
+        // encodeGenerationOutput returns a PNG: its size is in the IHDR chunk (no decode).
+        const width = png.readUInt32BE(16);
+        const height = png.readUInt32BE(20);
         const key = generationOutputKey({ task: request.task, date: job.createdAt, jobId: job.id, index });
         const sha256 = createHash('sha256').update(png).digest('hex');
         await this.blobs.put(key, png, { contentType: 'image/png', metadata: { sha256, job: job.id } });
-        outputs.push({ key, seed: image.seed, width: width ?? request.width, height: height ?? request.height, sha256, sizeBytes: png.length });
+        outputs.push({ key, seed: image.seed, width, height, sha256, sizeBytes: png.length });
       }
     } catch (error) {
       await this.deleteOutputs(outputs);
@@ -366,36 +371,42 @@ export class GenerationService {
   // ── Restarts ──────────────────────────────────────────────────────────────────────────────────
 
   /**
-   * Start-up and every `staleAfterMs / 2`: queued jobs are (re-)enqueued (idempotently), and running jobs
-   * whose process died are requeued while attempts remain, else failed with the reason.
+   * Running jobs whose process died (heartbeat older than `staleAfterMs`) are requeued while attempts remain,
+   * else failed with the reason. At start-up (`sweepQueued`) every queued job is enqueued again too: the queue
+   * ids are per claim round, so one that is still queued is not run twice.
    */
-  async recover(): Promise<{ requeued: number; failed: number; enqueued: number }> {
+  async recover(options: { sweepQueued?: boolean } = {}): Promise<{ requeued: number; failed: number; enqueued: number }> {
     const counts = { requeued: 0, failed: 0, enqueued: 0 };
     const staleBefore = new Date(this.now().getTime() - this.staleAfterMs);
     for (const job of await this.store.generationJobs.listStale(staleBefore, 500)) {
       if (this.running.has(job.id)) continue;
       if (job.attempts < this.config.jobs.maxAttempts) {
-        if (await this.store.generationJobs.requeue(job.id, null, this.bounded([...job.log, this.line('任务被服务重启中断，重新排队')]))) counts.requeued++;
+        if (await this.store.generationJobs.requeue(job.id, null, this.bounded([...job.log, this.line('任务被服务重启中断，重新排队')]))) {
+          counts.requeued++;
+          if (!options.sweepQueued) await this.enqueue(job);
+        }
       } else {
         const message = `任务被服务重启中断 ${job.attempts} 次，已停止`;
         const log = this.bounded([...job.log, this.line(`失败：${message}`)]);
         if (await this.store.generationJobs.failStale(job.id, staleBefore, { errorKind: 'interrupted', errorMessage: message, log }, this.now())) counts.failed++;
       }
     }
-    for (const job of await this.store.generationJobs.listQueued(1000)) {
-      await this.enqueue(job);
-      counts.enqueued++;
+    if (options.sweepQueued) {
+      for (const job of await this.store.generationJobs.listQueued(5000)) {
+        await this.enqueue(job);
+        counts.enqueued++;
+      }
     }
     if (counts.requeued + counts.failed > 0) this.log.warn(counts, 'generation jobs cut off by a restart');
     return counts;
   }
 
-  /** Recover now and periodically (the queue's workers must be running). */
+  /** Recover now (every queued job enqueued again) and then watch for dead workers' jobs (the queue's workers must be running). */
   start(): void {
-    const tick = () =>
-      void this.recover().catch((error: unknown) => this.log.warn({ err: errorMessage(error) }, 'generation recovery failed; retrying later'));
-    tick();
-    this.recoveryTimer ??= setInterval(tick, Math.max(1000, this.staleAfterMs / 2));
+    const recover = (sweepQueued: boolean) =>
+      void this.recover({ sweepQueued }).catch((error: unknown) => this.log.warn({ err: errorMessage(error) }, 'generation recovery failed; retrying later'));
+    recover(true);
+    this.recoveryTimer ??= setInterval(() => recover(false), Math.max(1000, this.staleAfterMs / 2));
     this.recoveryTimer.unref();
   }
 

@@ -3,12 +3,14 @@
 // retries and fallback, the queue through a restart, and generate → draft → publish.
 import { afterEach, describe, expect, it } from 'vitest';
 import { createServerServices, type ServerServices } from '../start-up.ts';
-import { testServices } from '../testing/community.ts';
+import { redisAvailability, testRedisPrefix, testServices } from '../testing/community.ts';
+import { serviceGate, testConfig } from '../../core/testing/services.ts';
 import { routeClient, scriptedProvider, type ScriptedProvider } from '../testing/generation.ts';
 import * as routes from '../http/generation-routes.ts';
 import { POST as publishRoute } from '../../pages/api/artworks/[id]/publish.ts';
 import type { GenerationJob } from '../../core/store/store.ts';
 
+const redisRuns = serviceGate('Redis (BullMQ generation queue)', await redisAvailability());
 const FAST = { progressEveryMs: 0, heartbeatMs: 50, staleAfterMs: 200, retryDelayMs: 1 };
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -46,7 +48,10 @@ describe('generation API', () => {
   it('answers seed 001 §9.5 byte for byte, and writes the PNG with its recipe at generations/{task}/{yyyy}/{mm}/{job_id}/{n}.png', async () => {
     const provider = scriptedProvider({});
     const { services, call } = await setUp([provider]);
-    const submitted = await call(routes.submitRoute, 'POST', '/api/v1/generate', { json: body({ loras: [{ id: 'o/ink', name: '水墨', weight: 0.8 }] }) });
+    const submitted = await call(routes.submitRoute, 'POST', '/api/v1/generate', {
+      json: body({ loras: [{ id: 'o/ink', name: '水墨', weight: 0.8 }] }),
+      headers: { 'X-ModelScope-Token': 'ms-pasted-secret' },
+    });
     expect(submitted.status).toBe(202);
     const id = submitted.body.job_id as string;
     expect(submitted.text).toBe(`{"job_id":"${id}","status":"queued"}`);
@@ -58,6 +63,10 @@ describe('generation API', () => {
     const status = await call(routes.statusRoute, 'GET', `/api/v1/generate/${id}`, { params: { job_id: id } });
     expect(status.text).toBe(JSON.stringify({ job_id: id, status: 'complete', progress: 1, result: { image_url: `/media/${key}` }, log: job.log }));
     expect(job.log.at(-1)).toMatch(/完成：1 张图$/);
+    // The pasted token reached the provider and nothing else: not the row, not the queue's payload.
+    expect(provider.tokens).toEqual(['ms-pasted-secret']);
+    expect(JSON.stringify(job)).not.toContain('ms-pasted-secret');
+    expect(JSON.stringify(await services.store.jobs.get(`generate-${id}-0`))).not.toContain('ms-pasted-secret');
     const stored = (await services.blobs.get(key))!;
     expect(stored.contentType).toBe('image/png');
     const chunks: Buffer[] = [];
@@ -183,7 +192,7 @@ describe('generation jobs', () => {
       await store.generationJobs.claim(exhausted.id, 'dead-worker', new Date(Date.now() - 60_000));
       if (i === 0) await store.generationJobs.requeue(exhausted.id, null, []);
     }
-    await second.generation.recover();
+    await second.generation.recover({ sweepQueued: false });
     expect(await until(second, dead.id, final)).toMatchObject({ status: 'complete' });
     expect(await store.generationJobs.get(exhausted.id)).toMatchObject({ status: 'failed', errorKind: 'interrupted' });
   });
@@ -210,4 +219,19 @@ describe('generation jobs', () => {
     expect(published.body).toMatchObject({ status: 'published', changed: true });
     expect((await call(routes.draftsRoute, 'POST', '/api/artworks/generate', { json: { job_id: id, images: [5] } })).status).toBe(400);
   });
+
+  it.runIf(redisRuns)('BullMQ: jobs run on the generation queue of their own', async () => {
+    const prefix = testRedisPrefix();
+    const { services, user } = await setUp([scriptedProvider({})], { REDIS_URL: testConfig.testing.redisUrl!, REDIS_KEY_PREFIX: prefix });
+    cleanups.push(async () => {
+      const keys = await services.redis!.client.keys(`${prefix}*`);
+      if (keys.length > 0) await services.redis!.client.del(...keys);
+    });
+    const { parseSubmitBody } = await import('./api-request.ts');
+    const job = await services.generation.submit(user, parseSubmitBody(body()).request);
+    expect(await until(services, job.id, final)).toMatchObject({ status: 'complete' });
+    expect(await services.redis!.client.exists(`${prefix}bullgeneration:generation:generate-${job.id}-0`, `${prefix}bull:generation:generate-${job.id}-0`)).toBe(1);
+    expect(await services.store.jobs.countByStatus('generate')).toMatchObject({ queued: 0, succeeded: 0 }); // none fell back
+  });
 });
+

@@ -32,4 +32,3 @@ export function detailView(job: GenerationJob, blobs: BlobStore) {
     finished_at: job.finishedAt?.toISOString() ?? null,
   };
 }
-export type JobDetailView = ReturnType<typeof detailView>;

@@ -52,6 +52,13 @@ export const listRoute = apiRoute({
   },
 });
 
+export const providersRoute = apiRoute({
+  access: 'user',
+  async handler({ services }) {
+    return services.generation.providerInfo();
+  },
+});
+
 export const statusRoute = apiRoute({
   access: 'user',
   params: jobParams,
@@ -119,7 +126,11 @@ function jobEvents(services: ServerServices, viewer: User, jobId: string, signal
       } catch (error) {
         if (!(error instanceof NotFoundError)) services.log.warn({ err: error, job: jobId }, 'generation events stream failed');
       }
-      controller.close();
+      try {
+        controller.close();
+      } catch {
+        // the client went away and the stream is already cancelled
+      }
     },
   });
 }

@@ -10,6 +10,8 @@ export interface ScriptedProvider extends GenerationProvider {
   calls: ResolvedGenerationRequest[];
   /** Signals of the runs under way (a test aborts or inspects them). */
   signals: AbortSignal[];
+  /** The apiToken each call received. */
+  tokens: Array<string | undefined>;
 }
 
 /**
@@ -30,7 +32,9 @@ export function scriptedProvider(options: {
     billed: false,
     calls: [],
     signals: [],
-    async generate(request, { signal, onProgress }) {
+    tokens: [],
+    async generate(request, { signal, onProgress, apiToken }) {
+      provider.tokens.push(apiToken);
       const step = script[Math.min(provider.calls.length, script.length - 1)]!;
       provider.calls.push(request);
       provider.signals.push(signal);

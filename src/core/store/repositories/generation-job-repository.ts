@@ -1,6 +1,6 @@
 // Generation jobs (the row is the truth of a job; the JobQueue only carries "run it") and users' presets.
 // Every transition is one conditional UPDATE, so a cancel and a worker's claim, or two workers, never both win.
-import { and, asc, count, desc, eq, gte, inArray, isNull, lt, min, or, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gte, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import { GENERATION_STATUSES, type GenerationStatus } from '../../domain/enums.ts';
 import type { GenerationJobRepository, GenerationPresetRepository } from '../store.ts';
 import { first, now, statusCounts, type RepositoryContext } from './context.ts';
@@ -41,12 +41,12 @@ export function createGenerationJobRepository({ dialect, t, run }: RepositoryCon
           .limit(limit),
       ),
     async countCreatedSince(userId, since) {
-      const [row] = await run((db) =>
-        db.select({ n: count(), oldest: min(g.createdAt) }).from(g).where(and(eq(g.userId, userId), gte(g.createdAt, since))),
-      );
-      const oldest = row?.oldest ?? null;
-      // SQLite's min() over a timestamp column comes back as epoch milliseconds.
-      return { count: Number(row?.n ?? 0), oldest: oldest === null ? null : new Date(oldest as Date | number) };
+      const recent = and(eq(g.userId, userId), gte(g.createdAt, since));
+      return run(async (db) => {
+        const [row] = await db.select({ n: count() }).from(g).where(recent);
+        const oldest = first(await db.select({ at: g.createdAt }).from(g).where(recent).orderBy(asc(g.createdAt)).limit(1));
+        return { count: Number(row?.n ?? 0), oldest: oldest?.at ?? null };
+      });
     },
     async claim(id, workerId, at = now()) {
       const ok = await run((db) =>
