@@ -29,36 +29,36 @@ module.exports = {
       from: { path: '^src/server/', pathNot: TEST_FILE },
       to: { pathNot: '^src/(core|server)/|node_modules', dependencyTypesNot: ['core'] },
     },
-    // Inside src/server: http → (community, auth) → (jobs, cache) → src/core. start-up.ts (the one
+    // Inside src/server: http → (community, auth, generation) → (jobs, cache) → src/core. start-up.ts (the one
     // composition root) wires them all and only http/ may use it; the services below http/ never see HTTP
     // (they throw domain errors from src/core/errors.ts; http/api-error.ts chooses the status).
     {
       name: 'server-services-import-no-http',
       severity: 'error',
-      comment: 'community, auth, jobs and cache never import the route helpers: HTTP statuses are chosen in src/server/http only.',
-      from: { path: '^src/server/(community|auth|jobs|cache)/', pathNot: TEST_FILE },
+      comment: 'community, auth, generation, jobs and cache never import the route helpers: HTTP statuses are chosen in src/server/http only.',
+      from: { path: '^src/server/(community|auth|generation|jobs|cache)/', pathNot: TEST_FILE },
       to: { path: '^src/server/http/' },
     },
     {
       name: 'server-services-import-no-start-up',
       severity: 'error',
       comment: 'Only http/ (and the app) get the wired services from src/server/start-up.ts; the services take what they use as arguments.',
-      from: { path: '^src/server/(community|auth|jobs|cache)/', pathNot: TEST_FILE },
+      from: { path: '^src/server/(community|auth|generation|jobs|cache)/', pathNot: TEST_FILE },
       to: { path: '^src/server/start-up\\.ts$' },
     },
     {
       name: 'server-infrastructure-imports-no-domain',
       severity: 'error',
-      comment: 'jobs and cache sit below community and auth: they import neither.',
+      comment: 'jobs and cache sit below community, auth and generation: they import none of them.',
       from: { path: '^src/server/(jobs|cache)/', pathNot: TEST_FILE },
-      to: { path: '^src/server/(community|auth)/' },
+      to: { path: '^src/server/(community|auth|generation)/' },
     },
     {
       name: 'server-community-and-auth-independent',
       severity: 'error',
-      comment: 'community and auth are siblings: neither imports the other (http combines them).',
-      from: { path: '^src/server/(community|auth)/', pathNot: TEST_FILE },
-      to: { path: '^src/server/(community|auth)/', pathNot: '^src/server/$1/' },
+      comment: 'community, auth and generation are siblings: none imports another (http combines them).',
+      from: { path: '^src/server/(community|auth|generation)/', pathNot: TEST_FILE },
+      to: { path: '^src/server/(community|auth|generation)/', pathNot: '^src/server/$1/' },
     },
     {
       name: 'server-cache-imports-no-jobs',

@@ -115,12 +115,22 @@ describe('community configuration', () => {
       upload: null,
       write: { limit: 100, windowMs: 3_600_000 },
       ip: { limit: 600, windowMs: 60_000 },
+      generate: { limit: 10, windowMs: 60_000 },
     });
     expect(config.community.upload).toEqual({ maxBytes: 1_572_864, maxPixels: 100_000_000 });
     expect(config.community.session).toEqual({ cookieName: 'huaku_session', secure: true });
     expect(loadConfig({ NODE_ENV: 'production', SESSION_COOKIE_SECURE: 'false' }).community.session.secure).toBe(false);
     expect(loadConfig({}).community.session.secure).toBe(false);
     expect(loadConfig({}).community.google).toBeNull();
+  });
+
+  it('parses generation job settings: concurrency per provider and per kind, attempts, quota', () => {
+    expect(loadConfig({ GENERATION_CONCURRENCY: '4,a1111=1', GENERATION_QUOTA_PER_DAY: '0' }).generation.jobs).toEqual({
+      concurrency: { perProvider: 4, byKind: { a1111: 1 } },
+      maxAttempts: 3,
+      quotaPerDay: null,
+    });
+    expect(() => loadConfig({ GENERATION_CONCURRENCY: '2,a1111=0' })).toThrow(/GENERATION_CONCURRENCY: expected jobs at once per provider/);
   });
 
   it('enables Google login with both credentials, its redirect URI derived from SITE_URL', () => {

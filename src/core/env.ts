@@ -68,6 +68,20 @@ function parseRateLimit(value: string): RateLimitRule | null {
   return { limit: Number(match[1]), windowMs: Number(match[2]) * UNIT_MS[match[3] as keyof typeof UNIT_MS] };
 }
 
+/** `2` or `2,a1111=1,comfyui=1`: the default per provider, then overrides by provider kind. */
+function parseGenerationConcurrency(value: string): { perProvider: number; byKind: Record<string, number> } | null {
+  const parts = value.split(',').map((p) => p.trim());
+  const valid = (n: string) => /^\d+$/.test(n) && Number(n) >= 1 && Number(n) <= 64;
+  if (!valid(parts[0] ?? '')) return null;
+  const byKind: Record<string, number> = {};
+  for (const part of parts.slice(1)) {
+    const match = /^([a-z][a-z0-9-]*)=(\d+)$/.exec(part);
+    if (!match || !valid(match[2]!)) return null;
+    byKind[match[1]!] = Number(match[2]);
+  }
+  return { perProvider: Number(parts[0]), byKind };
+}
+
 /** Generation providers, in the order GENERATION_PROVIDERS may list them. */
 const GENERATION_PROVIDER_KINDS = ['modelscope', 'a1111', 'comfyui'] as const;
 export type GenerationProviderKindName = (typeof GENERATION_PROVIDER_KINDS)[number];
@@ -153,6 +167,15 @@ export const envSchema = z.object({
   RATE_LIMIT_UPLOAD: rateLimit('30/1h'),
   RATE_LIMIT_WRITE: rateLimit('120/1m'),
   RATE_LIMIT_IP: rateLimit('600/1m'),
+  RATE_LIMIT_GENERATE: rateLimit('10/1m'),
+  GENERATION_CONCURRENCY: z
+    .string()
+    .default('2')
+    .refine((v) => parseGenerationConcurrency(v) !== null, {
+      message: 'expected jobs at once per provider, 1–64, optionally per provider kind: 2 or 2,a1111=1,comfyui=1',
+    }),
+  GENERATION_MAX_ATTEMPTS: z.coerce.number({ error: 'expected attempts per generation job, 1–10' }).int().min(1).max(10).default(3),
+  GENERATION_QUOTA_PER_DAY: z.coerce.number({ error: 'expected generation jobs per user per 24 hours (0 = no quota)' }).int().min(0).max(1_000_000).default(100),
   UPLOAD_MAX_MB: z.coerce.number({ error: 'expected megabytes, 1–100' }).positive().max(100).default(20),
   UPLOAD_MAX_MEGAPIXELS: z.coerce.number({ error: 'expected megapixels, 1–500' }).positive().max(500).default(100),
   HISTORY_DIR: z.string().min(1).default('data/history'),
@@ -232,6 +255,17 @@ export interface GenerationConfig {
   modelscope: { baseUrl: string; apiToken: string | undefined };
   a1111: { baseUrl: string };
   comfyui: { baseUrl: string };
+  /** The server's generation jobs (src/server/generation/). */
+  jobs: GenerationJobsConfig;
+}
+
+interface GenerationJobsConfig {
+  /** Jobs at once per provider in one process; `byKind` overrides it for a provider kind. */
+  concurrency: { perProvider: number; byKind: Record<string, number> };
+  /** Runs of one job when its failures are retryable (5xx, network, timeouts); a restart's cut counts as a run. */
+  maxAttempts: number;
+  /** Jobs per user in any 24 hours; null = no quota. */
+  quotaPerDay: number | null;
 }
 
 export interface CommunityConfig {
@@ -240,8 +274,8 @@ export interface CommunityConfig {
   /** Google login; null when GOOGLE_CLIENT_ID/SECRET are unset (local accounts only). */
   google: { clientId: string; clientSecret: string; redirectUri: string; authUrl: string; tokenUrl: string; jwksUrl: string } | null;
   session: { cookieName: string; secure: boolean };
-  /** null = no limit. Login: per IP and per username; upload and write: per user; ip: every write per IP. */
-  rateLimits: Record<'login' | 'upload' | 'write' | 'ip', RateLimitRule | null>;
+  /** null = no limit. Login: per IP and per username; upload, write and generate: per user; ip: every write per IP. */
+  rateLimits: Record<'login' | 'upload' | 'write' | 'ip' | 'generate', RateLimitRule | null>;
   upload: { maxBytes: number; maxPixels: number };
 }
 
@@ -437,6 +471,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         upload: parseRateLimit(raw.RATE_LIMIT_UPLOAD),
         write: parseRateLimit(raw.RATE_LIMIT_WRITE),
         ip: parseRateLimit(raw.RATE_LIMIT_IP),
+        generate: parseRateLimit(raw.RATE_LIMIT_GENERATE),
       },
       upload: { maxBytes: Math.round(raw.UPLOAD_MAX_MB * 1024 * 1024), maxPixels: Math.round(raw.UPLOAD_MAX_MEGAPIXELS * 1_000_000) },
     },
@@ -447,6 +482,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       modelscope: { baseUrl: raw.MODELSCOPE_INFERENCE_BASE, apiToken: raw.MODELSCOPE_API_TOKEN },
       a1111: { baseUrl: raw.A1111_BASE_URL },
       comfyui: { baseUrl: raw.COMFYUI_BASE_URL },
+      jobs: {
+        concurrency: parseGenerationConcurrency(raw.GENERATION_CONCURRENCY)!,
+        maxAttempts: raw.GENERATION_MAX_ATTEMPTS,
+        quotaPerDay: raw.GENERATION_QUOTA_PER_DAY === 0 ? null : raw.GENERATION_QUOTA_PER_DAY,
+      },
     },
   };
 }

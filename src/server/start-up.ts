@@ -19,6 +19,9 @@ import { BullJobQueue } from './jobs/bullmq-job-queue.ts';
 import { createJobHandlers } from './jobs/handlers.ts';
 import type { JobQueue } from './jobs/job-queue.ts';
 import { StoreJobQueue } from './jobs/store-job-queue.ts';
+import { GenerationService } from './generation/generation-service.ts';
+import type { GenerationProvider } from '../core/generation/generation-provider.ts';
+import { createGenerationProviders } from '../core/generation/create-generation-providers.ts';
 
 export interface CoreServices {
   config: Config;
@@ -34,11 +37,20 @@ export interface ServerServices extends CoreServices {
   cache: CommunityCache;
   jobs: JobQueue;
   redis: RedisConnection | null;
+  generation: GenerationService;
   /** Stop workers and close Redis (not the store or blobs, which the caller owns). */
   close(): Promise<void>;
 }
 
-export async function createServerServices(core: CoreServices, options: { startWorkers?: boolean } = {}): Promise<ServerServices> {
+export interface ServerServiceOptions {
+  startWorkers?: boolean;
+  /** Generation providers in fallback order (tests and benchmarks pass theirs; otherwise from configuration). */
+  generationProviders?: GenerationProvider[];
+  /** Timing of generation jobs (tests shorten them). */
+  generation?: Pick<ConstructorParameters<typeof GenerationService>[0], 'progressEveryMs' | 'heartbeatMs' | 'staleAfterMs' | 'retryDelayMs'>;
+}
+
+export async function createServerServices(core: CoreServices, options: ServerServiceOptions = {}): Promise<ServerServices> {
   const { config, store, blobs, log } = core;
   const community = config.community;
   const { cache, redis, close: closeCache } = await openCommunityCache({ config, store, log });
@@ -49,7 +61,28 @@ export async function createServerServices(core: CoreServices, options: { startW
     config.redisUrl !== undefined
       ? new BullJobQueue({ redisUrl: config.redisUrl, keyPrefix: community.redisKeyPrefix, handlers, fallback: storeQueue, log: jobLog })
       : storeQueue;
-  if (options.startWorkers !== false) jobs.start();
+  // Generation runs on a queue of its own (its own workers, one per provider slot), so a long generation never
+  // holds up a thumbnail; the handler only names the job, the generation_jobs row holds the rest.
+  const generationLog = log.child({ service: 'generation' });
+  const generation = new GenerationService({
+    store, blobs, log: generationLog, config: config.generation,
+    providers: options.generationProviders ?? createGenerationProviders(config.generation), ...options.generation,
+  });
+  const generationHandlers = { generate: ({ generationId }: { generationId: string }) => generation.run(generationId) };
+  const generationStoreQueue = new StoreJobQueue({ store, handlers: generationHandlers, log: generationLog, concurrency: generation.workerCount });
+  const generationQueue: JobQueue =
+    config.redisUrl !== undefined
+      ? new BullJobQueue({
+          redisUrl: config.redisUrl, keyPrefix: community.redisKeyPrefix, handlers: generationHandlers, fallback: generationStoreQueue,
+          log: generationLog, concurrency: generation.workerCount, queueName: 'generation',
+        })
+      : generationStoreQueue;
+  generation.setQueue(generationQueue);
+  if (options.startWorkers !== false) {
+    jobs.start();
+    generationQueue.start();
+    generation.start();
+  }
   return {
     ...core,
     sessions: new SessionManager(store),
@@ -58,7 +91,10 @@ export async function createServerServices(core: CoreServices, options: { startW
     cache,
     jobs,
     redis,
+    generation,
     async close() {
+      await generation.close();
+      await generationQueue.close();
       await jobs.close();
       await closeCache();
     },

@@ -283,6 +283,22 @@ function describeCommunity(name: string, enabled: boolean, openBackend: (dir: st
       const fixed: Record<Actor, Client> = { anonymous, other: other.client, owner: owner.client };
       type Row = { route: string; call: (c: Client) => Promise<{ status: number }>; expect: Record<Actor, number>; actor?: (a: Actor) => Promise<Client> };
       const ownerId = owner.user.id;
+      // A generation job of the owner's on the offline API-Inference, started now and finished by the time its rows run.
+      const generate = { model_id: 'demo/sdxl', params: { prompt: '矩阵测试', steps: 2, width: 256, height: 256, seed: 7 } };
+      const jobId: string = (await owner.client.post('/api/v1/generate', generate)).body.job_id;
+      const finished = (async () => {
+        for (let i = 0; i < 300; i++) {
+          const job = await owner.client.get(`/api/v1/generate/${jobId}`);
+          if (job.body.status !== 'queued' && job.body.status !== 'running') return job.body.status as string;
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+        return 'stuck';
+      })();
+      const job = async (path = '') => {
+        expect(await finished).toBe('complete');
+        return `/api/v1/generate/${jobId}${path}`;
+      };
+      const presetId: number = (await owner.client.post('/api/v1/generate/presets', { name: '矩阵预设', params: generate })).body.id;
       const rows: Row[] = [
         { route: 'GET /api/health', call: (c) => c.get('/api/health'), expect: { anonymous: 200, other: 200, owner: 200 } },
         { route: 'GET /api/auth/me', call: (c) => c.get('/api/auth/me'), expect: { anonymous: 200, other: 200, owner: 200 } },
@@ -306,6 +322,19 @@ function describeCommunity(name: string, enabled: boolean, openBackend: (dir: st
         { route: 'GET /api/users/[id]/artworks', call: (c) => c.get(`/api/users/${ownerId}/artworks`), expect: { anonymous: 200, other: 200, owner: 200 } },
         { route: 'GET /api/users/[id]/favorites', call: (c) => c.get(`/api/users/${ownerId}/favorites`), expect: { anonymous: 401, other: 403, owner: 200 } },
         { route: 'GET /api/feed', call: (c) => c.get('/api/feed'), expect: { anonymous: 200, other: 200, owner: 200 } },
+        { route: 'POST /api/v1/generate', call: (c) => c.post('/api/v1/generate', generate), expect: { anonymous: 401, other: 202, owner: 202 } },
+        { route: 'GET /api/v1/generate', call: (c) => c.get('/api/v1/generate'), expect: { anonymous: 401, other: 200, owner: 200 } },
+        { route: 'GET /api/v1/generate/[job_id]', call: async (c) => c.get(await job()), expect: { anonymous: 401, other: 404, owner: 200 } },
+        { route: 'GET /api/v1/generate/[job_id]/detail', call: async (c) => c.get(await job('/detail')), expect: { anonymous: 401, other: 404, owner: 200 } },
+        { route: 'GET /api/v1/generate/[job_id]/events', call: async (c) => c.get(await job('/events')), expect: { anonymous: 401, other: 404, owner: 200 } },
+        { route: 'POST /api/v1/generate/[job_id]/cancel', call: async (c) => c.post(await job('/cancel')), expect: { anonymous: 401, other: 404, owner: 200 } },
+        { route: 'POST /api/v1/generate/[job_id]/rerun', call: async (c) => c.post(await job('/rerun')), expect: { anonymous: 401, other: 404, owner: 202 } },
+        { route: 'POST /api/artworks/generate', call: async (c) => c.post('/api/artworks/generate', { job_id: (await job()).split('/').pop() }), expect: { anonymous: 401, other: 404, owner: 201 } },
+        { route: 'GET /api/v1/generate/providers', call: (c) => c.get('/api/v1/generate/providers'), expect: { anonymous: 401, other: 200, owner: 200 } },
+        { route: 'GET /api/v1/generate/presets', call: (c) => c.get('/api/v1/generate/presets'), expect: { anonymous: 401, other: 200, owner: 200 } },
+        { route: 'POST /api/v1/generate/presets', call: (c) => c.post('/api/v1/generate/presets', { name: `预设 ${++n}`, params: generate }), expect: { anonymous: 401, other: 201, owner: 201 } },
+        { route: 'PUT /api/v1/generate/presets/[id]', call: (c) => c.put(`/api/v1/generate/presets/${presetId}`, { name: '改名' }), expect: { anonymous: 401, other: 404, owner: 200 } },
+        { route: 'DELETE /api/v1/generate/presets/[id]', call: (c) => c.delete(`/api/v1/generate/presets/${presetId}`), expect: { anonymous: 401, other: 404, owner: 200 } },
         // On-demand pages.
         { route: 'page /login', call: (c) => c.get('/login'), expect: { anonymous: 200, other: 303, owner: 303 } },
         { route: 'page /upload', call: (c) => c.get('/upload'), expect: { anonymous: 303, other: 200, owner: 200 } },

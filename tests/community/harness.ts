@@ -4,7 +4,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { startFakeA1111, type FakeA1111 } from '../../fakes/a1111/server.ts';
 import { startFakeGoogle, type FakeGoogle } from '../../fakes/google-oauth/server.ts';
+import { startFakeModelScopeInference, type FakeModelScopeInference } from '../../fakes/modelscope-inference/server.ts';
 import { SessionManager } from '../../src/server/auth/sessions.ts';
 import { hashPassword } from '../../src/server/auth/password.ts';
 import type { DatabaseConfig } from '../../src/core/env.ts';
@@ -48,6 +50,10 @@ export interface CommunityServer {
   url: string;
   server: RunningServer;
   google: FakeGoogle;
+  /** The offline ModelScope API-Inference the server's generation jobs run on. */
+  inference: FakeModelScopeInference;
+  /** The fake A1111, tried before API-Inference, when started with `generation: true`. */
+  a1111: FakeA1111 | undefined;
   store: MigratableStore;
   blobDir: string;
   backend: Backend;
@@ -63,9 +69,13 @@ export async function startCommunityServer(options: {
   dir: string;
   backend: Backend;
   env?: Record<string, string>;
+  /** Also start the fake A1111 and try it first (API-Inference's task polling waits 2 s; A1111 answers at once). */
+  generation?: boolean;
 }): Promise<CommunityServer> {
   const { backend } = options;
   const google = await startFakeGoogle({ clientId: GOOGLE_CLIENT.id, clientSecret: GOOGLE_CLIENT.secret });
+  const inference = await startFakeModelScopeInference({ stepMs: 1, progressSteps: 2 });
+  const a1111 = options.generation ? await startFakeA1111({ stepMs: 5, progressSteps: 4 }) : undefined;
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const blobDir = path.join(options.dir, `blobs-${port}`);
@@ -88,6 +98,11 @@ export async function startCommunityServer(options: {
     RATE_LIMIT_WRITE: '100000/1m',
     RATE_LIMIT_IP: '100000/1m',
     UPLOAD_MAX_MB: '2',
+    GENERATION_PROVIDERS: 'modelscope',
+    MODELSCOPE_INFERENCE_BASE: inference.baseUrl,
+    MODELSCOPE_API_TOKEN: inference.token,
+    RATE_LIMIT_GENERATE: '1000/1m',
+    ...(a1111 ? { GENERATION_PROVIDERS: 'a1111,modelscope', A1111_BASE_URL: a1111.baseUrl } : {}),
     ...options.env,
   };
   const server = await startServer({ outDir: options.outDir, cwd: options.dir, env, port });
@@ -98,6 +113,8 @@ export async function startCommunityServer(options: {
     url,
     server,
     google,
+    inference,
+    a1111,
     store,
     blobDir,
     backend,
@@ -115,6 +132,8 @@ export async function startCommunityServer(options: {
     async stop() {
       await server.stop();
       await google.close();
+      await inference.close();
+      await a1111?.close();
       await store.close();
     },
   };
@@ -173,6 +192,9 @@ export class Client {
   }
   delete<T = any>(pathname: string) {
     return this.request<T>('DELETE', pathname, { json: {} });
+  }
+  put<T = any>(pathname: string, json: unknown = {}) {
+    return this.request<T>('PUT', pathname, { json });
   }
   upload<T = any>(file: Uint8Array, fields: Record<string, string> = {}, filename = 'image.png', type = 'image/png') {
     const form = new FormData();

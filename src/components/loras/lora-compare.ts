@@ -52,6 +52,9 @@ export function installCompare(entries: readonly GalleryEntry[]): void {
   const clear = document.getElementById('compare-clear') as HTMLButtonElement;
   const dialog = document.getElementById('compare-dialog') as HTMLDialogElement;
   const grid = document.getElementById('compare-grid')!;
+  const generate = document.getElementById('compare-generate') as HTMLAnchorElement;
+  const dialogGenerate = document.getElementById('compare-dialog-generate') as HTMLAnchorElement;
+  const strength = document.getElementById('compare-strength') as HTMLAnchorElement;
   const toggles = [...document.querySelectorAll<HTMLInputElement>('input[data-compare-toggle]')];
   const selected: string[] = [];
 
@@ -69,6 +72,12 @@ export function installCompare(entries: readonly GalleryEntry[]): void {
       toggle.disabled = full && !toggle.checked;
     }
     bar.hidden = selected.length === 0;
+    // 对比生成 (2–4 LoRAs, one prompt and seed) and 强度对比 (one LoRA across weights) on /generate.
+    const ids = selected.map(encodeURIComponent).join(',');
+    generate.href = dialogGenerate.href = `/generate?compare=loras&loras=${ids}`;
+    generate.setAttribute('aria-disabled', String(selected.length < COMPARE_MIN));
+    strength.href = `/generate?compare=strength&lora=${encodeURIComponent(selected[0] ?? '')}`;
+    strength.hidden = selected.length !== 1;
     count.textContent = `已选 ${selected.length} 个（${COMPARE_MIN}–${COMPARE_MAX} 个可对比）`;
     open.disabled = selected.length < COMPARE_MIN;
     if (dialog.open) {

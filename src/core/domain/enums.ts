@@ -39,3 +39,7 @@ export const LORA_LINK_METHODS = ['id', 'hash', 'name'] as const;
 /** Civitai's NSFW levels, mildest first; works from sources without a rating are `None`. */
 export const NSFW_LEVELS = ['None', 'Soft', 'Mature', 'X'] as const;
 export type NsfwLevel = (typeof NSFW_LEVELS)[number];
+
+/** A generation job's status (seed 001 §9.5 names plus queued and cancelled). */
+export const GENERATION_STATUSES = ['queued', 'running', 'complete', 'failed', 'cancelled'] as const;
+export type GenerationStatus = (typeof GENERATION_STATUSES)[number];

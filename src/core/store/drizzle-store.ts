@@ -6,6 +6,7 @@ import type { Db, Dialect } from './dialect.ts';
 import { createAuthorRepository } from './repositories/author-repository.ts';
 import { createCommentRepository } from './repositories/comment-repository.ts';
 import type { RepositoryContext } from './repositories/context.ts';
+import { createGenerationJobRepository, createGenerationPresetRepository } from './repositories/generation-job-repository.ts';
 import { createImageRepository } from './repositories/image-repository.ts';
 import { createJobRepository } from './repositories/job-repository.ts';
 import { createLedgerRepository } from './repositories/ledger-repository.ts';
@@ -57,6 +58,8 @@ export function createDrizzleStore(dialect: Dialect): Store {
     loras: createLoraRepository(context),
     jobs: createJobRepository(context),
     ledger: createLedgerRepository(context),
+    generationJobs: createGenerationJobRepository(context),
+    generationPresets: createGenerationPresetRepository(context),
     transaction: (fn) => transaction(() => fn(store)),
     async ping(): Promise<StoreHealth> {
       const started = performance.now();

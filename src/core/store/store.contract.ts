@@ -478,6 +478,50 @@ export function describeStoreContract(name: string, setup: () => Promise<StoreFi
       expect((await store.jobs.claimNext('w2', [name]))?.attempts).toBe(2);
     });
 
+    it('moves generation jobs queued → running → final once each, and keeps presets per user', async () => {
+      const user = await store.users.create({ username: unique('gen'), name: '生成' });
+      const job = (id = crypto.randomUUID()) => store.generationJobs.create({ id, userId: user.id, task: 'text-to-image-synthesis', request: { prompt: '猫' } });
+      const a = await job();
+      expect(a).toMatchObject({ status: 'queued', progress: 0, log: [], outputs: [], attempts: 0, startedAt: null });
+      const [first, second] = await Promise.all([store.generationJobs.claim(a.id, 'w1'), store.generationJobs.claim(a.id, 'w2')]);
+      expect([first, second].filter(Boolean)).toHaveLength(1); // one claim wins
+      const holder = (first ?? second)!.workerId!;
+      expect(await store.generationJobs.heartbeat(a.id, holder, { progress: 0.5, log: ['半'], provider: 'p' })).toBe(true);
+      expect(await store.generationJobs.heartbeat(a.id, 'someone-else', { progress: 0.9 })).toBe(false);
+      const output = { key: 'generations/t/2026/12/x/0.png', seed: 1, width: 8, height: 8, sha256: 'ab', sizeBytes: 3 };
+      expect(await store.generationJobs.finish(a.id, holder, { status: 'complete', outputs: [output], log: ['完成'] })).toBe(true);
+      expect(await store.generationJobs.get(a.id)).toMatchObject({ status: 'complete', progress: 1, provider: 'p', outputs: [output], attempts: 1 });
+      expect((await store.generationJobs.cancel(a.id, ['x']))!.status).toBe('complete'); // final stays final
+      // A cancelled job is never claimed; a stale running one is listed, requeued or failed.
+      const b = await job();
+      expect((await store.generationJobs.cancel(b.id, ['已取消']))!.status).toBe('cancelled');
+      expect(await store.generationJobs.claim(b.id, 'w1')).toBeNull();
+      const c = await job();
+      await store.generationJobs.claim(c.id, 'dead', new Date(Date.now() - 120_000));
+      const staleBefore = new Date(Date.now() - 60_000);
+      expect((await store.generationJobs.listStale(staleBefore, 10)).map((j) => j.id)).toContain(c.id);
+      expect(await store.generationJobs.failStale(c.id, staleBefore, { errorKind: 'interrupted', errorMessage: '中断', log: [] })).toBe(true);
+      expect(await store.generationJobs.get(c.id)).toMatchObject({ status: 'failed', errorKind: 'interrupted' });
+      const since = await store.generationJobs.countCreatedSince(user.id, new Date(Date.now() - 60_000));
+      expect(since.count).toBe(3);
+      expect(since.oldest).toEqual(a.createdAt);
+      // Newest first, ties (the same millisecond) by id: keyset pages meet without gaps or repeats.
+      const newest = (await Promise.all([a, b, c].map((j) => store.generationJobs.get(j.id))))
+        .map((j) => j!)
+        .sort((x, y) => y.createdAt.getTime() - x.createdAt.getTime() || (y.id > x.id ? 1 : -1));
+      const page1 = await store.generationJobs.listByUser(user.id, 2);
+      expect(page1.map((j) => j.id)).toEqual(newest.slice(0, 2).map((j) => j.id));
+      const page2 = await store.generationJobs.listByUser(user.id, 2, { createdAt: page1[1]!.createdAt, id: page1[1]!.id });
+      expect(page2.map((j) => j.id)).toEqual([newest[2]!.id]);
+
+      const preset = await store.generationPresets.create({ userId: user.id, name: '水墨', params: { model_id: 'm' } });
+      expect(await store.generationPresets.get(user.id + 1, preset.id)).toBeNull();
+      expect((await store.generationPresets.update(user.id, preset.id, { name: '水墨 2' }))!.name).toBe('水墨 2');
+      await expect(store.generationPresets.create({ userId: user.id, name: '水墨 2', params: {} })).rejects.toThrow();
+      expect(await store.generationPresets.delete(user.id + 1, preset.id)).toBe(false);
+      expect(await store.generationPresets.delete(user.id, preset.id)).toBe(true);
+    });
+
     it('keeps a crawl ledger: dedupes units, schedules retries, requeues failures', async () => {
       const stage = unique('detail');
       const units = ['a', 'b', 'c'].map((key) => ({ source: 'liblib' as const, stage, key, payload: { page: 1 } }));

@@ -2,8 +2,9 @@
 // SQLite (embedded default) and MySQL/MariaDB (production) implement it with the same code
 // (drizzle-store.ts and repositories/) and pass the same contract suite (store.contract.ts).
 import type * as tables from './sqlite/schema.ts';
+import type { GenerationOutput } from '../domain/generation-output.ts';
 import type {
-  ErrorKind, ImageStatus, JobStatus, LedgerStatus, ModelType, RunStatus, Source, WorkStatus,
+  ErrorKind, GenerationStatus, ImageStatus, JobStatus, LedgerStatus, ModelType, RunStatus, Source, WorkStatus,
 } from '../domain/enums.ts';
 
 // Row types are the same in both dialects (the schemas mirror each other); the SQLite schema names them.
@@ -18,6 +19,8 @@ export type FetchRun = typeof tables.fetchRuns.$inferSelect;
 export type Lora = typeof tables.loras.$inferSelect;
 export type Job = typeof tables.jobs.$inferSelect;
 export type LedgerEntry = typeof tables.crawlLedger.$inferSelect;
+export type GenerationJob = typeof tables.generationJobs.$inferSelect;
+type GenerationPreset = typeof tables.generationPresets.$inferSelect;
 
 type Writable<T> = Omit<T, 'id' | 'createdAt' | 'updatedAt'>;
 type Optional<T, K extends keyof T> = Omit<T, K> & Partial<Pick<T, K>>;
@@ -232,6 +235,62 @@ export interface JobRepository {
   countByStatus(name?: string): Promise<Record<JobStatus, number>>;
 }
 
+interface GenerationJobInput {
+  id: string;
+  userId: number;
+  task: string;
+  request: unknown;
+  requestedProvider?: string | null;
+  log?: string[];
+}
+
+/** What a worker writes while it runs a job it holds (progress, its log, the provider it is using). */
+interface GenerationJobProgress {
+  progress?: number;
+  log?: string[];
+  provider?: string | null;
+}
+
+export interface GenerationJobRepository {
+  create(input: GenerationJobInput): Promise<GenerationJob>;
+  get(id: string): Promise<GenerationJob | null>;
+  /** A user's jobs, newest first, strictly after `after` in that order (keyset pagination). */
+  listByUser(userId: number, limit: number, after?: { createdAt: Date; id: string }): Promise<GenerationJob[]>;
+  /** How many jobs the user created at or after `since`, and when the oldest of them was created. */
+  countCreatedSince(userId: number, since: Date): Promise<{ count: number; oldest: Date | null }>;
+  /** queued → running for this worker (attempts + 1, heartbeat now); null when the job is not queued (cancelled, taken, gone). */
+  claim(id: string, workerId: string, at?: Date): Promise<GenerationJob | null>;
+  /** Write progress and heartbeat while this worker holds the running job; false when it no longer does (cancelled). */
+  heartbeat(id: string, workerId: string, changes: GenerationJobProgress, at?: Date): Promise<boolean>;
+  /** running → complete or failed, for the worker that holds it; false when it no longer does. */
+  finish(
+    id: string,
+    workerId: string,
+    outcome: { status: 'complete' | 'failed'; outputs?: GenerationOutput[]; errorKind?: string | null; errorMessage?: string | null; log: string[] },
+    at?: Date,
+  ): Promise<boolean>;
+  /** running → queued (a worker stopping, or a dead worker's job being resumed); `workerId` null matches any holder. */
+  requeue(id: string, workerId: string | null, log: string[]): Promise<boolean>;
+  /** running jobs whose heartbeat is older than `before` (their worker died). */
+  listStale(before: Date, limit: number): Promise<GenerationJob[]>;
+  /** Queued jobs, oldest first (re-enqueued at start-up: idempotent queue ids make that safe). */
+  listQueued(limit: number): Promise<GenerationJob[]>;
+  /** queued or running → cancelled; the row after the call, or null when the job does not exist. */
+  cancel(id: string, log: string[], at?: Date): Promise<GenerationJob | null>;
+  /** A stale running job → failed with this reason (no attempts left); false when it is no longer stale and running. */
+  failStale(id: string, staleBefore: Date, reason: { errorKind: string; errorMessage: string; log: string[] }, at?: Date): Promise<boolean>;
+  countByStatus(): Promise<Record<GenerationStatus, number>>;
+}
+
+export interface GenerationPresetRepository {
+  listByUser(userId: number): Promise<GenerationPreset[]>;
+  /** The user's preset with this id, or null (another user's preset is null too). */
+  get(userId: number, id: number): Promise<GenerationPreset | null>;
+  create(input: { userId: number; name: string; params: unknown }): Promise<GenerationPreset>;
+  update(userId: number, id: number, changes: { name?: string; params?: unknown }): Promise<GenerationPreset | null>;
+  delete(userId: number, id: number): Promise<boolean>;
+}
+
 export interface LedgerUnit {
   source: Source;
   stage: string;
@@ -280,6 +339,8 @@ export interface Store {
   readonly loras: LoraRepository;
   readonly jobs: JobRepository;
   readonly ledger: LedgerRepository;
+  readonly generationJobs: GenerationJobRepository;
+  readonly generationPresets: GenerationPresetRepository;
   /**
    * Run `fn` in one transaction: every repository call made inside it (on this store, from any depth)
    * joins the transaction; a throw rolls everything back. Nested calls join the outer transaction.

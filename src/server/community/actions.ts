@@ -3,7 +3,7 @@
 // is the truth; caches are invalidated and refreshed after; jobs are enqueued last.
 import { ConflictError, ForbiddenError } from '../../core/errors.ts';
 import type { ReactionCounts } from '../../core/domain/hot-score.ts';
-import type { User, Work } from '../../core/store/store.ts';
+import type { User, Work, WorkModelInput } from '../../core/store/store.ts';
 import { artworkNotFound, visibleWork } from './artworks.ts';
 import type { CommunityDeps } from './deps.ts';
 import { checkUploadedImage, newUploadId, originalKey, slugify } from './uploads.ts';
@@ -53,37 +53,70 @@ export interface UploadInput {
 
 /** Check and store an upload as a draft; the thumbnail is made by a job. */
 export async function uploadArtwork(services: CommunityDeps, viewer: User, input: UploadInput): Promise<{ work: Work; imageUrl: string }> {
-  const { store, blobs, jobs, log, config } = services;
+  const { blobs, config } = services;
   const image = await checkUploadedImage(input.file, config.community.upload);
   const uuid = newUploadId();
   const key = originalKey(uuid);
   await blobs.put(key, image.data, { contentType: image.contentType, metadata: { sha256: image.sha256, owner: String(viewer.id) } });
-  let stored: { work: Work; imageId: number };
   try {
-    stored = await store.transaction(async () => {
-      const work = await store.works.upsert({
-        source: 'community',
-        externalId: uuid,
-        slug: slugify(input.title),
-        title: input.title?.trim() || null,
-        prompt: input.prompt?.trim() || null,
-        status: 'draft',
-        ownerUserId: viewer.id,
-        width: image.width,
-        height: image.height,
-      });
-      const row = await store.images.ensure(work.id, 0, `upload:${uuid}`);
-      await store.images.markOk(row.id, {
-        blobKey: key, width: image.width, height: image.height, format: image.format, contentHash: image.sha256, sizeBytes: image.data.length,
-      });
-      return { work, imageId: row.id };
+    const { work } = await createDraft(services, viewer, {
+      externalId: uuid,
+      title: input.title,
+      recipe: { prompt: input.prompt?.trim() || null },
+      image: { blobKey: key, width: image.width, height: image.height, format: image.format, contentHash: image.sha256, sizeBytes: image.data.length },
     });
+    return { work, imageUrl: blobs.publicUrl(key) };
   } catch (error) {
     await blobs.delete(key).catch(() => undefined);
     throw error;
   }
+}
+
+/** What a draft is made of: an image already in the BlobStore (checked by whoever stored it) and its recipe. */
+export interface DraftInput {
+  /** Unique among community works: an upload's uuid, `gen-{job}-{n}` for a generated image. */
+  externalId: string;
+  title?: string | null | undefined;
+  recipe?: Partial<Pick<Work, 'prompt' | 'negativePrompt' | 'sampler' | 'steps' | 'cfgScale' | 'seed'>>;
+  image: { blobKey: string; width: number; height: number; format: string; contentHash: string; sizeBytes: number };
+  /** The checkpoint and LoRAs the image was made with. */
+  models?: WorkModelInput[];
+}
+
+/**
+ * The viewer's draft work with one image, in one transaction; its thumbnail job follows. Idempotent: a draft
+ * with this external id that exists already is returned as it is (a published one stays published).
+ */
+export async function createDraft(services: CommunityDeps, viewer: User, input: DraftInput): Promise<{ work: Work; imageId: number; created: boolean }> {
+  const { store, jobs, log } = services;
+  const existing = await store.works.findByExternalId('community', input.externalId);
+  if (existing) {
+    if (existing.ownerUserId !== viewer.id) throw new ForbiddenError('这张图已被他人保存');
+    const [image] = await store.images.listByWork(existing.id);
+    return { work: existing, imageId: image?.id ?? 0, created: false };
+  }
+  const { image } = input;
+  const stored = await store.transaction(async () => {
+    const work = await store.works.upsert({
+      source: 'community',
+      externalId: input.externalId,
+      slug: slugify(input.title),
+      title: input.title?.trim() || null,
+      ...input.recipe,
+      status: 'draft',
+      ownerUserId: viewer.id,
+      width: image.width,
+      height: image.height,
+    });
+    if (input.models?.length) await store.works.replaceModels(work.id, input.models);
+    const row = await store.images.ensure(work.id, 0, `upload:${input.externalId}`);
+    await store.images.markOk(row.id, {
+      blobKey: image.blobKey, width: image.width, height: image.height, format: image.format, contentHash: image.contentHash, sizeBytes: image.sizeBytes,
+    });
+    return { work, imageId: row.id };
+  });
   await jobs
     .enqueue('thumbnail', { workId: stored.work.id, imageId: stored.imageId }, { jobId: `thumbnail-${stored.imageId}`, userId: viewer.id })
     .catch((error: unknown) => log.warn({ err: error, workId: stored.work.id }, 'cannot enqueue the thumbnail job; the original is shown instead'));
-  return { work: stored.work, imageUrl: blobs.publicUrl(key) };
+  return { ...stored, created: true };
 }

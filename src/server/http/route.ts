@@ -13,7 +13,7 @@ import { authenticateRequest, type RequestAuth } from './request-auth.ts';
 
 /** public: anyone (the viewer is known when signed in); user: a signed-in user, else 401. */
 export type Access = 'public' | 'user';
-export type LimitKind = 'login' | 'upload' | 'write';
+export type LimitKind = 'login' | 'upload' | 'write' | 'generate';
 
 /** The parts of Astro's APIContext a route uses. */
 export interface RouteInput {
@@ -42,7 +42,7 @@ interface HandlerContext<P, V extends User | null> {
 interface RouteDefinition<P, A extends Access> {
   access: A;
   params?: z.ZodType<P>;
-  /** Limits counted before the handler runs: per user for upload/write, per IP for login; every write also per IP. */
+  /** Limits counted before the handler runs: per user for upload/write/generate, per IP for login; every write also per IP. */
   rateLimit?: LimitKind;
   handler(context: HandlerContext<P, A extends 'user' ? User : User | null>): Promise<Response | object>;
 }
@@ -152,10 +152,10 @@ const MAX_JSON_BYTES = 64 * 1024;
  * A JSON body validated by `schema`. Only `application/json` is accepted: a cross-site page cannot send
  * that content type without a CORS preflight, which this server never grants.
  */
-export async function readJson<T>(request: Request, schema: z.ZodType<T>): Promise<T> {
+export async function readJson<T>(request: Request, schema: z.ZodType<T>, options: { maxBytes?: number } = {}): Promise<T> {
   const type = request.headers.get('content-type') ?? '';
   if (!/^application\/json\b/i.test(type)) throw new ApiError(415, 'unsupported_media_type', '请求体须为 JSON（Content-Type: application/json）');
-  const text = await readLimitedText(request, MAX_JSON_BYTES);
+  const text = await readLimitedText(request, options.maxBytes ?? MAX_JSON_BYTES);
   let data: unknown;
   try {
     data = text.trim() === '' ? {} : JSON.parse(text);

@@ -8,7 +8,6 @@ import type { Logger } from '../../core/log.ts';
 import { retryDelayMs, type EnqueueOptions, type JobHandlers, type JobName, type JobPayloads, type JobQueue } from './job-queue.ts';
 import type { StoreJobQueue } from './store-job-queue.ts';
 
-const QUEUE_NAME = 'community';
 const ENQUEUE_TIMEOUT_MS = 1000;
 
 export class BullJobQueue implements JobQueue {
@@ -21,17 +20,28 @@ export class BullJobQueue implements JobQueue {
   private readonly connection: ConnectionOptions;
   private readonly prefix: string;
   private readonly concurrency: number;
+  private readonly queueName: string;
   private workerErrorLogged = false;
 
-  constructor(options: { redisUrl: string; keyPrefix: string; handlers: JobHandlers; fallback: StoreJobQueue; log: Logger; concurrency?: number }) {
+  constructor(options: {
+    redisUrl: string;
+    keyPrefix: string;
+    handlers: JobHandlers;
+    fallback: StoreJobQueue;
+    log: Logger;
+    concurrency?: number;
+    /** BullMQ queue name: `community` (thumbnails, feed) or `generation`, each with its own workers. */
+    queueName?: string;
+  }) {
     this.handlers = options.handlers;
     this.fallback = options.fallback;
     this.log = options.log;
     this.concurrency = options.concurrency ?? 2;
+    this.queueName = options.queueName ?? 'community';
     this.prefix = `${options.keyPrefix}bull`;
     this.connection = { url: options.redisUrl, maxRetriesPerRequest: null };
     // The producer fails fast while Redis is away (the fallback queue takes the job).
-    this.queue = new Queue(QUEUE_NAME, {
+    this.queue = new Queue(this.queueName, {
       connection: { url: options.redisUrl, enableOfflineQueue: false, maxRetriesPerRequest: 0, retryStrategy: (times: number) => Math.min(times * 200, 2000) },
       prefix: this.prefix,
     });
@@ -68,7 +78,7 @@ export class BullJobQueue implements JobQueue {
     this.fallback.start();
     if (this.worker) return;
     this.worker = new Worker(
-      QUEUE_NAME,
+      this.queueName,
       async (job) => {
         const handler = this.handlers[job.name as JobName] as ((payload: unknown, context: { jobId: string; attempt: number }) => Promise<unknown>) | undefined;
         if (!handler) throw new Error(`no handler for job ${job.name}`);

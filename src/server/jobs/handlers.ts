@@ -19,7 +19,7 @@ async function readAll(stream: NodeJS.ReadableStream): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-export function createJobHandlers({ store, blobs, cache, log }: JobDependencies): JobHandlers {
+export function createJobHandlers({ store, blobs, cache, log }: JobDependencies): Required<Pick<JobHandlers, 'thumbnail' | 'feed.update'>> {
   return {
     async thumbnail({ workId, imageId }) {
       const image = (await store.images.listByWork(workId)).find((i) => i.id === imageId);

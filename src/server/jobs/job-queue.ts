@@ -8,10 +8,11 @@ export interface JobPayloads {
   thumbnail: { workId: number; imageId: number };
   /** A work was published: warm the feed and its owner's list, rank it. */
   'feed.update': { workId: number };
+  /** Run generation job `generationId` (src/server/generation/: the generation_jobs row holds the request and its state). */
+  generate: { generationId: string };
 }
 
 export type JobName = keyof JobPayloads;
-export const JOB_NAMES = ['thumbnail', 'feed.update'] as const satisfies readonly JobName[];
 
 interface JobContext {
   jobId: string;
@@ -19,7 +20,8 @@ interface JobContext {
   attempt: number;
 }
 
-export type JobHandlers = { [K in JobName]: (payload: JobPayloads[K], context: JobContext) => Promise<unknown> };
+/** A queue runs the jobs it has handlers for (and claims no other): generation has a queue of its own. */
+export type JobHandlers = { [K in JobName]?: (payload: JobPayloads[K], context: JobContext) => Promise<unknown> };
 
 export interface EnqueueOptions {
   /** A stable id makes enqueueing idempotent (the same job is not queued twice). */

@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { errorMessage } from '../../core/errors.ts';
 import type { Logger } from '../../core/log.ts';
 import type { Store } from '../../core/store/store.ts';
-import { JOB_NAMES, retryDelayMs, type EnqueueOptions, type JobHandlers, type JobName, type JobPayloads, type JobQueue } from './job-queue.ts';
+import { retryDelayMs, type EnqueueOptions, type JobHandlers, type JobName, type JobPayloads, type JobQueue } from './job-queue.ts';
 
 const IDLE_POLL_MS = 1000;
 /** A running job whose worker has not finished it in this long is assumed dead and requeued. */
@@ -17,6 +17,8 @@ export class StoreJobQueue implements JobQueue {
   private readonly handlers: JobHandlers;
   private readonly log: Logger;
   private readonly concurrency: number;
+  /** The job names this queue claims: those it has handlers for. */
+  private readonly names: JobName[];
   private readonly workerId = `${process.pid}-${randomUUID().slice(0, 8)}`;
   private running = false;
   private active = 0;
@@ -29,6 +31,7 @@ export class StoreJobQueue implements JobQueue {
     this.handlers = options.handlers;
     this.log = options.log;
     this.concurrency = options.concurrency ?? 2;
+    this.names = (Object.keys(options.handlers) as JobName[]).filter((name) => options.handlers[name] !== undefined);
   }
 
   async enqueue<K extends JobName>(name: K, payload: JobPayloads[K], options: EnqueueOptions = {}): Promise<string> {
@@ -54,7 +57,7 @@ export class StoreJobQueue implements JobQueue {
       let claimed = false;
       try {
         await this.requeueStale();
-        const job = await this.store.jobs.claimNext(this.workerId, [...JOB_NAMES]);
+        const job = await this.store.jobs.claimNext(this.workerId, this.names);
         if (job) {
           claimed = true;
           this.active++;
@@ -102,7 +105,12 @@ export class StoreJobQueue implements JobQueue {
   async drain(timeoutMs = 30_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const counts = await this.store.jobs.countByStatus();
+      const counts = { queued: 0, running: 0 };
+      for (const name of this.names) {
+        const byStatus = await this.store.jobs.countByStatus(name);
+        counts.queued += byStatus.queued;
+        counts.running += byStatus.running;
+      }
       if (counts.queued === 0 && counts.running === 0 && this.active === 0) return;
       if (Date.now() > deadline) throw new Error(`jobs still pending after ${timeoutMs} ms: ${JSON.stringify(counts)}`);
       this.wake?.();

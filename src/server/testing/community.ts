@@ -10,7 +10,7 @@ import { createLogger } from '../../core/log.ts';
 import { pingRedis } from '../cache/ping-redis.ts';
 import { openMigratedStore, type MigratableStore } from '../../core/store/create-store.ts';
 import { testConfig, uniqueSuffix, type ServiceAvailability } from '../../core/testing/services.ts';
-import { createServerServices, type ServerServices } from '../start-up.ts';
+import { createServerServices, type ServerServiceOptions, type ServerServices } from '../start-up.ts';
 
 export async function tempSqliteStore(): Promise<{ store: MigratableStore; dir: string; cleanup(): Promise<void> }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'huaku-community-'));
@@ -38,7 +38,7 @@ export async function redisAvailability(): Promise<ServiceAvailability> {
 export const testRedisPrefix = () => `huaku-test-${uniqueSuffix()}:`;
 
 /** Community services over a temp SQLite store and blob dir, optionally with Redis. */
-export async function testServices(env: Record<string, string> = {}, options: { startWorkers?: boolean } = {}): Promise<ServerServices & { dir: string; cleanup(): Promise<void> }> {
+export async function testServices(env: Record<string, string> = {}, options: ServerServiceOptions = {}): Promise<ServerServices & { dir: string; cleanup(): Promise<void> }> {
   const { store, dir, cleanup } = await tempSqliteStore();
   const config = loadConfig({ LOG_LEVEL: 'silent', RATE_LIMIT_WRITE: 'off', RATE_LIMIT_IP: 'off', RATE_LIMIT_LOGIN: 'off', ...env }, dir);
   const blobs = new LocalBlobStore({ driver: 'local', dir: path.join(dir, 'blobs'), publicBaseUrl: '/media' });

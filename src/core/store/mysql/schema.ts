@@ -6,8 +6,9 @@ import {
   uniqueIndex, varchar,
 } from 'drizzle-orm/mysql-core';
 import {
-  ERROR_KINDS, IMAGE_STATUSES, JOB_STATUSES, LEDGER_STATUSES, LORA_LINK_METHODS, MODEL_TYPES, NSFW_LEVELS, RUN_STATUSES, SOURCES, USER_ROLES, WORK_STATUSES,
+  ERROR_KINDS, GENERATION_STATUSES, IMAGE_STATUSES, JOB_STATUSES, LEDGER_STATUSES, LORA_LINK_METHODS, MODEL_TYPES, NSFW_LEVELS, RUN_STATUSES, SOURCES, USER_ROLES, WORK_STATUSES,
 } from '../../domain/enums.ts';
+import type { GenerationOutput } from '../../domain/generation-output.ts';
 
 const id = () => bigint('id', { mode: 'number', unsigned: true }).primaryKey().autoincrement();
 const ref = (name: string) => bigint(name, { mode: 'number', unsigned: true });
@@ -250,3 +251,34 @@ export const runProgress = mysqlTable('run_progress', {
   progress: json<unknown>('progress_json').notNull(),
   updatedAt: timestamp('updated_at').notNull(),
 });
+
+export const generationJobs = mysqlTable('generation_jobs', {
+  id: varchar('id', { length: 36 }).primaryKey(),
+  userId: ref('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+  task: varchar('task', { length: 64 }).notNull(),
+  request: json<unknown>('request_json').notNull(),
+  requestedProvider: varchar('requested_provider', { length: 32 }),
+  provider: varchar('provider', { length: 128 }),
+  status: mysqlEnum('status', GENERATION_STATUSES).notNull().default('queued'),
+  progress: double('progress').notNull().default(0),
+  log: json<string[]>('log_json').notNull(),
+  errorKind: varchar('error_kind', { length: 32 }),
+  errorMessage: text('error_message'),
+  outputs: json<GenerationOutput[]>('outputs_json').notNull(),
+  attempts: int('attempts').notNull().default(0),
+  workerId: varchar('worker_id', { length: 128 }),
+  heartbeatAt: timestamp('heartbeat_at'),
+  startedAt: timestamp('started_at'),
+  finishedAt: timestamp('finished_at'),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+}, (t) => [index('idx_gen_jobs_user').on(t.userId, t.createdAt), index('idx_gen_jobs_status').on(t.status, t.heartbeatAt)]);
+
+export const generationPresets = mysqlTable('generation_presets', {
+  id: id(),
+  userId: ref('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+  name: varchar('name', { length: 100 }).notNull(),
+  params: json<unknown>('params_json').notNull(),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+}, (t) => [uniqueIndex('uk_gen_presets_user_name').on(t.userId, t.name)]);

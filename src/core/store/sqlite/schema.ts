@@ -3,8 +3,9 @@
 import { sql } from 'drizzle-orm';
 import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import {
-  ERROR_KINDS, IMAGE_STATUSES, JOB_STATUSES, LEDGER_STATUSES, LORA_LINK_METHODS, MODEL_TYPES, NSFW_LEVELS, RUN_STATUSES, SOURCES, USER_ROLES, WORK_STATUSES,
+  ERROR_KINDS, GENERATION_STATUSES, IMAGE_STATUSES, JOB_STATUSES, LEDGER_STATUSES, LORA_LINK_METHODS, MODEL_TYPES, NSFW_LEVELS, RUN_STATUSES, SOURCES, USER_ROLES, WORK_STATUSES,
 } from '../../domain/enums.ts';
+import type { GenerationOutput } from '../../domain/generation-output.ts';
 
 const id = () => integer('id').primaryKey({ autoIncrement: true });
 const timestamp = (name: string) => integer(name, { mode: 'timestamp_ms' });
@@ -237,3 +238,38 @@ export const runProgress = sqliteTable('run_progress', {
   progress: json<unknown>('progress_json').notNull(),
   updatedAt: timestamp('updated_at').notNull(),
 });
+
+/** A user's generation job (src/server/generation/): the row is the truth, the JobQueue only carries "run it". */
+export const generationJobs = sqliteTable('generation_jobs', {
+  id: text('id').primaryKey(),
+  userId: integer('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+  task: text('task').notNull(),
+  /** The resolved request (seed fixed): never a token. */
+  request: json<unknown>('request_json').notNull(),
+  /** The one provider kind the user asked for, or null for the configured chain. */
+  requestedProvider: text('requested_provider'),
+  provider: text('provider'),
+  status: text('status', { enum: GENERATION_STATUSES }).notNull().default('queued'),
+  progress: real('progress').notNull().default(0),
+  log: json<string[]>('log_json').notNull(),
+  errorKind: text('error_kind'),
+  errorMessage: text('error_message'),
+  outputs: json<GenerationOutput[]>('outputs_json').notNull(),
+  attempts: integer('attempts').notNull().default(0),
+  workerId: text('worker_id'),
+  heartbeatAt: timestamp('heartbeat_at'),
+  startedAt: timestamp('started_at'),
+  finishedAt: timestamp('finished_at'),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+}, (t) => [index('idx_gen_jobs_user').on(t.userId, t.createdAt), index('idx_gen_jobs_status').on(t.status, t.heartbeatAt)]);
+
+/** A user's saved generation parameters (the /generate form's presets). */
+export const generationPresets = sqliteTable('generation_presets', {
+  id: id(),
+  userId: integer('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+  name: text('name').notNull(),
+  params: json<unknown>('params_json').notNull(),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+}, (t) => [uniqueIndex('uk_gen_presets_user_name').on(t.userId, t.name)]);
