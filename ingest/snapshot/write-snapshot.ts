@@ -23,6 +23,8 @@ import {
 import { SOURCES } from '../../src/core/domain/enums.ts';
 import type { Author, Lora, Store, User, Work, WorkImage, WorkModel } from '../../src/core/store/store.ts';
 import { thumbnailKey } from '../../src/core/media/thumbnails.ts';
+import { recipeCompleteness, workCompleteness } from '../../src/core/recipe/completeness.ts';
+import { emptyRecipe, emptyResource, type Recipe } from '../../src/core/recipe/recipe.ts';
 import { readPreviousSnapshot, SnapshotDiffer } from './snapshot-diff.ts';
 import { suggestParams, type ParamSample } from './suggested-params.ts';
 
@@ -32,6 +34,8 @@ const DEFAULT_PAGE_SIZE = 500;
 const GRID_THUMB_WIDTH = 320;
 /** Works listed on a LoRA's page (schema: at most 24). */
 const LORA_WORK_IDS = 24;
+/** Comments shown on a work's page (oldest first). */
+const MAX_COMMENTS = 50;
 /** Newest linked works a LoRA's suggested parameters are computed from (bounds memory per LoRA). */
 const MAX_PARAM_SAMPLES = 1000;
 
@@ -137,7 +141,15 @@ class WorkAssembler {
     const images = groupBy(await this.#store.images.listByWorks(ids), (i) => i.workId);
     const models = groupBy(await this.#store.works.listModelsByWorks(ids), (m) => m.workId);
     const authors = await this.#authorsOf(works);
-    return works.map((work) => this.#work(work, authors.get(work.id) ?? null, images.get(work.id) ?? [], models.get(work.id) ?? []));
+    const comments = groupBy(await this.#store.comments.listByWorks(ids), (c) => c.workId);
+    return works.map((work) => {
+      const snapshot = this.#work(work, authors.get(work.id) ?? null, images.get(work.id) ?? [], models.get(work.id) ?? []);
+      const shown = (comments.get(work.id) ?? []).filter((c) => c.content?.trim()).slice(0, MAX_COMMENTS);
+      if (shown.length > 0) {
+        snapshot.comments = shown.map((c) => ({ author: c.commenterName, content: c.content!.trim(), at: c.commentedAt?.toISOString() ?? null }));
+      }
+      return snapshot;
+    });
   }
 
   /** Each work's author entry (by work id), fetching and naming the ones not seen before in one query each. */
@@ -188,6 +200,10 @@ class WorkAssembler {
 
   #work(work: Work, author: AuthorEntry | null, imageRows: WorkImage[], modelRows: Array<WorkModel & { loraId: number | null }>): SnapshotWork {
     const images = imageRows.filter((image) => image.status === 'OK' && image.blobKey);
+    const recipes = imageRows.map((image) => image.recipe);
+    // Works stored before recipes (or without per-image data) are judged by their work-level summary.
+    const completeness = recipes.some(Boolean) ? workCompleteness(recipes) : recipeCompleteness(summaryRecipe(work, modelRows));
+    const cover = recipes.find(Boolean) ?? null;
     const snapshot = snapshotWorkSchema.parse({
       id: String(work.id),
       source: work.source,
@@ -215,9 +231,13 @@ class WorkAssembler {
           thumbUrl: thumb ? this.#blobs.publicUrl(thumb) : null,
           width: positive(image.width),
           height: positive(image.height),
+          recipe: image.recipe ?? null,
         };
       }),
-      models: modelRows.map((m) => ({ type: m.modelType, name: m.modelName, url: m.modelUrl, loraId: m.loraId === null ? null : String(m.loraId) })),
+      models: modelRows.map((m) => ({
+        type: m.modelType, name: m.modelName, url: m.modelUrl, loraId: m.loraId === null ? null : String(m.loraId), weight: weightIn(cover, m),
+      })),
+      completeness,
       likeCount: Math.max(0, work.likeCount ?? 0),
       favoriteCount: Math.max(0, work.favoriteCount ?? 0),
       sourceUrl: httpUrl(work.sourceUrl),
@@ -239,6 +259,25 @@ class WorkAssembler {
     }
     return snapshot;
   }
+}
+
+/** The work-level summary as a recipe (for works whose images carry none). */
+function summaryRecipe(work: Work, models: readonly WorkModel[]): Recipe {
+  return {
+    ...emptyRecipe(),
+    prompt: work.prompt, negativePrompt: work.negativePrompt, sampler: work.sampler, steps: work.steps, cfgScale: work.cfgScale,
+    width: positive(work.width), height: positive(work.height), seed: work.seed,
+    resources: models.filter((m) => m.modelType === 'CHECKPOINT').map((m) => ({ ...emptyResource('CHECKPOINT'), modelName: m.modelName })),
+  };
+}
+
+/** A reference's weight in the cover's recipe: the resource with its version id, or its (model · version) name. */
+function weightIn(recipe: Recipe | null, ref: WorkModel): number | null {
+  if (!recipe) return null;
+  const match = recipe.resources.find(
+    (r) => (ref.externalModelId !== null && r.versionId === ref.externalModelId) || [r.modelName, r.versionName].filter(Boolean).join(' · ') === ref.modelName || r.modelName === ref.modelName,
+  );
+  return match?.weight ?? null;
 }
 
 /** A LoRA's cover as the site shows it: the stored blob, its thumbnail and size; all null when not stored. */

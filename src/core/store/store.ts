@@ -120,6 +120,8 @@ export interface ImageRepository {
 export interface CommentRepository {
   upsert(workId: number, input: CommentInput): Promise<void>;
   listByWork(workId: number): Promise<Comment[]>;
+  /** Comments of several works, ordered by work then id. */
+  listByWorks(workIds: number[]): Promise<Comment[]>;
 }
 
 export interface RunRepository {
