@@ -13,10 +13,10 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { BlobStore } from '../../src/core/blob/blob-store.ts';
 import {
-  AUTHORS_FILE, DIFF_FILE, LORAS_FILE, MANIFEST_FILE, WORKS_DIR, WORKS_PER_CHUNK, workChunkFileName,
+  AUTHORS_FILE, DIFF_FILE, LORAS_FILE, MANIFEST_FILE, MODELS_FILE, WORKS_DIR, WORKS_PER_CHUNK, workChunkFileName,
 } from '../../src/core/snapshot/paths.ts';
 import {
-  SNAPSHOT_VERSION, snapshotAuthorEntrySchema, snapshotDiffSchema, snapshotLoraSchema, snapshotManifestSchema, snapshotWorkSchema,
+  SNAPSHOT_VERSION, snapshotAuthorEntrySchema, snapshotDiffSchema, snapshotLoraSchema, snapshotManifestSchema, snapshotModelSchema, snapshotWorkSchema,
   type SnapshotAuthor, type SnapshotAuthorEntry, type SnapshotDiff, type SnapshotLora, type SnapshotManifest, type SnapshotWork,
   type WorkSource,
 } from '../../src/core/snapshot/schema.ts';
@@ -25,6 +25,7 @@ import type { Author, Lora, Store, User, Work, WorkImage, WorkModel } from '../.
 import { thumbnailKey } from '../../src/core/media/thumbnails.ts';
 import { recipeCompleteness, workCompleteness } from '../../src/core/recipe/completeness.ts';
 import { emptyRecipe, emptyResource, type Recipe } from '../../src/core/recipe/recipe.ts';
+import { ModelCatalogueBuilder } from './model-catalogue.ts';
 import { readPreviousSnapshot, SnapshotDiffer } from './snapshot-diff.ts';
 import { suggestParams, type ParamSample } from './suggested-params.ts';
 
@@ -61,6 +62,9 @@ export interface SnapshotResult {
   chunks: number;
   authors: number;
   loras: number;
+  /** Models in models.json and the links that joined their members, by method. */
+  models: number;
+  modelLinks: Record<string, number>;
   manifest: SnapshotManifest;
   diff: SnapshotDiff;
 }
@@ -120,6 +124,7 @@ class WorkAssembler {
   readonly authors = new Map<string, AuthorEntry>();
   readonly loras = new Map<number, LoraAccumulator>();
   readonly counts = new Map<WorkSource, SourceCounts>();
+  readonly models = new ModelCatalogueBuilder();
   readonly #usernames = new Usernames();
   readonly #store: Store;
   readonly #blobs: BlobStore;
@@ -244,6 +249,7 @@ class WorkAssembler {
       nsfwLevel: work.nsfwLevel,
       tags: work.tags ?? [],
     });
+    this.models.addWork(snapshot.id, snapshot.source, recipes);
     const counts = this.countsOf(snapshot.source);
     counts.works += 1;
     counts.images += snapshot.images.length;
@@ -393,6 +399,12 @@ export async function writeSnapshot(
     }
     await fs.writeFile(path.join(staging, LORAS_FILE), `[${loras.join(',')}]\n`);
 
+    // models.json: one model across sources (recipes' resources and the catalogue LoRAs), linked by hash, id, name.
+    for (const row of loraRows) assembler.models.addLora(row, assembler.loras.get(row.id)?.workIds ?? []);
+    const catalogue = assembler.models.build();
+    const models = catalogue.models.map((model) => JSON.stringify(snapshotModelSchema.parse(model)));
+    await fs.writeFile(path.join(staging, MODELS_FILE), `[${models.join(',')}]\n`);
+
     const diff = snapshotDiffSchema.parse(differ.finish(generatedAt));
     await fs.writeFile(path.join(staging, DIFF_FILE), `${JSON.stringify(diff, null, 2)}\n`);
 
@@ -401,6 +413,7 @@ export async function writeSnapshot(
     const manifest = snapshotManifestSchema.parse({
       version: SNAPSHOT_VERSION,
       generatedAt,
+      modelLinks: catalogue.linkCounts,
       counts: Object.fromEntries(SOURCES.flatMap((source) => (assembler.counts.has(source) ? [[source, assembler.counts.get(source)!]] : []))),
       runIds,
     });
@@ -414,7 +427,7 @@ export async function writeSnapshot(
     });
     await fs.rename(staging, snapshotDir);
     await fs.rm(previous, { recursive: true, force: true });
-    return { dir: snapshotDir, works: total, chunks, authors: authors.length, loras: loras.length, manifest, diff };
+    return { dir: snapshotDir, works: total, chunks, authors: authors.length, loras: loras.length, models: models.length, modelLinks: catalogue.linkCounts, manifest, diff };
   } catch (error) {
     await fs.rm(staging, { recursive: true, force: true });
     throw error;

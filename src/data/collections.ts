@@ -18,6 +18,8 @@ export const newestWorks = once(async (): Promise<SnapshotWork[]> =>
 
 /** Every work, hottest first (src/core/domain/hot-score.ts). */
 export const hotWorks = once(async () => sortHot(await newestWorks()));
+/** The feed's 可复现 filter: newest works whose recipes are complete. */
+export const reproducibleWorks = once(async () => (await newestWorks()).filter((work) => work.completeness === 'full'));
 
 /** Each author's works (by username), newest first. */
 export const worksByAuthor = once(async () => {

@@ -37,6 +37,8 @@ export const snapshotManifestSchema = z.object({
   generatedAt: isoDateTime,
   /** Counts per source; a source with nothing ingested may be absent. `works` equals the works of that source in the chunks. */
   counts: z.partialRecord(workSourceSchema, snapshotSourceCountsSchema),
+  /** Model catalogue links by method (v3; models.json). */
+  modelLinks: z.record(z.string(), count).optional(),
   /** The ingest runs (fetch_runs ids) whose results this snapshot includes. */
   runIds: z.array(z.string().min(1)),
 });
@@ -205,6 +207,36 @@ export const snapshotLoraSchema = z.object({
 });
 export type SnapshotLora = z.infer<typeof snapshotLoraSchema>;
 export const snapshotLorasSchema = z.array(snapshotLoraSchema);
+
+/** models.json (v3): one model across sources; each member is one source's version, with how it was linked. */
+const snapshotModelMemberSchema = z.object({
+  source: workSourceSchema,
+  type: z.enum(['CHECKPOINT', 'LORA', 'EMBEDDING', 'VAE', 'OTHER']),
+  modelName: z.string().nullable(),
+  versionName: z.string().nullable(),
+  modelId: z.string().nullable(),
+  versionId: z.string().nullable(),
+  sha256: z.string().nullable(),
+  autoV2: z.string().nullable(),
+  pageUrl: z.url({ protocol: /^https?$/ }).nullable(),
+  downloads: count.nullable(),
+  likes: count.nullable(),
+  /** The catalogue LoRA (`/lora/<id>`) this member is. */
+  loraId: z.string().nullable(),
+  /** `origin` for the first member; else what joined it: the same file hash, upstream model id, or (weaker) name. */
+  method: z.enum(['origin', 'hash', 'id', 'name']),
+  matched: z.string().nullable(),
+  workIds: z.array(z.string().min(1)),
+  workCount: count,
+});
+export const snapshotModelSchema = z.object({
+  id: z.string().min(1).regex(/^[^/?#\s]+$/),
+  type: z.enum(['CHECKPOINT', 'LORA', 'EMBEDDING', 'VAE', 'OTHER']),
+  name: z.string(),
+  members: z.array(snapshotModelMemberSchema).min(1),
+});
+export type SnapshotModel = z.infer<typeof snapshotModelSchema>;
+export const snapshotModelsSchema = z.array(snapshotModelSchema);
 
 /** diff.json: what changed since the previous snapshot, per source. */
 const snapshotSourceDiffSchema = z.object({
