@@ -242,11 +242,13 @@ describe.runIf(enabled)('works pages in a browser', { timeout: 180_000 }, () => 
     expect(await partial.locator('.artwork-page .completeness').getAttribute('title')).toBe('缺少：种子');
     expect(await partial.locator('.artwork-page .completeness').textContent()).toBe('部分参数');
 
+    // The 可复现 feed: only complete works, each card badged so.
     const feed = await open('/feed/reproducible', context);
-    const ids = await cardIds(feed);
-    expect(ids).toContain(work.id);
-    expect(ids).not.toContain(byN(PARTIAL_N).id);
-    expect(await feed.locator(`.work-card[data-work-id="${work.id}"] .completeness`).textContent()).toBe('可复现');
+    const full = works.filter((w) => w.completeness === 'full');
+    expect(full.length).toBeLessThan(works.length);
+    expect(await feed.locator('.feed-count').textContent()).toContain(`共 ${full.length.toLocaleString('zh-CN')} 件作品`);
+    expect(await cardIds(feed)).not.toContain(byN(PARTIAL_N).id);
+    expect(new Set(await feed.locator('main .work-card .completeness').allTextContents())).toEqual(new Set(['可复现']));
     await context.close();
   });
 
