@@ -416,7 +416,7 @@ describe.runIf(enabled)('works pages in a browser', { timeout: 180_000 }, () => 
         expect(await page.locator('#prompt').textContent()).toBe(`提示词 ${XSS}`);
         expect(await page.locator('#negative-prompt').textContent()).toBe(XSS);
         expect(await page.title()).toContain(XSS);
-        expect(await page.getByText(`提示词 ${XSS}`).isVisible()).toBe(true);
+        expect(await page.getByText(`提示词 ${XSS}`, { exact: true }).isVisible()).toBe(true);
         expect((await jsonLdTypes(page)).data.find((d) => d['@type'] === 'CreativeWork')).toMatchObject({ name: XSS });
       } else {
         expect(await page.locator(`.work-card[data-work-id="${work.id}"] .work-card__title`).textContent(), path).toBe(XSS);
