@@ -180,13 +180,3 @@ export class ModelCatalogueBuilder {
 }
 
 const total = (m: CatalogueModel) => m.members.reduce((sum, x) => sum + x.workCount, 0);
-
-/** Lookup keys a work's resource can be found by in the catalogue (the site links model chips with them). */
-export function catalogueKeys(model: CatalogueModel): string[] {
-  return model.members.flatMap((m) => {
-    const keys: string[] = [];
-    if (m.versionId) keys.push(`${m.source}|v|${m.versionId}`);
-    if (m.loraId) keys.push(`lora|${m.loraId}`);
-    return keys;
-  });
-}

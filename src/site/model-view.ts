@@ -2,7 +2,7 @@
 import { SOURCE_LABELS } from '../core/domain/labels.ts';
 import type { SnapshotModel } from '../core/snapshot/schema.ts';
 
-export const LINK_METHOD_LABELS: Record<SnapshotModel['members'][number]['method'], string> = {
+const LINK_METHOD_LABELS: Record<SnapshotModel['members'][number]['method'], string> = {
   origin: '首个来源',
   hash: '文件哈希一致',
   id: '同一上游模型',

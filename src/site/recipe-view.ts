@@ -26,7 +26,7 @@ export function completenessBadge(work: SnapshotWork): CompletenessBadge {
 }
 
 /** The cover's recipe, or one made of the work-level summary (v2 snapshots, sources without per-image data). */
-export function coverRecipe(work: SnapshotWork): Recipe {
+function coverRecipe(work: SnapshotWork): Recipe {
   const image = [...work.images].sort((a, b) => a.index - b.index).find((i) => i.recipe);
   if (image?.recipe) return image.recipe;
   return {

@@ -13,7 +13,7 @@ const PARAM = /\s*([\w][\w \-/]+):\s*("(?:\\.|[^\\"])+"|[^,]*)(?:,|$)/g;
 const LORA_TAG = /<(?:lora|lyco):([^:>]+)(?::([-+]?\d*\.?\d+))?[^>]*>/gi;
 
 /** The key/value pairs of a parameters line, values unquoted. */
-export function parseParamLine(line: string): Record<string, string> {
+function parseParamLine(line: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const match of line.matchAll(PARAM)) {
     const key = match[1]!.trim();

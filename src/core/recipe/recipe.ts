@@ -4,7 +4,7 @@
 import { z } from 'zod';
 
 /** What a resource is to the generation. LyCORIS, LoCon and DoRA count as LORA. */
-export const RESOURCE_TYPES = ['CHECKPOINT', 'LORA', 'EMBEDDING', 'VAE', 'OTHER'] as const;
+const RESOURCE_TYPES = ['CHECKPOINT', 'LORA', 'EMBEDDING', 'VAE', 'OTHER'] as const;
 export type ResourceType = (typeof RESOURCE_TYPES)[number];
 
 const text = z.string().nullable();
@@ -12,7 +12,7 @@ const text = z.string().nullable();
 const sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'a SHA-256 is 64 lowercase hex digits').nullable();
 const autoV2 = z.string().regex(/^[0-9a-f]{10}$/, 'an AutoV2 hash is 10 lowercase hex digits').nullable();
 
-export const recipeResourceSchema = z.object({
+const recipeResourceSchema = z.object({
   type: z.enum(RESOURCE_TYPES),
   /** The model's name and its version's name, kept apart (never "model · version"). */
   modelName: text,
@@ -28,7 +28,7 @@ export const recipeResourceSchema = z.object({
 });
 export type RecipeResource = z.infer<typeof recipeResourceSchema>;
 
-export const recipeHiresSchema = z.object({
+const recipeHiresSchema = z.object({
   upscale: z.number().positive().nullable(),
   upscaler: text,
   steps: z.number().int().nonnegative().nullable(),
@@ -93,7 +93,7 @@ export function resourceTypeOf(label: string | null | undefined): ResourceType {
 }
 
 /** One weight file of a model version, as an upstream lists it. */
-export const modelFileSchema = z.object({
+const modelFileSchema = z.object({
   name: z.string(),
   sha256,
   autoV2,
