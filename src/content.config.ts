@@ -4,10 +4,10 @@ import { defineCollection } from 'astro:content';
 import type { Loader } from 'astro/loaders';
 import { loadConfig } from './core/env.ts';
 import {
-  iterateSnapshotWorkChunks, readSnapshotAuthors, readSnapshotLoras, readSnapshotManifest,
+  iterateSnapshotWorkChunks, readSnapshotAuthors, readSnapshotLoras, readSnapshotManifest, readSnapshotModels,
 } from './core/snapshot/read-snapshot.ts';
 import {
-  snapshotAuthorEntrySchema, snapshotLoraSchema, snapshotManifestSchema, snapshotWorkSchema,
+  snapshotAuthorEntrySchema, snapshotLoraSchema, snapshotManifestSchema, snapshotModelSchema, snapshotWorkSchema,
 } from './core/snapshot/schema.ts';
 
 const { snapshotDir } = loadConfig();
@@ -74,6 +74,10 @@ export const collections = {
   loras: defineCollection({
     loader: snapshotListLoader('huaku-snapshot-loras', readSnapshotLoras, (lora) => lora.id, snapshotDir),
     schema: snapshotLoraSchema,
+  }),
+  models: defineCollection({
+    loader: snapshotListLoader('huaku-snapshot-models', readSnapshotModels, (model) => model.id, snapshotDir),
+    schema: snapshotModelSchema,
   }),
   manifest: defineCollection({ loader: snapshotManifestLoader(snapshotDir), schema: snapshotManifestSchema }),
 };

@@ -254,13 +254,13 @@ export class CivitaiCatalogue {
         return {
           Size, seed, Model: checkpointModel?.name.replace(/[^A-Za-z0-9]+/g, '_') ?? 'unknown', steps, prompt, sampler, cfgScale,
           'Clip skip': String(rng.int(1, 2)), 'Hires upscale': '2', 'Hires upscaler': 'Latent', negativePrompt,
-          'Denoising strength': String(rng.pick([0.3, 0.45, 0.55])), 'Model hash': rng.hex(10),
+          'Denoising strength': String(rng.pick([0.3, 0.45, 0.55])), 'Model hash': this.#autoV2(checkpoint?.versionId ?? null, rng.hex(10)),
         };
       case 'civitai-2024':
         return {
           Size, seed, steps, prompt, sampler, cfgScale, clipSkip: rng.int(1, 2),
           resources: image.resources.map((r) => ({
-            name: this.#versionLabel(r.versionId), type: r.type, hash: rng.hex(10), ...(r.weight === null ? {} : { weight: r.weight }),
+            name: this.#versionLabel(r.versionId), type: r.type, hash: this.#autoV2(r.versionId, rng.hex(10)), ...(r.weight === null ? {} : { weight: r.weight }),
           })),
           negativePrompt,
           civitaiResources: image.resources.map((r) => ({ type: r.type, ...(r.weight === null ? {} : { weight: r.weight }), modelVersionId: r.versionId })),
@@ -274,6 +274,16 @@ export class CivitaiCatalogue {
       default:
         return { prompt };
     }
+  }
+
+  /**
+   * A1111's short hash of a version's file: the first 10 hex of its SHA-256, as real infotexts carry (what
+   * links an image's resource to the model by hash). `drawn` is the random value the stream drew here
+   * before hashes were real, still drawn so the seeded catalogue stays the same.
+   */
+  #autoV2(versionId: number | null, drawn: string): string {
+    const version = versionId !== null ? this.#versions.get(versionId) : undefined;
+    return version ? version.sha256.slice(0, 10) : drawn;
   }
 
   #versionLabel(versionId: number): string {

@@ -321,7 +321,8 @@ export async function startFakeCivitai(options: FakeCivitaiOptions = {}): Promis
       allowDerivatives: true,
       stats: { downloadCount: model.id * 3, thumbsUpCount: model.id % 500, thumbsDownCount: 0, commentCount: 4, tippedAmountCount: 0 },
       creator: { username: model.creator.username, image: origin + model.creator.imagePath },
-      tags: model.tags,
+      // Today's API sends tag names; the documented 2023 example `{name}` objects: odd ids serve the old shape.
+      tags: model.id % 2 === 1 ? model.tags.map((name) => ({ name })) : model.tags,
       modelVersions: model.versions.map((version) => versionPayload(version, false)),
     };
   }

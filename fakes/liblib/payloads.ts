@@ -47,7 +47,7 @@ function modelRef(origin: string, work: FakeWork, image: FakeImage, model: FakeM
     baseType: model.baseType,
     refType: 0,
     weight,
-    triggerWord: null,
+    triggerWord: model.triggerWord,
   };
 }
 

@@ -42,6 +42,11 @@ function headlines(summary: AnalyticsSummary): string[] {
   const perSource = summary.sources.map((s) => `${SOURCE_LABELS[s.source]} ${s.works}`).join('，');
   const lines = [`作品 ${summary.totalWorks} 件${perSource ? `（${perSource}）` : ''}`];
   lines.push(`作者 ${summary.sources.reduce((sum, s) => sum + s.authors, 0)} 位，图片 ${summary.sources.reduce((sum, s) => sum + s.images, 0)} 张`);
+  for (const s of summary.sources) {
+    if (!s.completeness) continue;
+    const pct = (n: number) => (s.works > 0 ? `${((n / s.works) * 100).toFixed(1)}%` : '0%');
+    lines.push(`生成参数 · ${SOURCE_LABELS[s.source]}：可复现 ${s.completeness.full}（${pct(s.completeness.full)}），部分参数 ${s.completeness.partial}（${pct(s.completeness.partial)}），无参数 ${s.completeness.none}（${pct(s.completeness.none)}）`);
+  }
   if (days.length > 0) lines.push(`发布日期 ${days[0]} 至 ${days.at(-1)}（北京时间）${undated > 0 ? `，另有 ${undated} 件无日期` : ''}`);
   const topCheckpoint = summary.topCheckpoints[0];
   if (topCheckpoint) lines.push(`最常用的 Checkpoint：${escapeText(topCheckpoint.name)}（${topCheckpoint.works} 件作品）`);

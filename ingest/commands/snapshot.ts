@@ -24,6 +24,7 @@ export const snapshotCommand: CommandRunner = {
 export function snapshotReport(result: SnapshotResult, ms: number): string[] {
   const lines = [
     `snapshot: ${result.works} works in ${result.chunks} chunk(s), ${result.authors} authors, ${result.loras} LoRAs → ${result.dir} (${Math.round(ms)} ms)`,
+    `  models: ${result.models} across sources; links by method: ${Object.entries(result.modelLinks).map(([method, n]) => `${method} ${n}`).join(', ')}`,
   ];
   for (const [source, c] of Object.entries(result.manifest.counts)) {
     lines.push(`  ${source}: ${c!.works} works, ${c!.authors} authors, ${c!.images ?? 0} images, ${c!.loras ?? 0} LoRAs`);

@@ -134,9 +134,10 @@ for (const backendSpec of BACKENDS) {
       expect(works.get('w0')!.images).toEqual([]); // not downloaded: not shown
       expect(works.get('w0')!.tags).toEqual([]);
       expect(works.get('w3')!.models).toEqual([
-        { type: 'CHECKPOINT', name: 'SDXL 1.0', url: null, loraId: null },
-        { type: 'LORA', name: '墨韵山水', url: null, loraId: String(fixture.inkLora.id) },
+        { type: 'CHECKPOINT', name: 'SDXL 1.0', url: null, loraId: null, weight: null },
+        { type: 'LORA', name: '墨韵山水', url: null, loraId: String(fixture.inkLora.id), weight: null },
       ]);
+      expect(works.get('w3')!.completeness).toBe('partial'); // no recipe on its images: judged by its summary
       expect(works.get('w13')!.models[1]!.loraId).toBeNull(); // referenced but not linked
     });
 

@@ -13,16 +13,19 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { BlobStore } from '../../src/core/blob/blob-store.ts';
 import {
-  AUTHORS_FILE, DIFF_FILE, LORAS_FILE, MANIFEST_FILE, WORKS_DIR, WORKS_PER_CHUNK, workChunkFileName,
+  AUTHORS_FILE, DIFF_FILE, LORAS_FILE, MANIFEST_FILE, MODELS_FILE, WORKS_DIR, WORKS_PER_CHUNK, workChunkFileName,
 } from '../../src/core/snapshot/paths.ts';
 import {
-  SNAPSHOT_VERSION, snapshotAuthorEntrySchema, snapshotDiffSchema, snapshotLoraSchema, snapshotManifestSchema, snapshotWorkSchema,
+  SNAPSHOT_VERSION, snapshotAuthorEntrySchema, snapshotDiffSchema, snapshotLoraSchema, snapshotManifestSchema, snapshotModelSchema, snapshotWorkSchema,
   type SnapshotAuthor, type SnapshotAuthorEntry, type SnapshotDiff, type SnapshotLora, type SnapshotManifest, type SnapshotWork,
   type WorkSource,
 } from '../../src/core/snapshot/schema.ts';
 import { SOURCES } from '../../src/core/domain/enums.ts';
 import type { Author, Lora, Store, User, Work, WorkImage, WorkModel } from '../../src/core/store/store.ts';
 import { thumbnailKey } from '../../src/core/media/thumbnails.ts';
+import { recipeCompleteness, workCompleteness } from '../../src/core/recipe/completeness.ts';
+import { emptyRecipe, emptyResource, type Recipe } from '../../src/core/recipe/recipe.ts';
+import { ModelCatalogueBuilder } from './model-catalogue.ts';
 import { readPreviousSnapshot, SnapshotDiffer } from './snapshot-diff.ts';
 import { suggestParams, type ParamSample } from './suggested-params.ts';
 
@@ -32,6 +35,8 @@ const DEFAULT_PAGE_SIZE = 500;
 const GRID_THUMB_WIDTH = 320;
 /** Works listed on a LoRA's page (schema: at most 24). */
 const LORA_WORK_IDS = 24;
+/** Comments shown on a work's page (oldest first). */
+const MAX_COMMENTS = 50;
 /** Newest linked works a LoRA's suggested parameters are computed from (bounds memory per LoRA). */
 const MAX_PARAM_SAMPLES = 1000;
 
@@ -57,6 +62,9 @@ export interface SnapshotResult {
   chunks: number;
   authors: number;
   loras: number;
+  /** Models in models.json and the links that joined their members, by method. */
+  models: number;
+  modelLinks: Record<string, number>;
   manifest: SnapshotManifest;
   diff: SnapshotDiff;
 }
@@ -116,6 +124,7 @@ class WorkAssembler {
   readonly authors = new Map<string, AuthorEntry>();
   readonly loras = new Map<number, LoraAccumulator>();
   readonly counts = new Map<WorkSource, SourceCounts>();
+  readonly models = new ModelCatalogueBuilder();
   readonly #usernames = new Usernames();
   readonly #store: Store;
   readonly #blobs: BlobStore;
@@ -137,7 +146,15 @@ class WorkAssembler {
     const images = groupBy(await this.#store.images.listByWorks(ids), (i) => i.workId);
     const models = groupBy(await this.#store.works.listModelsByWorks(ids), (m) => m.workId);
     const authors = await this.#authorsOf(works);
-    return works.map((work) => this.#work(work, authors.get(work.id) ?? null, images.get(work.id) ?? [], models.get(work.id) ?? []));
+    const comments = groupBy(await this.#store.comments.listByWorks(ids), (c) => c.workId);
+    return works.map((work) => {
+      const snapshot = this.#work(work, authors.get(work.id) ?? null, images.get(work.id) ?? [], models.get(work.id) ?? []);
+      const shown = (comments.get(work.id) ?? []).filter((c) => c.content?.trim()).slice(0, MAX_COMMENTS);
+      if (shown.length > 0) {
+        snapshot.comments = shown.map((c) => ({ author: c.commenterName, content: c.content!.trim(), at: c.commentedAt?.toISOString() ?? null }));
+      }
+      return snapshot;
+    });
   }
 
   /** Each work's author entry (by work id), fetching and naming the ones not seen before in one query each. */
@@ -188,6 +205,10 @@ class WorkAssembler {
 
   #work(work: Work, author: AuthorEntry | null, imageRows: WorkImage[], modelRows: Array<WorkModel & { loraId: number | null }>): SnapshotWork {
     const images = imageRows.filter((image) => image.status === 'OK' && image.blobKey);
+    const recipes = imageRows.map((image) => image.recipe);
+    // Works stored before recipes (or without per-image data) are judged by their work-level summary.
+    const completeness = recipes.some(Boolean) ? workCompleteness(recipes) : recipeCompleteness(summaryRecipe(work, modelRows));
+    const cover = recipes.find(Boolean) ?? null;
     const snapshot = snapshotWorkSchema.parse({
       id: String(work.id),
       source: work.source,
@@ -215,15 +236,20 @@ class WorkAssembler {
           thumbUrl: thumb ? this.#blobs.publicUrl(thumb) : null,
           width: positive(image.width),
           height: positive(image.height),
+          recipe: image.recipe ?? null,
         };
       }),
-      models: modelRows.map((m) => ({ type: m.modelType, name: m.modelName, url: m.modelUrl, loraId: m.loraId === null ? null : String(m.loraId) })),
+      models: modelRows.map((m) => ({
+        type: m.modelType, name: m.modelName, url: m.modelUrl, loraId: m.loraId === null ? null : String(m.loraId), weight: weightIn(cover, m),
+      })),
+      completeness,
       likeCount: Math.max(0, work.likeCount ?? 0),
       favoriteCount: Math.max(0, work.favoriteCount ?? 0),
       sourceUrl: httpUrl(work.sourceUrl),
       nsfwLevel: work.nsfwLevel,
       tags: work.tags ?? [],
     });
+    this.models.addWork(snapshot.id, snapshot.source, recipes);
     const counts = this.countsOf(snapshot.source);
     counts.works += 1;
     counts.images += snapshot.images.length;
@@ -239,6 +265,25 @@ class WorkAssembler {
     }
     return snapshot;
   }
+}
+
+/** The work-level summary as a recipe (for works whose images carry none). */
+function summaryRecipe(work: Work, models: readonly WorkModel[]): Recipe {
+  return {
+    ...emptyRecipe(),
+    prompt: work.prompt, negativePrompt: work.negativePrompt, sampler: work.sampler, steps: work.steps, cfgScale: work.cfgScale,
+    width: positive(work.width), height: positive(work.height), seed: work.seed,
+    resources: models.filter((m) => m.modelType === 'CHECKPOINT').map((m) => ({ ...emptyResource('CHECKPOINT'), modelName: m.modelName })),
+  };
+}
+
+/** A reference's weight in the cover's recipe: the resource with its version id, or its (model · version) name. */
+function weightIn(recipe: Recipe | null, ref: WorkModel): number | null {
+  if (!recipe) return null;
+  const match = recipe.resources.find(
+    (r) => (ref.externalModelId !== null && r.versionId === ref.externalModelId) || [r.modelName, r.versionName].filter(Boolean).join(' · ') === ref.modelName || r.modelName === ref.modelName,
+  );
+  return match?.weight ?? null;
 }
 
 /** A LoRA's cover as the site shows it: the stored blob, its thumbnail and size; all null when not stored. */
@@ -354,6 +399,12 @@ export async function writeSnapshot(
     }
     await fs.writeFile(path.join(staging, LORAS_FILE), `[${loras.join(',')}]\n`);
 
+    // models.json: one model across sources (recipes' resources and the catalogue LoRAs), linked by hash, id, name.
+    for (const row of loraRows) assembler.models.addLora(row, assembler.loras.get(row.id)?.workIds ?? []);
+    const catalogue = assembler.models.build();
+    const models = catalogue.models.map((model) => JSON.stringify(snapshotModelSchema.parse(model)));
+    await fs.writeFile(path.join(staging, MODELS_FILE), `[${models.join(',')}]\n`);
+
     const diff = snapshotDiffSchema.parse(differ.finish(generatedAt));
     await fs.writeFile(path.join(staging, DIFF_FILE), `${JSON.stringify(diff, null, 2)}\n`);
 
@@ -362,6 +413,7 @@ export async function writeSnapshot(
     const manifest = snapshotManifestSchema.parse({
       version: SNAPSHOT_VERSION,
       generatedAt,
+      modelLinks: catalogue.linkCounts,
       counts: Object.fromEntries(SOURCES.flatMap((source) => (assembler.counts.has(source) ? [[source, assembler.counts.get(source)!]] : []))),
       runIds,
     });
@@ -375,7 +427,7 @@ export async function writeSnapshot(
     });
     await fs.rename(staging, snapshotDir);
     await fs.rm(previous, { recursive: true, force: true });
-    return { dir: snapshotDir, works: total, chunks, authors: authors.length, loras: loras.length, manifest, diff };
+    return { dir: snapshotDir, works: total, chunks, authors: authors.length, loras: loras.length, models: models.length, modelLinks: catalogue.linkCounts, manifest, diff };
   } catch (error) {
     await fs.rm(staging, { recursive: true, force: true });
     throw error;

@@ -2,7 +2,7 @@
 // pages (a 100k-work build must not sort the works once per page). The only module of the works pages
 // that reads astro:content; the pure logic it applies lives in src/site/.
 import { getCollection } from 'astro:content';
-import type { SnapshotAuthorEntry, SnapshotLora, SnapshotManifest, SnapshotWork } from '../core/snapshot/schema.ts';
+import type { SnapshotAuthorEntry, SnapshotLora, SnapshotManifest, SnapshotModel, SnapshotWork } from '../core/snapshot/schema.ts';
 import { relatedWorksIndex } from '../site/related.ts';
 import { sortHot, sortNewestFirst } from '../site/works.ts';
 
@@ -19,6 +19,8 @@ export const newestWorks = once(async (): Promise<SnapshotWork[]> =>
 
 /** Every work, hottest first (src/core/domain/hot-score.ts). */
 export const hotWorks = once(async () => sortHot(await newestWorks()));
+/** The feed's 可复现 filter: newest works whose recipes are complete. */
+export const reproducibleWorks = once(async () => (await newestWorks()).filter((work) => work.completeness === 'full'));
 
 /** Each author's works (by username), newest first. */
 export const worksByAuthor = once(async () => {
@@ -42,5 +44,10 @@ export const topLoras = once(async (): Promise<SnapshotLora[]> =>
     .map((entry) => entry.data)
     .sort((a, b) => b.downloads - a.downloads || b.likes - a.likes || (a.id < b.id ? -1 : 1)),
 );
+
+/** The model catalogue (models.json), most used first. */
+export const catalogueModels = once(async (): Promise<SnapshotModel[]> => (await getCollection('models')).map((entry) => entry.data));
+/** The catalogue model a LoRA page's LoRA belongs to, by LoRA id. */
+export const modelOfLora = once(async () => new Map((await catalogueModels()).flatMap((m) => m.members.flatMap((x) => (x.loraId ? [[x.loraId, m] as const] : [])))));
 
 export const manifest = once(async (): Promise<SnapshotManifest | undefined> => (await getCollection('manifest'))[0]?.data);

@@ -20,15 +20,15 @@ describe('paramRows', () => {
 describe('modelLinks', () => {
   it('links catalogue LoRAs to their page and others to the source, checkpoints first, without duplicates', () => {
     const links = modelLinks([
-      { type: 'LORA', name: '墨韵', url: 'https://modelscope.cn/models/a/b', loraId: '7' },
+      { type: 'LORA', name: '墨韵', url: 'https://modelscope.cn/models/a/b', loraId: '7', weight: 0.8 },
       { type: 'CHECKPOINT', name: 'SDXL', url: 'https://civitai.com/models/1', loraId: null },
       { type: 'LORA', name: 'Other', url: 'javascript:alert(1)', loraId: null },
       { type: 'CHECKPOINT', name: 'SDXL', url: 'https://civitai.com/models/1', loraId: null },
     ]);
     expect(links).toEqual([
-      { type: 'CHECKPOINT', name: 'SDXL', href: 'https://civitai.com/models/1', external: true },
-      { type: 'LORA', name: '墨韵', href: '/lora/7', external: false },
-      { type: 'LORA', name: 'Other', href: null, external: true },
+      { type: 'CHECKPOINT', name: 'SDXL', href: 'https://civitai.com/models/1', external: true, weight: null },
+      { type: 'LORA', name: '墨韵', href: '/lora/7', external: false, weight: 0.8 },
+      { type: 'LORA', name: 'Other', href: null, external: true, weight: null },
     ]);
   });
 

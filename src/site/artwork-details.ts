@@ -34,6 +34,8 @@ export interface ModelLink {
   href: string | null;
   /** The link leaves Huaku (rel=nofollow, opens the source). */
   external: boolean;
+  /** The LoRA's weight in the cover image's recipe, when known. */
+  weight: number | null;
 }
 
 /** Checkpoints first, then LoRAs, then the rest, each in the source's order; duplicates dropped. */
@@ -52,6 +54,7 @@ export function modelLinks(models: readonly SnapshotModelRef[]): ModelLink[] {
         name: model.name.trim() || '未命名模型',
         href: internal ? loraPath(model.loraId!) : safeHttpUrl(model.url),
         external: !internal,
+        weight: model.weight ?? null,
       });
     }
   }

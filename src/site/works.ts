@@ -19,6 +19,10 @@ export function userPath(username: string): string {
 }
 
 /** `/lora/<id>`: a catalogue LoRA's page. */
+export function modelPath(id: string): string {
+  return `/model/${encodeURIComponent(id)}`;
+}
+
 export function loraPath(id: string): string {
   return `/lora/${encodeURIComponent(id)}`;
 }

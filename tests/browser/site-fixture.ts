@@ -19,6 +19,8 @@ import path from 'node:path';
 import type { AnalyticsSummary } from '../../src/core/analytics/analytics-summary.ts';
 import { LocalBlobStore } from '../../src/core/blob/local-blob-store.ts';
 import { snapshotDiffSchema, SNAPSHOT_VERSION, type SnapshotDiff, type SnapshotLora, type SnapshotManifest, type SnapshotWork } from '../../src/core/snapshot/schema.ts';
+import { formatA1111Parameters } from '../../src/core/recipe/a1111-parameters.ts';
+import { emptyRecipe, emptyResource, type Recipe } from '../../src/core/recipe/recipe.ts';
 import { sampleLora, sampleWork, writeTestSnapshot } from '../../src/core/snapshot/test-fixtures.ts';
 import { loraPath, userPath, workPath } from '../../src/site/works.ts';
 import { coverPng } from './lora-site.ts';
@@ -43,6 +45,22 @@ export const PAINTER_NS = [100, 90, 80, 70, 60];
 /** A work whose id is a community API id (numeric), so its page asks the API for likes and favorites. */
 export const API_WORK_ID = '4242';
 const API_WORK_N = 95;
+/** A work with a recipe per image (two seeds, a weighted LoRA) and crawled comments (issue 16). */
+export const RECIPE_N = 50;
+/** A work whose seed is unknown: 部分参数. */
+export const PARTIAL_N = 51;
+const recipeOf = (n: number, index: number): Recipe => ({
+  ...emptyRecipe(`19511755216141386${40 + index}`),
+  prompt: '红色跑车, 雨夜, 霓虹', negativePrompt: 'lowres', sampler: 'Euler a', scheduler: 'Karras', steps: 30, cfgScale: 7,
+  width: 832, height: 1216, seed: String(9007199254740993n + BigInt(index)), clipSkip: 2, vae: null, denoise: null, hires: null,
+  resources: [
+    { ...emptyResource('CHECKPOINT'), modelName: 'majicMIX realistic', versionName: 'v7', modelId: 'ckpt-uuid', versionId: 'ckpt-v7', autoV2: '31e35c80fc' },
+    { ...emptyResource('LORA'), modelName: 'Car LoRA', versionName: 'v1.0', modelId: 'lora-uuid', versionId: 'lora-v1', weight: 0.7, autoV2: '0123456789', triggerWord: 'kcar' },
+  ],
+});
+/** The A1111 text 复制全部生成参数 copies for RECIPE_N (its cover's recipe). */
+export const RECIPE_TEXT = formatA1111Parameters(recipeOf(RECIPE_N, 0));
+
 /** Hot order: likes are a permutation of n, so the hottest work is the one with n = HOTTEST_N. */
 export const HOTTEST_N = 3;
 
@@ -82,6 +100,19 @@ function worksPagesWorks(): SnapshotWork[] {
         tags: ['风景', '赛博朋克'],
       } satisfies Partial<SnapshotWork>);
     }
+    if (n === RECIPE_N) {
+      Object.assign(overrides, {
+        title: '雨夜红色跑车',
+        images: [{ ...image(n, 0, 832, 1216), recipe: recipeOf(n, 0) }, { ...image(n, 1, 832, 1216), recipe: recipeOf(n, 1) }],
+        models: [
+          { type: 'CHECKPOINT', name: 'majicMIX realistic · v7', url: null, loraId: null, modelId: null, weight: null },
+          { type: 'LORA', name: 'Car LoRA · v1.0', url: null, loraId: null, modelId: null, weight: 0.7 },
+        ],
+        completeness: 'full',
+        comments: [{ author: '车迷阿明', content: '这个光影太棒了', at: '2025-08-12T03:00:00.000Z' }],
+      } satisfies Partial<SnapshotWork>);
+    }
+    if (n === PARTIAL_N) Object.assign(overrides, { params: { sampler: 'Euler', steps: 20, cfgScale: 7, width: 768, height: 1024, seed: null }, completeness: 'partial' });
     if (n === NSFW_N) Object.assign(overrides, { title: '敏感作品示例', nsfwLevel: 'Mature' });
     if (n === 97) Object.assign(overrides, { nsfwLevel: 'X' });
     if (n === API_WORK_N) Object.assign(overrides, { id: API_WORK_ID });

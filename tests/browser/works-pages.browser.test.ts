@@ -14,7 +14,7 @@ import { chromiumAvailability } from './harness.ts';
 import { shippedJavaScript } from './shipped-javascript.ts';
 import { connectChromium, site } from './site.ts';
 import {
-  API_WORK_ID, byN, DETAIL_N, FEED_PAGE_SIZE, HOTTEST_N, NSFW_N, PAINTER_NS, painter, SITE_URL, siteLorasList, siteWorks as works, XSS, XSS_N,
+  API_WORK_ID, byN, DETAIL_N, PARTIAL_N, RECIPE_N, RECIPE_TEXT, FEED_PAGE_SIZE, HOTTEST_N, NSFW_N, PAINTER_NS, painter, SITE_URL, siteLorasList, siteWorks as works, XSS, XSS_N,
 } from './site-fixture.ts';
 
 const enabled = serviceGate('chromium (browser tests)', chromiumAvailability());
@@ -222,6 +222,36 @@ describe.runIf(enabled)('works pages in a browser', { timeout: 180_000 }, () => 
     await context.close();
   });
 
+  it('recipes (issue 16): completeness badges, each image\'s recipe, LoRA weights, 复制全部生成参数 as A1111 text, comments, the 可复现 feed', async () => {
+    const work = byN(RECIPE_N);
+    const context = await browser!.newContext();
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base });
+    const page = await open(workPath(work), context);
+    expect(await page.locator('.artwork-page .completeness').textContent()).toBe('可复现');
+    const copy = page.getByRole('button', { name: '复制全部生成参数' });
+    await copy.click();
+    await expect.poll(() => copy.textContent()).toBe('已复制');
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(RECIPE_TEXT);
+    expect(RECIPE_TEXT).toContain('Seed: 9007199254740993');
+    expect(await page.locator('.image-recipe summary').allTextContents()).toEqual(['第 1 张 · 种子 9007199254740993', '第 2 张 · 种子 9007199254740994']);
+    expect(await page.getByRole('region', { name: '使用的模型' }).getByText('× 0.7').isVisible()).toBe(true);
+    expect(await page.getByRole('region', { name: '评论（1）' }).getByText('这个光影太棒了').isVisible()).toBe(true);
+    expect(await seriousAxeViolations(page)).toEqual([]);
+
+    const partial = await open(workPath(byN(PARTIAL_N)), context);
+    expect(await partial.locator('.artwork-page .completeness').getAttribute('title')).toBe('缺少：种子');
+    expect(await partial.locator('.artwork-page .completeness').textContent()).toBe('部分参数');
+
+    // The 可复现 feed: only complete works, each card badged so.
+    const feed = await open('/feed/reproducible', context);
+    const full = works.filter((w) => w.completeness === 'full');
+    expect(full.length).toBeLessThan(works.length);
+    expect(await feed.locator('.feed-count').textContent()).toContain(`共 ${full.length.toLocaleString('zh-CN')} 件作品`);
+    expect(await cardIds(feed)).not.toContain(byN(PARTIAL_N).id);
+    expect(new Set(await feed.locator('main .work-card .completeness').allTextContents())).toEqual(new Set(['可复现']));
+    await context.close();
+  });
+
   it('artwork page: like and favorite read the live state from the API, and degrade when it is unreachable', async () => {
     const work = works.find((w) => w.id === API_WORK_ID)!;
     const context = await browser!.newContext();
@@ -386,7 +416,7 @@ describe.runIf(enabled)('works pages in a browser', { timeout: 180_000 }, () => 
         expect(await page.locator('#prompt').textContent()).toBe(`提示词 ${XSS}`);
         expect(await page.locator('#negative-prompt').textContent()).toBe(XSS);
         expect(await page.title()).toContain(XSS);
-        expect(await page.getByText(`提示词 ${XSS}`).isVisible()).toBe(true);
+        expect(await page.getByText(`提示词 ${XSS}`, { exact: true }).isVisible()).toBe(true);
         expect((await jsonLdTypes(page)).data.find((d) => d['@type'] === 'CreativeWork')).toMatchObject({ name: XSS });
       } else {
         expect(await page.locator(`.work-card[data-work-id="${work.id}"] .work-card__title`).textContent(), path).toBe(XSS);

@@ -22,6 +22,7 @@ import type { FollowUpUnit, StageDefinition } from '../../pipeline/stage-runner.
 import { DEFAULT_MAX_EMPTY_PAGES, nextPosition, type CivitaiClient, type ImageFilters } from './civitai-client.ts';
 import { extractImageMetadata, type ImageResource } from './metadata.ts';
 import { CIVITAI_WEB, type CivitaiImage, type CivitaiModelVersion } from './normalize.ts';
+import { civitaiRecipe, withVersions } from './recipe.ts';
 import { isAllowedLevel, type NsfwLevel } from './nsfw.ts';
 
 /** Blob keys of catalogue images. */
@@ -99,6 +100,7 @@ function civitaiWork(image: CivitaiImage) {
       ? { source: 'civitai' as const, externalId: authorKey(image.username), name: [...image.username].slice(0, 255).join(''), avatarUrl: null, profileUrl: `${CIVITAI_WEB}/user/${encodeURIComponent(image.username)}` }
       : null,
     resources: metadata.resources,
+    recipe: civitaiRecipe(metadata),
   };
 }
 
@@ -159,8 +161,8 @@ export function civitaiStages(client: CivitaiClient, media: MediaPipeline, store
     async take(tx, images, context) {
       const followUps: FollowUpUnit[] = [];
       for (const image of images) {
-        const { work: input, author, resources } = civitaiWork(image);
-        const { work, mediaUnits } = await storeWork(tx, { work: input, author, images: [{ index: 0, srcUrl: image.url, unitKey: `image:${image.id}` }] });
+        const { work: input, author, resources, recipe } = civitaiWork(image);
+        const { work, mediaUnits } = await storeWork(tx, { work: input, author, images: [{ index: 0, srcUrl: image.url, unitKey: `image:${image.id}`, recipe }] });
         followUps.push(...mediaUnits);
         if (resources.length > 0) followUps.push({ stage: 'models', key: `image:${image.id}`, payload: { workId: work.id, resources } });
       }
@@ -180,6 +182,8 @@ export function civitaiStages(client: CivitaiClient, media: MediaPipeline, store
       context.count('detailsFetched', ids.length);
       return async (tx) => {
         await tx.works.replaceModels(workId, civitaiModels(resources, resolved));
+        const [image] = await tx.images.listByWork(workId);
+        if (image?.recipe) await tx.images.setRecipe(workId, image.imageIndex, withVersions(image.recipe, resolved));
       };
     },
   };

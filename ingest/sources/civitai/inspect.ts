@@ -1,6 +1,7 @@
 import type { SourceInspector } from '../source-inspector.ts';
 import { extractImageMetadata } from './metadata.ts';
 import { normalizeImagesPage, normalizeModel, normalizeModelVersion } from './normalize.ts';
+import { civitaiRecipe } from './recipe.ts';
 
 /**
  * `ingest inspect --source civitai`: `images` is a whole `/api/v1/images` response (items with their
@@ -20,7 +21,11 @@ export const civitaiInspector: SourceInspector = {
         records: {
           nextCursor: page.nextCursor,
           nextPage: page.nextPage,
-          items: page.items.map((image) => extractImageMetadata(image)),
+          // Each item's recipe as the crawl stores it before its versions resolve.
+          items: page.items.map((image) => {
+            const metadata = extractImageMetadata(image);
+            return { ...metadata, recipe: civitaiRecipe(metadata) };
+          }),
         },
       };
     }

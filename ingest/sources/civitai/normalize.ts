@@ -1,6 +1,7 @@
 // Pure functions from raw Civitai payloads to typed records. A payload that does not match its schema
 // throws a ContractError carrying every zod issue with its JSON path; nothing is half-normalized.
 import type { z } from 'zod';
+import { classifyHash, type ModelFile } from '../../../src/core/recipe/recipe.ts';
 import { parseSourceContract } from '../contract.ts';
 import { imageNsfwLabel, type ImageNsfwLabel } from './nsfw.ts';
 import { imageItemSchema, imagesPageSchema, modelSchema, modelVersionSchema, type RawImageItem, type RawModelVersion } from './schemas.ts';
@@ -134,6 +135,8 @@ export interface CivitaiModelVersion {
   modelType: string | null;
   trainedWords: string[];
   downloadUrl: string | null;
+  /** The version's files with their hashes (SHA-256 and AutoV2 lowercase; AutoV2 derived from SHA-256 when absent). */
+  files: Array<ModelFile & { primary: boolean }>;
 }
 
 export interface CivitaiModel {
@@ -146,7 +149,21 @@ export interface CivitaiModel {
   versions: CivitaiModelVersion[];
 }
 
-type VersionFields = Pick<RawModelVersion, 'id' | 'modelId' | 'name' | 'baseModel' | 'trainedWords' | 'downloadUrl'> & { model?: RawModelVersion['model'] };
+type VersionFields = Pick<RawModelVersion, 'id' | 'modelId' | 'name' | 'baseModel' | 'trainedWords' | 'downloadUrl' | 'files'> & { model?: RawModelVersion['model'] };
+
+/** `hashes` keys differ in case between responses (`SHA256`, `sha256`): read them case-insensitively. */
+function fileOf(raw: NonNullable<RawModelVersion['files']>[number]): ModelFile & { primary: boolean } {
+  const hashes = Object.fromEntries(Object.entries(raw.hashes ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
+  const sha = classifyHash(hashes.sha256);
+  const short = classifyHash(hashes.autov2);
+  return {
+    name: raw.name?.trim() || `file-${raw.id ?? 0}`,
+    sha256: sha.sha256,
+    autoV2: sha.autoV2 ?? short.autoV2,
+    sizeBytes: typeof raw.sizeKB === 'number' && raw.sizeKB >= 0 ? Math.round(raw.sizeKB * 1024) : null,
+    primary: raw.primary === true,
+  };
+}
 
 function toVersion(raw: VersionFields, parent: { id: number; name: string; type: string | null } | null): CivitaiModelVersion {
   return {
@@ -158,6 +175,7 @@ function toVersion(raw: VersionFields, parent: { id: number; name: string; type:
     modelType: raw.model?.type ?? parent?.type ?? null,
     trainedWords: raw.trainedWords ?? [],
     downloadUrl: raw.downloadUrl ?? null,
+    files: (raw.files ?? []).map(fileOf),
   };
 }
 

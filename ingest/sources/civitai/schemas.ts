@@ -95,6 +95,10 @@ export const modelSchema = z.looseObject({
   nsfw: z.boolean().nullish(),
   nsfwLevel: z.number().nullish(),
   creator: z.looseObject({ username: z.string().nullish(), image: z.string().nullish() }).nullish(),
-  tags: z.array(z.string()).nullish(),
+  /**
+   * Tolerant by date (docs/upstream.md §1.2): today's API sends strings, the documented 2023 example
+   * `{name}` objects. Both read as names; anything else is still a contract error.
+   */
+  tags: z.array(z.union([z.string(), z.looseObject({ name: z.string() }).transform((tag) => tag.name)])).nullish(),
   modelVersions: z.array(modelVersionSchema.omit({ model: true })).nullish(),
 });

@@ -88,11 +88,12 @@ export function liblibStages(client: LiblibClient, media: MediaPipeline, store: 
         const { work, mediaUnits } = await storeWork(tx, {
           work: normalized.work,
           author: normalized.author,
-          images: normalized.images.map((image) => ({ index: image.index, srcUrl: image.srcUrl, unitKey: `${normalized.work.externalId}:${image.index}` })),
+          images: normalized.images.map((image) => ({ index: image.index, srcUrl: image.srcUrl, unitKey: `${normalized.work.externalId}:${image.index}`, recipe: image.recipe })),
         });
         await tx.works.replaceModels(work.id, normalized.models);
         const followUps = [...mediaUnits];
-        if (options.authors && normalized.author) followUps.push({ stage: 'author', key: normalized.author.externalId, payload: null });
+        // An author known only by the detail's numeric id (`user:<id>`) has no profile endpoint to ask.
+        if (options.authors && normalized.author && !normalized.author.externalId.startsWith('user:')) followUps.push({ stage: 'author', key: normalized.author.externalId, payload: null });
         if (options.comments) followUps.push({ stage: 'comments', key: work.externalId, payload: { workId: work.id } });
         await context.enqueue(tx, followUps);
       };

@@ -50,7 +50,7 @@ describe('Liblib normalize (fixtures written from docs/upstream.md §3)', () => 
     });
     expect(work.work.publishedAt?.toISOString()).toBe('2025-08-11T16:36:45.000Z');
     expect(work.author).toMatchObject({ externalId: '9f8e7d6c5b4a39281706f5e4d3c2b1a0', name: '车迷阿明' });
-    expect(work.images).toEqual([
+    expect(work.images).toMatchObject([
       { index: 0, srcUrl: 'https://liblibai-online.liblib.cloud/img/0.png', width: 1024, height: 1536 },
       { index: 1, srcUrl: 'https://liblibai-online.liblib.cloud/img/1.png', width: 1024, height: 1536 },
     ]);

@@ -3,9 +3,11 @@
 import type { z } from 'zod';
 import { parseSourceContract } from '../contract.ts';
 import type { ModelType } from '../../../src/core/domain/enums.ts';
+import { recipeFromA1111Fields } from '../../../src/core/recipe/a1111-parameters.ts';
+import { emptyResource, seedText, type Recipe, type RecipeResource, type ResourceType } from '../../../src/core/recipe/recipe.ts';
 import {
   authorSchema, commentListSchema, detailSchema, envelopeSchema, listDataSchema, listItemSchema,
-  type RawDetail, type RawListItem, type RawModelRef,
+  type RawDetail, type RawImage, type RawListItem, type RawModelRef,
 } from './schemas.ts';
 
 const LIBLIB_WEB = 'https://www.liblib.art';
@@ -77,6 +79,8 @@ interface NormalizedImage {
   srcUrl: string;
   width: number | null;
   height: number | null;
+  /** This image's own recipe (its seed, prompt, LoRA weights and hashes); null when it has no generateInfo. */
+  recipe: Recipe | null;
 }
 
 export interface NormalizedWork {
@@ -99,7 +103,7 @@ export interface NormalizedWork {
     commentCount: number | null;
     sourceUrl: string;
   };
-  author: { source: 'liblib'; externalId: string; name: string; avatarUrl: string | null; profileUrl: string } | null;
+  author: { source: 'liblib'; externalId: string; name: string; avatarUrl: string | null; profileUrl: string | null } | null;
   images: NormalizedImage[];
   models: NormalizedModel[];
 }
@@ -134,9 +138,71 @@ function modelTypeOf(ref: RawModelRef): ModelType {
   return 'OTHER';
 }
 
+/** Liblib's model types (docs/upstream.md §3.6): 1 Checkpoint, 2 TI, 5 LoRA, 6 LyCORIS, 11 VAE. */
+const RESOURCE_TYPES: Record<number, ResourceType> = { 1: 'CHECKPOINT', 2: 'EMBEDDING', 5: 'LORA', 6: 'LORA', 11: 'VAE' };
+
+function resourceTypeOfRef(ref: RawModelRef): ResourceType {
+  if (ref.modelType != null && RESOURCE_TYPES[ref.modelType]) return RESOURCE_TYPES[ref.modelType]!;
+  const type = modelTypeOf(ref);
+  return type === 'OTHER' ? 'OTHER' : type;
+}
+
+/** The images of a detail: `images`, or the flattened `imagesV2` when `images` is empty. */
+function detailImages(detail: RawDetail): RawImage[] {
+  return detail.images.length > 0 ? detail.images : (detail.imagesV2 ?? []).flat();
+}
+
+/**
+ * One image's recipe: `metainformation` read as A1111 keys (the real seed, hashes, `Lora N` weights), the
+ * typed `generateInfo` fields over it, and `models[]`/`mixModels[]` merged into the resources by type and
+ * name (ids, version names, weights and trigger words only they carry).
+ */
+function imageRecipe(image: RawImage): Recipe | null {
+  const info = image.generateInfo ?? null;
+  const refs = [...(image.models ?? []), ...(image.mixModels ?? [])];
+  if (!info && refs.length === 0) return null;
+  const recipe = recipeFromA1111Fields(parseMetainformation(info?.metainformation ?? null), image.id ?? null);
+  recipe.prompt = info?.prompt?.trim() || recipe.prompt;
+  recipe.negativePrompt = info?.negativePrompt?.trim() || recipe.negativePrompt;
+  recipe.sampler = info?.samplingMethod?.trim() || recipe.sampler;
+  recipe.steps = info?.samplingStep ?? recipe.steps;
+  recipe.cfgScale = info?.cfgScale ?? recipe.cfgScale;
+  recipe.seed ??= seedText(info?.seed);
+  if (recipe.width === null || recipe.height === null) {
+    recipe.width = image.width && image.width > 0 ? image.width : null;
+    recipe.height = image.height && image.height > 0 ? image.height : null;
+  }
+  const seen = new Set<string>();
+  for (const ref of refs) {
+    const type = resourceTypeOfRef(ref);
+    const modelId = ref.modelUuid?.trim() || (ref.modelId != null ? String(ref.modelId) : null);
+    const versionId = ref.versionUuid?.trim() || ref.versionId;
+    const key = `${type}|${versionId ?? modelId ?? ref.modelName}`;
+    if (seen.has(key)) continue; // mixModels repeats models in the samples
+    seen.add(key);
+    const name = ref.modelName?.trim() || null;
+    // The checkpoint of metainformation is named by its file; a LoRA by the model's name ("Lora N").
+    let resource: RecipeResource | undefined =
+      type === 'CHECKPOINT'
+        ? recipe.resources.find((r) => r.type === 'CHECKPOINT' && r.modelId === null)
+        : recipe.resources.find((r) => r.type === type && r.modelId === null && r.modelName !== null && r.modelName === name);
+    if (!resource) {
+      resource = emptyResource(type);
+      recipe.resources.push(resource);
+    }
+    resource.modelName = name ?? resource.modelName;
+    resource.versionName = ref.versionName?.trim() || null;
+    resource.modelId = modelId;
+    resource.versionId = versionId ?? null;
+    resource.weight = ref.weight ?? resource.weight;
+    resource.triggerWord = ref.triggerWord?.trim() || resource.triggerWord;
+  }
+  return recipe;
+}
+
 function normalizeModels(detail: RawDetail): NormalizedModel[] {
   const byKey = new Map<string, NormalizedModel>();
-  for (const image of detail.images) {
+  for (const image of detailImages(detail)) {
     for (const ref of [...(image.models ?? []), ...(image.mixModels ?? [])]) {
       const name = [ref.modelName?.trim(), ref.versionName?.trim()].filter(Boolean).join(' · ');
       if (!name) continue;
@@ -172,7 +238,8 @@ const number = (value: string | undefined): number | null => {
 /** Detail (`data` of img/group/get) plus the list summary → our work, author, images and model refs. */
 export function normalizeDetail(data: unknown, summary: ListSummary | null): NormalizedWork {
   const detail = parseContract(detailSchema, data, 'img/group/get', ['data']);
-  const first = detail.images[0];
+  const images = detailImages(detail);
+  const first = images[0];
   const info = first?.generateInfo ?? null;
   const meta = parseMetainformation(info?.metainformation ?? null);
   const rawSeed = meta.Seed ?? (info?.seed != null && String(info.seed) !== '-1' ? String(info.seed) : undefined);
@@ -207,12 +274,31 @@ export function normalizeDetail(data: unknown, summary: ListSummary | null): Nor
           avatarUrl: summary.author.avatar,
           profileUrl: `${LIBLIB_WEB}/userpage/${encodeURIComponent(summary.author.uuid)}`,
         }
-      : null,
-    images: detail.images.flatMap((image, index) => {
+      : detailAuthor(detail, images),
+    images: images.flatMap((image, index) => {
       const srcUrl = image.originalImageUrl || image.imageUrl;
-      return srcUrl ? [{ index, srcUrl, width: image.width, height: image.height }] : [];
+      return srcUrl ? [{ index, srcUrl, width: image.width, height: image.height, recipe: imageRecipe(image) }] : [];
     }),
     models: normalizeModels(detail),
+  };
+}
+
+/**
+ * The author when the list lacked one (a search hit, a work queued by uuid): the detail's numeric `userId`
+ * (or `createBy`), named by an image's `userName` when present. Keyed `user:<id>` so it never collides with
+ * the uuid-keyed authors of list items.
+ */
+function detailAuthor(detail: RawDetail, images: RawImage[]): NormalizedWork['author'] {
+  const userId = detail.userId ?? detail.createBy;
+  if (!userId || userId === '0') return null;
+  const named = images.find((image) => image.userName?.trim());
+  return {
+    source: 'liblib',
+    externalId: `user:${userId}`,
+    name: named?.userName?.trim() ?? `Liblib 用户 ${userId}`,
+    avatarUrl: named?.userAvatar ?? null,
+    // Profile pages are by uuid, which the detail does not carry.
+    profileUrl: null,
   };
 }
 

@@ -44,8 +44,11 @@ export const listDataSchema = z.object({
   hasMore: z.boolean(),
 });
 
+const optionalId = upstreamId.nullable().optional().transform((v) => v ?? null);
+
 const modelRefSchema = z.object({
   modelId: z.union([z.number(), z.string()]).nullable().optional(),
+  versionId: optionalId,
   modelUuid: optionalString,
   modelName: optionalString,
   versionUuid: optionalString,
@@ -72,6 +75,9 @@ const generateInfoSchema = z.object({
 
 const imageSchema = z.object({
   id: upstreamId.optional(),
+  /** Who uploaded it: null in the real samples, read when present. */
+  userName: optionalString,
+  userAvatar: optionalString,
   uuid: optionalString,
   sort: nullableNumber,
   imageUrl: optionalString,
@@ -83,8 +89,13 @@ const imageSchema = z.object({
   mixModels: z.array(modelRefSchema).nullable().optional(),
 });
 
+export type RawImage = z.infer<typeof imageSchema>;
+
 export const detailSchema = z.object({
   uuid: z.string().min(1),
+  /** The author's numeric id: the only author field the detail has (no uuid, no nickname). */
+  userId: optionalId,
+  createBy: optionalId,
   title: z.string().nullable().optional().transform((v) => v ?? ''),
   createTime: optionalString,
   tags: z
@@ -96,6 +107,8 @@ export const detailSchema = z.object({
     .nullable()
     .optional(),
   images: z.array(imageSchema),
+  /** One inner array per image in the samples; read when `images` is empty. */
+  imagesV2: z.array(z.array(imageSchema)).nullable().optional(),
 });
 export type RawDetail = z.infer<typeof detailSchema>;
 

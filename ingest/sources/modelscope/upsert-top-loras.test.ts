@@ -126,6 +126,10 @@ for (const spec of BACKENDS) {
       // stored with how each was made, for the LoRA pages
       expect((await store.loras.listLinks(rows.get(byHash.id)!)).map((l) => [l.workId, l.method])).toEqual([[civitai.id, 'hash']]);
       expect((await store.loras.listLinks(rows.get(byName.id)!)).map((l) => [l.workId, l.method])).toEqual([[liblib.id, 'name']]);
+      // the weight files and their SHA-256 are stored (the model catalogue links by them)
+      expect((await store.loras.findByExternalId('modelscope', byHash.id))?.files).toEqual(
+        byHash.model_files.map((f) => ({ name: f.name, sha256: f.sha256, autoV2: f.sha256?.slice(0, 10) ?? null, sizeBytes: f.size })),
+      );
     });
   });
 }

@@ -17,6 +17,7 @@ import type { Lora, LoraInput, Store } from '../../../src/core/store/store.ts';
 import { detectFormat } from '../../../src/core/media/image-format.ts';
 import { originalMetadata } from '../../media/media-pipeline.ts';
 import { renderMediaKey, sha256Hex } from '../../../src/core/media/media-key.ts';
+import { classifyHash } from '../../../src/core/recipe/recipe.ts';
 import { makeThumbnails, normalizeWidths, thumbnailKey } from '../../../src/core/media/thumbnails.ts';
 import { candidateFor, linkLoraReferences, type LinkSummary } from './link-loras.ts';
 import type { TopLora } from './normalize.ts';
@@ -92,6 +93,7 @@ function loraInput(record: TopLora, coverKey: string | undefined): LoraInput {
     tagsEn: record.tags_en,
     baseModels: record.base_models,
     triggerWords: record.trigger_words,
+    files: record.model_files.map((file) => ({ name: file.name, ...classifyHash(file.sha256), sizeBytes: file.size })),
     visionFoundation: record.vision_foundation,
     task: record.task,
     upstreamUpdatedAt: record.updated_at ? new Date(record.updated_at) : null,

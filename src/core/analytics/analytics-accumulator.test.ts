@@ -59,12 +59,12 @@ describe('AnalyticsAccumulator', () => {
       sampleWork(2, { id: 'b', author: author(1) }),
       sampleWork(3, { id: 'c', author: author(1) }),
       sampleWork(4, { id: 'd', author: author(2), images: [] }),
-      sampleWork(5, { id: 'e', author: null }),
+      sampleWork(5, { id: 'e', author: null, completeness: 'partial' }),
     ]);
     expect(summary.totalWorks).toBe(5);
     expect(summary.sources).toEqual([
-      { source: 'liblib', works: 4, authors: 2, images: 3 },
-      { source: 'civitai', works: 1, authors: 1, images: 1 },
+      { source: 'liblib', works: 4, authors: 2, images: 3, completeness: { full: 3, partial: 1, none: 0 } },
+      { source: 'civitai', works: 1, authors: 1, images: 1, completeness: { full: 1, partial: 0, none: 0 } },
     ]);
   });
 

@@ -16,7 +16,7 @@ import { compareCodePoints, topByCount } from './rank.ts';
 
 export class AnalyticsAccumulator {
   #totalWorks = 0;
-  readonly #sources = new Map<WorkSource, { works: number; images: number; authorIds: Set<string> }>();
+  readonly #sources = new Map<WorkSource, { works: number; images: number; authorIds: Set<string>; completeness: { full: number; partial: number; none: number } }>();
   /** day → source → works */
   readonly #days = new Map<string, Map<WorkSource, number>>();
   #undated = 0;
@@ -31,11 +31,12 @@ export class AnalyticsAccumulator {
 
     let source = this.#sources.get(work.source);
     if (!source) {
-      source = { works: 0, images: 0, authorIds: new Set() };
+      source = { works: 0, images: 0, authorIds: new Set(), completeness: { full: 0, partial: 0, none: 0 } };
       this.#sources.set(work.source, source);
     }
     source.works += 1;
     source.images += work.images.length;
+    source.completeness[work.completeness ?? 'none'] += 1;
 
     if (work.publishedAt) {
       const day = beijingDay(work.publishedAt);
@@ -85,7 +86,7 @@ export class AnalyticsAccumulator {
   #sourceTotals(): SourceTotals[] {
     return workSourceSchema.options.flatMap((source) => {
       const totals = this.#sources.get(source);
-      return totals ? [{ source, works: totals.works, authors: totals.authorIds.size, images: totals.images }] : [];
+      return totals ? [{ source, works: totals.works, authors: totals.authorIds.size, images: totals.images, completeness: { ...totals.completeness } }] : [];
     });
   }
 

@@ -8,6 +8,8 @@ export interface SourceTotals {
   /** Distinct authors with at least one work from this source. */
   authors: number;
   images: number;
+  /** Works by recipe completeness (src/core/recipe/completeness.ts): 可复现 / 部分参数 / 无参数. */
+  completeness?: { full: number; partial: number; none: number };
 }
 
 export interface DailyWorks {

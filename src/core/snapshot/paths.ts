@@ -16,6 +16,7 @@ export const WORKS_DIR = 'works';
 export const AUTHORS_FILE = 'authors.json';
 export const LORAS_FILE = 'loras.json';
 export const DIFF_FILE = 'diff.json';
+export const MODELS_FILE = 'models.json';
 /** Upper bound the writer uses per chunk; the reader accepts any size. */
 export const WORKS_PER_CHUNK = 1000;
 
@@ -51,6 +52,10 @@ export function authorsPath(snapshotDir: string): string {
 
 export function lorasPath(snapshotDir: string): string {
   return path.join(snapshotDir, LORAS_FILE);
+}
+
+export function modelsPath(snapshotDir: string): string {
+  return path.join(snapshotDir, MODELS_FILE);
 }
 
 export function diffPath(snapshotDir: string): string {

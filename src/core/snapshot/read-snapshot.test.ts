@@ -150,3 +150,18 @@ describe('readSnapshotManifest / readSnapshotWorks', () => {
     expect(error.message).toContain('works-0001.json');
   });
 });
+
+describe('snapshot v2 → v3', () => {
+  it('reads a version 2 snapshot and upgrades it: manifest version 3, completeness from the work-level parameters', async () => {
+    const { completeness: _full, ...complete } = sampleWork(1);
+    const { completeness: _partial, ...partial } = sampleWork(2, { params: { sampler: 'Euler', steps: 20, cfgScale: 7, width: null, height: null, seed: null } });
+    const { completeness: _none, ...none } = sampleWork(3, { prompt: null, params: { sampler: null, steps: null, cfgScale: null, width: null, height: null, seed: null } });
+    await mkdir(worksDirPath(dir), { recursive: true });
+    await writeFile(workChunkPath(dir, 1), JSON.stringify([complete, partial, none]));
+    await writeFile(manifestPath(dir), JSON.stringify({ version: 2, generatedAt: new Date().toISOString(), counts: {}, runIds: [] }));
+    expect((await readSnapshotManifest(dir))?.version).toBe(3);
+    const works = await readSnapshotWorks(dir);
+    expect(works.map((w) => w.completeness)).toEqual(['full', 'partial', 'none']);
+    expect(works[0]!.images[0]!.recipe).toBeUndefined();
+  });
+});

@@ -6,13 +6,15 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { z } from 'zod';
 import { formatJsonPath } from '../errors.ts';
-import { authorsPath, diffPath, lorasPath, manifestPath, parseWorkChunkFileName, worksDirPath } from './paths.ts';
+import { authorsPath, diffPath, lorasPath, manifestPath, modelsPath, parseWorkChunkFileName, worksDirPath } from './paths.ts';
 import {
   snapshotAuthorsSchema,
   snapshotDiffSchema,
   snapshotLorasSchema,
   snapshotManifestSchema,
+  snapshotModelsSchema,
   snapshotWorkChunkSchema,
+  type SnapshotModel,
   type SnapshotAuthorEntry,
   type SnapshotDiff,
   type SnapshotLora,
@@ -126,6 +128,17 @@ export async function readSnapshotLoras(snapshotDir: string): Promise<SnapshotLo
   const loras = validate(file, snapshotLorasSchema, json);
   assertUnique(file, loras.map((lora) => lora.id), 'LoRA id');
   return loras;
+}
+
+/** models.json of a complete snapshot (empty for v2 snapshots, which have none). */
+export async function readSnapshotModels(snapshotDir: string): Promise<SnapshotModel[]> {
+  if (!(await readSnapshotManifest(snapshotDir))) return [];
+  const file = modelsPath(snapshotDir);
+  const json = await readJsonIfExists(file);
+  if (json === undefined) return [];
+  const models = validate(file, snapshotModelsSchema, json);
+  assertUnique(file, models.map((model) => model.id), 'model id');
+  return models;
 }
 
 /** diff.json, or null when the snapshot has none. */

@@ -3,6 +3,8 @@
 // changes here changes for both at once. Objects strip unknown keys, so a writer may add a field before
 // the site reads it; removing or retyping one is a breaking change (bump `version`).
 import { z } from 'zod';
+import { COMPLETENESS_LEVELS } from '../recipe/completeness.ts';
+import { recipeSchema } from '../recipe/recipe.ts';
 
 /** Where a work came from. `community` is published on Huaku itself. */
 export const workSourceSchema = z.enum(['liblib', 'civitai', 'modelscope', 'community']);
@@ -20,14 +22,23 @@ const snapshotSourceCountsSchema = z.object({
   loras: count.optional(),
 });
 
-/** Version 2 added NSFW levels, tags, author usernames, LoRA links, authors.json, loras.json and diff.json. */
-export const SNAPSHOT_VERSION = 2;
+/**
+ * Version 2 added NSFW levels, tags, author usernames, LoRA links, authors.json, loras.json and diff.json.
+ * Version 3 added a recipe per image (`images[i].recipe`), the work's `completeness`, model references'
+ * `modelId` (models.json, `/model/<id>`) and LoRA weights. A version 2 snapshot still reads: every added
+ * field has a default, and the manifest's version is upgraded on read (`upgradeManifestVersion`).
+ */
+export const SNAPSHOT_VERSION = 3;
+/** Versions the reader accepts (older ones are upgraded in memory, field defaults fill what they lack). */
+const READABLE_VERSIONS = [2, 3] as const;
 
 export const snapshotManifestSchema = z.object({
-  version: z.literal(SNAPSHOT_VERSION),
+  version: z.union([z.literal(READABLE_VERSIONS[0]), z.literal(READABLE_VERSIONS[1])]).transform(() => SNAPSHOT_VERSION),
   generatedAt: isoDateTime,
   /** Counts per source; a source with nothing ingested may be absent. `works` equals the works of that source in the chunks. */
   counts: z.partialRecord(workSourceSchema, snapshotSourceCountsSchema),
+  /** Model catalogue links by method (v3; models.json). */
+  modelLinks: z.record(z.string(), count).optional(),
   /** The ingest runs (fetch_runs ids) whose results this snapshot includes. */
   runIds: z.array(z.string().min(1)),
 });
@@ -66,6 +77,8 @@ const snapshotImageSchema = z.object({
   thumbUrl: z.string().min(1).nullable(),
   width: dimension.nullable(),
   height: dimension.nullable(),
+  /** What this image was generated with (v3); null when the source gave nothing for it. */
+  recipe: recipeSchema.nullable().optional(),
 });
 export type SnapshotImage = z.infer<typeof snapshotImageSchema>;
 
@@ -76,6 +89,10 @@ const snapshotModelRefSchema = z.object({
   url: z.string().min(1).nullable(),
   /** The catalogue LoRA this reference was matched to (`/lora/<loraId>`), when one was. */
   loraId: z.string().min(1).nullable().default(null),
+  /** The catalogue model this reference belongs to (`/model/<modelId>`, models.json), when known (v3). */
+  modelId: z.string().min(1).nullable().optional(),
+  /** The LoRA's weight in the cover image's recipe (v3). */
+  weight: z.number().nullable().optional(),
 });
 export type SnapshotModelRef = z.infer<typeof snapshotModelRefSchema>;
 
@@ -87,7 +104,18 @@ export const NSFW_LEVELS = ['None', 'Soft', 'Mature', 'X'] as const;
 const nsfwLevelSchema = z.enum(NSFW_LEVELS);
 export type SnapshotNsfwLevel = z.infer<typeof nsfwLevelSchema>;
 
-export const snapshotWorkSchema = z.object({
+/** A v2 work has no `completeness`: upgrade it from the work-level parameters v2 carried. */
+function upgradeV2Work(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null || 'completeness' in value) return value;
+  const work = value as { prompt?: unknown; params?: Record<string, unknown> | null; models?: Array<{ type?: unknown }> | null };
+  const params = work.params ?? {};
+  const known = ['sampler', 'steps', 'cfgScale', 'seed', 'width', 'height'].filter((key) => params[key] !== null && params[key] !== undefined);
+  const checkpoint = (work.models ?? []).some((m) => m?.type === 'CHECKPOINT');
+  const completeness = work.prompt && known.length === 6 && checkpoint ? 'full' : work.prompt || known.length > 0 ? 'partial' : 'none';
+  return { ...value, completeness };
+}
+
+export const snapshotWorkSchema = z.preprocess(upgradeV2Work, z.object({
   /** Huaku's id for the work, unique across sources and stable across snapshots (used in URLs). */
   id: z.string().min(1),
   source: workSourceSchema,
@@ -110,7 +138,11 @@ export const snapshotWorkSchema = z.object({
   sourceUrl: z.url({ protocol: /^https?$/ }).nullable(),
   nsfwLevel: nsfwLevelSchema.default('None'),
   tags: z.array(z.string()).default([]),
-});
+  /** How reproducible the work is from its recipes (best image; src/core/recipe/completeness.ts). v2 snapshots read as `none`. */
+  completeness: z.enum(COMPLETENESS_LEVELS).optional(),
+  /** Comments crawled from the source, oldest first (at most 50). */
+  comments: z.array(z.object({ author: z.string().nullable(), content: z.string(), at: isoDateTime.nullable() })).optional(),
+}));
 export type SnapshotWork = z.infer<typeof snapshotWorkSchema>;
 
 /** One works chunk file: a JSON array of works. */
@@ -175,6 +207,36 @@ export const snapshotLoraSchema = z.object({
 });
 export type SnapshotLora = z.infer<typeof snapshotLoraSchema>;
 export const snapshotLorasSchema = z.array(snapshotLoraSchema);
+
+/** models.json (v3): one model across sources; each member is one source's version, with how it was linked. */
+const snapshotModelMemberSchema = z.object({
+  source: workSourceSchema,
+  type: z.enum(['CHECKPOINT', 'LORA', 'EMBEDDING', 'VAE', 'OTHER']),
+  modelName: z.string().nullable(),
+  versionName: z.string().nullable(),
+  modelId: z.string().nullable(),
+  versionId: z.string().nullable(),
+  sha256: z.string().nullable(),
+  autoV2: z.string().nullable(),
+  pageUrl: z.url({ protocol: /^https?$/ }).nullable(),
+  downloads: count.nullable(),
+  likes: count.nullable(),
+  /** The catalogue LoRA (`/lora/<id>`) this member is. */
+  loraId: z.string().nullable(),
+  /** `origin` for the first member; else what joined it: the same file hash, upstream model id, or (weaker) name. */
+  method: z.enum(['origin', 'hash', 'id', 'name']),
+  matched: z.string().nullable(),
+  workIds: z.array(z.string().min(1)),
+  workCount: count,
+});
+export const snapshotModelSchema = z.object({
+  id: z.string().min(1).regex(/^[^/?#\s]+$/),
+  type: z.enum(['CHECKPOINT', 'LORA', 'EMBEDDING', 'VAE', 'OTHER']),
+  name: z.string(),
+  members: z.array(snapshotModelMemberSchema).min(1),
+});
+export type SnapshotModel = z.infer<typeof snapshotModelSchema>;
+export const snapshotModelsSchema = z.array(snapshotModelSchema);
 
 /** diff.json: what changed since the previous snapshot, per source. */
 const snapshotSourceDiffSchema = z.object({

@@ -1,6 +1,7 @@
 // One contract suite for every Store implementation (SQLite and MySQL/MariaDB run the same assertions).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UserFacingError } from '../errors.ts';
+import { emptyRecipe, emptyResource } from '../recipe/recipe.ts';
 import type { Store } from './store.ts';
 
 export interface StoreFixture {
@@ -278,6 +279,20 @@ export function describeStoreContract(name: string, setup: () => Promise<StoreFi
       expect((await store.images.listByStatus('FAILED', 100)).map((i) => i.id)).toContain(second.id);
     });
 
+    it('keeps a recipe per image (ids and seeds beyond 2^53 exact), and clears it', async () => {
+      const work = await store.works.upsert({ source: 'liblib', externalId: unique('r'), slug: 'r' });
+      await store.images.ensure(work.id, 0, 'https://img/r0.png');
+      await store.images.ensure(work.id, 1, 'https://img/r1.png');
+      const recipe = {
+        ...emptyRecipe(BIG_ID), prompt: '红色跑车', seed: '18446744073709551615', steps: 30, cfgScale: 7.5,
+        resources: [{ ...emptyResource('LORA'), modelName: 'Car', versionName: 'v1', modelId: 'm', versionId: 'v', weight: 0.65, autoV2: '0123456789' }],
+      };
+      await store.images.setRecipe(work.id, 0, recipe);
+      expect((await store.images.listByWork(work.id)).map((i) => i.recipe)).toEqual([recipe, null]);
+      await store.images.setRecipe(work.id, 0, null);
+      expect((await store.images.listByWork(work.id))[0]!.recipe).toBeNull();
+    });
+
     it('upserts comments by (work, external id)', async () => {
       const work = await store.works.upsert({ source: 'liblib', externalId: unique('cm'), slug: 'cm' });
       await store.comments.upsert(work.id, { externalId: '1', commenterName: '路人', content: '好看' });
@@ -285,6 +300,7 @@ export function describeStoreContract(name: string, setup: () => Promise<StoreFi
       await store.comments.upsert(work.id, { externalId: '2', content: null, commentedAt: new Date('2025-01-01T00:00:00Z') });
       const list = await store.comments.listByWork(work.id);
       expect(list.map((c) => c.content)).toEqual(['太好看了', null]);
+      expect((await store.comments.listByWorks([work.id, work.id])).map((c) => c.externalId)).toEqual(['1', '2']);
     });
 
     it('accumulates run counters and failures by kind', async () => {

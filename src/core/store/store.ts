@@ -6,6 +6,7 @@ import type { GenerationOutput } from '../domain/generation-output.ts';
 import type {
   ErrorKind, GenerationStatus, ImageStatus, JobStatus, LedgerStatus, ModelType, RunStatus, Source, WorkStatus,
 } from '../domain/enums.ts';
+import type { Recipe } from '../recipe/recipe.ts';
 
 // Row types are the same in both dialects (the schemas mirror each other); the SQLite schema names them.
 export type User = typeof tables.users.$inferSelect;
@@ -44,7 +45,7 @@ export type LoraInput = Optional<
   Writable<Lora>,
   | 'titleCn' | 'titleEn' | 'author' | 'avatarUrl' | 'userName' | 'coverUrl' | 'coverKey' | 'downloads' | 'likes'
   | 'license' | 'tagsCn' | 'tagsEn' | 'baseModels' | 'triggerWords' | 'visionFoundation' | 'task'
-  | 'upstreamUpdatedAt' | 'pageUrl'
+  | 'upstreamUpdatedAt' | 'pageUrl' | 'files'
 >;
 type RunCounters = Partial<
   Pick<
@@ -109,6 +110,8 @@ export interface ImageRepository {
   /** Register image `index` of a work as PENDING (keeps an existing row and its status). */
   ensure(workId: number, imageIndex: number, srcUrl: string): Promise<WorkImage>;
   markOk(id: number, result: ImageResult, downloadedAt?: Date): Promise<void>;
+  /** Set (or clear) the recipe of image `index` of a work; the row must exist (see ensure). */
+  setRecipe(workId: number, imageIndex: number, recipe: Recipe | null): Promise<void>;
   markFailed(id: number): Promise<void>;
   listByWork(workId: number): Promise<WorkImage[]>;
   /** Images of several works, ordered by work then index. */
@@ -120,6 +123,8 @@ export interface ImageRepository {
 export interface CommentRepository {
   upsert(workId: number, input: CommentInput): Promise<void>;
   listByWork(workId: number): Promise<Comment[]>;
+  /** Comments of several works, ordered by work then id. */
+  listByWorks(workIds: number[]): Promise<Comment[]>;
 }
 
 export interface RunRepository {

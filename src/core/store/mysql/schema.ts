@@ -9,6 +9,7 @@ import {
   ERROR_KINDS, GENERATION_STATUSES, IMAGE_STATUSES, JOB_STATUSES, LEDGER_STATUSES, LORA_LINK_METHODS, MODEL_TYPES, NSFW_LEVELS, RUN_STATUSES, SOURCES, USER_ROLES, WORK_STATUSES,
 } from '../../domain/enums.ts';
 import type { GenerationOutput } from '../../domain/generation-output.ts';
+import type { ModelFile, Recipe } from '../../recipe/recipe.ts';
 
 const id = () => bigint('id', { mode: 'number', unsigned: true }).primaryKey().autoincrement();
 const ref = (name: string) => bigint(name, { mode: 'number', unsigned: true });
@@ -120,6 +121,8 @@ export const workImages = mysqlTable('work_images', {
   contentHash: varchar('content_hash', { length: 64 }),
   sizeBytes: bigint('size_bytes', { mode: 'number' }),
   thumbnails: json<Record<string, string>>('thumbnails_json'),
+  /** What this image was generated with, as its source reported it (src/core/recipe); null when unknown. */
+  recipe: json<Recipe>('recipe_json'),
   downloadedAt: timestamp('downloaded_at'),
   status: mysqlEnum('status', IMAGE_STATUSES).notNull().default('PENDING'),
   createdAt: createdAt(),
@@ -190,6 +193,8 @@ export const loras = mysqlTable('loras', {
   tagsEn: json<string[]>('tags_en'),
   baseModels: json<string[]>('base_models'),
   triggerWords: json<string[]>('trigger_words'),
+  /** The weight files with their SHA-256 (lowercase hex): links the LoRA to works by hash. */
+  files: json<ModelFile[]>('files_json'),
   visionFoundation: varchar('vision_foundation', { length: 255 }),
   task: varchar('task', { length: 128 }),
   upstreamUpdatedAt: timestamp('upstream_updated_at'),

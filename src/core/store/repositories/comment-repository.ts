@@ -1,5 +1,5 @@
 // Upstream comments of a work, one row per (work, external id).
-import { asc, eq } from 'drizzle-orm';
+import { asc, eq, inArray } from 'drizzle-orm';
 import type { CommentRepository } from '../store.ts';
 import { type RepositoryContext } from './context.ts';
 
@@ -16,6 +16,12 @@ export function createCommentRepository({ dialect, t, run }: RepositoryContext):
     },
     listByWork: (workId) =>
       run((db) => db.select().from(t.comments).where(eq(t.comments.workId, workId)).orderBy(asc(t.comments.id))),
+    async listByWorks(workIds) {
+      if (workIds.length === 0) return [];
+      return run((db) =>
+        db.select().from(t.comments).where(inArray(t.comments.workId, [...new Set(workIds)])).orderBy(asc(t.comments.workId), asc(t.comments.id)),
+      );
+    },
   };
   return comments;
 }

@@ -19,6 +19,11 @@ export function createImageRepository({ dialect, t, run }: RepositoryContext): I
     async markOk(id, result, downloadedAt = now()) {
       await run((db) => db.update(t.workImages).set({ ...result, downloadedAt, status: 'OK' }).where(eq(t.workImages.id, id)));
     },
+    async setRecipe(workId, imageIndex, recipe) {
+      await run((db) =>
+        db.update(t.workImages).set({ recipe }).where(and(eq(t.workImages.workId, workId), eq(t.workImages.imageIndex, imageIndex))),
+      );
+    },
     async markFailed(id) {
       await run((db) => db.update(t.workImages).set({ status: 'FAILED' }).where(eq(t.workImages.id, id)));
     },

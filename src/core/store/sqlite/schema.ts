@@ -6,6 +6,7 @@ import {
   ERROR_KINDS, GENERATION_STATUSES, IMAGE_STATUSES, JOB_STATUSES, LEDGER_STATUSES, LORA_LINK_METHODS, MODEL_TYPES, NSFW_LEVELS, RUN_STATUSES, SOURCES, USER_ROLES, WORK_STATUSES,
 } from '../../domain/enums.ts';
 import type { GenerationOutput } from '../../domain/generation-output.ts';
+import type { ModelFile, Recipe } from '../../recipe/recipe.ts';
 
 const id = () => integer('id').primaryKey({ autoIncrement: true });
 const timestamp = (name: string) => integer(name, { mode: 'timestamp_ms' });
@@ -107,6 +108,8 @@ export const workImages = sqliteTable('work_images', {
   contentHash: text('content_hash'),
   sizeBytes: integer('size_bytes'),
   thumbnails: json<Record<string, string>>('thumbnails_json'),
+  /** What this image was generated with, as its source reported it (src/core/recipe); null when unknown. */
+  recipe: json<Recipe>('recipe_json'),
   downloadedAt: timestamp('downloaded_at'),
   status: text('status', { enum: IMAGE_STATUSES }).notNull().default('PENDING'),
   createdAt: createdAt(),
@@ -177,6 +180,8 @@ export const loras = sqliteTable('loras', {
   tagsEn: json<string[]>('tags_en'),
   baseModels: json<string[]>('base_models'),
   triggerWords: json<string[]>('trigger_words'),
+  /** The weight files with their SHA-256 (lowercase hex): links the LoRA to works by hash. */
+  files: json<ModelFile[]>('files_json'),
   visionFoundation: text('vision_foundation'),
   task: text('task'),
   upstreamUpdatedAt: timestamp('upstream_updated_at'),

@@ -1,0 +1,49 @@
+// What a model page (/model/<id>) and a LoRA page show of the cross-source catalogue.
+import { SOURCE_LABELS } from '../core/domain/labels.ts';
+import type { SnapshotModel } from '../core/snapshot/schema.ts';
+
+const LINK_METHOD_LABELS: Record<SnapshotModel['members'][number]['method'], string> = {
+  origin: '首个来源',
+  hash: '文件哈希一致',
+  id: '同一上游模型',
+  name: '名称相同（较弱）',
+};
+
+export const MODEL_KIND_LABELS: Record<SnapshotModel['type'], string> = {
+  CHECKPOINT: '基础模型', LORA: 'LoRA', EMBEDDING: 'Embedding', VAE: 'VAE', OTHER: '其他模型',
+};
+
+export interface MemberRow {
+  source: string;
+  name: string;
+  method: string;
+  matched: string | null;
+  hash: string | null;
+  downloads: string;
+  likes: string;
+  pageUrl: string | null;
+  loraId: string | null;
+  workCount: number;
+}
+
+const n = (value: number | null) => (value === null ? '—' : value.toLocaleString('zh-CN'));
+
+export function memberRows(model: SnapshotModel): MemberRow[] {
+  return model.members.map((m) => ({
+    source: SOURCE_LABELS[m.source],
+    name: [m.modelName, m.versionName].filter(Boolean).join(' · ') || '未命名',
+    method: LINK_METHOD_LABELS[m.method],
+    matched: m.matched,
+    hash: m.sha256 ?? m.autoV2,
+    downloads: n(m.downloads),
+    likes: n(m.likes),
+    pageUrl: m.pageUrl,
+    loraId: m.loraId,
+    workCount: m.workCount,
+  }));
+}
+
+/** Works of every member, each once, in member order (at most `limit`). */
+export function modelWorkIds(model: SnapshotModel, limit = 48): string[] {
+  return [...new Set(model.members.flatMap((m) => m.workIds))].slice(0, limit);
+}
