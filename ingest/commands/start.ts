@@ -18,6 +18,8 @@ import { DEFAULT_TASK } from './toploras.ts';
 
 const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
 const serverEntry = path.join(projectRoot, 'dist/server/entry.mjs');
+/** Our node:http server around the built handler (security headers on static files too). */
+const serveScript = path.join(projectRoot, 'src/server/serve.ts');
 
 async function buildSite({ out }: CommandContext): Promise<void> {
   out('building the site (astro build)…');
@@ -27,15 +29,15 @@ async function buildSite({ out }: CommandContext): Promise<void> {
   out(`site built in ${((performance.now() - started) / 1000).toFixed(1)} s → dist/`);
 }
 
-/** Run the built server (Astro's Node adapter, standalone) until it exits or we are interrupted. */
+/** Run the built server (src/server/serve.ts around Astro's Node adapter) until it exits or we are interrupted. */
 function serveSite({ config, env, out }: CommandContext): Promise<number> {
   if (!fs.existsSync(serverEntry)) {
     throw new UserFacingError(`no built site at ${serverEntry}`, { hint: 'run `npm run start` (or `npm run build`) first' });
   }
   const { host, port } = config.server;
-  const child = spawn(process.execPath, [serverEntry], {
+  const child = spawn(process.execPath, [serveScript, serverEntry], {
     stdio: ['ignore', 'inherit', 'inherit'],
-    // The adapter reads HOST and PORT itself; everything else reaches the server's own loadConfig().
+    // HOST, PORT and everything else reach the server's own loadConfig().
     env: { ...env, HOST: host, PORT: String(port) },
   });
   const shownHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host;

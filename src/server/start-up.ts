@@ -65,12 +65,20 @@ export async function createServerServices(core: CoreServices, options: { startW
   };
 }
 
+let config: Config | undefined;
+
+/** The server's configuration, parsed once (the middleware needs it on every request, before any service). */
+export function serverConfig(): Config {
+  config ??= loadConfig();
+  return config;
+}
+
 let services: Promise<ServerServices> | undefined;
 
 /** The server's services, created from the environment on the first request and shared by every on-demand route. */
 export function getServerServices(): Promise<ServerServices> {
   services ??= (async () => {
-    const config = loadConfig();
+    const config = serverConfig();
     const log = createLogger(config, { component: 'server' });
     const store = await createStore(config.database);
     return createServerServices({ config, store, blobs: createBlobStore(config.blob), log });
