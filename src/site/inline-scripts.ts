@@ -16,7 +16,7 @@ export const NSFW_PREFERENCE_SCRIPT = `try{if(localStorage.getItem(${JSON.string
 export const COVER_FALLBACK_SCRIPT = `document.addEventListener('error',function(event){var img=event.target;var placeholder=${JSON.stringify(COVER_PLACEHOLDER)};if(!(img instanceof HTMLImageElement)||!img.hasAttribute('data-cover-fallback')||img.getAttribute('src')===placeholder)return;img.removeAttribute('srcset');img.src=placeholder;img.setAttribute('data-placeholder','')},true);`;
 
 /** `sha256-<base64>`: the CSP source that allows exactly this script text. */
-export function cspHash(script: string): `sha256-${string}` {
+function cspHash(script: string): `sha256-${string}` {
   return `sha256-${createHash('sha256').update(script, 'utf8').digest('base64')}`;
 }
 

@@ -20,7 +20,7 @@ export interface ClientInfo {
 }
 
 /** What the server itself knows about a connection, plus the request's headers. */
-export interface ConnectionFacts {
+interface ConnectionFacts {
   /** The socket peer's address (Astro's `clientAddress`). */
   peer: string | undefined;
   protocol: string;
@@ -98,7 +98,7 @@ export class ProxyTrust {
 const trustCache = new WeakMap<object, ProxyTrust>();
 
 /** The ProxyTrust of a configuration (built once: the CIDR list compiles to a BlockList). */
-export function proxyTrustFor(server: ProxyConfig): ProxyTrust {
+function proxyTrustFor(server: ProxyConfig): ProxyTrust {
   let trust = trustCache.get(server);
   if (!trust) {
     trust = new ProxyTrust(server);
@@ -169,7 +169,7 @@ function parseForwarded(value: string | null): Hop[] {
 }
 
 /** A bare IP address from a header or socket value (`[::1]:80`, `1.2.3.4:56`, `::ffff:1.2.3.4`), else null. */
-export function normalizeAddress(value: string): string | null {
+function normalizeAddress(value: string): string | null {
   let text = value.trim();
   const bracketed = /^\[([^\]]+)\](?::\d+)?$/.exec(text);
   if (bracketed) text = bracketed[1]!;

@@ -21,7 +21,7 @@ export function securityHeaderOptions(config: Pick<Config, 'nodeEnv' | 'server'>
 /** For HTML and static files: the directives a <meta> policy cannot carry or that no page needs. */
 export const DOCUMENT_CSP = "frame-ancestors 'none'; base-uri 'self'; object-src 'none'; form-action 'self'";
 /** For API responses and everything else that is not a page: nothing may load, run or frame it. */
-export const RESOURCE_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+const RESOURCE_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
 /** Headers every response carries (CSP aside: see `applySecurityHeaders`). */
 export function securityHeaderValues(options: SecurityHeaderOptions): Array<[string, string]> {
