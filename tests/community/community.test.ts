@@ -470,13 +470,13 @@ function describeCommunity(name: string, enabled: boolean, openBackend: (dir: st
       expect(inSnapshot[0]!.images[0]!.thumbUrl).toMatch(/^\/media\/thumbs\/320\/artworks\/original\//);
     });
 
-    it('refuses cross-site writes (Astro origin check and the routes’ own)', async () => {
+    it('refuses cross-site writes (the middleware for every on-demand route, and the routes’ own check)', async () => {
       const { client } = await server.user('Csrf_Victim');
       const owner = await server.user('Csrf_Owner');
       const art = await published(owner.client);
       const evil = { origin: 'https://evil.example' };
       const form = await client.request('POST', `/api/artworks/${art.id}/like`, { form: { a: '1' }, headers: evil });
-      expect(form.status).toBe(403); // Astro's check: cross-site form post
+      expect(form.status).toBe(403); // a cross-site form post
       const json = await client.request('POST', `/api/artworks/${art.id}/like`, { json: {}, headers: evil });
       expect(json).toMatchObject({ status: 403, body: { error: { code: 'cross_site' } } });
       const fetchSite = await client.request('DELETE', `/api/artworks/${art.id}/like`, { json: {}, headers: { origin: server.url, 'sec-fetch-site': 'cross-site' } });
