@@ -26,6 +26,8 @@ export default defineConfig({
   // pagefindIndex: the static search index, written after every build from the same snapshot the content
   // loaders read (src/integrations/pagefind-index.ts).
   integrations: [react(), pagefindIndex({ snapshotDir: config.snapshotDir })],
+  // No Markdown here, so no Shiki: its inline styles would need 'unsafe-inline' under the CSP below.
+  markdown: { syntaxHighlight: false },
   security: {
     // Cross-site writes are refused by src/middleware.ts instead, which knows the public origin (SITE_URL)
     // and the protocol a trusted TLS proxy forwards; Astro's check compares with what Node sees (http).
