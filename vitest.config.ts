@@ -2,9 +2,9 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
 import { configDefaults, defineConfig } from 'vitest/config';
 
 /** CLI tests: the command line and its commands, run as a user would. */
-const CLI = ['ingest/cli.test.ts', 'ingest/commands/*.test.ts', 'ingest/sources/liblib/liblib-resume.test.ts', 'ingest/sources/liblib/liblib-daily.test.ts'];
-/** Contract suites: one behaviour spec run against every implementation (SQLite and MariaDB; local and S3 blobs). */
-const CONTRACT = ['src/core/store/**/*.test.ts', 'src/core/blob/*-blob-store.test.ts'];
+const CLI = ['ingest/cli.test.ts', 'ingest/commands/*.test.ts', 'ingest/sources/liblib/liblib-resume.test.ts', 'ingest/sources/liblib/liblib-daily.test.ts', 'ingest/daily/daily-rehearsal.test.ts'];
+/** Contract suites: one behaviour spec run against every implementation (SQLite and MariaDB; local and S3 blobs; the generation providers over their fakes). */
+const CONTRACT = ['src/core/store/**/*.test.ts', 'src/core/blob/*-blob-store.test.ts', 'src/core/generation/generation-providers.test.ts'];
 /** The built site: one fixture build, its server and one Chromium made by the project's global setup. */
 const SITE = ['tests/**/*.test.ts'];
 
@@ -21,6 +21,7 @@ const LONGEST_FIRST = [
   'tests/browser/works-pages.browser.test.ts',
   'ingest/sources/liblib/liblib-crawl.test.ts',
   'ingest/sources/liblib/liblib-daily.test.ts',
+  'ingest/daily/daily-rehearsal.test.ts',
 ];
 
 class LongestFirstSequencer extends BaseSequencer {

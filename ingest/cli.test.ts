@@ -74,10 +74,10 @@ describe('ingest CLI', () => {
   it('rejects bad crawl arguments with exit 2 and what each flag expects', async () => {
     const cases: Array<[string[], string]> = [
       [['liblib', '--pages', 'ten'], '--pages "ten": expected N, N-M or N-'],
-      [['liblib', '--pages', '5-2'], 'must not be reversed'],
+      [['liblib', '--pages', '5-2'], 'the range must be ascending'],
       [['liblib', '--mode', 'sometimes'], '--mode "sometimes": expected full or incremental'],
       [['liblib', '--category', '美食'], '--category "美食": unknown; known: 汽车交通'],
-      [['liblib', '--rps', '0'], '--rps "0": expected a positive number'],
+      [['liblib', '--rps', '0'], '--rps "0": expected requests per second from 0.01 to 50'],
       [['liblib', '--media-concurrency', '0'], '--media-concurrency "0": expected a whole number from 1 to 64'],
       [['inspect', '--endpoint', 'nope', '--file', 'x'], '--endpoint "nope": liblib has list, detail, author, comments'],
     ];

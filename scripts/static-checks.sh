@@ -7,6 +7,7 @@
 #   layer boundaries   dependency-cruiser (.dependency-cruiser.cjs): no cycles, no import against the layers
 #   astro check        the Astro app's .astro files (tsconfig.astro.json); also generates the astro:content types
 #   tsc                the whole repository (SQLite's query types), then the store once more with MySQL's
+#   workflows          .github/workflows/*.yml against GitHub's workflow schema (@action-validator/cli, offline)
 STATIC_CHECKS_RESULTS="test-results/static-checks.txt"
 
 run_static_check() {
@@ -19,6 +20,15 @@ run_static_check() {
   fi
 }
 
+# Every workflow file against the GitHub Actions workflow schema (one file per call: the CLI takes one).
+validate_workflows() {
+  local file
+  for file in .github/workflows/*.yml; do
+    echo "$file"
+    node node_modules/@action-validator/cli/cli.mjs "$file" || return 1
+  done
+}
+
 # astro check now, the others in the background; report_static_checks waits for them.
 start_static_checks() {
   mkdir -p test-results
@@ -28,6 +38,7 @@ start_static_checks() {
     run_static_check "layer boundaries" node node_modules/dependency-cruiser/bin/dependency-cruiser.mjs src ingest fakes tests bench astro.config.mjs --config .dependency-cruiser.cjs --output-type err
     run_static_check "tsc" node node_modules/typescript/bin/tsc --noEmit
     run_static_check "tsc mysql" node node_modules/typescript/bin/tsc --noEmit -p tsconfig.mysql.json
+    run_static_check "workflows" validate_workflows
   ) &
   STATIC_CHECKS_PID=$!
 }

@@ -1,10 +1,13 @@
 // Every on-demand request (pages, API routes, /media) passes here: the client is resolved once through
 // the trusted proxies (src/server/http/client-address.ts) and kept in `locals.client` for the rate limits;
 // a cross-site write is refused before any route runs (Astro's own origin check is off: it cannot see
-// the protocol a TLS proxy forwards); and the response gets the security headers. Prerendered pages pass
-// through untouched at build time: the Node server gives static files their headers.
+// the protocol a TLS proxy forwards); errors a page's frontmatter throws that are refusals (a database
+// that is down → 503 with Retry-After) become their answer instead of Astro's 500 page; and the response
+// gets the security headers. Prerendered pages pass through untouched at build time: the Node server
+// (src/server/serve.ts) gives static files their headers.
 import { defineMiddleware } from 'astro:middleware';
 import { clientOf, isSameSiteWrite, socketAddress } from './server/http/client-address.ts';
+import { pageErrorResponse } from './server/http/page-errors.ts';
 import { crossSite } from './server/http/route.ts';
 import { applySecurityHeaders, securityHeaderOptions } from './server/http/security-headers.ts';
 import { serverConfig } from './server/start-up.ts';
@@ -14,7 +17,17 @@ export const onRequest = defineMiddleware(async (context, next) => {
   const config = serverConfig();
   const client = clientOf(config.server, { request: context.request, url: context.url, clientAddress: socketAddress(context) });
   (context.locals as { client?: typeof client }).client = client;
-  let response = isSameSiteWrite(context.request, client, config.server.siteUrl) ? await next() : crossSite().toResponse();
+  let response: Response;
+  if (!isSameSiteWrite(context.request, client, config.server.siteUrl)) response = crossSite().toResponse();
+  else {
+    try {
+      response = await next();
+    } catch (error) {
+      const answer = pageErrorResponse(error);
+      if (!answer) throw error;
+      response = answer;
+    }
+  }
   try {
     applySecurityHeaders(response.headers, securityHeaderOptions(config));
   } catch {

@@ -2,6 +2,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { analyzeSnapshot } from '../../src/core/analytics/analyze-snapshot.ts';
+import type { AnalyticsSummary } from '../../src/core/analytics/analytics-summary.ts';
 import { beijingDay } from '../../src/core/analytics/beijing-day.ts';
 import { buildAnalyticsCharts } from '../../src/core/analytics/chart-specs.ts';
 import { UserFacingError } from '../../src/core/errors.ts';
@@ -11,11 +12,15 @@ import { renderChartPng } from './render-chart-png.ts';
 
 export interface AnalysisFiles {
   report: string;
+  /** analysis-<date>.json: the summary itself (the daily run keeps it as the day's history). */
+  json: string;
   images: string[];
   totalWorks: number;
+  summary: AnalyticsSummary;
 }
 
-export async function writeAnalysis(options: { snapshotDir: string; outDir: string; now?: Date }): Promise<AnalysisFiles> {
+/** `charts: false` writes the report and the JSON without rendering the PNGs (the daily rehearsal test). */
+export async function writeAnalysis(options: { snapshotDir: string; outDir: string; now?: Date; charts?: boolean }): Promise<AnalysisFiles> {
   const now = options.now ?? new Date();
   const manifest = await readSnapshotManifest(options.snapshotDir);
   if (!manifest) {
@@ -31,7 +36,7 @@ export async function writeAnalysis(options: { snapshotDir: string; outDir: stri
   const images = new Map<string, string>();
   const written: string[] = [];
   for (const chart of charts) {
-    if (chart.empty) continue;
+    if (chart.empty || options.charts === false) continue;
     const name = `analysis-${date}-${chart.id}.png`;
     const file = path.join(options.outDir, name);
     await writeOrExplain(file, await renderChartPng(chart));
@@ -49,7 +54,9 @@ export async function writeAnalysis(options: { snapshotDir: string; outDir: stri
     snapshotGeneratedAt: manifest.generatedAt,
   });
   await writeOrExplain(report, markdown);
-  return { report, images: written, totalWorks: summary.totalWorks };
+  const json = path.join(options.outDir, `analysis-${date}.json`);
+  await writeOrExplain(json, `${JSON.stringify(summary, null, 2)}\n`);
+  return { report, json, images: written, totalWorks: summary.totalWorks, summary };
 }
 
 async function ensureWritableDir(dir: string): Promise<void> {

@@ -39,7 +39,9 @@ describe('ingest analyze', { timeout: 120_000 }, () => {
     const report = files.find((f) => f.endsWith('.md'))!;
     const date = /^analysis-(\d{4}-\d{2}-\d{2})\.md$/.exec(report)![1];
     const pngs = ['authors', 'checkpoints', 'daily', 'loras', 'sources', 'words'].map((id) => `analysis-${date}-${id}.png`);
-    expect(files).toEqual([report, ...pngs].sort());
+    expect(files).toEqual([report, `analysis-${date}.json`, ...pngs].sort());
+    // The summary as JSON: what the daily run keeps as the day's history (analysis.json).
+    expect(JSON.parse(fs.readFileSync(path.join(outDir, `analysis-${date}.json`), 'utf8'))).toMatchObject({ totalWorks: 6 });
     for (const png of pngs) {
       const bytes = fs.readFileSync(path.join(outDir, png));
       expect(bytes.subarray(0, 8).toString('hex'), png).toBe('89504e470d0a1a0a');

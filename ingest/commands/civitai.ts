@@ -14,7 +14,7 @@ import { TtyProgress } from '../sources/civitai/progress.ts';
 import { runCivitaiCrawl } from '../sources/civitai/run-civitai-crawl.ts';
 import { interruptible, runCatalogCommand } from './catalog-run.ts';
 import { UsageError, type CommandRunner, type CommandContext } from './command.ts';
-import { positiveInt, positiveNumber } from './liblib.ts';
+import { positiveInt, requestRate } from './flag-values.ts';
 
 type Flags = CommandContext['flags'];
 
@@ -152,7 +152,7 @@ async function runFolder(context: CommandContext, target: CivitaiTarget): Promis
 }
 
 function civitaiHttp(config: Config, flags: Flags, media: number, log: CommandContext['log']): HostPool {
-  const rps = positiveNumber('rps', flags.rps, config.ingest.rps);
+  const rps = requestRate('rps', flags.rps, config.ingest.rps);
   return new HostPool(() => new PoliteHttpClient({ rps, stageConcurrency: { list: 1, detail: 2, media }, logger: log }));
 }
 
@@ -169,7 +169,7 @@ async function runCatalog(context: CommandContext, target: CivitaiTarget): Promi
   const media = positiveInt('concurrency', flags.concurrency, DEFAULT_IMAGE_DOWNLOAD_CONFIG.maxConcurrent, 64);
   const options = {
     command: flags['retry-failed'] === true ? ('retry-failed' as const) : ('crawl' as const),
-    rps: positiveNumber('rps', flags.rps, config.ingest.rps),
+    rps: requestRate('rps', flags.rps, config.ingest.rps),
     maxAttempts: positiveInt('max-attempts', flags['max-attempts'], config.ingest.maxAttempts, 20),
     crawl: {
       filters: { sort: 'Newest' as const, ...filters },

@@ -5,7 +5,8 @@ import { INSPECTORS } from '../sources/inspectors.ts';
 import { DEFAULT_IMAGE_DOWNLOAD_CONFIG } from '../sources/civitai/image-downloader.ts';
 import { PATH_TEMPLATE_PRESETS } from '../sources/civitai/path-template.ts';
 import { CACHE_MAX_AGE_MS } from '../sources/modelscope/cache-file.ts';
-import { CIVITAI_DOWNLOAD_DEFAULTS, CIVITAI_TEMPLATE_PRESETS, COMMANDS, INSPECT_SOURCES, TOPLORAS_DEFAULTS } from './command-table.ts';
+import { CIVITAI_DOWNLOAD_DEFAULTS, CIVITAI_TEMPLATE_PRESETS, COMMANDS, GENERATE_DEFAULTS, INSPECT_SOURCES, TOPLORAS_DEFAULTS } from './command-table.ts';
+import { GENERATE_DEFAULT_OUT } from './generate.ts';
 import { DEFAULT_LIMIT, DEFAULT_TASK } from './toploras.ts';
 
 describe('command table', () => {
@@ -14,6 +15,7 @@ describe('command table', () => {
     expect(CIVITAI_DOWNLOAD_DEFAULTS).toEqual({ outputPath, pathTemplate, maxConcurrent, pageSize });
     expect(CIVITAI_TEMPLATE_PRESETS).toEqual(Object.keys(PATH_TEMPLATE_PRESETS));
     expect(INSPECT_SOURCES).toEqual(Object.keys(INSPECTORS));
+    expect(GENERATE_DEFAULTS).toEqual({ out: GENERATE_DEFAULT_OUT });
     expect(TOPLORAS_DEFAULTS).toEqual({ task: DEFAULT_TASK, limit: DEFAULT_LIMIT, cacheMaxAgeMinutes: CACHE_MAX_AGE_MS / 60_000 });
   });
 

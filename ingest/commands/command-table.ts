@@ -32,6 +32,9 @@ export const INSPECT_SOURCES = ['liblib', 'civitai', 'modelscope'] as const;
 /** toploras' DEFAULT_TASK, DEFAULT_LIMIT and the cache's CACHE_MAX_AGE_MS in minutes. */
 export const TOPLORAS_DEFAULTS = { task: 'text-to-image-synthesis', limit: 20, cacheMaxAgeMinutes: 10 } as const;
 
+/** generate's GENERATE_DEFAULT_OUT. */
+export const GENERATE_DEFAULTS = { out: 'cache/outputs' } as const;
+
 export const COMMANDS: readonly CommandEntry[] = [
   {
     name: 'start',
@@ -39,7 +42,7 @@ export const COMMANDS: readonly CommandEntry[] = [
     usage: 'npm run start [-- --no-serve] [--no-demo] [--demo-works 1000]',
     options: {
       serve: { type: 'boolean', default: true, description: 'serve the built site until Ctrl-C (--no-serve stops after the build)' },
-      demo: { type: 'boolean', default: true, description: 'ingest from the bundled offline Liblib, Civitai and ModelScope fakes before building (--no-demo builds from the current snapshot)' },
+      demo: { type: 'boolean', default: true, description: 'ingest from the bundled offline Liblib, Civitai and ModelScope fakes before building, and generate on the offline ModelScope API-Inference, A1111 and ComfyUI fakes while serving (--no-demo builds from the current snapshot and uses GENERATION_PROVIDERS)' },
       'demo-works': { type: 'string', default: '1000', description: 'how many Liblib works the demo ingest takes' },
     },
     load: async () => (await import('./start.ts')).startCommand,
@@ -162,6 +165,58 @@ export const COMMANDS: readonly CommandEntry[] = [
       catalog: { type: 'boolean', description: 'also upsert the LoRAs into the database and blob store', default: true },
     },
     load: async () => (await import('./toploras.ts')).topLorasCommand,
+  },
+  {
+    name: 'generate',
+    summary: 'generate images through the configured providers (GENERATION_PROVIDERS) into cache/outputs/{task}/, each PNG carrying its recipe',
+    usage:
+      'npm run ingest -- generate --model <id> --prompt "…" [--negative "…"] [--lora id:0.8,id2:0.5] [--provider modelscope|a1111|comfyui] ' +
+      '[--steps 25] [--cfg 7] [--sampler "Euler a"] [--width 1024] [--height 1024] [--seed -1] [--batch 1] [--out cache/outputs] [--demo]',
+    options: {
+      model: { type: 'string', description: 'checkpoint or model id as the provider knows it (ModelScope owner/name, an A1111 checkpoint title, a ComfyUI file name)' },
+      prompt: { type: 'string', description: 'what to draw' },
+      negative: { type: 'string', description: 'negative prompt' },
+      lora: { type: 'string', description: 'LoRAs with weights: id:weight, comma-separated (weight 0.8 when left out)' },
+      provider: { type: 'string', description: 'only these providers (comma-separated, in the configured order; default: all of GENERATION_PROVIDERS)' },
+      task: { type: 'string', description: 'generation task', default: 'text-to-image-synthesis' },
+      steps: { type: 'string', description: 'sampling steps (1–100, default 25)' },
+      cfg: { type: 'string', description: 'CFG scale (1–30, default 7)' },
+      sampler: { type: 'string', description: 'sampler, A1111 name (default Euler a)' },
+      width: { type: 'string', description: 'width in pixels, multiple of 8 (256–2048, default 1024)' },
+      height: { type: 'string', description: 'height in pixels, multiple of 8 (256–2048, default 1024)' },
+      seed: { type: 'string', description: 'seed, -1 for a random one (default -1)' },
+      batch: { type: 'string', description: 'images in this run (1–4, default 1)' },
+      out: { type: 'string', description: 'output folder; images go to <out>/<task>/', default: GENERATE_DEFAULTS.out },
+      demo: { type: 'boolean', description: 'generate on the bundled offline fakes (no GPU, no token; images stamped DEMO 演示输出)', default: false },
+    },
+    load: async () => (await import('./generate.ts')).generateCommand,
+  },
+  {
+    name: 'daily',
+    summary: 'the whole day: migrate, abort abandoned runs, crawl, retry, Top-LoRAs, snapshot, analyze, history, cache, build, deploy, summary',
+    usage: 'npm run ingest -- daily [--only phase[,phase…]] [--build-command CMD] [--rps 4] [--now ISO]',
+    options: {
+      only: { type: 'string', description: 'run only these phases (migrate, abort-stale, liblib, civitai, retry-failed, toploras, snapshot, analyze, history, cache, build, deploy, summary)' },
+      'build-command': { type: 'string', description: 'the build phase\'s shell command (default DAILY_BUILD_COMMAND)' },
+      dist: { type: 'string', description: 'the built site to deploy', default: 'dist/client' },
+      'civitai-targets': { type: 'string', description: 'the Civitai targets file (default ingest/sources/civitai/daily.json)' },
+      rps: { type: 'string', description: 'crawl requests per second per host (default INGEST_RPS)' },
+      window: { type: 'string', description: 'Liblib incremental: consecutive known works that end the walk', default: '30' },
+      'page-size': { type: 'string', description: 'Liblib works per list page', default: '30' },
+      'max-works': { type: 'string', description: 'Liblib: stop listing after this many new works' },
+      now: { type: 'string', description: "the day's clock as an ISO date-time (rehearsals; default: now)" },
+      charts: { type: 'boolean', description: 'render the analysis PNG charts (--no-charts: report and JSON only)', default: true },
+    },
+    load: async () => (await import('./daily.ts')).dailyCommand,
+  },
+  {
+    name: 'deploy',
+    summary: 'upload the built site (dist/client) to DEPLOY_BUCKET: hashed assets first, HTML last, only changed files',
+    usage: 'npm run ingest -- deploy [--dir dist/client]',
+    options: {
+      dir: { type: 'string', description: 'the built site', default: 'dist/client' },
+    },
+    load: async () => (await import('./deploy.ts')).deployCommand,
   },
   {
     name: 'cache',

@@ -3,6 +3,7 @@ import { ContractError } from '../../src/core/errors.ts';
 import { parseJsonLossless } from '../http/lossless-json.ts';
 import { INSPECTORS } from '../sources/inspectors.ts';
 import { UsageError, type CommandRunner } from './command.ts';
+import { INSPECT_MAX_BYTES } from './flag-values.ts';
 
 export const inspectCommand: CommandRunner = {
   async run({ flags, out }) {
@@ -12,12 +13,7 @@ export const inspectCommand: CommandRunner = {
     const endpoint = String(flags.endpoint ?? '');
     if (!inspector.endpoints.includes(endpoint)) throw new UsageError(`--endpoint "${endpoint}": ${source} has ${inspector.endpoints.join(', ')}`);
     if (typeof flags.file !== 'string') throw new UsageError('--file is required: the path of a saved response body');
-    let text: string;
-    try {
-      text = fs.readFileSync(flags.file, 'utf8');
-    } catch (error) {
-      throw new UsageError(`--file "${flags.file}": cannot read it (${(error as Error).message})`);
-    }
+    const text = await readCapped(flags.file, INSPECT_MAX_BYTES);
     let payload: unknown;
     try {
       payload = parseJsonLossless(text);
@@ -41,3 +37,30 @@ export const inspectCommand: CommandRunner = {
     }
   },
 };
+
+/**
+ * The file's text, read as a stream that stops at `maxBytes`: a device or pipe that never ends
+ * (`/dev/zero`) or a huge file is refused without being held in memory.
+ */
+async function readCapped(file: string, maxBytes: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  const stream = fs.createReadStream(file, { highWaterMark: 1024 * 1024 });
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      total += chunk.byteLength;
+      if (total > maxBytes) {
+        throw new UsageError(
+          `--file "${file}": larger than ${maxBytes / 1024 / 1024} MiB, stopped reading (a saved upstream response is far smaller: is it the right file?)`,
+        );
+      }
+      chunks.push(chunk);
+    }
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    throw new UsageError(`--file "${file}": cannot read it (${(error as Error).message})`);
+  } finally {
+    stream.destroy();
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}

@@ -8,6 +8,7 @@ import { crashPoints } from '../pipeline/crash-points.ts';
 import { runLiblib, type LiblibRunOptions } from '../sources/liblib/run-liblib.ts';
 import { runCatalogCommand } from './catalog-run.ts';
 import { UsageError, type CommandRunner, type CommandContext } from './command.ts';
+import { parsePageRange, positiveInt, requestRate } from './flag-values.ts';
 
 const categoriesFile = new URL('../sources/liblib/categories.json', import.meta.url);
 
@@ -16,29 +17,6 @@ export function loadCategories(): Record<string, LiblibCategory> {
     .object({ categories: z.record(z.string(), z.object({ tagId: z.number().int(), slug: z.string().regex(/^[a-z0-9-]+$/) })) })
     .parse(JSON.parse(fs.readFileSync(categoriesFile, 'utf8')));
   return Object.fromEntries(Object.entries(parsed.categories).map(([name, c]) => [name, { name, ...c }]));
-}
-
-/** "1-50", "3" (just page 3), "2-" (from page 2 to the end). */
-export function parsePageRange(value: string): { from: number; to: number | null } {
-  const match = /^(\d+)(?:-(\d*))?$/.exec(value.trim());
-  if (!match) throw new UsageError(`--pages "${value}": expected N, N-M or N- (e.g. 1-50)`);
-  const from = Number(match[1]);
-  const to = match[2] === undefined ? from : match[2] === '' ? null : Number(match[2]);
-  if (from < 1 || (to !== null && to < from)) throw new UsageError(`--pages "${value}": pages start at 1 and the range must not be reversed`);
-  return { from, to };
-}
-
-export function positiveInt(flag: string, value: string | boolean | undefined, fallback: number, max = 1_000_000): number {
-  if (value === undefined || typeof value === 'boolean') return fallback;
-  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > max) throw new UsageError(`--${flag} "${value}": expected a whole number from 1 to ${max}`);
-  return Number(value);
-}
-
-export function positiveNumber(flag: string, value: string | boolean | undefined, fallback: number): number {
-  if (value === undefined || typeof value === 'boolean') return fallback;
-  const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`--${flag} "${value}": expected a positive number`);
-  return n;
 }
 
 /** Flags → run options; every bad flag is a UsageError (exit 2) naming it and what it expects. */
@@ -73,7 +51,7 @@ export function liblibRunOptions(config: Config, flags: CommandContext['flags'],
   return {
     crawl,
     command,
-    rps: positiveNumber('rps', flags.rps, config.ingest.rps),
+    rps: requestRate('rps', flags.rps, config.ingest.rps),
     maxAttempts: positiveInt('max-attempts', flags['max-attempts'], config.ingest.maxAttempts, 20),
   };
 }

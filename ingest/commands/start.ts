@@ -17,8 +17,9 @@ import { snapshotReport } from './snapshot.ts';
 import { DEFAULT_TASK } from './toploras.ts';
 
 const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
-const serverEntry = path.join(projectRoot, 'dist/server/entry.mjs');
-/** Our node:http server around the built handler (security headers on static files too). */
+const distDir = path.join(projectRoot, 'dist');
+const serverEntry = path.join(distDir, 'server/entry.mjs');
+/** The HTTP server in front of the built app (routes /api before any static-file lookup; security headers). */
 const serveScript = path.join(projectRoot, 'src/server/serve.ts');
 
 async function buildSite({ out }: CommandContext): Promise<void> {
@@ -29,16 +30,16 @@ async function buildSite({ out }: CommandContext): Promise<void> {
   out(`site built in ${((performance.now() - started) / 1000).toFixed(1)} s → dist/`);
 }
 
-/** Run the built server (src/server/serve.ts around Astro's Node adapter) until it exits or we are interrupted. */
-function serveSite({ config, env, out }: CommandContext): Promise<number> {
+/** Run the built server (src/server/serve.ts over the adapter's handler) until it exits or we are interrupted. */
+function serveSite({ config, env, out }: CommandContext, extraEnv: Record<string, string> = {}): Promise<number> {
   if (!fs.existsSync(serverEntry)) {
     throw new UserFacingError(`no built site at ${serverEntry}`, { hint: 'run `npm run start` (or `npm run build`) first' });
   }
   const { host, port } = config.server;
-  const child = spawn(process.execPath, [serveScript, serverEntry], {
+  const child = spawn(process.execPath, [serveScript, distDir], {
     stdio: ['ignore', 'inherit', 'inherit'],
-    // HOST, PORT and everything else reach the server's own loadConfig().
-    env: { ...env, HOST: host, PORT: String(port) },
+    // HOST and PORT as configured here; everything else reaches the server's own loadConfig().
+    env: { ...env, ...extraEnv, HOST: host, PORT: String(port) },
   });
   const shownHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
   out(`serving on http://${shownHost}:${port}/ (Ctrl-C to stop)`);
@@ -134,10 +135,20 @@ export const startCommand: CommandRunner = {
       context.out('done (not serving: --no-serve).');
       return 0;
     }
-    return serveSite(context);
+    if (context.flags.demo === false) return serveSite(context);
+    // The demo generates on the offline fakes of ModelScope API-Inference, A1111 and ComfyUI (no GPU, no
+    // token): they live as long as the server, which gets their URLs in place of the configured providers.
+    const { startDemoGenerationFakes } = await import('../../fakes/generation-demo/server.ts');
+    const fakes = await startDemoGenerationFakes();
+    context.out(`demo generation: providers ${fakes.env.GENERATION_PROVIDERS} run on offline fakes (images stamped “DEMO 演示输出”; --no-demo uses GENERATION_PROVIDERS)`);
+    try {
+      return await serveSite(context, fakes.env);
+    } finally {
+      await fakes.close();
+    }
   },
 };
 
 export const serveCommand: CommandRunner = {
-  run: serveSite,
+  run: (context) => serveSite(context),
 };

@@ -8,7 +8,7 @@ import { CACHE_MAX_AGE_MS, cachePaths } from '../sources/modelscope/cache-file.t
 import { NO_COVER_URL } from '../sources/modelscope/covers.ts';
 import { runTopLoras, type TopLorasOptions, type TopLorasResult } from '../sources/modelscope/top-loras.ts';
 import { UsageError, type CommandRunner, type CommandContext } from './command.ts';
-import { positiveInt } from './liblib.ts';
+import { positiveInt } from './flag-values.ts';
 
 export const DEFAULT_TASK = 'text-to-image-synthesis';
 export const DEFAULT_LIMIT = 20;

@@ -21,7 +21,7 @@ import {
 } from './errors.ts';
 import type { HttpClient, HttpRequest, HttpStats, JsonResponse, StreamResponse } from './http-client.ts';
 import { parseJsonLossless } from './lossless-json.ts';
-import { DEFAULT_MAX_RETRY_AFTER_MS, parseRetryAfter } from './retry-after.ts';
+import { DEFAULT_MAX_RETRY_AFTER_MS, parseRetryAfter } from '../../src/core/http/retry-after.ts';
 import { TokenBucket } from './token-bucket.ts';
 
 export interface PoliteHttpClientOptions {

@@ -24,22 +24,31 @@ export interface RunReport {
   stages: Record<string, { done: number; failedAttempts: number; unresolved: number }>;
   ledger: Record<string, Record<LedgerStatus, number>>;
   unitsProcessed: number;
+  /** Units whose last attempt failed, permanent ones included. */
   unresolved: number;
+  /** Of `unresolved`, the units gone upstream (404/410): reported, never counted in the rate. */
+  permanent: number;
+  /** The units the rate is over: this run's, or for `retry-failed` the day's (see finishRun's dayUnits). */
+  rateUnits: number;
+  /** (unresolved − permanent) ÷ rateUnits. */
   failureRate: number;
   alertThreshold: number;
   alerted: boolean;
 }
 
-function failureSummary(result: RunnerResult) {
+function failureSummary(result: RunnerResult, dayUnits: number) {
   const failuresByKind: Record<string, number> = {};
   let processed = 0;
   let unresolved = 0;
+  let permanent = 0;
   for (const stage of Object.values(result.stages)) {
     processed += stage.done + stage.unresolved;
     unresolved += stage.unresolved;
+    permanent += stage.permanent;
     for (const [kind, n] of Object.entries(stage.failuresByKind)) failuresByKind[kind] = (failuresByKind[kind] ?? 0) + (n ?? 0);
   }
-  return { failuresByKind, processed, unresolved, failureRate: processed === 0 ? 0 : unresolved / processed };
+  const rateUnits = Math.max(processed, dayUnits);
+  return { failuresByKind, processed, unresolved, permanent, rateUnits, failureRate: rateUnits === 0 ? 0 : (unresolved - permanent) / rateUnits };
 }
 
 /** Record the run's counters and final status, then build its report. */
@@ -50,17 +59,22 @@ export async function finishRun(options: {
   http: HttpStats;
   stageNames: string[];
   alertThreshold: number;
+  /**
+   * The day's units of this source (ledger units touched in the last day): `retry-failed` only processes the
+   * failure queue, so a rate over its own units would be 100% whenever only dead links are left.
+   */
+  dayUnits?: number;
   error?: unknown;
 }): Promise<RunReport> {
   const { store, run, result, http } = options;
-  const failures = failureSummary(result);
+  const failures = failureSummary(result, options.dayUnits ?? 0);
   const overThreshold = failures.failureRate > options.alertThreshold;
   const status = options.error !== undefined || overThreshold ? 'FAILED' : 'SUCCESS';
   const c = result.counters;
   const summary = options.error !== undefined
     ? `aborted: ${(options.error as Error)?.message ?? String(options.error)}`
     : failures.unresolved > 0
-      ? `${failures.unresolved} of ${failures.processed} units unresolved (${(failures.failureRate * 100).toFixed(2)}%)`
+      ? `${failures.unresolved} of ${failures.processed} units unresolved (${failures.permanent} gone upstream; ${(failures.failureRate * 100).toFixed(2)}% of ${failures.rateUnits})`
       : null;
   const finished = await store.runs.finish(run.id, status, {
     pagesFetched: c.pagesFetched,
@@ -97,6 +111,8 @@ export async function finishRun(options: {
     ledger,
     unitsProcessed: failures.processed,
     unresolved: failures.unresolved,
+    permanent: failures.permanent,
+    rateUnits: failures.rateUnits,
     failureRate: failures.failureRate,
     alertThreshold: options.alertThreshold,
     alerted: false,
@@ -143,7 +159,8 @@ export function renderReport(report: RunReport): string {
     ]),
     '',
     `Failures by kind: ${Object.entries(report.failuresByKind).map(([k, n]) => `${k} ${n}`).join(', ') || 'none'}.`,
-    `Unresolved: ${report.unresolved} of ${report.unitsProcessed} units (${(report.failureRate * 100).toFixed(2)}%; alert above ${(report.alertThreshold * 100).toFixed(2)}%)${report.alerted ? ' — alert sent' : ''}.`,
+    `Unresolved: ${report.unresolved} of ${report.unitsProcessed} units, ${report.permanent} of them gone upstream (404/410, not counted); ` +
+      `failure rate ${(report.failureRate * 100).toFixed(2)}% of ${report.rateUnits} units (alert above ${(report.alertThreshold * 100).toFixed(2)}%)${report.alerted ? ' — alert sent' : ''}.`,
   ];
   if (report.unresolved > 0) lines.push('', 'Unresolved units stay in the failure queue: `npm run ingest -- retry-failed --source ' + report.source + '` retries them.');
   return lines.join('\n');
@@ -171,9 +188,11 @@ export async function sendAlert(url: string, report: RunReport): Promise<string 
         failureRate: report.failureRate,
         threshold: report.alertThreshold,
         unresolved: report.unresolved,
+        permanent: report.permanent,
         unitsProcessed: report.unitsProcessed,
+        rateUnits: report.rateUnits,
         failuresByKind: report.failuresByKind,
-        text: `画库 ingest ${report.source} run ${report.runId}: ${report.unresolved}/${report.unitsProcessed} units failed (${(report.failureRate * 100).toFixed(1)}%)`,
+        text: `画库 ingest ${report.source} run ${report.runId}: ${report.unresolved}/${report.unitsProcessed} units failed, ${report.permanent} gone upstream (rate ${(report.failureRate * 100).toFixed(1)}%)`,
       }),
       signal: AbortSignal.timeout(10_000),
     });

@@ -79,14 +79,26 @@ const EMPTY_RESULT: RunnerResult = {
   counters: { pagesFetched: 0, worksFetched: 0, detailsFetched: 0, authorsFetched: 0, imagesDownloaded: 0, bytesDownloaded: 0 },
 };
 
+/** How often a live run refreshes fetch_runs.heartbeat_at (`ingest daily` aborts runs silent for RUN_STALE_MINUTES). */
+const HEARTBEAT_MS = 60_000;
+/** What `retry-failed`'s failure rate is computed over: the units of the source touched in the last day. */
+const DAY_MS = 86_400_000;
+
 export async function runSource(deps: SourceRunDependencies, spec: SourceRunSpec): Promise<RunReport> {
   const { config, store, log, crashPoints } = deps;
   const blobs = crashPoints?.wrapBlobs(deps.blobs) ?? deps.blobs;
   const out = deps.out ?? (() => undefined);
   const run = await store.runs.start(spec.source, spec.command);
   const runLog = log.child({ runId: run.id, source: spec.source });
+  // A missed beat is harmless (the next one comes a minute later); a dead process stops beating.
+  const heartbeat = setInterval(() => {
+    store.runs.heartbeat(run.id).catch((error: unknown) => runLog.warn({ err: (error as Error).message }, 'heartbeat failed'));
+  }, HEARTBEAT_MS);
+  heartbeat.unref();
   const http = new HostPool(
-    () => new PoliteHttpClient({ rps: spec.rps, stageConcurrency: spec.stageConcurrency, logger: runLog, runId: String(run.id), ...spec.httpOptions }),
+    () => new PoliteHttpClient({
+      rps: spec.rps, stageConcurrency: spec.stageConcurrency, logger: runLog, runId: String(run.id), baseDelayMs: config.ingest.retryBaseMs, ...spec.httpOptions,
+    }),
   );
   const tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'huaku-media-'));
   const media = new MediaPipeline({
@@ -111,19 +123,24 @@ export async function runSource(deps: SourceRunDependencies, spec: SourceRunSpec
     await spec.prepare?.(run.id, out);
     out(`run ${run.id}: ${spec.source} ${spec.command} (≤ ${spec.rps} req/s per host)`);
     result = await runStages({
-      store, source: spec.source, runId: run.id, stages, log: runLog, maxAttempts: spec.maxAttempts, retryBaseMs: spec.retryBaseMs,
+      store, source: spec.source, runId: run.id, stages, log: runLog, maxAttempts: spec.maxAttempts, retryBaseMs: spec.retryBaseMs ?? config.ingest.retryBaseMs * 2,
       signal: deps.signal ? AbortSignal.any([deps.signal, stop.signal]) : stop.signal, crashPoints,
     });
   } catch (caught) {
     error = caught;
     runLog.error({ err: caught }, 'run aborted');
   } finally {
+    clearInterval(heartbeat);
     await http.close();
     fs.rmSync(tmpDir, { recursive: true, force: true });
   }
   error ??= fatal;
+  // retry-failed only sees the failure queue: its rate is over the day's units, not over the retried ones.
+  const dayUnits = spec.command.includes('retry-failed')
+    ? (await store.ledger.touchedSince(spec.source, new Date(Date.now() - DAY_MS))).touched
+    : undefined;
   const report = await finishRun({
-    store, run, result, http: http.stats(), stageNames: stages.map((s) => s.name), alertThreshold: config.ingest.alertFailureRate, error,
+    store, run, result, http: http.stats(), stageNames: stages.map((s) => s.name), alertThreshold: config.ingest.alertFailureRate, dayUnits, error,
   });
   if (report.failureRate > report.alertThreshold && config.ingest.alertWebhookUrl) {
     const problem = await sendAlert(config.ingest.alertWebhookUrl, report);

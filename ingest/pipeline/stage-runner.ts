@@ -7,9 +7,10 @@ import pLimit from 'p-limit';
 import type { ErrorKind, Source } from '../../src/core/domain/enums.ts';
 import type { LedgerEntry, LedgerUnit, Store } from '../../src/core/store/store.ts';
 import type { Logger } from '../../src/core/log.ts';
-import { errorMessage } from '../../src/core/errors.ts';
+import { DatabaseUnavailableError, errorMessage } from '../../src/core/errors.ts';
 import { errorKindOf } from '../http/errors.ts';
 import type { CrashPoints } from './crash-points.ts';
+import { isPermanentFailure } from './failure-policy.ts';
 
 /** A unit a handler enqueues: the runner adds the source and the run. */
 export type FollowUpUnit = Omit<LedgerUnit, 'source' | 'runId'>;
@@ -63,6 +64,8 @@ interface StageResult {
   failed: number;
   /** Units whose last attempt in this run failed: left for the next run or `retry-failed`. */
   unresolved: number;
+  /** Of `unresolved`, the units gone upstream (404/410, e.g. dead image links): never retried blindly, never fatal. */
+  permanent: number;
   failuresByKind: Partial<Record<ErrorKind, number>>;
 }
 
@@ -102,10 +105,10 @@ export async function runStages(options: StageRunnerOptions): Promise<RunnerResu
   const counters: Record<CounterName, number> = {
     pagesFetched: 0, worksFetched: 0, detailsFetched: 0, authorsFetched: 0, imagesDownloaded: 0, bytesDownloaded: 0,
   };
-  const results: Record<string, StageResult> = Object.fromEntries(stages.map((s) => [s.name, { done: 0, failed: 0, unresolved: 0, failuresByKind: {} }]));
+  const results: Record<string, StageResult> = Object.fromEntries(stages.map((s) => [s.name, { done: 0, failed: 0, unresolved: 0, permanent: 0, failuresByKind: {} }]));
   const finished = new Set<string>();
   /** Last outcome of every unit this run touched, by ledger id. */
-  const outcomes = new Map<number, { stage: string; ok: boolean }>();
+  const outcomes = new Map<number, { stage: string; ok: boolean; permanent?: boolean }>();
   /**
    * The attempts each unit this run finished now has in the ledger. A `due` read that started before a
    * unit's commit can return after the unit has left `inFlight` (MySQL runs them on different pooled
@@ -117,6 +120,9 @@ export async function runStages(options: StageRunnerOptions): Promise<RunnerResu
     count: (counter, by = 1) => { counters[counter] += by; },
     enqueue: (tx, units) => tx.ledger.enqueue(units.map((u) => ({ ...u, source, runId }))),
   };
+
+  /** The error that stops the whole run (the database is unavailable); units not yet started are skipped. */
+  let fatal: unknown;
 
   async function processUnit(stage: StageDefinition, unit: LedgerEntry): Promise<void> {
     const started = performance.now();
@@ -133,18 +139,22 @@ export async function runStages(options: StageRunnerOptions): Promise<RunnerResu
       outcomes.set(unit.id, { stage: stage.name, ok: true });
       log.debug({ stage: stage.name, key: unit.key, attempt: unit.attempts + 1, ms: Math.round(performance.now() - started) }, 'unit done');
     } catch (error) {
+      // Nothing can be recorded while the database is away, and it is not this unit's fault: stop the run
+      // (the unit stays due with its attempts unchanged; the next run resumes it).
+      if (error instanceof DatabaseUnavailableError) throw error;
       const kind = errorKindOf(error);
+      const message = errorMessage(error);
       const attempt = unit.attempts + 1;
       const retry = isRetryable(error) && attempt < maxAttempts;
       const delay = retryBaseMs * 2 ** (attempt - 1) * (0.5 + Math.random() / 2);
       await store.ledger.markFailed(unit.id, {
         kind,
-        message: errorMessage(error),
+        message,
         // Permanent failures (drift, 404) wait for `retry-failed` after a fix, never a blind retry.
         nextAttemptAt: retry ? new Date(now().getTime() + delay) : null,
       });
       recordedAttempts.set(unit.id, unit.attempts + 1);
-      outcomes.set(unit.id, { stage: stage.name, ok: false });
+      outcomes.set(unit.id, { stage: stage.name, ok: false, permanent: isPermanentFailure(kind, message) });
       const result = results[stage.name]!;
       result.failed++;
       result.failuresByKind[kind] = (result.failuresByKind[kind] ?? 0) + 1;
@@ -158,7 +168,7 @@ export async function runStages(options: StageRunnerOptions): Promise<RunnerResu
     /** Units of this stage finished in this run. */
     let settled = 0;
     for (;;) {
-      if (signal?.aborted) break;
+      if (signal?.aborted || fatal !== undefined) break;
       // A read may answer from a moment before it returns: only what happened before it started is surely
       // in it. So the stage is over only if upstream had finished, and none of its own units (which may
       // enqueue more, like the list walk) finished, before the read that found nothing.
@@ -167,7 +177,9 @@ export async function runStages(options: StageRunnerOptions): Promise<RunnerResu
       const due = await store.ledger.due(source, stage.name, { now: now(), maxAttempts, limit: stage.concurrency * 2 + inFlight.size });
       const fresh = due.filter((unit) => !inFlight.has(unit.id) && unit.attempts >= (recordedAttempts.get(unit.id) ?? 0));
       for (const unit of fresh) {
-        const task = limit(() => processUnit(stage, unit)).finally(() => {
+        const task = limit(() => (fatal === undefined ? processUnit(stage, unit) : undefined)).catch((error: unknown) => {
+          fatal ??= error;
+        }).finally(() => {
           inFlight.delete(unit.id);
           settled++;
         });
@@ -186,7 +198,19 @@ export async function runStages(options: StageRunnerOptions): Promise<RunnerResu
     finished.add(stage.name);
   }
 
-  await Promise.all(stages.map((stage) => runStage(stage)));
-  for (const outcome of outcomes.values()) if (!outcome.ok) results[outcome.stage]!.unresolved++;
+  await Promise.all(
+    stages.map((stage) =>
+      runStage(stage).catch((error: unknown) => {
+        fatal ??= error;
+      }),
+    ),
+  );
+  // The database went away (or a stage's own read failed): every stage has stopped; say why.
+  if (fatal !== undefined) throw fatal;
+  for (const outcome of outcomes.values()) {
+    if (outcome.ok) continue;
+    results[outcome.stage]!.unresolved++;
+    if (outcome.permanent) results[outcome.stage]!.permanent++;
+  }
   return { stages: results, counters };
 }

@@ -69,6 +69,18 @@ function parseRateLimit(value: string): RateLimitRule | null {
   return { limit: Number(match[1]), windowMs: Number(match[2]) * UNIT_MS[match[3] as keyof typeof UNIT_MS] };
 }
 
+/** Generation providers, in the order GENERATION_PROVIDERS may list them. */
+const GENERATION_PROVIDER_KINDS = ['modelscope', 'a1111', 'comfyui'] as const;
+export type GenerationProviderKindName = (typeof GENERATION_PROVIDER_KINDS)[number];
+
+/** `modelscope,a1111,comfyui` (any order, no repeats) → the list; `off` → none. */
+function parseProviderList(value: string): GenerationProviderKindName[] | null {
+  if (value.trim() === 'off') return [];
+  const names = value.split(',').map((n) => n.trim()).filter(Boolean);
+  if (names.length === 0 || new Set(names).size !== names.length) return null;
+  return names.every((n) => (GENERATION_PROVIDER_KINDS as readonly string[]).includes(n)) ? (names as GenerationProviderKindName[]) : null;
+}
+
 const concurrency = (fallback: number) =>
   z.coerce.number({ error: 'expected a concurrency limit, 1–64' }).int('expected a concurrency limit, 1–64').min(1, 'expected a concurrency limit, 1–64').max(64, 'expected a concurrency limit, 1–64').default(fallback);
 
@@ -133,7 +145,8 @@ export const envSchema = z.object({
   SNAPSHOT_DIR: z.string().min(1).default('data/snapshot'),
   SITEMAP_MAX_URLS: z.coerce.number({ error: 'expected URLs per sitemap file, 1–50000' }).int().min(1).max(50_000).default(50_000),
   LIBLIB_API_BASE: z.url({ protocol: /^https?$/, error: 'expected the http(s) base URL of the Liblib API' }).default('https://api2.liblib.art'),
-  INGEST_RPS: z.coerce.number({ error: 'expected requests per second per host, e.g. 4' }).positive('expected requests per second per host, e.g. 4').default(4),
+  // No upper bound here (unlike --rps): a deployment or a test against a local fake may raise it on purpose.
+  INGEST_RPS: z.coerce.number({ error: 'expected requests per second per host, e.g. 4' }).min(0.01, 'expected requests per second per host of at least 0.01, e.g. 4').default(4),
   INGEST_LIST_CONCURRENCY: concurrency(5),
   INGEST_DETAIL_CONCURRENCY: concurrency(5),
   INGEST_MEDIA_CONCURRENCY: concurrency(8),
@@ -144,6 +157,7 @@ export const envSchema = z.object({
     .refine((v) => v.split(',').every((w) => /^\d+$/.test(w.trim()) && Number(w) >= 16 && Number(w) <= 4096), {
       message: 'expected comma-separated widths in pixels, e.g. 320,960',
     }),
+  INGEST_RETRY_BASE_MS: z.coerce.number({ error: 'expected milliseconds, 1–60000' }).int().min(1).max(60_000).default(500),
   REPORTS_DIR: z.string().min(1).default('data/reports'),
   ALERT_WEBHOOK_URL: optionalUrl(['http:', 'https:']),
   ALERT_FAILURE_RATE: z.coerce.number({ error: 'expected a fraction between 0 and 1, e.g. 0.05' }).min(0).max(1).default(0.05),
@@ -151,6 +165,15 @@ export const envSchema = z.object({
   CIVITAI_API_KEY: z.string().optional(),
   MODELSCOPE_API_BASE: z.url({ protocol: /^https?$/, error: 'expected the http(s) base URL of ModelScope' }).default('https://www.modelscope.cn'),
   MODELSCOPE_API_TOKEN: z.string().optional(),
+  GENERATION_PROVIDERS: z
+    .string()
+    .default('modelscope')
+    .refine((v) => parseProviderList(v) !== null, { message: `expected a comma-separated list of ${GENERATION_PROVIDER_KINDS.join(', ')} (tried in that order, no repeats), or off` }),
+  MODELSCOPE_INFERENCE_BASE: z.url({ protocol: /^https?$/, error: 'expected the http(s) base URL of ModelScope API-Inference' }).default('https://api-inference.modelscope.cn'),
+  A1111_BASE_URL: z.url({ protocol: /^https?$/, error: 'expected the http(s) URL of an A1111/Forge WebUI started with --api, e.g. http://127.0.0.1:7860' }).default('http://127.0.0.1:7860'),
+  COMFYUI_BASE_URL: z.url({ protocol: /^https?$/, error: 'expected the http(s) URL of a ComfyUI server, e.g. http://127.0.0.1:8188' }).default('http://127.0.0.1:8188'),
+  GENERATION_TIMEOUT_MS: z.coerce.number({ error: 'expected milliseconds per provider call, 1000–600000' }).int().min(1000).max(600_000).default(60_000),
+  GENERATION_RUN_TIMEOUT_MS: z.coerce.number({ error: 'expected milliseconds per generation run, 10000–3600000' }).int().min(10_000).max(3_600_000).default(600_000),
   REDIS_KEY_PREFIX: z.string().regex(/^[\w:.-]*$/, 'expected letters, digits and : . _ - only').default(''),
   GOOGLE_CLIENT_ID: z.string().optional(),
   GOOGLE_CLIENT_SECRET: z.string().optional(),
@@ -166,6 +189,14 @@ export const envSchema = z.object({
   RATE_LIMIT_IP: rateLimit('600/1m'),
   UPLOAD_MAX_MB: z.coerce.number({ error: 'expected megabytes, 1–100' }).positive().max(100).default(20),
   UPLOAD_MAX_MEGAPIXELS: z.coerce.number({ error: 'expected megapixels, 1–500' }).positive().max(500).default(100),
+  HISTORY_DIR: z.string().min(1).default('data/history'),
+  RUN_STALE_MINUTES: z.coerce.number({ error: 'expected minutes, 2–1440' }).int().min(2).max(1440).default(10),
+  DAILY_BUILD_COMMAND: z.string().min(1).default('npm run build'),
+  DEPLOY_BUCKET: z.string().optional(),
+  DEPLOY_S3_ENDPOINT: optionalUrl(['http:', 'https:']),
+  DEPLOY_KEEP_DAYS: z.coerce.number({ error: 'expected days, 0–365' }).min(0).max(365).default(7),
+  DEPLOY_HTML_MAX_AGE: z.coerce.number({ error: 'expected seconds, 0–86400' }).int().min(0).max(86_400).default(300),
+  GITHUB_STEP_SUMMARY: z.string().optional(),
   TEST_MYSQL_URL: optionalUrl(['mysql:']),
   TEST_REDIS_URL: optionalUrl(['redis:', 'rediss:']),
   REQUIRE_SERVICES: booleanString.default(false),
@@ -222,6 +253,7 @@ export interface Config {
   /** URLs per sitemap file before the sitemap splits (the protocol's maximum is 50,000). */
   sitemapMaxUrls: number;
   ingest: IngestConfig;
+  daily: DailyConfig;
   testing: {
     mysqlUrl: string | undefined;
     redisUrl: string | undefined;
@@ -230,6 +262,19 @@ export interface Config {
     crashAt: CrashPoint | null;
   };
   community: CommunityConfig;
+  generation: GenerationConfig;
+}
+
+export interface GenerationConfig {
+  /** The providers to try, in order (empty: generation is off). */
+  providers: GenerationProviderKindName[];
+  /** Per HTTP call to a provider (seed 001 §9.6: 60 s). */
+  timeoutMs: number;
+  /** Per run: a blocking A1111 call, a ModelScope task's polling, a ComfyUI prompt. */
+  runTimeoutMs: number;
+  modelscope: { baseUrl: string; apiToken: string | undefined };
+  a1111: { baseUrl: string };
+  comfyui: { baseUrl: string };
 }
 
 export interface CommunityConfig {
@@ -249,6 +294,8 @@ interface IngestConfig {
   rps: number;
   concurrency: { list: number; detail: number; media: number };
   maxAttempts: number;
+  /** Backoff base of a request's retries (the polite client) and of a unit's in-run retries (twice this). */
+  retryBaseMs: number;
   thumbnailWidths: number[];
   reportsDir: string;
   alertWebhookUrl: string | undefined;
@@ -256,6 +303,30 @@ interface IngestConfig {
   alertFailureRate: number;
   civitai: { apiBase: string; apiKey: string | undefined };
   modelscope: { apiBase: string; apiToken: string | undefined };
+}
+
+export interface SiteBucketConfig {
+  bucket: string;
+  endpoint: string | undefined;
+  region: string;
+  accessKeyId: string | undefined;
+  secretAccessKey: string | undefined;
+  forcePathStyle: boolean;
+  keepDays: number;
+  htmlMaxAge: number;
+}
+
+interface DailyConfig {
+  /** One folder per published day: {date}/manifest.json, diff.json, analysis.json (docs/operations.md). */
+  historyDir: string;
+  /** A RUNNING fetch_runs row whose heartbeat is older than this was abandoned (its process died). */
+  runStaleMs: number;
+  /** What the daily run's build phase runs (a shell command, in the project directory). */
+  buildCommand: string;
+  /** The bucket the CDN serves the site from (credentials, region and path style: the S3_* keys); null: no deploy. */
+  deploy: SiteBucketConfig | null;
+  /** GitHub Actions' job summary file, when running there. */
+  stepSummaryFile: string | undefined;
 }
 
 export interface ConfigIssue {
@@ -363,12 +434,26 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       rps: raw.INGEST_RPS,
       concurrency: { list: raw.INGEST_LIST_CONCURRENCY, detail: raw.INGEST_DETAIL_CONCURRENCY, media: raw.INGEST_MEDIA_CONCURRENCY },
       maxAttempts: raw.INGEST_MAX_ATTEMPTS,
+      retryBaseMs: raw.INGEST_RETRY_BASE_MS,
       thumbnailWidths: raw.INGEST_THUMBNAIL_WIDTHS.split(',').map((w) => Number(w.trim())),
       reportsDir: resolve(raw.REPORTS_DIR),
       alertWebhookUrl: raw.ALERT_WEBHOOK_URL,
       alertFailureRate: raw.ALERT_FAILURE_RATE,
       civitai: { apiBase: raw.CIVITAI_API_BASE, apiKey: raw.CIVITAI_API_KEY },
       modelscope: { apiBase: raw.MODELSCOPE_API_BASE, apiToken: raw.MODELSCOPE_API_TOKEN },
+    },
+    daily: {
+      historyDir: resolve(raw.HISTORY_DIR),
+      runStaleMs: raw.RUN_STALE_MINUTES * 60_000,
+      buildCommand: raw.DAILY_BUILD_COMMAND,
+      deploy: raw.DEPLOY_BUCKET
+        ? {
+            bucket: raw.DEPLOY_BUCKET, endpoint: raw.DEPLOY_S3_ENDPOINT ?? raw.S3_ENDPOINT, region: raw.S3_REGION,
+            accessKeyId: raw.S3_ACCESS_KEY_ID, secretAccessKey: raw.S3_SECRET_ACCESS_KEY, forcePathStyle: raw.S3_FORCE_PATH_STYLE,
+            keepDays: raw.DEPLOY_KEEP_DAYS, htmlMaxAge: raw.DEPLOY_HTML_MAX_AGE,
+          }
+        : null,
+      stepSummaryFile: raw.GITHUB_STEP_SUMMARY,
     },
     testing: {
       mysqlUrl: raw.TEST_MYSQL_URL,
@@ -400,6 +485,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         ip: parseRateLimit(raw.RATE_LIMIT_IP),
       },
       upload: { maxBytes: Math.round(raw.UPLOAD_MAX_MB * 1024 * 1024), maxPixels: Math.round(raw.UPLOAD_MAX_MEGAPIXELS * 1_000_000) },
+    },
+    generation: {
+      providers: parseProviderList(raw.GENERATION_PROVIDERS)!,
+      timeoutMs: raw.GENERATION_TIMEOUT_MS,
+      runTimeoutMs: raw.GENERATION_RUN_TIMEOUT_MS,
+      modelscope: { baseUrl: raw.MODELSCOPE_INFERENCE_BASE, apiToken: raw.MODELSCOPE_API_TOKEN },
+      a1111: { baseUrl: raw.A1111_BASE_URL },
+      comfyui: { baseUrl: raw.COMFYUI_BASE_URL },
     },
   };
 }

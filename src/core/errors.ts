@@ -24,6 +24,17 @@ export class ServiceUnavailableError extends UserFacingError {
   }
 }
 
+/**
+ * The database cannot be used right now (unreachable, read-only, full, locked): nothing can be recorded,
+ * so a crawl stops (without counting an attempt against the unit it was on) and the API answers 503.
+ */
+export class DatabaseUnavailableError extends ServiceUnavailableError {
+  constructor(service: string, message: string, options: { hint?: string; cause?: unknown } = {}) {
+    super(service, message, options);
+    this.name = 'DatabaseUnavailableError';
+  }
+}
+
 // Refusals a client can act on. `code` is a stable English identifier for programs and, when set, the
 // message is said to people (in Chinese): the server's route helpers (src/server/http/) answer such an
 // error with its status. An error without a code is an internal check (an English message for the log)

@@ -1,48 +1,167 @@
-// The production server: Astro's built Node handler (`dist/server/entry.mjs`: static files, then the
-// on-demand routes) inside our own node:http server, which gives every response the security headers
-// before the adapter writes it. Static files never reach Astro's middleware, so this is where they get
-// them; on-demand responses set their own (stricter, page-specific) CSP, which takes precedence.
-//   node src/server/serve.ts [dist/server/entry.mjs]      (HOST, PORT and the rest from the environment)
+// The production HTTP server: a node:http server in front of the Astro app (the Node adapter built in
+// `middleware` mode exports its request handler from dist/server/entry.mjs). It routes before it touches
+// the disk: the adapter's standalone server stat()s the client directory for every request, so each API
+// call paid for a static-file probe (~13 % of its time); here `/api/*` and `/media/*` go straight to the
+// app, and other paths are looked up in a manifest of dist/client made once at start-up (the build output
+// never changes under a running server), falling through to the app (on-demand pages, 404) when absent.
+// Every response gets the security headers first (src/server/http/security-headers.ts): static files never
+// reach Astro's middleware; what the app writes itself (a page's own CSP) takes precedence.
+//   node src/server/serve.ts [outDir]      (default dist; HOST and PORT from the environment)
+import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { loadConfig, type Config } from '../core/env.ts';
+import { pathToFileURL } from 'node:url';
+import { loadConfig } from '../core/env.ts';
 import { DOCUMENT_CSP, securityHeaderOptions, securityHeaderValues, type SecurityHeaderOptions } from './http/security-headers.ts';
 
-type NodeHandler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
+type AppHandler = (req: http.IncomingMessage, res: http.ServerResponse, next?: () => void) => Promise<void>;
 
-/** Set the security headers on the response first: whatever the handler writes itself wins over them. */
-export function withSecurityHeaders(handler: NodeHandler, options: SecurityHeaderOptions): NodeHandler {
-  const values: Array<[string, string]> = [...securityHeaderValues(options), ['Content-Security-Policy', DOCUMENT_CSP]];
+interface StaticFile {
+  file: string;
+  size: number;
+  mtime: Date;
+  etag: string;
+  type: string;
+  immutable: boolean;
+}
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.xml': 'application/xml; charset=utf-8',
+  '.txt': 'text/plain; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.webp': 'image/webp',
+  '.avif': 'image/avif',
+  '.gif': 'image/gif',
+  '.ico': 'image/x-icon',
+  '.woff': 'font/woff',
+  '.woff2': 'font/woff2',
+  '.wasm': 'application/wasm',
+  '.webmanifest': 'application/manifest+json',
+};
+
+/**
+ * Every file under `clientDir` by the URL path that serves it (decoded, as decodeURI gives it): a file at
+ * its own path, and a directory's index.html also at `/dir` and `/dir/` (trailingSlash 'ignore').
+ */
+function staticManifest(clientDir: string, assetsDir = '_astro'): Map<string, StaticFile> {
+  const manifest = new Map<string, StaticFile>();
+  const walk = (dir: string, urlPath: string) => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      // Dot-files stay private (as the adapter's `send` does), except /.well-known/.
+      if (entry.name.startsWith('.') && !(urlPath === '' && entry.name === '.well-known')) continue;
+      const full = path.join(dir, entry.name);
+      const url = `${urlPath}/${entry.name}`;
+      if (entry.isDirectory()) {
+        walk(full, url);
+        continue;
+      }
+      if (!entry.isFile()) continue;
+      const stat = fs.statSync(full);
+      const file: StaticFile = {
+        file: full,
+        size: stat.size,
+        mtime: stat.mtime,
+        etag: `W/"${stat.size.toString(16)}-${stat.mtime.getTime().toString(16)}"`,
+        type: CONTENT_TYPES[path.extname(entry.name).toLowerCase()] ?? 'application/octet-stream',
+        immutable: url.startsWith(`/${assetsDir}/`),
+      };
+      manifest.set(url, file);
+      if (entry.name === 'index.html') {
+        manifest.set(urlPath || '/', file);
+        if (urlPath) manifest.set(`${urlPath}/`, file);
+      }
+    }
+  };
+  if (fs.existsSync(clientDir)) walk(clientDir, '');
+  return manifest;
+}
+
+function sendStatic(req: http.IncomingMessage, res: http.ServerResponse, file: StaticFile): void {
+  res.setHeader('Content-Type', file.type);
+  res.setHeader('Last-Modified', file.mtime.toUTCString());
+  res.setHeader('ETag', file.etag);
+  res.setHeader('Cache-Control', file.immutable ? 'public, max-age=31536000, immutable' : 'public, max-age=0');
+  const inm = req.headers['if-none-match'];
+  const ims = req.headers['if-modified-since'];
+  const fresh = inm !== undefined ? inm.split(/\s*,\s*/).includes(file.etag) : ims !== undefined && Date.parse(ims) >= Math.floor(file.mtime.getTime() / 1000) * 1000;
+  if (fresh) {
+    res.statusCode = 304;
+    res.end();
+    return;
+  }
+  res.setHeader('Content-Length', String(file.size));
+  if (req.method === 'HEAD') {
+    res.end();
+    return;
+  }
+  const stream = fs.createReadStream(file.file);
+  stream.on('error', () => res.destroy());
+  stream.pipe(res);
+}
+
+/** The request handler: `/api` and `/media` to the app, then the static manifest, then the app. */
+function createRequestHandler(app: AppHandler, manifest: Map<string, StaticFile>, security: SecurityHeaderOptions): http.RequestListener {
+  const headers: Array<[string, string]> = [...securityHeaderValues(security), ['Content-Security-Policy', DOCUMENT_CSP]];
   return (req, res) => {
-    for (const [name, value] of values) res.setHeader(name, value);
-    handler(req, res);
+    for (const [name, value] of headers) res.setHeader(name, value);
+    const url = req.url ?? '/';
+    const query = url.indexOf('?');
+    const pathname = query === -1 ? url : url.slice(0, query);
+    let decoded: string;
+    try {
+      decoded = decodeURI(pathname);
+    } catch {
+      // Malformed percent-encoding: a client error, never a 500 (the adapter answers the same).
+      res.writeHead(400, { 'Content-Type': 'text/plain; charset=utf-8' }).end('Bad request.');
+      return;
+    }
+    if (pathname.startsWith('/api/')) {
+      // API answers are small JSON bodies that Astro writes as head, chunk and end: corked, they leave in
+      // one write instead of two (end() uncorks).
+      res.cork();
+      void app(req, res);
+      return;
+    }
+    if (!pathname.startsWith('/media/') && (req.method === 'GET' || req.method === 'HEAD')) {
+      const file = manifest.get(decoded);
+      if (file) return sendStatic(req, res, file);
+    }
+    void app(req, res);
   };
 }
 
-export async function serveBuilt(entry: string, config: Config): Promise<http.Server> {
-  // The adapter starts a server of its own when its entry is imported, unless told not to.
-  process.env.ASTRO_NODE_AUTOSTART = 'disabled';
-  const { handler } = (await import(pathToFileURL(path.resolve(entry)).href)) as { handler: NodeHandler };
-  const server = http.createServer(withSecurityHeaders(handler, securityHeaderOptions(config)));
+export async function startHttpServer(options: { outDir: string; host: string; port: number; security: SecurityHeaderOptions }): Promise<http.Server> {
+  const entry = path.resolve(options.outDir, 'server', 'entry.mjs');
+  const { handler } = (await import(pathToFileURL(entry).href)) as { handler: AppHandler };
+  const manifest = staticManifest(path.resolve(options.outDir, 'client'));
+  const server = http.createServer(createRequestHandler(handler, manifest, options.security));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(config.server.port, config.server.host, () => resolve());
+    server.listen(options.port, options.host, () => resolve());
   });
   return server;
 }
 
-if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const entry = process.argv[2] ?? path.join(fileURLToPath(new URL('../../', import.meta.url)), 'dist/server/entry.mjs');
+if (import.meta.main) {
   const config = loadConfig();
-  const server = await serveBuilt(entry, config);
+  const outDir = process.argv[2] ?? 'dist';
+  const server = await startHttpServer({ outDir, host: config.server.host, port: config.server.port, security: securityHeaderOptions(config) });
   const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : config.server.port;
-  console.log(`Server listening on http://${config.server.host}:${port}/`);
+  const where = typeof address === 'object' && address ? `http://${address.address}:${address.port}` : String(address);
+  process.stdout.write(`huaku: serving ${outDir} on ${where}\n`);
   const stop = () => {
     server.close(() => process.exit(0));
-    server.closeAllConnections();
+    server.closeIdleConnections();
+    setTimeout(() => process.exit(0), 3000).unref();
   };
-  process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
 }

@@ -65,26 +65,43 @@ export async function createServerServices(core: CoreServices, options: { startW
   };
 }
 
-let config: Config | undefined;
+let services: Promise<ServerServices> | undefined;
+let base: { config: Config; log: Logger; blobs: BlobStore } | undefined;
+let lastStartFailureLogged = 0;
+
+/** Configuration, logger and BlobStore: what needs no database, made once. */
+function serverBase(): { config: Config; log: Logger; blobs: BlobStore } {
+  if (!base) {
+    const config = loadConfig();
+    base = { config, log: createLogger(config, { component: 'server' }), blobs: createBlobStore(config.blob) };
+  }
+  return base;
+}
 
 /** The server's configuration, parsed once (the middleware needs it on every request, before any service). */
 export function serverConfig(): Config {
-  config ??= loadConfig();
-  return config;
+  return serverBase().config;
 }
 
-let services: Promise<ServerServices> | undefined;
+/** The BlobStore alone: /media serves published files with the database down. */
+export function getBlobStore(): BlobStore {
+  return serverBase().blobs;
+}
 
 /** The server's services, created from the environment on the first request and shared by every on-demand route. */
 export function getServerServices(): Promise<ServerServices> {
   services ??= (async () => {
-    const config = serverConfig();
-    const log = createLogger(config, { component: 'server' });
+    const { config, log, blobs } = serverBase();
     const store = await createStore(config.database);
-    return createServerServices({ config, store, blobs: createBlobStore(config.blob), log });
+    return createServerServices({ config, store, blobs, log });
   })().catch((error: unknown) => {
     // Do not cache a failed start (a database file briefly unopenable): the next request tries again.
     services = undefined;
+    // Every request retries while the database is down: log the failure at most every 10 s.
+    if (Date.now() - lastStartFailureLogged > 10_000) {
+      lastStartFailureLogged = Date.now();
+      serverBase().log.error({ err: error }, 'server services could not start (database unavailable?)');
+    }
     throw error;
   });
   return services;

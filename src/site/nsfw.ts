@@ -14,3 +14,33 @@ export const NSFW_SHOW_CLASS = 'show-nsfw';
 export function isSensitive(level: SnapshotNsfwLevel): boolean {
   return NSFW_LEVELS.indexOf(level) > NSFW_LEVELS.indexOf(NSFW_BLUR_ABOVE);
 }
+
+/**
+ * What link previews (og:image, twitter:image) show for a sensitive work: a neutral card, never the
+ * original, whatever the visitor's switch says (previews are rendered by other sites, unblurred).
+ * public/og-sensitive.png: a grey 1200×630 card with a crossed-out eye, no text.
+ */
+export const SENSITIVE_SHARE_IMAGE = { url: '/og-sensitive.png', width: 1200, height: 630 } as const;
+
+export interface ShareImage {
+  url: string;
+  width?: number | undefined;
+  height?: number | undefined;
+}
+
+/** The preview image of one work: its first image, or the neutral card when the work is sensitive. */
+export function shareImageOf(level: SnapshotNsfwLevel, image: { url: string; width?: number | null; height?: number | null } | null | undefined): ShareImage | undefined {
+  if (!image) return undefined;
+  if (isSensitive(level)) return SENSITIVE_SHARE_IMAGE;
+  return { url: image.url, width: image.width ?? undefined, height: image.height ?? undefined };
+}
+
+/** The preview image of a list: the first cover of a work that is not sensitive (none: no image). */
+export function firstShareableCover<W extends { nsfwLevel: SnapshotNsfwLevel }>(works: readonly W[], cover: (work: W) => { src: string } | null): string | undefined {
+  for (const work of works) {
+    if (isSensitive(work.nsfwLevel)) continue;
+    const found = cover(work);
+    if (found) return found.src;
+  }
+  return undefined;
+}

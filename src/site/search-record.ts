@@ -4,6 +4,7 @@
 // tags) and the meta the /search page renders (src/components/search/search-client.ts).
 import type { SnapshotWork } from '../core/snapshot/schema.ts';
 import { modelLinks } from './artwork-details.ts';
+import { isSensitive } from './nsfw.ts';
 import { displayTitle, sortedImages, workPath } from './works.ts';
 
 /**
@@ -16,7 +17,7 @@ export interface ArtworkSearchRecord {
   url: string;
   content: string;
   language: string;
-  /** `title`, `image` (the cover thumbnail) and, for works with an author, `author`. */
+  /** `title`, `image` (the cover thumbnail), `sensitive` (`1`: blur it) and, for works with an author, `author`. */
   meta: Record<string, string>;
 }
 
@@ -27,6 +28,8 @@ export function artworkSearchRecord(work: SnapshotWork): ArtworkSearchRecord {
   const cover = sortedImages(work)[0];
   const meta: Record<string, string> = { title };
   if (cover) meta.image = cover.thumbUrl ?? cover.url;
+  // The /search page blurs it as every list does (the visitor's switch unblurs it).
+  if (cover && isSensitive(work.nsfwLevel)) meta.sensitive = '1';
   if (work.author) meta.author = authorName;
   const content = [
     title,

@@ -104,10 +104,10 @@ export interface RunningServer {
   stop: () => Promise<void>;
 }
 
-/** Start the built server (`node src/server/serve.ts <outDir>/server/entry.mjs`) on a free port and wait until it answers. */
+/** Start the built server (`node src/server/serve.ts <outDir>`) on a free port and wait until it answers. */
 export async function startServer(options: { outDir: string; cwd: string; env: Record<string, string>; port?: number }): Promise<RunningServer> {
   const port = options.port ?? (await freePort());
-  const child = spawn(process.execPath, [path.join(REPO_ROOT, 'src', 'server', 'serve.ts'), path.join(options.outDir, 'server', 'entry.mjs')], {
+  const child = spawn(process.execPath, [path.join(REPO_ROOT, 'src', 'server', 'serve.ts'), options.outDir], {
     cwd: options.cwd,
     env: { ...process.env, NODE_ENV: 'production', ...options.env, HOST: '127.0.0.1', PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],

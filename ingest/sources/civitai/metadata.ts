@@ -10,6 +10,7 @@
 // - Files sit next to the image with the same name: `123.png` → `123.json` / `123.txt`. EXIF is written
 //   into the image itself (see exif.ts); formats that cannot carry EXIF (GIF) fall back to JSON.
 import path from 'node:path';
+import { formatInfotext } from '../../../src/core/media/infotext.ts';
 import { imagePageUrl, type CivitaiImage } from './normalize.ts';
 
 export const METADATA_FORMATS = ['json', 'txt', 'exif'] as const;
@@ -204,20 +205,12 @@ export function extractImageMetadata(image: CivitaiImage, context: ImageContext 
   };
 }
 
-/** A1111's quoting of an infotext value: as is, unless it holds a comma, colon or newline. */
-function quote(value: string): string {
-  return /[,:\n"]/.test(value) ? JSON.stringify(value) : value;
-}
-
 /**
  * The A1111 "parameters" text people paste into their tools: the prompt, `Negative prompt: …`, then one
  * line `Steps: …, Sampler: …, CFG scale: …, Seed: …, Size: …, Model hash: …, Model: …` and the rest.
  * Unknown values are left out, never written as "null".
  */
 export function formatParameters(metadata: ImageMetadata): string {
-  const lines: string[] = [];
-  if (metadata.prompt) lines.push(metadata.prompt);
-  if (metadata.negativePrompt) lines.push(`Negative prompt: ${metadata.negativePrompt}`);
   const fields: Array<[string, string | number | null]> = [
     ['Steps', metadata.steps],
     ['Sampler', metadata.sampler],
@@ -236,9 +229,7 @@ export function formatParameters(metadata: ImageMetadata): string {
   }
   const named = metadata.resources.filter((r) => r.name);
   if (named.length > 0) fields.push(['Civitai resources', named.map((r) => `${r.name}${r.weight !== null ? `:${r.weight}` : ''}`).join(', ')]);
-  const line = fields.filter(([, v]) => v !== null && v !== '').map(([k, v]) => `${k}: ${quote(String(v))}`).join(', ');
-  if (line) lines.push(line);
-  return lines.join('\n');
+  return formatInfotext(metadata.prompt, metadata.negativePrompt, fields);
 }
 
 /** The sidecar path for an image and a format: same folder, same name, `.json` or `.txt`. */

@@ -15,10 +15,10 @@ for (const backendSpec of BACKENDS) {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'huaku-daily-'));
     // In process (main()): what is tested is the state a week of runs leaves, not the process around them.
     const env = () => ({
-      LOG_LEVEL: 'silent', REPORTS_DIR: path.join(dir, 'reports'), LIBLIB_API_BASE: fake.apiBaseUrl, INGEST_THUMBNAIL_WIDTHS: '320', INGEST_MAX_ATTEMPTS: '5',
+      LOG_LEVEL: 'silent', REPORTS_DIR: path.join(dir, 'reports'), LIBLIB_API_BASE: fake.apiBaseUrl, INGEST_THUMBNAIL_WIDTHS: '320', INGEST_MAX_ATTEMPTS: '5', INGEST_RPS: '300',
       ...backend!.env,
     });
-    const args = ['--rps', '300', '--detail-concurrency', '5', '--media-concurrency', '8'];
+    const args = ['--detail-concurrency', '5', '--media-concurrency', '8'];
 
     beforeAll(async () => {
       fake = await startFakeLiblib({ works: 60, otherWorks: 4, authors: 20, seed: 11 });

@@ -63,7 +63,18 @@ function renderResult(data: PagefindResultData): HTMLLIElement {
     img.height = 96;
     img.loading = 'lazy';
     img.decoding = 'async';
-    link.append(img);
+    if (data.meta.sensitive === '1') {
+      // Blurred like the work cards (src/styles/nsfw.css) until the visitor turns sensitive content on.
+      const media = document.createElement('span');
+      media.className = 'search-result__media is-sensitive';
+      const label = document.createElement('span');
+      label.className = 'nsfw-label';
+      label.textContent = '敏感';
+      media.append(img, label);
+      link.append(media);
+    } else {
+      link.append(img);
+    }
   }
   const body = document.createElement('div');
   const title = document.createElement('h2');

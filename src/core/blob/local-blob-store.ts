@@ -17,7 +17,7 @@ import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { Readable } from 'node:stream';
+import { Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { BlobConfig } from '../env.ts';
 import { InvalidInputError, ServiceUnavailableError } from '../errors.ts';
@@ -25,6 +25,9 @@ import { assertValidBlobKey, assertValidMetadata, joinPublicUrl } from './blob-k
 import type { BlobHead, BlobMetadata, BlobObject, BlobStore, PutOptions } from './blob-store.ts';
 
 export type LocalBlobConfig = Extract<BlobConfig, { driver: 'local' }>;
+
+/** Opens the stream an object's bytes are written to: fs.createWriteStream, or a test's failing disk. */
+export type OpenWriteStream = (file: string, options: { flags: 'wx'; flush: boolean }) => Writable;
 
 const META_DIR = '.meta';
 const SERVICE = 'blob store (local)';
@@ -43,11 +46,14 @@ export class LocalBlobStore implements BlobStore {
   readonly root: string;
   private readonly metaRoot: string;
   private readonly publicBaseUrl: string;
+  private readonly openWriteStream: OpenWriteStream;
 
-  constructor(config: LocalBlobConfig) {
+  /** `options.openWriteStream`: the filesystem boundary, replaceable so tests can fill the disk. */
+  constructor(config: LocalBlobConfig, options: { openWriteStream?: OpenWriteStream } = {}) {
     this.root = path.resolve(config.dir);
     this.metaRoot = path.join(this.root, META_DIR);
     this.publicBaseUrl = config.publicBaseUrl;
+    this.openWriteStream = options.openWriteStream ?? ((file, streamOptions) => fs.createWriteStream(file, streamOptions));
   }
 
   /** Takes ownership of a stream body: it is consumed, or destroyed when the put fails before reading it. */
@@ -75,13 +81,13 @@ export class LocalBlobStore implements BlobStore {
     const objectTmp = tempPathBeside(file);
     const metaTmp = tempPathBeside(metaFile);
     let size = 0;
-    let output: fs.WriteStream | undefined;
+    let output: Writable | undefined;
     try {
       // The write stream's own failures (ENOSPC, EACCES) become errors that say what to do; the caller's
       // stream failing is rethrown unchanged. pipeline() destroys every stream with the first error, so
       // whichever stream reported first is the origin.
       const source = body instanceof Readable ? body : Readable.from([body]);
-      output = fs.createWriteStream(objectTmp, { flags: 'wx', flush: true });
+      output = this.openWriteStream(objectTmp, { flags: 'wx', flush: true });
       let failedFirst: 'source' | 'output' | undefined;
       source.on('error', () => (failedFirst ??= 'source'));
       output.on('error', () => (failedFirst ??= 'output'));
@@ -128,7 +134,7 @@ export class LocalBlobStore implements BlobStore {
       stat = await fsp.stat(this.objectPath(key));
     } catch (error) {
       if (isMissing(error)) return null;
-      throw error;
+      throw this.readError(error);
     }
     if (!stat.isFile()) return null; // a directory: other keys use this key as a prefix
     return this.describe(key, stat);
@@ -141,7 +147,7 @@ export class LocalBlobStore implements BlobStore {
       handle = await fsp.open(this.objectPath(key), 'r');
     } catch (error) {
       if (isMissing(error)) return null;
-      throw error;
+      throw this.readError(error);
     }
     try {
       // Size and body come from the same open file, so a concurrent overwrite (a rename) cannot mix them.
@@ -238,6 +244,15 @@ export class LocalBlobStore implements BlobStore {
 
   private sidecarPath(key: string): string {
     return resolveInside(this.metaRoot, key);
+  }
+
+  /** A directory that cannot be read (permissions, an I/O error, no file handles left) is unavailable, not a bug. */
+  private readError(error: unknown): unknown {
+    const code = errorCode(error);
+    if (code === 'EACCES' || code === 'EPERM' || code === 'EIO' || code === 'EMFILE' || code === 'ENFILE') {
+      return new ServiceUnavailableError(SERVICE, `${this.root} cannot be read (${code})`, { hint: DIR_HINT, cause: error });
+    }
+    return error;
   }
 
   /** Turns a filesystem failure while writing `key` into an error that says what to do. */

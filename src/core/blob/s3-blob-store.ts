@@ -44,6 +44,26 @@ const CONNECTION_ERRORS = new Set([
   'EPIPE',
 ]);
 
+/** The S3 client settings every bucket of ours uses (the blob store's and the site deploy's). */
+export function s3ClientConfig(config: Pick<S3BlobConfig, 'endpoint' | 'region' | 'forcePathStyle' | 'accessKeyId' | 'secretAccessKey'>): S3ClientConfig {
+  const clientConfig: S3ClientConfig = {
+    region: config.region,
+    forcePathStyle: config.forcePathStyle,
+    // s3rver and several S3-compatible stores mishandle the SDK's default flexible checksums
+    // (aws-chunked streamed bodies with trailing CRCs): only send or check them when S3 demands it.
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+    // Without a connection timeout an endpoint that drops packets hangs ping() and every put.
+    requestHandler: { connectionTimeout: 10_000 },
+  };
+  if (config.endpoint) clientConfig.endpoint = config.endpoint;
+  // Without keys the SDK's default chain (env, profile, instance role) applies; env.ts rejects half a pair.
+  if (config.accessKeyId !== undefined && config.secretAccessKey !== undefined) {
+    clientConfig.credentials = { accessKeyId: config.accessKeyId, secretAccessKey: config.secretAccessKey };
+  }
+  return clientConfig;
+}
+
 export class S3BlobStore implements BlobStore {
   readonly driver = 's3' as const;
   readonly bucket: string;
@@ -56,22 +76,7 @@ export class S3BlobStore implements BlobStore {
     this.config = config;
     this.bucket = config.bucket;
     this.endpoint = (config.endpoint ?? `https://s3.${config.region}.amazonaws.com`).replace(/\/+$/, '');
-    const clientConfig: S3ClientConfig = {
-      region: config.region,
-      forcePathStyle: config.forcePathStyle,
-      // s3rver and several S3-compatible stores mishandle the SDK's default flexible checksums
-      // (aws-chunked streamed bodies with trailing CRCs): only send or check them when S3 demands it.
-      requestChecksumCalculation: 'WHEN_REQUIRED',
-      responseChecksumValidation: 'WHEN_REQUIRED',
-      // Without a connection timeout an endpoint that drops packets hangs ping() and every put.
-      requestHandler: { connectionTimeout: 10_000 },
-    };
-    if (config.endpoint) clientConfig.endpoint = config.endpoint;
-    // Without keys the SDK's default chain (env, profile, instance role) applies; env.ts rejects half a pair.
-    if (config.accessKeyId !== undefined && config.secretAccessKey !== undefined) {
-      clientConfig.credentials = { accessKeyId: config.accessKeyId, secretAccessKey: config.secretAccessKey };
-    }
-    this.client = new S3Client(clientConfig);
+    this.client = new S3Client(s3ClientConfig(config));
   }
 
   /** Takes ownership of a stream body: it is consumed, or destroyed when the put fails. */

@@ -16,7 +16,8 @@ export const IMAGE_STATUSES = ['PENDING', 'OK', 'FAILED'] as const;
 export type ImageStatus = (typeof IMAGE_STATUSES)[number];
 
 /** seed 000 fetch_runs.status */
-export const RUN_STATUSES = ['RUNNING', 'SUCCESS', 'FAILED'] as const;
+/** ABORTED: a run whose process died (its heartbeat stopped); set by `ingest daily`'s first phase. */
+export const RUN_STATUSES = ['RUNNING', 'SUCCESS', 'FAILED', 'ABORTED'] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
 
 export const JOB_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'cancelled'] as const;

@@ -1,9 +1,11 @@
 // The seam every image generator sits behind: ModelScope API-Inference, a creator's A1111/Forge or ComfyUI,
 // and the offline fakes of each. One contract suite (generation-provider.contract.ts) runs against all of
 // them. Providers never read configuration or the environment: the composition root builds them.
+import type { GenerationProviderKindName } from '../env.ts';
 import type { ResolvedGenerationRequest } from './generation-request.ts';
 
-export type GenerationProviderKind = 'modelscope' | 'a1111' | 'comfyui';
+/** modelscope | a1111 | comfyui (the names GENERATION_PROVIDERS lists). */
+export type GenerationProviderKind = GenerationProviderKindName;
 
 export interface GenerationProgress {
   /** 0–1. */
@@ -49,6 +51,8 @@ export type GenerationFailureKind =
   | 'failed'
   /** The provider answered something we cannot read (contract drift): not retried. */
   | 'malformed'
+  /** This provider cannot express the request (e.g. a negative LoRA weight on ModelScope): the next provider may. */
+  | 'unsupported'
   /** The caller aborted. */
   | 'cancelled';
 
@@ -73,6 +77,6 @@ export class GenerationError extends Error {
 
   /** Worth trying the next configured provider now. */
   get fallsBack(): boolean {
-    return this.kind === 'quota' || this.kind === 'unavailable' || this.kind === 'auth';
+    return this.kind === 'quota' || this.kind === 'unavailable' || this.kind === 'auth' || this.kind === 'unsupported';
   }
 }

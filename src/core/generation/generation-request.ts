@@ -36,6 +36,7 @@ export const GENERATION_SAMPLERS = [
   'UniPC',
   'LCM',
 ] as const;
+export type GenerationSampler = (typeof GENERATION_SAMPLERS)[number];
 
 /** A model as the catalogue knows it: the id a provider needs, and the name shown to people. */
 export const generationModelRefSchema = z

@@ -304,6 +304,22 @@ export function describeStoreContract(name: string, setup: () => Promise<StoreFi
       expect((await store.runs.latest('liblib', 1))[0]!.id).toBe(runRow.id);
     });
 
+    it('marks runs whose heartbeat stopped ABORTED, and only those', async () => {
+      const hour = 3_600_000;
+      const dead = await store.runs.start('liblib', 'crawl:incremental', new Date(Date.now() - 2 * hour));
+      const alive = await store.runs.start('liblib', 'crawl:incremental', new Date(Date.now() - 2 * hour));
+      await store.runs.heartbeat(alive.id);
+      const finished = await store.runs.start('civitai', 'images:crawl', new Date(Date.now() - 2 * hour));
+      await store.runs.finish(finished.id, 'SUCCESS');
+      const aborted = await store.runs.abortAbandoned(new Date(Date.now() - hour / 2), 'abandoned');
+      expect(aborted.map((r) => r.id)).toEqual([dead.id]);
+      expect(aborted[0]).toMatchObject({ status: 'ABORTED', errorSummary: 'abandoned' });
+      expect(aborted[0]!.endedAt).toBeInstanceOf(Date);
+      expect((await store.runs.get(alive.id))?.status).toBe('RUNNING');
+      expect((await store.runs.get(finished.id))?.status).toBe('SUCCESS');
+      await store.runs.finish(alive.id, 'SUCCESS');
+    });
+
     it('creates users with unique usernames and finds them by Google subject', async () => {
       const username = unique('alice');
       const user = await store.users.create({ username, name: '爱丽丝', googleSub: unique('sub'), email: `${username}@example.com` });
@@ -485,6 +501,18 @@ export function describeStoreContract(name: string, setup: () => Promise<StoreFi
       expect(await store.ledger.countByStatus('liblib', stage)).toEqual({ pending: 3, done: 1, failed: 0 });
       expect((await store.ledger.get('liblib', stage, 'b'))?.attempts).toBe(1);
       expect(await store.ledger.get('liblib', stage, 'zzz')).toBeNull();
+    });
+
+    it("counts the units touched since a moment, with the failed ones' errors", async () => {
+      const since = new Date(Date.now() - 1000);
+      const key = unique('touched');
+      await store.ledger.enqueue([{ source: 'modelscope', stage: 'media', key: `${key}-a` }, { source: 'modelscope', stage: 'media', key: `${key}-b` }]);
+      const b = (await store.ledger.get('modelscope', 'media', `${key}-b`))!;
+      await store.ledger.markFailed(b.id, { kind: 'http', message: 'HTTP 404: gone', nextAttemptAt: null });
+      const touched = await store.ledger.touchedSince('modelscope', since);
+      expect(touched.touched).toBeGreaterThanOrEqual(2);
+      expect(touched.failed).toContainEqual({ stage: 'media', key: `${key}-b`, errorKind: 'http', errorMessage: 'HTTP 404: gone' });
+      expect((await store.ledger.touchedSince('modelscope', new Date(Date.now() + 60_000))).touched).toBe(0);
     });
 
     it('rolls a transaction back entirely when it throws', async () => {

@@ -126,6 +126,14 @@ export interface RunRepository {
   finish(id: number, status: Exclude<RunStatus, 'RUNNING'>, extra?: RunCounters): Promise<FetchRun>;
   get(id: number): Promise<FetchRun | null>;
   latest(source: Source, limit: number): Promise<FetchRun[]>;
+  /** The run's process is alive: refresh heartbeat_at (runSource calls it every minute). */
+  heartbeat(id: number, at?: Date): Promise<void>;
+  /**
+   * RUNNING runs whose heartbeat (or start, when they never beat) is older than `staleBefore` become ABORTED
+   * with `reason` as their error summary; returns them. A live run beats every minute, so only runs whose
+   * process died (killed runner, SIGKILL, power loss) match.
+   */
+  abortAbandoned(staleBefore: Date, reason: string): Promise<FetchRun[]>;
 }
 
 export interface UserRepository {
@@ -237,6 +245,11 @@ export interface LedgerRepository {
   countByStatus(source: Source, stage?: string): Promise<Record<LedgerStatus, number>>;
   /** When the earliest failed unit of this stage with attempts left becomes due again, or null. */
   nextRetryAt(source: Source, stage: string, maxAttempts: number): Promise<Date | null>;
+  /**
+   * The units of `source` touched (created, done or failed) at or after `since`, and the ones of them that are
+   * failed now with their error: what a day's failure rate is computed over (ingest/pipeline/failure-policy.ts).
+   */
+  touchedSince(source: Source, since: Date): Promise<{ touched: number; failed: Array<Pick<LedgerEntry, 'stage' | 'key' | 'errorKind' | 'errorMessage'>> }>;
 }
 
 export interface StoreHealth {

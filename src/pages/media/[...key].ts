@@ -4,9 +4,9 @@
 import { Readable } from 'node:stream';
 import type { APIRoute } from 'astro';
 import type { BlobHead } from '../../core/blob/blob-store.ts';
-import { InvalidInputError, NotFoundError } from '../../core/errors.ts';
+import { InvalidInputError, NotFoundError, ServiceUnavailableError } from '../../core/errors.ts';
 import { refusalResponse } from '../../server/http/api-error.ts';
-import { getServerServices } from '../../server/start-up.ts';
+import { getBlobStore } from '../../server/start-up.ts';
 
 export const prerender = false;
 
@@ -35,8 +35,9 @@ function keyFrom(request: Request): string {
 }
 
 async function serve(request: Request, method: 'GET' | 'HEAD'): Promise<Response> {
-  const { blobs } = await getServerServices();
   try {
+    // The BlobStore alone, not the server's services: published files stay served while the database is down.
+    const blobs = getBlobStore();
     const key = keyFrom(request);
     if (!key) return notFound();
     if (method === 'HEAD') {
@@ -49,6 +50,7 @@ async function serve(request: Request, method: 'GET' | 'HEAD'): Promise<Response
     return new Response(body, { headers: headersFor(object) });
   } catch (cause) {
     if (cause instanceof InvalidInputError) return refusalResponse(new InvalidInputError(cause.message, { code: 'invalid_key' }));
+    if (cause instanceof ServiceUnavailableError) return refusalResponse(cause);
     throw cause;
   }
 }

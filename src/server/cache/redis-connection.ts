@@ -150,6 +150,11 @@ export class RedisConnection {
     }
   }
 
+  /** One round trip (PING): true when Redis answered (for /api/health). */
+  async ping(): Promise<boolean> {
+    return (await this.attempt('health check', (client) => client.ping())) === 'PONG';
+  }
+
   /** Called once Redis is back after writes were skipped (the cache schedules a rebuild). */
   onRecoveredAfterMissedWrites(listener: () => void): void {
     this.recoveryListeners.push(listener);

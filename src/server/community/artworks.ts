@@ -27,6 +27,8 @@ export interface ArtworkItem {
   title_en: string | null;
   status: Work['status'];
   source: Work['source'];
+  /** None, Soft, Mature or X: pages blur the image above Soft and never use it as a link preview. */
+  nsfw_level: Work['nsfwLevel'];
   /** The artwork's page: /artwork/{id}/{slug}. */
   url: string;
   image: ArtworkImage | null;
@@ -115,6 +117,7 @@ export async function toArtworkItems(services: Pick<CommunityDeps, 'store' | 'ca
       title_en: work.titleEn,
       status: work.status,
       source: work.source,
+      nsfw_level: work.nsfwLevel,
       url: artworkPath(work),
       image: workImages[0] ?? null,
       author: owner

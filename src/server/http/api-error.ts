@@ -8,6 +8,7 @@ import {
   InvalidInputError,
   NotFoundError,
   RateLimitedError,
+  ServiceUnavailableError,
   TooLargeError,
   UnauthenticatedError,
   UnavailableError,
@@ -37,6 +38,16 @@ export class ApiError extends Error {
 
 export const unauthenticated = () => new ApiError(401, 'unauthenticated', '请先登录');
 
+/** Seconds a client should wait before retrying when a service (database, blob store) is unavailable. */
+export const RETRY_AFTER_SECONDS = 30;
+
+/**
+ * 503 for a database or blob store that is unreachable, read-only or full. The message names no host,
+ * path or driver error (those go to the log): a client can only wait and retry.
+ */
+export const serviceUnavailable = () =>
+  new ApiError(503, 'service_unavailable', '服务暂时不可用，请稍后再试', { headers: { 'Retry-After': String(RETRY_AFTER_SECONDS) } });
+
 /** A zod validation failure (a body, a query, a schema a service parsed): 400 naming the first bad field. */
 function zodError(error: z.ZodError): ApiError {
   const first = error.issues[0];
@@ -57,13 +68,14 @@ export function apiErrorFrom(error: unknown): ApiError | null {
     const seconds = Math.max(1, Math.ceil(error.retryAfterMs / 1000));
     return new ApiError(429, error.code, error.message, { headers: { 'Retry-After': String(seconds) } });
   }
+  if (error instanceof ServiceUnavailableError) return serviceUnavailable();
   const status = statusOf(error);
   if (status === null) return null;
   return new ApiError(status, (error as { code: string }).code, (error as Error).message);
 }
 
 /** A refusal as a JSON response, for routes that are not apiRoute()s (the /media file route). */
-export function refusalResponse(error: InvalidInputError | NotFoundError): Response {
+export function refusalResponse(error: InvalidInputError | NotFoundError | ServiceUnavailableError): Response {
   const answer = apiErrorFrom(error);
   if (!answer) throw new Error(`not a refusal for the client (no code): ${error.message}`, { cause: error });
   return answer.toResponse();

@@ -8,7 +8,7 @@ import { RateLimitedError } from '../../core/errors.ts';
 import { getServerServices, type ServerServices } from '../start-up.ts';
 import type { User } from '../../core/store/store.ts';
 import type { ValidSession } from '../auth/sessions.ts';
-import { ApiError, apiErrorFrom, unauthenticated } from './api-error.ts';
+import { ApiError, apiErrorFrom, serviceUnavailable, unauthenticated } from './api-error.ts';
 import { clientOf, isSameSiteWrite, socketAddress, type ClientInfo } from './client-address.ts';
 import { authenticateRequest, type RequestAuth } from './request-auth.ts';
 
@@ -110,7 +110,8 @@ export function apiRoute<P = Record<string, never>, A extends Access = Access>(d
     try {
       services = await servicesFor(input);
     } catch {
-      return new ApiError(503, 'service_unavailable', '服务暂时不可用，请稍后再试').toResponse();
+      // The services could not be created (the database cannot be opened): getServerServices logs why.
+      return serviceUnavailable().toResponse();
     }
     try {
       const client = requestClient(input, services);
@@ -140,6 +141,7 @@ export function apiRoute<P = Record<string, never>, A extends Access = Access>(d
       return finish(result instanceof Response ? result : Response.json(result));
     } catch (error) {
       const refusal = apiErrorFrom(error);
+      if (refusal?.status === 503) services.log.warn({ err: error, method: input.request.method, path: input.url.pathname }, 'API route: a service is unavailable');
       if (refusal) return finish(refusal.toResponse());
       services.log.error({ err: error, method: input.request.method, path: input.url.pathname }, 'API route failed');
       return finish(new ApiError(500, 'internal', '服务器出错了，请稍后再试').toResponse());

@@ -38,13 +38,15 @@ export async function redisAvailability(): Promise<ServiceAvailability> {
 export const testRedisPrefix = () => `huaku-test-${uniqueSuffix()}:`;
 
 /** Community services over a temp SQLite store and blob dir, optionally with Redis. */
-export async function testServices(env: Record<string, string> = {}, options: { startWorkers?: boolean } = {}): Promise<ServerServices & { cleanup(): Promise<void> }> {
+export async function testServices(env: Record<string, string> = {}, options: { startWorkers?: boolean } = {}): Promise<ServerServices & { dir: string; cleanup(): Promise<void> }> {
   const { store, dir, cleanup } = await tempSqliteStore();
   const config = loadConfig({ LOG_LEVEL: 'silent', RATE_LIMIT_WRITE: 'off', RATE_LIMIT_IP: 'off', RATE_LIMIT_LOGIN: 'off', ...env }, dir);
   const blobs = new LocalBlobStore({ driver: 'local', dir: path.join(dir, 'blobs'), publicBaseUrl: '/media' });
   const services = await createServerServices({ config, store, blobs, log: createLogger(config) }, options);
   return {
     ...services,
+    /** The temp directory: the SQLite file is dir/huaku.db, blobs under dir/blobs. */
+    dir,
     cleanup: async () => {
       await services.close();
       await blobs.close();

@@ -4,9 +4,10 @@ import { getTableColumns, sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/mysql2';
 import { migrate } from 'drizzle-orm/mysql2/migrator';
 import mysql from 'mysql2/promise';
-import { ServiceUnavailableError, errorMessage } from '../../errors.ts';
+import { DatabaseUnavailableError, ServiceUnavailableError, errorMessage } from '../../errors.ts';
 import type { AnyTable, Db, Dialect } from '../dialect.ts';
 import { createDrizzleStore } from '../drizzle-store.ts';
+import { driverCode, isDatabaseUnavailable } from '../driver-errors.ts';
 import { assertJournalApplied, isMissingTableError } from '../migration-state.ts';
 import type { MigratableStore, OpenStore } from '../create-store.ts';
 import * as schema from './schema.ts';
@@ -20,21 +21,11 @@ export interface MysqlTarget {
   database: string;
 }
 
-/** The mysql2 error code, looking through drizzle's DrizzleQueryError wrapper. */
-function driverCode(error: unknown): string {
-  for (let e = error as { code?: unknown; cause?: unknown } | undefined; e; e = e.cause as typeof e) {
-    if (typeof e.code === 'string') return e.code;
-  }
-  return '';
-}
-
 const DEADLOCK = /^(ER_LOCK_DEADLOCK|ER_LOCK_WAIT_TIMEOUT)$/;
 const DEADLOCK_RETRIES = 4;
 
-const UNAVAILABLE = /^(ECONN|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|EHOSTUNREACH|PROTOCOL_CONNECTION_LOST|ER_ACCESS_DENIED|ER_DBACCESS|ER_BAD_DB)/;
-
 /** Turn a mysql2 error into a message that names the server and says what to do. */
-function describeMysqlError(target: MysqlTarget, error: unknown): ServiceUnavailableError {
+function describeMysqlError(target: MysqlTarget, error: unknown): DatabaseUnavailableError {
   const code = driverCode(error);
   const where = `${target.host}:${target.port}`;
   const hints: Record<string, string> = {
@@ -44,9 +35,11 @@ function describeMysqlError(target: MysqlTarget, error: unknown): ServiceUnavail
     ER_ACCESS_DENIED_ERROR: 'check the user and password in DATABASE_URL',
     ER_DBACCESS_DENIED_ERROR: `grant the user access to database ${target.database}`,
     ER_BAD_DB_ERROR: `create it: CREATE DATABASE \`${target.database}\` CHARACTER SET utf8mb4`,
+    ER_OPTION_PREVENTS_STATEMENT: 'the server is read-only (read_only): writes resume when it is writable again',
+    ER_CON_COUNT_ERROR: 'the server has too many connections: raise max_connections or lower the load',
   };
   const cause = (error as { cause?: unknown }).cause ?? error;
-  return new ServiceUnavailableError('MySQL', `cannot use database ${target.database} at ${where}: ${errorMessage(cause) || code}`, {
+  return new DatabaseUnavailableError('MySQL', `cannot use database ${target.database} at ${where}: ${errorMessage(cause) || code}`, {
     hint: hints[code] ?? 'check DATABASE_URL and that the server is running',
     cause: error,
   });
@@ -74,7 +67,8 @@ export function openMysqlStore(target: MysqlTarget): MigratableStore {
     try {
       return await fn();
     } catch (error) {
-      if (UNAVAILABLE.test(driverCode(error))) throw describeMysqlError(target, error);
+      if (error instanceof ServiceUnavailableError) throw error;
+      if (isDatabaseUnavailable('mysql', error)) throw describeMysqlError(target, error);
       throw error;
     }
   };
@@ -124,7 +118,13 @@ export function openMysqlStore(target: MysqlTarget): MigratableStore {
       return query;
     },
     async ping(tx) {
-      await tx.execute(sql`select 1`);
+      // Reachable is not enough: a read-only server (read_only, a replica) answers reads and refuses writes.
+      const [rows] = (await tx.execute(sql`select @@global.read_only as ro`)) as unknown as [Array<{ ro: number | string }>];
+      if (Number(rows[0]?.ro) === 1) {
+        throw new DatabaseUnavailableError('MySQL', `database ${target.database} at ${target.host}:${target.port} is read-only (read_only = 1)`, {
+          hint: 'writes resume when the server is writable again (SET GLOBAL read_only = 0, or point DATABASE_URL at the primary)',
+        });
+      }
     },
     async assertMigrated() {
       let latest: number | null = null;

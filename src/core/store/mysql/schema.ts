@@ -143,6 +143,8 @@ export const fetchRuns = mysqlTable('fetch_runs', {
   command: varchar('command', { length: 64 }).notNull(),
   startedAt: timestamp('started_at').notNull(),
   endedAt: timestamp('ended_at'),
+  /** Refreshed every minute while the run's process lives; a RUNNING row whose heartbeat stopped was abandoned. */
+  heartbeatAt: timestamp('heartbeat_at'),
   status: mysqlEnum('status', RUN_STATUSES).notNull(),
   pagesFetched: int('pages_fetched').notNull().default(0),
   worksFetched: int('works_fetched').notNull().default(0),

@@ -1,6 +1,6 @@
 // The crawl ledger: each unit of work (source, stage, key) with its status, attempts, last error
 // kind and when it may run again, so an interrupted crawl resumes where it stopped and failures retry later.
-import { and, asc, count, eq, isNotNull, lt, lte, or, sql } from 'drizzle-orm';
+import { and, asc, count, eq, gte, isNotNull, lt, lte, or, sql } from 'drizzle-orm';
 import { LEDGER_STATUSES, type LedgerStatus, type Source } from '../../domain/enums.ts';
 import type { LedgerEntry, LedgerRepository } from '../store.ts';
 import { first, now, statusCounts, type RepositoryContext } from './context.ts';
@@ -112,6 +112,18 @@ export function createLedgerRepository({ dialect, t, run }: RepositoryContext): 
           .limit(1),
       );
       return rows[0]?.at ?? null;
+    },
+    async touchedSince(source, since) {
+      const recent = and(eq(t.crawlLedger.source, source), gte(t.crawlLedger.updatedAt, since));
+      const [total] = await run((db) => db.select({ n: count() }).from(t.crawlLedger).where(recent));
+      const failed = await run((db) =>
+        db
+          .select({ stage: t.crawlLedger.stage, key: t.crawlLedger.key, errorKind: t.crawlLedger.errorKind, errorMessage: t.crawlLedger.errorMessage })
+          .from(t.crawlLedger)
+          .where(and(recent, eq(t.crawlLedger.status, 'failed')))
+          .orderBy(asc(t.crawlLedger.id)),
+      );
+      return { touched: Number(total?.n ?? 0), failed };
     },
   };
   return ledger;

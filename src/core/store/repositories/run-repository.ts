@@ -1,5 +1,5 @@
 // Fetch runs: one per crawl command, with counters several stages add to.
-import { desc, eq, sql } from 'drizzle-orm';
+import { and, desc, eq, isNull, lt, or, sql } from 'drizzle-orm';
 import type { FetchRun, RunRepository } from '../store.ts';
 import { first, now, type RepositoryContext } from './context.ts';
 
@@ -12,7 +12,7 @@ export function createRunRepository({ dialect, t, run, transaction }: Repository
   const runs: RunRepository = {
     async start(source, command, startedAt = now()) {
       return run(async (db) => {
-        const id = await dialect.insertReturningId(db, t.fetchRuns, { source, command, startedAt, status: 'RUNNING' });
+        const id = await dialect.insertReturningId(db, t.fetchRuns, { source, command, startedAt, heartbeatAt: startedAt, status: 'RUNNING' });
         return (await runs.get(id))!;
       });
     },
@@ -45,6 +45,24 @@ export function createRunRepository({ dialect, t, run, transaction }: Repository
       run((db) =>
         db.select().from(t.fetchRuns).where(eq(t.fetchRuns.source, source)).orderBy(desc(t.fetchRuns.id)).limit(limit),
       ),
+    async heartbeat(id, at = now()) {
+      await run((db) => db.update(t.fetchRuns).set({ heartbeatAt: at }).where(and(eq(t.fetchRuns.id, id), eq(t.fetchRuns.status, 'RUNNING'))));
+    },
+    async abortAbandoned(staleBefore, reason) {
+      const stale = and(
+        eq(t.fetchRuns.status, 'RUNNING'),
+        or(lt(t.fetchRuns.heartbeatAt, staleBefore), and(isNull(t.fetchRuns.heartbeatAt), lt(t.fetchRuns.startedAt, staleBefore))),
+      );
+      const ids = (await run((db) => db.select({ id: t.fetchRuns.id }).from(t.fetchRuns).where(stale))).map((r) => r.id);
+      const aborted: FetchRun[] = [];
+      for (const id of ids) {
+        // Re-checked per row: a run that beat between the select and here stays RUNNING.
+        await run((db) => db.update(t.fetchRuns).set({ status: 'ABORTED', endedAt: now(), errorSummary: reason }).where(and(eq(t.fetchRuns.id, id), stale)));
+        const row = await runs.get(id);
+        if (row?.status === 'ABORTED') aborted.push(row);
+      }
+      return aborted;
+    },
   };
   return runs;
 }

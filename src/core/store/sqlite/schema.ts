@@ -130,6 +130,8 @@ export const fetchRuns = sqliteTable('fetch_runs', {
   command: text('command').notNull(),
   startedAt: timestamp('started_at').notNull(),
   endedAt: timestamp('ended_at'),
+  /** Refreshed every minute while the run's process lives; a RUNNING row whose heartbeat stopped was abandoned. */
+  heartbeatAt: timestamp('heartbeat_at'),
   status: text('status', { enum: RUN_STATUSES }).notNull(),
   pagesFetched: integer('pages_fetched').notNull().default(0),
   worksFetched: integer('works_fetched').notNull().default(0),

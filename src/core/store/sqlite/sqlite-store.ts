@@ -7,9 +7,10 @@ import Database from 'better-sqlite3';
 import { sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
-import { ServiceUnavailableError, errorMessage } from '../../errors.ts';
+import { DatabaseUnavailableError, ServiceUnavailableError, errorMessage } from '../../errors.ts';
 import type { Db, Dialect } from '../dialect.ts';
 import { createDrizzleStore } from '../drizzle-store.ts';
+import { isDatabaseUnavailable } from '../driver-errors.ts';
 import { assertJournalApplied, isMissingTableError } from '../migration-state.ts';
 import type { MigratableStore, OpenStore } from '../create-store.ts';
 import * as schema from './schema.ts';
@@ -37,18 +38,34 @@ export function openSqliteStore(file: string): MigratableStore {
     connection.pragma('busy_timeout = 5000');
     connection.pragma('synchronous = NORMAL');
   } catch (error) {
-    throw new ServiceUnavailableError('SQLite', `cannot open ${file}: ${errorMessage(error)}`, {
+    throw new DatabaseUnavailableError('SQLite', `cannot open ${file}: ${errorMessage(error)}`, {
       hint: 'check that the directory in DATABASE_URL exists and is writable, and that the disk is not full',
       cause: error,
     });
   }
   const db: Db = drizzle({ client: connection, schema });
   const mutex = new Mutex();
+  // A read-only file or directory, a full disk, a lock held past busy_timeout: the database is unavailable
+  // (503 with Retry-After for the API, a clear stop for the crawler), not a bug in the query.
+  const unavailable = (error: unknown): unknown =>
+    !(error instanceof ServiceUnavailableError) && isDatabaseUnavailable('sqlite', error)
+      ? new DatabaseUnavailableError('SQLite', `cannot use ${file}: ${errorMessage((error as { cause?: unknown }).cause ?? error)}`, {
+          hint: 'check that the database file and its directory are writable and that the disk is not full; nothing was written',
+          cause: error,
+        })
+      : error;
+  const wrap = async <T>(fn: () => Promise<T>): Promise<T> => {
+    try {
+      return await fn();
+    } catch (error) {
+      throw unavailable(error);
+    }
+  };
 
   const dialect: Dialect = {
     name: 'sqlite',
     tables: schema,
-    withConnection: (fn) => mutex.run(() => fn(db)),
+    withConnection: (fn) => wrap(() => mutex.run(() => fn(db))),
     transaction: (fn, heldConnection) => {
       const inTransaction = async () => {
         db.run(sql`BEGIN IMMEDIATE`);
@@ -57,11 +74,13 @@ export function openSqliteStore(file: string): MigratableStore {
           db.run(sql`COMMIT`);
           return result;
         } catch (error) {
-          db.run(sql`ROLLBACK`);
+          // SQLite may already have rolled back (SQLITE_FULL, some I/O errors): a second ROLLBACK would
+          // throw and hide the error that matters.
+          if (connection.inTransaction) db.run(sql`ROLLBACK`);
           throw error;
         }
       };
-      return heldConnection ? inTransaction() : mutex.run(inTransaction);
+      return wrap(() => (heldConnection ? inTransaction() : mutex.run(inTransaction)));
     },
     async upsert(tx, table, values, target, set) {
       await tx.insert(table).values(values).onConflictDoUpdate({ target, set });
@@ -76,7 +95,11 @@ export function openSqliteStore(file: string): MigratableStore {
     affectedRows: (result) => result.changes,
     forUpdateSkipLocked: (query) => query,
     async ping(tx) {
+      // Reachable is not enough: a read-only file or directory answers reads and refuses every write.
+      // Rewriting user_version with its own value is the smallest write SQLite has.
+      const version = Number(connection.pragma('user_version', { simple: true }));
       tx.get(sql`select 1`);
+      connection.pragma(`user_version = ${version}`);
     },
     async assertMigrated() {
       let latest: number | null = null;
