@@ -2,14 +2,17 @@
 // Astro configuration. Pages are static (prerendered from the snapshot) unless a route opts out with
 // `export const prerender = false` (src/pages/api/**, /media/…); those run in the Node adapter, built in
 // middleware mode and served by src/server/serve.ts: `node src/server/serve.ts dist` (HOST/PORT from the
-// environment), which routes /api before any static-file lookup.
+// environment), which routes /api before any static-file lookup and gives static files the security headers.
 import { defineConfig } from 'astro/config';
 import node from '@astrojs/node';
 import react from '@astrojs/react';
 import { loadConfig } from './src/core/env.ts';
 import { pagefindIndex } from './src/integrations/pagefind-index.ts';
+import { INLINE_SCRIPT_HASHES } from './src/site/inline-scripts.ts';
 
 const config = loadConfig();
+/** Images may come from the media CDN (MEDIA_BASE_URL) besides this origin. */
+const mediaOrigin = /^https?:\/\//.test(config.blob.publicBaseUrl) ? new URL(config.blob.publicBaseUrl).origin : null;
 
 export default defineConfig({
   // The public origin: canonical URLs, OpenGraph and the sitemap are built from it (SITE_URL).
@@ -23,5 +26,29 @@ export default defineConfig({
   // pagefindIndex: the static search index, written after every build from the same snapshot the content
   // loaders read (src/integrations/pagefind-index.ts).
   integrations: [react(), pagefindIndex({ snapshotDir: config.snapshotDir })],
-  // security.checkOrigin stays at its default (on): cross-site form posts to on-demand routes are refused.
+  // No Markdown here, so no Shiki: its inline styles would need 'unsafe-inline' under the CSP below.
+  markdown: { syntaxHighlight: false },
+  security: {
+    // Cross-site writes are refused by src/middleware.ts instead, which knows the public origin (SITE_URL)
+    // and the protocol a trusted TLS proxy forwards; Astro's check compares with what Node sees (http).
+    checkOrigin: false,
+    // Content-Security-Policy: scripts and styles by hash (Astro hashes its own; our inline scripts are
+    // listed in src/site/inline-scripts.ts), never 'unsafe-inline' for scripts. A <meta> in prerendered
+    // pages, a header on on-demand ones; src/server/http/security-headers.ts adds frame-ancestors and the
+    // other header-only directives. Style attributes (grid ratios, chart heights) stay allowed.
+    csp: {
+      directives: [
+        "default-src 'self'",
+        `img-src 'self' data: blob: https:${mediaOrigin ? ` ${mediaOrigin}` : ''}`,
+        "font-src 'self' data:",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+      ],
+      // Pagefind's search runs as WebAssembly.
+      scriptDirective: { resources: ["'self'", "'wasm-unsafe-eval'"], hashes: INLINE_SCRIPT_HASHES },
+      styleDirective: { resources: ["'self'", { resource: "'unsafe-inline'", kind: 'attribute' }] },
+    },
+  },
 });

@@ -19,7 +19,7 @@ import { DEFAULT_TASK } from './toploras.ts';
 const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
 const distDir = path.join(projectRoot, 'dist');
 const serverEntry = path.join(distDir, 'server/entry.mjs');
-/** The HTTP server in front of the built app (routes /api before any static-file lookup). */
+/** The HTTP server in front of the built app (routes /api before any static-file lookup; security headers). */
 const serveScript = path.join(projectRoot, 'src/server/serve.ts');
 
 async function buildSite({ out }: CommandContext): Promise<void> {

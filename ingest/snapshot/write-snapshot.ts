@@ -183,8 +183,10 @@ class WorkAssembler {
 
   #addUser(user: User): void {
     const key = `user:${user.id}`;
+    const username = this.#usernames.claim(user.username, key);
     this.authors.set(key, {
-      ref: { id: key, username: this.#usernames.claim(user.username, key), name: user.name, avatarUrl: user.profilePic || null },
+      // The public id is the handle: numeric user ids never leave the server.
+      ref: { id: `user:${username}`, username, name: user.name, avatarUrl: user.profilePic || null },
       source: 'community',
       profileUrl: null,
       workCount: 0,

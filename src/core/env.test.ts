@@ -31,7 +31,7 @@ describe('configuration', () => {
     expect(config.database).toEqual({ kind: 'sqlite', file: '/srv/huaku/data/huaku.db' });
     expect(config.blob).toEqual({ driver: 'local', dir: '/srv/huaku/data/blobs', publicBaseUrl: '/media' });
     expect(config.redisUrl).toBeUndefined();
-    expect(config.server).toEqual({ host: '127.0.0.1', port: 4321, siteUrl: 'http://localhost:4321' });
+    expect(config.server).toEqual({ host: '127.0.0.1', port: 4321, siteUrl: 'http://localhost:4321', trustedProxies: { kind: 'none' }, proxyHeaders: 'x-forwarded' });
     expect(config.testing.requireServices).toBe(false);
   });
 

@@ -1,5 +1,6 @@
 // The only reader of process.env. Entry points (ingest/cli.ts, the server's runtime, test helpers) call
 // loadConfig() once and pass the result down; nothing else looks at the environment.
+import net from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -97,6 +98,33 @@ function parseProviderList(value: string): GenerationProviderKindName[] | null {
 const concurrency = (fallback: number) =>
   z.coerce.number({ error: 'expected a concurrency limit, 1–64' }).int('expected a concurrency limit, 1–64').min(1, 'expected a concurrency limit, 1–64').max(64, 'expected a concurrency limit, 1–64').default(fallback);
 
+/**
+ * Which hops in front of the server may tell it the client's address, protocol and host: `off` (none:
+ * the socket peer is the client), a hop count (`1`: the peer is a proxy, the address it forwards is the
+ * client) or a comma-separated list of proxy addresses and CIDRs (`10.0.0.0/8,::1`).
+ */
+export type TrustedProxies = { kind: 'none' } | { kind: 'hops'; hops: number } | { kind: 'cidrs'; cidrs: Array<{ address: string; prefix: number; family: 'ipv4' | 'ipv6' }> };
+
+export function parseTrustedProxies(value: string): TrustedProxies | null {
+  const text = value.trim();
+  if (text === '' || text === 'off' || text === '0') return { kind: 'none' };
+  if (/^\d+$/.test(text)) {
+    const hops = Number(text);
+    return hops <= 10 ? { kind: 'hops', hops } : null;
+  }
+  const cidrs: Array<{ address: string; prefix: number; family: 'ipv4' | 'ipv6' }> = [];
+  for (const entry of text.split(',').map((e) => e.trim()).filter(Boolean)) {
+    const [address = '', prefixText, ...rest] = entry.split('/');
+    const version = net.isIP(address);
+    if (version === 0 || rest.length > 0) return null;
+    const max = version === 4 ? 32 : 128;
+    const prefix = prefixText === undefined ? max : /^\d{1,3}$/.test(prefixText) ? Number(prefixText) : NaN;
+    if (!(prefix >= 0 && prefix <= max)) return null;
+    cidrs.push({ address, prefix, family: version === 4 ? 'ipv4' : 'ipv6' });
+  }
+  return cidrs.length > 0 ? { kind: 'cidrs', cidrs } : null;
+}
+
 /** Every configuration key, its default and what it expects. `.env.example` documents the same keys. */
 export const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -121,6 +149,13 @@ export const envSchema = z.object({
   HOST: z.string().min(1).default('127.0.0.1'),
   PORT: z.coerce.number({ error: 'expected a port number 0–65535' }).int('expected a port number 0–65535').min(0, 'expected a port number 0–65535').max(65535, 'expected a port number 0–65535').default(4321),
   SITE_URL: z.url({ protocol: /^https?$/, error: 'expected the public http(s) URL of the site, e.g. https://huaku.example.com' }).default('http://localhost:4321'),
+  TRUSTED_PROXIES: z
+    .string()
+    .default('off')
+    .refine((v) => parseTrustedProxies(v) !== null, {
+      message: 'expected off, a hop count 1–10, or comma-separated proxy addresses/CIDRs such as 10.0.0.0/8,::1',
+    }),
+  TRUSTED_PROXY_HEADERS: z.enum(['x-forwarded', 'forwarded'], { error: 'expected x-forwarded (X-Forwarded-For/-Proto/-Host) or forwarded (RFC 7239 Forwarded)' }).default('x-forwarded'),
   SNAPSHOT_DIR: z.string().min(1).default('data/snapshot'),
   SITEMAP_MAX_URLS: z.coerce.number({ error: 'expected URLs per sitemap file, 1–50000' }).int().min(1).max(50_000).default(50_000),
   LIBLIB_API_BASE: z.url({ protocol: /^https?$/, error: 'expected the http(s) base URL of the Liblib API' }).default('https://api2.liblib.art'),
@@ -228,7 +263,16 @@ export interface Config {
   database: DatabaseConfig;
   blob: BlobConfig;
   redisUrl: string | undefined;
-  server: { host: string; port: number; siteUrl: string };
+  server: {
+    host: string;
+    port: number;
+    /** The public origin: the allowed Origin of writes and the base of every redirect target. */
+    siteUrl: string;
+    /** Hops allowed to report the client's address, protocol and host (src/server/http/client-address.ts). */
+    trustedProxies: TrustedProxies;
+    /** The forwarding headers those hops write; the other family is ignored (a client could forge it). */
+    proxyHeaders: 'x-forwarded' | 'forwarded';
+  };
   snapshotDir: string;
   /** URLs per sitemap file before the sitemap splits (the protocol's maximum is 50,000). */
   sitemapMaxUrls: number;
@@ -274,7 +318,7 @@ export interface CommunityConfig {
   /** Google login; null when GOOGLE_CLIENT_ID/SECRET are unset (local accounts only). */
   google: { clientId: string; clientSecret: string; redirectUri: string; authUrl: string; tokenUrl: string; jwksUrl: string } | null;
   session: { cookieName: string; secure: boolean };
-  /** null = no limit. Login: per IP and per username; upload, write and generate: per user; ip: every write per IP. */
+  /** null = no limit. Login: per address, and with backoff per (account, address); upload, write and generate: per user; ip: every write per address. */
   rateLimits: Record<'login' | 'upload' | 'write' | 'ip' | 'generate', RateLimitRule | null>;
   upload: { maxBytes: number; maxPixels: number };
 }
@@ -413,7 +457,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
             publicBaseUrl: raw.MEDIA_BASE_URL,
           },
     redisUrl: raw.REDIS_URL,
-    server: { host: raw.HOST, port: raw.PORT, siteUrl: raw.SITE_URL },
+    server: {
+      host: raw.HOST,
+      port: raw.PORT,
+      siteUrl: raw.SITE_URL,
+      trustedProxies: parseTrustedProxies(raw.TRUSTED_PROXIES)!,
+      proxyHeaders: raw.TRUSTED_PROXY_HEADERS,
+    },
     snapshotDir: resolve(raw.SNAPSHOT_DIR),
     sitemapMaxUrls: raw.SITEMAP_MAX_URLS,
     ingest: {

@@ -4,12 +4,15 @@
 // call paid for a static-file probe (~13 % of its time); here `/api/*` and `/media/*` go straight to the
 // app, and other paths are looked up in a manifest of dist/client made once at start-up (the build output
 // never changes under a running server), falling through to the app (on-demand pages, 404) when absent.
+// Every response gets the security headers first (src/server/http/security-headers.ts): static files never
+// reach Astro's middleware; what the app writes itself (a page's own CSP) takes precedence.
 //   node src/server/serve.ts [outDir]      (default dist; HOST and PORT from the environment)
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { loadConfig } from '../core/env.ts';
+import { DOCUMENT_CSP, securityHeaderOptions, securityHeaderValues, type SecurityHeaderOptions } from './http/security-headers.ts';
 
 type AppHandler = (req: http.IncomingMessage, res: http.ServerResponse, next?: () => void) => Promise<void>;
 
@@ -105,8 +108,10 @@ function sendStatic(req: http.IncomingMessage, res: http.ServerResponse, file: S
 }
 
 /** The request handler: `/api` and `/media` to the app, then the static manifest, then the app. */
-function createRequestHandler(app: AppHandler, manifest: Map<string, StaticFile>): http.RequestListener {
+function createRequestHandler(app: AppHandler, manifest: Map<string, StaticFile>, security: SecurityHeaderOptions): http.RequestListener {
+  const headers: Array<[string, string]> = [...securityHeaderValues(security), ['Content-Security-Policy', DOCUMENT_CSP]];
   return (req, res) => {
+    for (const [name, value] of headers) res.setHeader(name, value);
     const url = req.url ?? '/';
     const query = url.indexOf('?');
     const pathname = query === -1 ? url : url.slice(0, query);
@@ -133,11 +138,11 @@ function createRequestHandler(app: AppHandler, manifest: Map<string, StaticFile>
   };
 }
 
-export async function startHttpServer(options: { outDir: string; host: string; port: number }): Promise<http.Server> {
+export async function startHttpServer(options: { outDir: string; host: string; port: number; security: SecurityHeaderOptions }): Promise<http.Server> {
   const entry = path.resolve(options.outDir, 'server', 'entry.mjs');
   const { handler } = (await import(pathToFileURL(entry).href)) as { handler: AppHandler };
   const manifest = staticManifest(path.resolve(options.outDir, 'client'));
-  const server = http.createServer(createRequestHandler(handler, manifest));
+  const server = http.createServer(createRequestHandler(handler, manifest, options.security));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host, () => resolve());
@@ -148,7 +153,7 @@ export async function startHttpServer(options: { outDir: string; host: string; p
 if (import.meta.main) {
   const config = loadConfig();
   const outDir = process.argv[2] ?? 'dist';
-  const server = await startHttpServer({ outDir, host: config.server.host, port: config.server.port });
+  const server = await startHttpServer({ outDir, host: config.server.host, port: config.server.port, security: securityHeaderOptions(config) });
   const address = server.address();
   const where = typeof address === 'object' && address ? `http://${address.address}:${address.port}` : String(address);
   process.stdout.write(`huaku: serving ${outDir} on ${where}\n`);

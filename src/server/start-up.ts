@@ -114,6 +114,11 @@ function serverBase(): { config: Config; log: Logger; blobs: BlobStore } {
   return base;
 }
 
+/** The server's configuration, parsed once (the middleware needs it on every request, before any service). */
+export function serverConfig(): Config {
+  return serverBase().config;
+}
+
 /** The BlobStore alone: /media serves published files with the database down. */
 export function getBlobStore(): BlobStore {
   return serverBase().blobs;

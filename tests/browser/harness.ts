@@ -118,7 +118,8 @@ export async function startServer(options: { outDir: string; cwd: string; env: R
   const url = `http://127.0.0.1:${port}`;
   const stop = () => stopChild(child);
   try {
-    await waitForHttp(url, child, 20_000);
+    // Patient: a started server answers in about a second, but a machine shared by many test files can take far longer.
+    await waitForHttp(url, child, 60_000);
   } catch (error) {
     await stop();
     throw new Error(`${(error as Error).message}\nserver output:\n${output}`);

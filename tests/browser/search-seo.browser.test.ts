@@ -10,8 +10,9 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loraPath, userPath, workPath } from '../../src/site/works.ts';
 import { serviceGate } from '../../src/core/testing/services.ts';
-import { REPO_ROOT, chromiumAvailability } from './harness.ts';
+import { chromiumAvailability } from './harness.ts';
 import { connectChromium, site } from './site.ts';
+import { injectAxe } from './axe.ts';
 import { byN, expectedSitemapUrls, FILLER_N, GENERATED_AT, HOSTILE, INK, NEON, SITE_URL, SITEMAP_MAX_URLS, siteWorks as works } from './site-fixture.ts';
 
 const enabled = serviceGate('chromium (browser tests)', chromiumAvailability());
@@ -206,7 +207,6 @@ describe.runIf(enabled)('search, sitemap, robots.txt and accessibility', { timeo
   });
 
   it('has no serious or critical axe-core violations on the main page types', async () => {
-    const axeSource = path.join(REPO_ROOT, 'node_modules', 'axe-core', 'axe.min.js');
     const problems: string[] = [];
     for (const kind of PAGE_KINDS) {
       const page = await browser!.newPage();
@@ -217,7 +217,7 @@ describe.runIf(enabled)('search, sitemap, robots.txt and accessibility', { timeo
         continue;
       }
       if (kind.name === 'search') await searchResults(page);
-      await page.addScriptTag({ path: axeSource });
+      await injectAxe(page);
       const violations = await page.evaluate(async () => {
         const axe = (window as unknown as { axe: { run: (context: Document, options: object) => Promise<{ violations: Array<{ id: string; impact: string | null; help: string; nodes: Array<{ target: unknown[]; failureSummary?: string }> }> }> } }).axe;
         const result = await axe.run(document, { resultTypes: ['violations'] });

@@ -169,7 +169,7 @@ function describeCommunity(name: string, enabled: boolean, openBackend: (dir: st
       server.google.signInAs({ sub: 'google-sub-42', name: '谷歌画师 2', email: 'artist@example.com', email_verified: true });
       const second = await start();
       const again = await second.browser.get(second.callback);
-      expect((await server.client(sessionFrom(again.cookies)).get('/api/auth/me')).body.user).toMatchObject({ id: me.id, name: '谷歌画师 2' });
+      expect((await server.client(sessionFrom(again.cookies)).get('/api/auth/me')).body.user).toMatchObject({ username: me.username, name: '谷歌画师 2' });
 
       // Bad state: the callback's state is not the one this browser was given.
       const forged = await start();
@@ -211,17 +211,17 @@ function describeCommunity(name: string, enabled: boolean, openBackend: (dir: st
       expect(Object.keys(login.body).sort()).toEqual(['expires_at', 'user']); // the same shape as local login
       expect(login.cookies[0]).toMatch(/^huaku_session=[a-z2-7]{32}; Path=\/; HttpOnly; SameSite=Lax; Max-Age=\d+; Expires=.+; Secure$/);
       const me = await server.client(sessionFrom(login.cookies)).get('/api/auth/me');
-      expect(me.body.user).toMatchObject({ id: login.body.user.id, name: '令牌画师', avatar_url: 'https://lh3.example.com/t.png' });
+      expect(me.body.user).toMatchObject({ username: login.body.user.username, name: '令牌画师', avatar_url: 'https://lh3.example.com/t.png' });
       // The same Google subject again (here as a script asking for a token): the same user.
       const again = await anonymous.post('/api/auth/login', { provider: 'google', idToken: await google.mintIdToken({ iss: 'accounts.google.com' }), token: true });
       expect(again.status).toBe(200);
       expect(again.cookies).toEqual([]);
-      expect(again.body.user.id).toBe(login.body.user.id);
+      expect(again.body.user.username).toBe(login.body.user.username);
       const bearer = server.client(again.body.token);
       bearer.bearer = true;
-      expect((await bearer.get('/api/auth/me')).body.user.id).toBe(login.body.user.id);
+      expect((await bearer.get('/api/auth/me')).body.user.username).toBe(login.body.user.username);
       // The redirect flow finds the same account by subject.
-      expect((await server.store.users.findByGoogleSub('google-sub-idtoken'))?.id).toBe(login.body.user.id);
+      expect((await server.store.users.findByGoogleSub('google-sub-idtoken'))?.username).toBe(login.body.user.username);
 
       const refused = async (idToken: string) => {
         const reply = await anonymous.post('/api/auth/login', { provider: 'google', idToken });
@@ -251,7 +251,7 @@ function describeCommunity(name: string, enabled: boolean, openBackend: (dir: st
       // 20 days left: used as is, no new cookie.
       await server.store.sessions.setExpiry(id, new Date(Date.now() + 20 * DAY));
       const fresh = await client.get('/api/auth/me');
-      expect(fresh.body.user.id).toBe(user.id);
+      expect(fresh.body.user.username).toBe(user.username);
       expect(fresh.cookies).toEqual([]);
       // 5 days left: extended to 30 days, and the cookie is sent again.
       await server.store.sessions.setExpiry(id, new Date(Date.now() + 5 * DAY));
@@ -282,7 +282,6 @@ function describeCommunity(name: string, enabled: boolean, openBackend: (dir: st
       // Actors that must stay the same person (the owner of the fixtures) use these; throwaway ones for logout.
       const fixed: Record<Actor, Client> = { anonymous, other: other.client, owner: owner.client };
       type Row = { route: string; call: (c: Client) => Promise<{ status: number }>; expect: Record<Actor, number>; actor?: (a: Actor) => Promise<Client> };
-      const ownerId = owner.user.id;
       // A generation job of the owner's on the offline API-Inference, started now and finished by the time its rows run.
       const generate = { model_id: 'demo/sdxl', params: { prompt: '矩阵测试', steps: 2, width: 256, height: 256, seed: 7 } };
       const jobId: string = (await owner.client.post('/api/v1/generate', generate)).body.job_id;
@@ -319,8 +318,8 @@ function describeCommunity(name: string, enabled: boolean, openBackend: (dir: st
         { route: 'POST /api/artworks/[id]/favorite', call: (c) => c.post(`/api/artworks/${art.id}/favorite`), expect: { anonymous: 401, other: 200, owner: 200 } },
         { route: 'DELETE /api/artworks/[id]/favorite', call: (c) => c.delete(`/api/artworks/${art.id}/favorite`), expect: { anonymous: 401, other: 200, owner: 200 } },
         { route: 'DELETE /api/artworks/[id]/favorite (draft)', call: (c) => c.delete(`/api/artworks/${draft.artwork_id}/favorite`), expect: { anonymous: 401, other: 404, owner: 409 } },
-        { route: 'GET /api/users/[id]/artworks', call: (c) => c.get(`/api/users/${ownerId}/artworks`), expect: { anonymous: 200, other: 200, owner: 200 } },
-        { route: 'GET /api/users/[id]/favorites', call: (c) => c.get(`/api/users/${ownerId}/favorites`), expect: { anonymous: 401, other: 403, owner: 200 } },
+        { route: 'GET /api/users/[username]/artworks', call: (c) => c.get(`/api/users/${owner.user.username}/artworks`), expect: { anonymous: 200, other: 200, owner: 200 } },
+        { route: 'GET /api/users/[username]/favorites', call: (c) => c.get(`/api/users/${owner.user.username}/favorites`), expect: { anonymous: 401, other: 403, owner: 200 } },
         { route: 'GET /api/feed', call: (c) => c.get('/api/feed'), expect: { anonymous: 200, other: 200, owner: 200 } },
         { route: 'POST /api/v1/generate', call: (c) => c.post('/api/v1/generate', generate), expect: { anonymous: 401, other: 202, owner: 202 } },
         { route: 'GET /api/v1/generate', call: (c) => c.get('/api/v1/generate'), expect: { anonymous: 401, other: 200, owner: 200 } },
@@ -506,14 +505,14 @@ function describeCommunity(name: string, enabled: boolean, openBackend: (dir: st
       const id = up.body.artwork_id as number;
       // A draft is nowhere public.
       expect((await viewer.client.get('/api/feed?order=newest')).body.items.map((i: { id: number }) => i.id)).not.toContain(id);
-      expect((await viewer.client.get(`/api/users/${owner.user.id}/artworks`)).body.items).toEqual([]);
-      expect((await owner.client.get(`/api/users/${owner.user.id}/artworks`)).body.items.map((i: { id: number }) => i.id)).toEqual([id]);
+      expect((await viewer.client.get(`/api/users/${owner.user.username}/artworks`)).body.items).toEqual([]);
+      expect((await owner.client.get(`/api/users/${owner.user.username}/artworks`)).body.items.map((i: { id: number }) => i.id)).toEqual([id]);
       const pub = await owner.client.post(`/api/artworks/${id}/publish`);
       // No waiting: the very next requests see it.
       const newest = (await viewer.client.get('/api/feed?order=newest&limit=5')).body;
       expect(newest.items[0]).toMatchObject({ id, title: '刚刚发布 Fresh', status: 'published', author: { username: 'fresh_artist' } });
       expect((await viewer.client.get('/api/feed?order=hot&limit=50')).body.items.map((i: { id: number }) => i.id)).toContain(id);
-      expect((await viewer.client.get(`/api/users/${owner.user.id}/artworks`)).body.items.map((i: { id: number }) => i.id)).toEqual([id]);
+      expect((await viewer.client.get(`/api/users/${owner.user.username}/artworks`)).body.items.map((i: { id: number }) => i.id)).toEqual([id]);
       const page = await viewer.client.get(pub.body.page_url);
       expect(page.status).toBe(200);
       expect(page.body).toContain('刚刚发布 Fresh');
@@ -540,17 +539,17 @@ function describeCommunity(name: string, enabled: boolean, openBackend: (dir: st
       const inSnapshot = [];
       for await (const chunk of iterateSnapshotWorkChunks(snapshotDir)) inSnapshot.push(...chunk.works.filter((w) => w.id === String(id)));
       expect(inSnapshot).toHaveLength(1);
-      expect(inSnapshot[0]).toMatchObject({ source: 'community', title: '刚刚发布 Fresh', author: { id: `user:${owner.user.id}`, name: 'Fresh_Artist' } });
+      expect(inSnapshot[0]).toMatchObject({ source: 'community', title: '刚刚发布 Fresh', author: { id: `user:${owner.user.username}`, name: 'Fresh_Artist' } });
       expect(inSnapshot[0]!.images[0]!.thumbUrl).toMatch(/^\/media\/thumbs\/320\/artworks\/original\//);
     });
 
-    it('refuses cross-site writes (Astro origin check and the routes’ own)', async () => {
+    it('refuses cross-site writes (the middleware for every on-demand route, and the routes’ own check)', async () => {
       const { client } = await server.user('Csrf_Victim');
       const owner = await server.user('Csrf_Owner');
       const art = await published(owner.client);
       const evil = { origin: 'https://evil.example' };
       const form = await client.request('POST', `/api/artworks/${art.id}/like`, { form: { a: '1' }, headers: evil });
-      expect(form.status).toBe(403); // Astro's check: cross-site form post
+      expect(form.status).toBe(403); // a cross-site form post
       const json = await client.request('POST', `/api/artworks/${art.id}/like`, { json: {}, headers: evil });
       expect(json).toMatchObject({ status: 403, body: { error: { code: 'cross_site' } } });
       const fetchSite = await client.request('DELETE', `/api/artworks/${art.id}/like`, { json: {}, headers: { origin: server.url, 'sec-fetch-site': 'cross-site' } });
@@ -640,7 +639,7 @@ describe.runIf(redisServerBinary)('Redis stopped mid-test: the APIs keep answeri
     expect((await fans[0]!.client.delete(`/api/artworks/${art}/like`)).body).toMatchObject({ like_count: 5, isLiked: false });
     expect((await fans[1]!.client.post(`/api/artworks/${art}/favorite`)).body).toMatchObject({ is_favorite: true, favorite_count: 1 });
     expect((await fans[1]!.client.get(`/api/artworks/${art}`)).body).toMatchObject({ like_count: 5, is_liked: true, is_favorite: true });
-    expect((await fans[1]!.client.get(`/api/users/${fans[1]!.user.id}/favorites`)).body.items.map((i: { id: number }) => i.id)).toEqual([art]);
+    expect((await fans[1]!.client.get(`/api/users/${fans[1]!.user.username}/favorites`)).body.items.map((i: { id: number }) => i.id)).toEqual([art]);
     const during = await owner.client.upload(await testImage('jpeg'), { title: '停电中' });
     expect(during.status).toBe(201);
     expect((await owner.client.post(`/api/artworks/${during.body.artwork_id}/publish`)).status).toBe(200);

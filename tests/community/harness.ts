@@ -1,8 +1,11 @@
 // The community server under test: one `astro build` per test file, then the built Node server started
 // per backend (SQLite without Redis; MariaDB + Redis), the fake Google provider beside it, and a small
-// HTTP client that behaves like a same-site browser (Origin header on writes, cookie or Bearer session).
+// HTTP client that behaves like a same-site browser (Origin header on writes, cookie or Bearer session),
+// and a reverse proxy on loopback with clients of distinct addresses (the trusted-proxy tests).
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { startFakeA1111, type FakeA1111 } from '../../fakes/a1111/server.ts';
 import { startFakeGoogle, type FakeGoogle } from '../../fakes/google-oauth/server.ts';
@@ -246,4 +249,72 @@ export async function startRedisServer(port?: number): Promise<{ url: string; po
         child.kill('SIGTERM');
       }),
   };
+}
+
+/**
+ * A reverse proxy on loopback, as nginx would be configured in front of the server: it connects to the
+ * server from `localAddress` (a loopback address of its own, e.g. 127.0.0.2, so the server can tell it
+ * from direct clients), appends the client's address to X-Forwarded-For and states the public protocol
+ * and host it terminated (X-Forwarded-Proto/-Host, overwritten; or RFC 7239 Forwarded, appended).
+ */
+export async function startReverseProxy(options: {
+  target: string;
+  localAddress: string;
+  proto: 'http' | 'https';
+  host: string;
+  headers?: 'x-forwarded' | 'forwarded';
+}): Promise<{ url: string; close(): Promise<void> }> {
+  const target = new URL(options.target);
+  const server = http.createServer((req, res) => {
+    const peer = req.socket.remoteAddress ?? '';
+    const headers = { ...req.headers, host: target.host };
+    if (options.headers === 'forwarded') {
+      const element = `for=${peer.includes(':') ? `"[${peer}]"` : peer};proto=${options.proto};host=${options.host}`;
+      headers.forwarded = [req.headers.forwarded, element].filter(Boolean).join(', ');
+    } else {
+      headers['x-forwarded-for'] = [req.headers['x-forwarded-for'], peer].filter(Boolean).join(', ');
+      headers['x-forwarded-proto'] = options.proto;
+      headers['x-forwarded-host'] = options.host;
+    }
+    const upstream = http.request(
+      { host: target.hostname, port: target.port, path: req.url, method: req.method, headers, localAddress: options.localAddress },
+      (reply) => {
+        res.writeHead(reply.statusCode ?? 502, reply.headers);
+        reply.pipe(res);
+      },
+    );
+    upstream.on('error', () => {
+      if (!res.headersSent) res.writeHead(502);
+      res.end();
+    });
+    req.pipe(upstream);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** One HTTP request from a chosen local (loopback) address: a client with an address of its own. */
+export function sendFrom(
+  localAddress: string,
+  url: string,
+  options: { method?: string; headers?: Record<string, string>; body?: string } = {},
+): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
+  return new Promise((resolve, reject) => {
+    const request = http.request(url, { method: options.method ?? 'GET', headers: options.headers, localAddress, agent: false }, (reply) => {
+      let body = '';
+      reply.setEncoding('utf8');
+      reply.on('data', (chunk: string) => (body += chunk));
+      reply.on('end', () => resolve({ status: reply.statusCode ?? 0, headers: reply.headers, body }));
+    });
+    request.on('error', reject);
+    request.end(options.body);
+  });
 }

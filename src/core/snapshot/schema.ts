@@ -48,7 +48,7 @@ export type SnapshotManifest = z.infer<typeof snapshotManifestSchema>;
 const username = z.string().min(1).max(200).regex(/^[^/?#\s]+$/, 'a username is one URL path segment (no /, ?, # or spaces)');
 
 const snapshotAuthorSchema = z.object({
-  /** `<source>:<external id>` for upstream authors, `user:<id>` for community users. */
+  /** `<source>:<external id>` for upstream authors, `user:<username>` for community users. */
   id: z.string().min(1),
   username,
   name: z.string(),

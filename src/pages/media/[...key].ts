@@ -56,7 +56,11 @@ async function serve(request: Request, method: 'GET' | 'HEAD'): Promise<Response
 }
 
 function headersFor(head: BlobHead): Headers {
-  const contentType = head.contentType ?? 'application/octet-stream';
+  // A safe type only: what may render inline keeps its own, anything else (an uploaded text/html or SVG)
+  // is opaque bytes, downloaded, never interpreted on our origin.
+  const declared = head.contentType?.split(';')[0]!.trim().toLowerCase() ?? '';
+  const inline = INLINE_TYPE.test(declared);
+  const contentType = inline ? declared : 'application/octet-stream';
   const headers = new Headers({
     'Content-Type': contentType,
     'Content-Length': String(head.size),
@@ -66,7 +70,7 @@ function headersFor(head: BlobHead): Headers {
     'Content-Security-Policy': "default-src 'none'; sandbox",
   });
   if (head.lastModified) headers.set('Last-Modified', head.lastModified.toUTCString());
-  if (!INLINE_TYPE.test(contentType.split(';')[0]!.trim().toLowerCase())) headers.set('Content-Disposition', 'attachment');
+  if (!inline) headers.set('Content-Disposition', 'attachment');
   return headers;
 }
 

@@ -54,12 +54,12 @@ describe('Google login (arctic) against the fake provider', () => {
     expect(((await foreign.finish(code, codeVerifier).catch((e: unknown) => e)) as OAuthLoginError).code).toBe('oauth_token');
   });
 
-  it('matches users by subject, refreshes name and picture, and picks a free username', async () => {
+  it('matches users by subject, refreshes name and picture, and picks a random handle (never from the email)', async () => {
     const { store, cleanup } = await tempSqliteStore();
     try {
       await store.users.create({ username: 'mei', name: '占用者', email: 'taken@example.com' });
       const user = await upsertGoogleUser(store, { sub: 's-1', name: '小美', email: 'mei@example.com', emailVerified: true, picture: null });
-      expect(user.username).toMatch(/^mei_[a-z0-9]+$/);
+      expect(user.username).toMatch(/^user_[a-z2-9]{6}$/);
       expect(user).toMatchObject({ googleSub: 's-1', name: '小美', email: 'mei@example.com' });
       const again = await upsertGoogleUser(store, { sub: 's-1', name: '小美 2', email: 'mei@example.com', emailVerified: true, picture: 'https://x/p.png' });
       expect(again).toMatchObject({ id: user.id, name: '小美 2', profilePic: 'https://x/p.png' });
@@ -67,7 +67,8 @@ describe('Google login (arctic) against the fake provider', () => {
       const clash = await upsertGoogleUser(store, { sub: 's-2', name: null, email: 'taken@example.com', emailVerified: true, picture: null });
       expect(clash.email).toBeNull();
       const unverified = await upsertGoogleUser(store, { sub: 's-3', name: null, email: 'x@example.com', emailVerified: false, picture: null });
-      expect(unverified).toMatchObject({ email: null, username: 'user_x' }); // stems shorter than 3 get a prefix
+      expect(unverified.email).toBeNull();
+      expect(unverified.username).toMatch(/^user_[a-z2-9]{6}$/); // nothing of the address's local part
     } finally {
       await cleanup();
     }

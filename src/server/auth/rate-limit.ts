@@ -5,6 +5,22 @@
 import type { RateLimitRule } from '../../core/env.ts';
 import type { RedisConnection } from '../cache/redis-connection.ts';
 
+/**
+ * Login attempts per (account, address), derived from RATE_LIMIT_LOGIN (N per window W): N per W, N per
+ * 15 W, 2 N per 60 W. Each tier must allow an attempt, so a guesser who keeps going waits longer and
+ * longer (with 10/1m: a burst of 10, then a quarter of an hour, then the rest of the hour), while the
+ * account's owner, at another address, has buckets of their own: nobody can lock a user out from
+ * elsewhere. Every address is also held to N per W across all accounts (`login:ip:<address>`).
+ */
+export function loginBackoffRules(rule: RateLimitRule | null): RateLimitRule[] {
+  if (!rule) return [];
+  return [
+    { limit: rule.limit, windowMs: rule.windowMs },
+    { limit: rule.limit, windowMs: rule.windowMs * 15 },
+    { limit: rule.limit * 2, windowMs: rule.windowMs * 60 },
+  ];
+}
+
 export interface RateLimitResult {
   allowed: boolean;
   /** Requests left in this window after this one. */

@@ -12,7 +12,7 @@ interface ArtworkImage {
 }
 
 interface ArtworkAuthor {
-  /** `user:<id>` for community users, `<source>:<external id>` for ingested authors. */
+  /** `user:<username>` for community users, `<source>:<external id>` for ingested authors. */
   id: string;
   kind: 'user' | 'author';
   name: string;
@@ -33,7 +33,6 @@ export interface ArtworkItem {
   url: string;
   image: ArtworkImage | null;
   author: ArtworkAuthor | null;
-  owner_user_id: number | null;
   like_count: number;
   favorite_count: number;
   /** Likes and favorites counted by the source site (ingested works). */
@@ -122,11 +121,10 @@ export async function toArtworkItems(services: Pick<CommunityDeps, 'store' | 'ca
       url: artworkPath(work),
       image: workImages[0] ?? null,
       author: owner
-        ? { id: `user:${owner.id}`, kind: 'user', name: owner.name, username: owner.username, avatar_url: owner.profilePic }
+        ? { id: `user:${owner.username}`, kind: 'user', name: owner.name, username: owner.username, avatar_url: owner.profilePic }
         : author
           ? { id: `${author.source}:${author.externalId}`, kind: 'author', name: author.name, username: null, avatar_url: author.avatarUrl }
           : null,
-      owner_user_id: work.ownerUserId,
       like_count: likeCounts.get(work.id) ?? 0,
       favorite_count: favoriteCounts.get(work.id) ?? 0,
       source_like_count: community ? null : work.likeCount,

@@ -9,6 +9,7 @@ import { getServerServices, type ServerServices } from '../start-up.ts';
 import type { User } from '../../core/store/store.ts';
 import type { ValidSession } from '../auth/sessions.ts';
 import { ApiError, apiErrorFrom, serviceUnavailable, unauthenticated } from './api-error.ts';
+import { clientOf, isSameSiteWrite, socketAddress, type ClientInfo } from './client-address.ts';
 import { authenticateRequest, type RequestAuth } from './request-auth.ts';
 
 /** public: anyone (the viewer is known when signed in); user: a signed-in user, else 401. */
@@ -32,11 +33,15 @@ interface HandlerContext<P, V extends User | null> {
   viewer: V;
   session: V extends User ? ValidSession : ValidSession | null;
   auth: RequestAuth;
-  ip: string;
+  /** The client as trusted proxies report it (src/server/http/client-address.ts). */
+  client: ClientInfo;
   /** Add a Set-Cookie header to the response. */
   setCookie(value: string): void;
-  /** Count one more attempt against a limit (e.g. per username on login); throws RateLimitedError (429) when over. */
-  limit(kind: LimitKind, bucket: string): Promise<void>;
+  /**
+   * Count one more attempt against a limit (e.g. per account and address on login); throws RateLimitedError
+   * (429) when over. `rules` replaces the kind's configured rule (several: each must allow the attempt).
+   */
+  limit(kind: LimitKind, bucket: string, rules?: RateLimitRule[]): Promise<void>;
 }
 
 interface RouteDefinition<P, A extends Access> {
@@ -53,39 +58,43 @@ export const idParams = z.object({
   id: z.string().regex(/^\d{1,15}$/, '无效的 id').transform(Number),
 });
 
+/** A user's public handle in the path (stored lowercase, so any case finds the account). */
+export const usernameParams = z.object({
+  username: z.string().regex(/^[A-Za-z0-9_]{3,32}$/, '无效的用户名').transform((v) => v.toLowerCase()),
+});
+
 /** Services for this request: tests inject theirs through `locals.services`; the server makes its own. */
 async function servicesFor(input: RouteInput): Promise<ServerServices> {
   const injected = (input.locals as { services?: ServerServices } | undefined)?.services;
   return injected ?? getServerServices();
 }
 
-function clientIp(input: RouteInput): string {
-  try {
-    return input.clientAddress || 'unknown';
-  } catch {
-    return 'unknown'; // Astro throws when the adapter cannot tell
-  }
+/** The client of this request (the middleware resolved it already on the built server). */
+function requestClient(input: RouteInput, services: ServerServices): ClientInfo {
+  const resolved = (input.locals as { client?: ClientInfo } | undefined)?.client;
+  if (resolved) return resolved;
+  return clientOf(services.config.server, { request: input.request, url: input.url, clientAddress: socketAddress(input as { clientAddress: string }) });
 }
 
 /**
- * Refuse writes from other sites: Astro's origin check refuses cross-site form posts; this also covers
- * JSON and bodyless requests, so a route is safe even where Astro's check does not run.
+ * Refuse writes from other sites (src/server/http/client-address.ts says which origins are ours). The
+ * middleware checks every on-demand request the same way; this keeps a route safe where it does not run.
  */
-function assertSameSite(request: Request, url: URL): void {
-  if (SAFE_METHODS.has(request.method)) return;
-  const origin = request.headers.get('origin');
-  const fetchSite = request.headers.get('sec-fetch-site');
-  if ((origin !== null && origin !== url.origin) || fetchSite === 'cross-site') {
-    throw new ApiError(403, 'cross_site', '拒绝来自其他网站的请求');
-  }
+function assertSameSite(request: Request, client: ClientInfo, siteUrl: string): void {
+  if (!isSameSiteWrite(request, client, siteUrl)) throw crossSite();
 }
 
-async function enforceLimit(services: ServerServices, rule: RateLimitRule | null, bucket: string): Promise<void> {
-  if (!rule) return;
-  const result = await services.limiter.hit(bucket, rule);
-  if (!result.allowed) {
-    const seconds = Math.max(1, Math.ceil(result.retryAfterMs / 1000));
-    throw new RateLimitedError(`操作太频繁，请 ${seconds} 秒后再试`, result.retryAfterMs);
+export const crossSite = () => new ApiError(403, 'cross_site', '拒绝来自其他网站的请求');
+
+async function enforceLimit(services: ServerServices, rules: ReadonlyArray<RateLimitRule | null>, bucket: string): Promise<void> {
+  const active = rules.filter((rule): rule is RateLimitRule => rule !== null);
+  if (active.length === 0) return;
+  const results = await Promise.all(active.map((rule) => services.limiter.hit(bucket, rule)));
+  const refused = results.filter((result) => !result.allowed);
+  if (refused.length > 0) {
+    const retryAfterMs = Math.max(...refused.map((result) => result.retryAfterMs));
+    const seconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
+    throw new RateLimitedError(`操作太频繁，请 ${seconds} 秒后再试`, retryAfterMs);
   }
 }
 
@@ -105,17 +114,17 @@ export function apiRoute<P = Record<string, never>, A extends Access = Access>(d
       return serviceUnavailable().toResponse();
     }
     try {
-      assertSameSite(input.request, input.url);
+      const client = requestClient(input, services);
+      assertSameSite(input.request, client, services.config.server.siteUrl);
       const auth = await authenticateRequest(services, input.request);
       cookies.push(...auth.setCookies);
       const viewer = auth.session?.user ?? null;
       if (definition.access === 'user' && !viewer) throw unauthenticated();
       const params = definition.params ? parseParams(definition.params, input.params) : ({} as P);
-      const ip = clientIp(input);
       const rules = services.config.community.rateLimits;
-      const limit = (kind: LimitKind, bucket: string) => enforceLimit(services, rules[kind], `${kind}:${bucket}`);
-      if (!SAFE_METHODS.has(input.request.method)) await enforceLimit(services, rules.ip, `ip:${ip}`);
-      if (definition.rateLimit === 'login') await limit('login', `ip:${ip}`);
+      const limit = (kind: LimitKind, bucket: string, override?: RateLimitRule[]) => enforceLimit(services, override ?? [rules[kind]], `${kind}:${bucket}`);
+      if (!SAFE_METHODS.has(input.request.method)) await enforceLimit(services, [rules.ip], `ip:${client.rateKey}`);
+      if (definition.rateLimit === 'login') await limit('login', `ip:${client.rateKey}`);
       else if (definition.rateLimit && viewer) await limit(definition.rateLimit, `user:${viewer.id}`);
       const result = await definition.handler({
         request: input.request,
@@ -125,7 +134,7 @@ export function apiRoute<P = Record<string, never>, A extends Access = Access>(d
         viewer: viewer as never,
         session: auth.session as never,
         auth,
-        ip,
+        client,
         setCookie: (value) => cookies.push(value),
         limit,
       });

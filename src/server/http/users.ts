@@ -1,8 +1,8 @@
-// Users as the API shows them.
+// Users as the API shows them: by their public handle (the username), never by the numeric id, which
+// would let anyone enumerate every account.
 import type { User } from '../../core/store/store.ts';
 
 export interface PublicUser {
-  id: number;
   username: string;
   name: string;
   avatar_url: string | null;
@@ -16,7 +16,7 @@ export interface OwnUser extends PublicUser {
 }
 
 export function publicUser(user: User): PublicUser {
-  return { id: user.id, username: user.username, name: user.name, avatar_url: user.profilePic };
+  return { username: user.username, name: user.name, avatar_url: user.profilePic };
 }
 
 export function ownUser(user: User): OwnUser {
@@ -27,10 +27,4 @@ export function ownUser(user: User): OwnUser {
     has_google: user.googleSub !== null,
     created_at: user.createdAt.toISOString(),
   };
-}
-
-/** A same-site path to go to after login (`next`), never another origin. */
-export function safeNextPath(next: string | null | undefined, fallback = '/'): string {
-  if (!next || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\') || /[\r\n]/.test(next)) return fallback;
-  return next;
 }

@@ -1,14 +1,16 @@
 // Authors (creators upstream), one row per (source, external id).
 import { and, eq, inArray } from 'drizzle-orm';
 import type { AuthorInput, AuthorRepository } from '../store.ts';
+import { sanitizeDisplayName } from '../../text/display-name.ts';
 import { first, inSlices, now, type RepositoryContext } from './context.ts';
 
 export function createAuthorRepository({ dialect, t, run }: RepositoryContext): AuthorRepository {
   const authors: AuthorRepository = {
     async upsert(input: AuthorInput) {
       return run(async (db) => {
-        const { source, externalId, ...rest } = input;
-        await dialect.upsert(db, t.authors, { ...input }, [t.authors.source, t.authors.externalId], {
+        // Display names are cleaned wherever they come from (src/core/text/display-name.ts).
+        const { source, externalId, ...rest } = { ...input, name: sanitizeDisplayName(input.name) || input.externalId };
+        await dialect.upsert(db, t.authors, { source, externalId, ...rest }, [t.authors.source, t.authors.externalId], {
           ...rest,
           updatedAt: now(),
         });

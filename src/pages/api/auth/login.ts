@@ -5,16 +5,18 @@
 // expires_at} and the session cookie; with `token: true` the session token is returned in the body instead
 // of a cookie (a personal API token for scripts: `Authorization: Bearer <token>`). A form post (no
 // JavaScript, local only) is answered with a redirect to `next`, or back to /login with an error. Rate
-// limited per IP (both kinds) and per username.
+// limited per address (both kinds) and, with backoff, per username and address (src/server/auth/rate-limit.ts).
 import type { APIRoute } from 'astro';
 import { z } from 'zod';
 import { authenticateLocal, upsertGoogleUser } from '../../../server/auth/accounts.ts';
 import { OAuthLoginError } from '../../../server/auth/google.ts';
+import { loginBackoffRules } from '../../../server/auth/rate-limit.ts';
 import { UnauthenticatedError, UnavailableError } from '../../../core/errors.ts';
 import type { User } from '../../../core/store/store.ts';
 import { sessionCookieValue } from '../../../server/http/request-auth.ts';
 import { apiRoute, readJson } from '../../../server/http/route.ts';
-import { ownUser, safeNextPath } from '../../../server/http/users.ts';
+import { ownUser } from '../../../server/http/users.ts';
+import { safeRedirectTarget } from '../../../server/http/redirect-target.ts';
 
 export const prerender = false;
 
@@ -33,14 +35,14 @@ const googleBody = z.object({
 export const POST: APIRoute = apiRoute({
   access: 'public',
   rateLimit: 'login',
-  async handler({ request, services, limit, setCookie }) {
+  async handler({ request, services, client, limit, setCookie }) {
     const form = /^application\/x-www-form-urlencoded\b/i.test(request.headers.get('content-type') ?? '');
     let input: unknown;
     let next = '/';
     if (form) {
       const data = await request.formData();
       input = { username: data.get('username'), password: data.get('password') };
-      next = safeNextPath(String(data.get('next') ?? ''));
+      next = safeRedirectTarget(data.get('next'), services.config.server.siteUrl);
     } else {
       input = await readJson(request, z.unknown());
     }
@@ -70,7 +72,8 @@ export const POST: APIRoute = apiRoute({
       if (form) return redirect('/login?error=missing');
       throw parsed.error;
     }
-    await limit('login', `user:${parsed.data.username.toLowerCase()}`);
+    // Per account and address, with backoff (never per account alone: that would let anyone lock the owner out).
+    await limit('login', `user:${parsed.data.username.toLowerCase()}:ip:${client.rateKey}`, loginBackoffRules(services.config.community.rateLimits.login));
     const user = await authenticateLocal(services.store, parsed.data.username, parsed.data.password);
     if (!user) {
       if (form) return redirect('/login?error=credentials');

@@ -12,7 +12,7 @@ import { OAuthLoginError } from '../../../../server/auth/google.ts';
 import { OAUTH_COOKIES } from '../../../../server/auth/oauth-cookies.ts';
 import { sessionCookieValue } from '../../../../server/http/request-auth.ts';
 import { apiRoute } from '../../../../server/http/route.ts';
-import { safeNextPath } from '../../../../server/http/users.ts';
+import { safeRedirectTarget } from '../../../../server/http/redirect-target.ts';
 
 export const prerender = false;
 
@@ -42,7 +42,7 @@ export const GET: APIRoute = apiRoute({
       const user = await upsertGoogleUser(services.store, profile);
       const { token, session } = await services.sessions.create(user.id);
       setCookie(sessionCookieValue(services, token, session));
-      return new Response(null, { status: 303, headers: { Location: safeNextPath(cookies.get(OAUTH_COOKIES.next)) } });
+      return new Response(null, { status: 303, headers: { Location: safeRedirectTarget(cookies.get(OAUTH_COOKIES.next), services.config.server.siteUrl) } });
     } catch (error) {
       if (error instanceof OAuthLoginError) {
         services.log.warn({ code: error.code, reason: error.message }, 'Google login failed');

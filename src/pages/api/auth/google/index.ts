@@ -4,7 +4,7 @@ import type { APIRoute } from 'astro';
 import { NotFoundError } from '../../../../core/errors.ts';
 import { serializeCookie } from '../../../../server/auth/cookies.ts';
 import { apiRoute } from '../../../../server/http/route.ts';
-import { safeNextPath } from '../../../../server/http/users.ts';
+import { safeRedirectTarget } from '../../../../server/http/redirect-target.ts';
 import { OAUTH_COOKIES } from '../../../../server/auth/oauth-cookies.ts';
 
 export const prerender = false;
@@ -19,7 +19,7 @@ export const GET: APIRoute = apiRoute({
     const options = { secure, maxAge: 600, path: '/api/auth/google' };
     setCookie(serializeCookie(OAUTH_COOKIES.state, state, options));
     setCookie(serializeCookie(OAUTH_COOKIES.verifier, codeVerifier, options));
-    setCookie(serializeCookie(OAUTH_COOKIES.next, safeNextPath(url.searchParams.get('next')), options));
+    setCookie(serializeCookie(OAUTH_COOKIES.next, safeRedirectTarget(url.searchParams.get('next'), services.config.server.siteUrl), options));
     return new Response(null, { status: 302, headers: { Location: target.href } });
   },
 });
