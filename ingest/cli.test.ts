@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { testConfig } from '../src/core/testing/services.ts';
+import { createTestDatabase } from '../src/core/testing/mysql.ts';
 import { COMMANDS } from './commands/command-table.ts';
 import { heavyPackagesIn, parseLoadedModules, RECORD_MODULES_PRELOAD } from './testing/loaded-modules.ts';
 import { runCli as runMain, spawnCli } from './testing/run-cli.ts';
@@ -135,12 +136,19 @@ describe('ingest CLI', () => {
   it.runIf(testConfig.testing.mysqlUrl !== undefined && testConfig.testing.redisUrl !== undefined)(
     'doctor reports a real MariaDB and Redis as reachable',
     async () => {
-      const env = { DATABASE_URL: testConfig.testing.mysqlUrl!, REDIS_URL: testConfig.testing.redisUrl!, BLOB_LOCAL_DIR: path.join(dir, 'blobs') };
-      expect((await runCli(['migrate'], env)).code).toBe(0);
-      const doctor = await runCli(['doctor'], env);
-      expect(doctor.stdout).toMatch(/ok\s+database \(mysql\): reachable/);
-      expect(doctor.stdout).toMatch(/ok\s+redis: reachable in [\d.]+ ms \(Redis \d/);
-      expect(doctor.code).toBe(0);
+      // Its own database: the shared test database may hold another checkout's migration history.
+      const db = await createTestDatabase('huaku_cli');
+      try {
+        const env = { DATABASE_URL: db.target.url, REDIS_URL: testConfig.testing.redisUrl!, BLOB_LOCAL_DIR: path.join(dir, 'blobs') };
+        const migrated = await runCli(['migrate'], env);
+        expect(migrated.code, migrated.stderr).toBe(0);
+        const doctor = await runCli(['doctor'], env);
+        expect(doctor.stdout).toMatch(/ok\s+database \(mysql\): reachable/);
+        expect(doctor.stdout).toMatch(/ok\s+redis: reachable in [\d.]+ ms \(Redis \d/);
+        expect(doctor.code).toBe(0);
+      } finally {
+        await db.drop();
+      }
     },
   );
 });

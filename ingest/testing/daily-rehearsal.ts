@@ -107,6 +107,8 @@ export async function rehearseDays(options: RehearsalOptions): Promise<{ rows: R
     fs.writeFileSync(targets, JSON.stringify({ targets: [{ name: 'newest', filter: { sort: 'Newest' }, limit: 3, nsfw: 'None,Soft' }] }));
     const env: Record<string, string> = {
       LOG_LEVEL: 'silent',
+      // The fakes answer at once: no politeness needed (the --rps flag is capped at 50 for real upstreams).
+      INGEST_RPS: '500',
       // The build phase's shell needs them (npm, node).
       PATH: process.env.PATH ?? '',
       HOME: os.homedir(),
@@ -137,7 +139,7 @@ export async function rehearseDays(options: RehearsalOptions): Promise<{ rows: R
       liblib.setFaults(day === OUTAGE_DAY ? { all: { rate5xx: 1 } } : day % 2 === 0 ? { seed: day, detail: { rate5xx: 0.05 }, image: { resetRate: 0.03 } } : {});
       const alertsBefore = alerts.length;
       const started = performance.now();
-      const result = await runCli(['daily', '--rps', '500', '--window', '8', '--civitai-targets', targets, ...(options.charts === false ? ['--no-charts'] : []), '--now', new Date(start + (day - 1) * 86_400_000).toISOString()], { env, cwd: work });
+      const result = await runCli(['daily', '--window', '8', '--civitai-targets', targets, ...(options.charts === false ? ['--no-charts'] : []), '--now', new Date(start + (day - 1) * 86_400_000).toISOString()], { env, cwd: work });
       const state = JSON.parse(fs.readFileSync(path.join(root, 'reports', 'daily-state.json'), 'utf8')) as DailyState;
       const problems: string[] = [];
       if (result.code !== 0) problems.push(`exit ${result.code}: ${result.stderr.split('\n').slice(-5).join(' ')}`);

@@ -78,7 +78,7 @@ describe.runIf(enabled)('/analytics in a browser', () => {
     expect(byId.get('daily')!.options.plugins.title.text).toBe('每日作品数（按来源）');
     expect(byId.get('daily')!.data.datasets.map((d) => d.label)).toEqual(['Liblib', 'Civitai']);
     expect(byId.get('authors')!.data.labels).toContain('画师小王');
-    expect(byId.get('checkpoints')!.data.labels).toEqual(['SDXL 1.0', '麦橘写实 majicMIX realistic', 'Juggernaut XL']);
+    expect(byId.get('checkpoints')!.data.labels).toEqual(['SDXL 1.0', '麦橘写实 majicMIX realistic', 'Juggernaut XL', 'majicMIX realistic · v7']);
     expect(byId.get('loras')!.data.labels).toContain('赛车风格 LoRA');
     expect(byId.get('words')!.type).toBe('wordCloud');
     expect(byId.get('words')!.data.labels).toEqual(expect.arrayContaining(['赛博朋克', '跑车', '夜景', 'car']));
@@ -89,8 +89,8 @@ describe.runIf(enabled)('/analytics in a browser', () => {
 
   it('has a heading, an explanation and a table of the same figures for each chart', async () => {
     const headings = await page!.locator('.chart-section h2').allTextContents();
-    // 18 authors (15 shown), 3 checkpoints, 6 LoRA names in the fixture.
-    expect(headings).toEqual(['每日作品数（按来源）', '各来源作品总数', '作品最多的作者 Top 15', 'Checkpoint 引用 Top 3', 'LoRA 引用 Top 6', '提示词词云']);
+    // 18 authors (15 shown), 4 checkpoints (one from the recipes work), 7 LoRA names in the fixture.
+    expect(headings).toEqual(['每日作品数（按来源）', '各来源作品总数', '作品最多的作者 Top 15', 'Checkpoint 引用 Top 4', 'LoRA 引用 Top 7', '提示词词云']);
     expect(await page!.locator('.chart-section details table').count()).toBe(6);
     expect(await page!.getByRole('heading', { level: 1 }).textContent()).toBe('数据分析');
 
