@@ -44,7 +44,6 @@ describe.runIf(enabled)('the site deployed to the bucket, through the CDN-like b
     await bucket.ensure();
     const first = await deploySite({ bucket, dir, htmlMaxAge: HTML_MAX_AGE, keepDays: 7, now: new Date(day), concurrency: 16 });
     expect(first.uploaded).toBe(first.files);
-    console.log('TIMING first deploy', first.ms);
     server = await startBucketSiteServer({ bucket, origin: site().url });
     base = server.url;
     browser = await connectChromium();
