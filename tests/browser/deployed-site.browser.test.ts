@@ -2,7 +2,8 @@
 // real deploy (ingest/deploy/), served by the bucket server `ingest deploy --preview` runs (it reads the bucket
 // through the S3 API as the CDN does; the community paths go to the fixture's Node server as the CDN's second
 // origin), and opened in the shared Chromium: pages whole, cache headers as stored, and a second deploy that
-// uploads only what changed while the previous release's asset stays served.
+// uploads only what changed while the previous release's asset stays served. The server's own answers (404 page,
+// conditional requests, what goes to the origin) are unit-tested in ingest/deploy/bucket-site-server.test.ts.
 // Chromium missing: skipped locally, a failure with REQUIRE_SERVICES=1 (CI).
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -110,19 +111,6 @@ describe.runIf(enabled)('the site deployed to the bucket, through the CDN-like b
     expect([meta?.status(), meta?.headers()['content-type'], meta?.headers()['cache-control']]).toEqual([200, 'application/octet-stream', IMMUTABLE]);
     expect(problems).toEqual([]);
     await page.close();
-  });
-
-  it('answers like the CDN: directory pages with or without the slash, conditional requests, 404 page, no deploy bookkeeping', async () => {
-    const [bare, slash] = await Promise.all([fetch(`${base}/search`), fetch(`${base}/search/`)]);
-    expect([bare.status, bare.url, await bare.text()]).toEqual([200, `${base}/search`, await slash.text()]);
-    const home = await fetch(`${base}/`);
-    const again = await fetch(`${base}/`, { headers: { 'if-none-match': home.headers.get('etag')! } });
-    expect(again.status).toBe(304);
-    for (const missing of ['/_astro/missing.Ab12.js', '/_deploy/manifest.json', '/%E0%A4%A']) {
-      const response = await fetch(`${base}${missing}`);
-      expect([missing, response.status, response.headers.get('content-type')]).toEqual([missing, 404, 'text/html; charset=utf-8']);
-      expect(await response.text()).toContain('</html>');
-    }
   });
 
   it('uploads only what a second deploy changed, and keeps serving the asset the previous page names', async () => {
