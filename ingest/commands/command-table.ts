@@ -212,9 +212,12 @@ export const COMMANDS: readonly CommandEntry[] = [
   {
     name: 'deploy',
     summary: 'upload the built site (dist/client) to DEPLOY_BUCKET: hashed assets first, HTML last, only changed files',
-    usage: 'npm run ingest -- deploy [--dir dist/client]',
+    usage: 'npm run ingest -- deploy [--dir dist/client] | deploy --preview [--port 4322] [--origin http://127.0.0.1:4321]',
     options: {
       dir: { type: 'string', description: 'the built site', default: 'dist/client' },
+      preview: { type: 'boolean', description: 'upload nothing: serve what the bucket holds as the CDN would, until Ctrl-C' },
+      port: { type: 'string', description: 'with --preview: the port to listen on', default: '4322' },
+      origin: { type: 'string', description: 'with --preview: the community server that /api/, /media/ and on-demand pages go to' },
     },
     load: async () => (await import('./deploy.ts')).deployCommand,
   },

@@ -13,6 +13,14 @@ export interface PutObject {
   cacheControl?: string;
 }
 
+export interface StoredObject {
+  body: Buffer;
+  contentType?: string;
+  cacheControl?: string;
+  etag?: string;
+  lastModified?: Date;
+}
+
 export class SiteBucket {
   readonly name: string;
   readonly #client: S3Client;
@@ -45,9 +53,20 @@ export class SiteBucket {
 
   /** The object's bytes, or null when there is none. */
   async get(key: string): Promise<Buffer | null> {
+    return (await this.getObject(key))?.body ?? null;
+  }
+
+  /** The object with the headers its upload stored, or null when there is none. */
+  async getObject(key: string): Promise<StoredObject | null> {
     try {
       const response = await this.#client.send(new GetObjectCommand({ Bucket: this.name, Key: key }));
-      return Buffer.from(await response.Body!.transformToByteArray());
+      return {
+        body: Buffer.from(await response.Body!.transformToByteArray()),
+        ...(response.ContentType ? { contentType: response.ContentType } : {}),
+        ...(response.CacheControl ? { cacheControl: response.CacheControl } : {}),
+        ...(response.ETag ? { etag: response.ETag } : {}),
+        ...(response.LastModified ? { lastModified: response.LastModified } : {}),
+      };
     } catch (error) {
       const e = error as { name?: string; $metadata?: { httpStatusCode?: number } };
       if (e.name === 'NoSuchKey' || e.$metadata?.httpStatusCode === 404) return null;
