@@ -171,7 +171,7 @@ describe('metadata', () => {
     expect(text.split('\n')).toEqual([
       '赛博朋克 car, neon',
       'Negative prompt: blurry, lowres',
-      'Steps: 30, Sampler: DPM++ 2M Karras, CFG scale: 7, Seed: 12345, Size: 832x1216, Model hash: abc123, Model: dreamshaper_8, Clip skip: 2, Denoising strength: 0.45, Hires upscale: 2',
+      'Steps: 30, Sampler: DPM++ 2M Karras, CFG scale: 7, Seed: 12345, Size: 832x1216, Model: dreamshaper_8, Clip skip: 2, Denoising strength: 0.45, Hires upscale: 2, Model hash: abc123',
     ]);
     expect(formatParameters(extractImageMetadata(normalizeImageItem(item())))).toBe('');
   });
