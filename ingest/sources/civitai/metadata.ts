@@ -10,9 +10,7 @@
 // - Files sit next to the image with the same name: `123.png` → `123.json` / `123.txt`. EXIF is written
 //   into the image itself (see exif.ts); formats that cannot carry EXIF (GIF) fall back to JSON.
 import path from 'node:path';
-import { formatA1111Parameters } from '../../../src/core/recipe/a1111-parameters.ts';
 import { imagePageUrl, type CivitaiImage } from './normalize.ts';
-import { civitaiRecipe } from './recipe.ts';
 
 export const METADATA_FORMATS = ['json', 'txt', 'exif'] as const;
 export type MetadataFormat = (typeof METADATA_FORMATS)[number];
@@ -204,23 +202,6 @@ export function extractImageMetadata(image: CivitaiImage, context: ImageContext 
     extra,
     meta: image.meta,
   };
-}
-
-/**
- * The A1111 "parameters" text people paste into their tools: the image's recipe (civitaiRecipe) in the one
- * A1111 writer, then what the recipe has no field for: a model hash that is not a SHA-256/AutoV2, the
- * meta's other keys, and the Civitai resources by name and weight. Empty when the image came without meta.
- */
-export function formatParameters(metadata: ImageMetadata): string {
-  const recipe = civitaiRecipe(metadata);
-  if (!recipe) return '';
-  const extra: Array<[string, string | number | null]> = [['Model hash', metadata.modelHash]];
-  for (const [key, value] of Object.entries(metadata.extra)) {
-    if (typeof value !== 'boolean') extra.push([key, value]);
-  }
-  const named = metadata.resources.filter((r) => r.name);
-  if (named.length > 0) extra.push(['Civitai resources', named.map((r) => `${r.name}${r.weight !== null ? `:${r.weight}` : ''}`).join(', ')]);
-  return formatA1111Parameters(recipe, extra);
 }
 
 /** The sidecar path for an image and a format: same folder, same name, `.json` or `.txt`. */
