@@ -63,7 +63,8 @@ export class LiblibClient {
     return envelope.data;
   }
 
-  async listPage(query: { tagId: number; sort: LiblibSort; page: number; pageSize: number }): Promise<ListPage> {
+  /** One page of the gallery list; with `keyword`, of its search (检索: the same endpoint, §3.1). */
+  async listPage(query: { tagId: number; sort: LiblibSort; page: number; pageSize: number; keyword?: string | null }): Promise<ListPage> {
     const data = await this.#post(
       'img/group/search',
       'img/group/search',
@@ -71,6 +72,7 @@ export class LiblibClient {
         cid: '', requestId: '', page: query.page, pageSize: query.pageSize, sort: LIBLIB_SORTS[query.sort],
         followed: 0, resolution: 0, tagId: query.tagId, types: [], createTools: [], imageFuncs: [], liked: 0,
         imageSources: [], imageCapability: [],
+        ...(query.keyword ? { keyword: query.keyword } : {}),
       },
       'list',
       `page:${query.page}`,

@@ -28,6 +28,7 @@ export function testRunOptions(overrides: Partial<LiblibRunOptions['crawl']> = {
     crawl: {
       category: { name: '汽车交通', tagId: TAG, slug: 'transportation' },
       sort: 'latest',
+      keyword: null,
       mode: 'full',
       pages: { from: 1, to: null },
       pageSize: 30,

@@ -19,6 +19,8 @@ export interface LiblibCategory {
 export interface LiblibCrawlOptions {
   category: LiblibCategory;
   sort: LiblibSort;
+  /** 检索: walk the gallery search for this keyword (within the category) instead of the whole list. */
+  keyword: string | null;
   mode: 'full' | 'incremental';
   /** First and last list page (1-based); `to: null` walks until the upstream says there is no more. */
   pages: { from: number; to: number | null };
@@ -39,9 +41,13 @@ const NULL_PAGE_RETRIES = 3;
 const listPosition = z.object({ page: z.number().int().positive() });
 type ListPosition = z.infer<typeof listPosition>;
 
-/** List units of one kind of walk (mode, category, sort) share this key prefix. */
+/**
+ * List units of one kind of walk (mode, category, sort, keyword) share this key prefix: a keyword search is
+ * its own walk, resumed and finished apart from the category's list. (The keyword is URI-encoded so the
+ * key stays one token whatever it holds.)
+ */
 export function liblibWalkPrefix(options: LiblibCrawlOptions): string {
-  return `${options.mode}:${options.category.tagId}:${options.sort}:`;
+  return `${options.mode}:${options.category.tagId}:${options.sort}:${options.keyword ? `k=${encodeURIComponent(options.keyword)}:` : ''}`;
 }
 
 /** The first list unit of a new walk, at the first page asked for. */
@@ -55,7 +61,7 @@ export function liblibStages(client: LiblibClient, media: MediaPipeline, store: 
     concurrency: options.concurrency.list,
     position: listPosition,
     async fetch({ page: number }) {
-      const query = { tagId: options.category.tagId, sort: options.sort, page: number, pageSize: options.pageSize };
+      const query = { tagId: options.category.tagId, sort: options.sort, page: number, pageSize: options.pageSize, keyword: options.keyword };
       // `data: null` with `hasMore: true` is a hiccup of the ranked feed, not the end: ask again a few
       // times, then move past the page (its works usually surface on the neighbouring pages).
       let page = await client.listPage(query);
