@@ -21,6 +21,7 @@ const LIBLIB_CRAWL_OPTIONS: CommandOptions = {
   'media-concurrency': { type: 'string', description: 'concurrent media downloads (default INGEST_MEDIA_CONCURRENCY)' },
   'max-attempts': { type: 'string', description: 'attempts per unit in this run (default INGEST_MAX_ATTEMPTS)' },
   comments: { type: 'boolean', description: 'also fetch comments', default: false },
+  pnginfo: { type: 'boolean', description: 'ask getPnginfo for images whose detail lacks parameters (unverified endpoint)', default: false },
   authors: { type: 'boolean', description: 'fetch author profiles (--no-authors skips them)', default: true },
 };
 

@@ -42,6 +42,7 @@ export function liblibRunOptions(config: Config, flags: CommandContext['flags'],
     maxWorks: flags['max-works'] === undefined ? null : positiveInt('max-works', flags['max-works'], 0),
     incrementalWindow: positiveInt('window', flags.window, 30),
     comments: flags.comments === true,
+    pnginfo: flags.pnginfo === true,
     authors: flags.authors !== false,
     concurrency: {
       list: positiveInt('list-concurrency', flags['list-concurrency'], config.ingest.concurrency.list, 64),

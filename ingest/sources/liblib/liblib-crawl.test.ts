@@ -36,6 +36,7 @@ export function testRunOptions(overrides: Partial<LiblibRunOptions['crawl']> = {
       incrementalWindow: 30,
       comments: false,
       authors: true,
+      pnginfo: false,
       concurrency: { list: 2, detail: 5, author: 2, comments: 2, media: 8 },
       ...overrides,
     },

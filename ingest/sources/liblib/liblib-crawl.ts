@@ -8,7 +8,7 @@ import { mediaStage } from '../../pipeline/media-stage.ts';
 import { storeWork } from '../../pipeline/store-work.ts';
 import type { StageDefinition } from '../../pipeline/stage-runner.ts';
 import type { LiblibClient, LiblibSort } from './liblib-client.ts';
-import type { ListSummary } from './normalize.ts';
+import { imagesLackingParameters, withPngInfo, type ListSummary } from './normalize.ts';
 
 export interface LiblibCategory {
   name: string;
@@ -30,6 +30,8 @@ export interface LiblibCrawlOptions {
   incrementalWindow: number;
   comments: boolean;
   authors: boolean;
+  /** Ask getPnginfo (§3.5, unverified) for images whose detail lacks parameters. */
+  pnginfo: boolean;
   concurrency: { list: number; detail: number; author: number; comments: number; media: number };
 }
 
@@ -88,8 +90,17 @@ export function liblibStages(client: LiblibClient, media: MediaPipeline, store: 
     concurrency: options.concurrency.detail,
     dependsOn: ['list'],
     async handle(unit, context) {
-      const normalized = await client.detail(unit.key, (unit.payload as ListSummary | null) ?? null);
+      let normalized = await client.detail(unit.key, (unit.payload as ListSummary | null) ?? null);
       context.count('detailsFetched');
+      if (options.pnginfo) {
+        // Sequential: a work rarely has more than a few images, and the run's rate limit governs anyway.
+        const texts = new Map<number, string>();
+        for (const image of imagesLackingParameters(normalized)) {
+          const text = await client.pngInfo(image.srcUrl, `${unit.key}:${image.index}`);
+          if (text) texts.set(image.index, text);
+        }
+        if (texts.size > 0) normalized = withPngInfo(normalized, texts);
+      }
       return async (tx) => {
         const { work, mediaUnits } = await storeWork(tx, {
           work: normalized.work,

@@ -1,6 +1,6 @@
 // Liblib's list modes beyond the category walk, against the offline fake on SQLite (one backend: the walk
 // and the ledger are backend-neutral and liblib-crawl.test.ts covers both): 检索 (a keyword search walked
-// through the same list walk and ledger).
+// through the same list walk and ledger), and PNG info (--pnginfo) for works whose detail lacks parameters.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -22,7 +22,7 @@ function options(crawl: Partial<LiblibRunOptions['crawl']>): LiblibRunOptions {
     httpOptions: { maxRetries: 2, baseDelayMs: 10, maxDelayMs: 50, headersTimeoutMs: 1500, bodyTimeoutMs: 1500 },
     crawl: {
       category: { name: '汽车交通', tagId: TAG, slug: 'transportation' },
-      sort: 'latest', keyword: null, mode: 'full', pages: { from: 1, to: null }, pageSize: 4, maxWorks: null,
+      sort: 'latest', keyword: null, pnginfo: false, mode: 'full', pages: { from: 1, to: null }, pageSize: 4, maxWorks: null,
       incrementalWindow: 30, comments: false, authors: false, concurrency: { list: 1, detail: 4, author: 1, comments: 1, media: 8 },
       ...crawl,
     },
@@ -36,7 +36,7 @@ describe('Liblib list modes (SQLite + local blobs)', () => {
   const config = loadConfig({ LOG_LEVEL: 'silent', REPORTS_DIR: reportsDir, INGEST_THUMBNAIL_WIDTHS: '320' }, reportsDir);
   const log = createLogger(config);
   const run = (o: LiblibRunOptions) =>
-    runLiblib({ config: { ...config, ingest: { ...config.ingest, liblibApiBase: fake.apiBaseUrl } }, store: backend!.store, blobs: backend!.blobs, log }, o);
+    runLiblib({ config: { ...config, ingest: { ...config.ingest, liblibApiBase: fake.apiBaseUrl, liblibBridgeBase: fake.bridgeBaseUrl } }, store: backend!.store, blobs: backend!.blobs, log }, o);
 
   beforeAll(async () => {
     backend = await BACKENDS[0]!.open();
@@ -62,5 +62,27 @@ describe('Liblib list modes (SQLite + local blobs)', () => {
     // Its own walk in the ledger: the category walk that follows is not taken for it.
     expect(await backend!.store.ledger.get('liblib', 'list', `full:${TAG}:latest:k=${encodeURIComponent(keyword)}:w${report.runId}:p1`)).toMatchObject({ status: 'done' });
     expect(await backend!.store.ledger.get('liblib', 'list', `full:${TAG}:latest:w${report.runId}:p1`)).toBeNull();
+  }, 30_000);
+
+  it('--pnginfo fills the recipe of images whose detail lacks parameters from getPnginfo, marked pnginfo', async () => {
+    const added = fake.addWorks(10);
+    // A work whose PNGs carry parameters, its detail's generateInfo gone (as for hideGenerateInfo).
+    const target = added.find((w) => w.images.length > 0 && w.images.every((i) => i.content.parameters && !i.dead))!;
+    expect(target).toBeDefined();
+    fake.setFaults({ drift: { [target.uuid]: 'generateInfoNull' } });
+    fake.clearRequests();
+    await run(options({ mode: 'incremental', pnginfo: true }));
+    const work = (await backend!.store.works.findByExternalId('liblib', target.uuid))!;
+    expect(work.prompt).toBe(target.gen.prompt.trim());
+    const recipes = (await backend!.store.images.listByWork(work.id)).map((i) => i.recipe);
+    expect(recipes.map((r) => [r?.origin, r?.seed, r?.steps])).toEqual(target.images.map((i) => ['pnginfo', i.seed, target.gen.steps]));
+    // The detail's model references stay, with the hash the text adds.
+    expect(recipes[0]!.resources.find((r) => r.type === 'CHECKPOINT')).toMatchObject({ modelName: target.gen.checkpoint.modelName, autoV2: expect.stringMatching(/^[0-9a-f]{10}$/) });
+    // Asked only for images lacking parameters: the target's (and any hidden work's), never a complete one.
+    const asked = fake.requests.filter((r) => r.kind === 'pnginfo').map((r) => (r.body as { imageUrl: string }).imageUrl);
+    expect(asked).toEqual(expect.arrayContaining(target.images.map((i) => fake.origin + i.path)));
+    const lacking = new Set(added.filter((w) => w === target || w.gen.hidden).flatMap((w) => w.images.map((i) => fake.origin + i.path)));
+    expect(asked.every((url) => lacking.has(url))).toBe(true);
+    fake.setFaults({});
   }, 30_000);
 });
