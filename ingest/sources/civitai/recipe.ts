@@ -81,5 +81,6 @@ export function formatParameters(metadata: ImageMetadata): string {
   }
   const named = metadata.resources.filter((r) => r.name);
   if (named.length > 0) extra.push(['Civitai resources', named.map((r) => `${r.name}${r.weight !== null ? `:${r.weight}` : ''}`).join(', ')]);
-  return formatA1111Parameters(recipe, extra);
+  // The prompt stays as Civitai gave it: the resources are named in `Civitai resources`.
+  return formatA1111Parameters(recipe, extra, { loraTags: false });
 }

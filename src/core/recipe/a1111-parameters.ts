@@ -147,12 +147,13 @@ export type A1111Extra = ReadonlyArray<readonly [string, string | number | null 
  * follow, except keys the recipe already wrote. Inverse of parseA1111Parameters for every field A1111 carries
  * (ids, version names and trigger words it has no key for), exactly so when the prompt already holds its
  * LoRA tags (otherwise the writer adds a tag for each weighted LoRA, and the prompt read back holds it).
+ * `loraTags: false` keeps the prompt as given (a sidecar that lists its resources in a field of its own).
  */
-export function formatA1111Parameters(recipe: Recipe, extra: A1111Extra = []): string {
+export function formatA1111Parameters(recipe: Recipe, extra: A1111Extra = [], { loraTags = true }: { loraTags?: boolean } = {}): string {
   const loras = recipe.resources.filter((r) => r.type === 'LORA' && r.modelName);
   let prompt = recipe.prompt ?? '';
   const named = new Set([...prompt.matchAll(LORA_TAG)].map((m) => m[1]!.trim()));
-  const tags = loras.filter((r) => r.weight !== null && !named.has(loraTagName(r.modelName!))).map((r) => `<lora:${loraTagName(r.modelName!)}:${r.weight}>`);
+  const tags = loras.filter((r) => loraTags && r.weight !== null && !named.has(loraTagName(r.modelName!))).map((r) => `<lora:${loraTagName(r.modelName!)}:${r.weight}>`);
   if (tags.length > 0) prompt = [prompt, tags.join(' ')].filter(Boolean).join(prompt.endsWith('\n') ? '' : ' ');
   const lines: string[] = [];
   if (prompt) lines.push(prompt);
