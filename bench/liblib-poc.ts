@@ -41,8 +41,8 @@ const report = await runLiblib(
     rps,
     maxAttempts: config.ingest.maxAttempts,
     crawl: {
-      category: { name: '汽车交通', tagId: 1773, slug: 'transportation' }, sort: 'latest', mode: 'full',
-      pages: { from: 1, to: null }, pageSize: 30, maxWorks: works, incrementalWindow: 30, comments: false, authors: true,
+      category: { name: '汽车交通', tagId: 1773, slug: 'transportation' }, sort: 'latest', keyword: null, mode: 'full',
+      pages: { from: 1, to: null }, pageSize: 30, maxWorks: works, incrementalWindow: 30, comments: false, authors: true, pnginfo: false,
       concurrency: { ...config.ingest.concurrency, author: 2, comments: 2 },
     },
   },

@@ -3,8 +3,8 @@
 
 import { makeRng, type Rng } from './rng.ts';
 
-export type RequestKind = 'list' | 'detail' | 'author' | 'comments' | 'image' | 'other';
-export const REQUEST_KINDS: readonly RequestKind[] = ['list', 'detail', 'author', 'comments', 'image', 'other'];
+export type RequestKind = 'list' | 'detail' | 'author' | 'comments' | 'pnginfo' | 'image' | 'other';
+export const REQUEST_KINDS: readonly RequestKind[] = ['list', 'detail', 'author', 'comments', 'pnginfo', 'image', 'other'];
 
 /**
  * What happens to one request.
@@ -86,6 +86,7 @@ export interface FaultConfig {
   detail?: FaultSpec;
   author?: FaultSpec;
   comments?: FaultSpec;
+  pnginfo?: FaultSpec;
   image?: FaultSpec;
   other?: FaultSpec;
   /** Detail payloads of these work uuids drift from the contract, every time. */

@@ -18,12 +18,14 @@ export const LIBLIB_CODES = {
   ok: 0,
   workNotFound: 10001,
   userNotFound: 10002,
+  imageNotFound: 10003,
   busy: -1,
 } as const;
 
 export const LIBLIB_MESSAGES = {
   workNotFound: '作品不存在或已被删除',
   userNotFound: '用户不存在',
+  imageNotFound: '图片不存在',
   busy: '系统繁忙，请稍后再试',
 } as const;
 

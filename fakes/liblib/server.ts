@@ -32,6 +32,8 @@ export const API_PATHS = {
   detailPrefix: '/api/www/img/group/get/',
   authorPrefix: '/api/www/img/author/',
   comments: '/api/www/community/commentList',
+  /** bridge.liblib.art's gateway (§3.5, unverified: the body and reply are this fake's guess). */
+  pnginfo: '/gateway/sd-api/common/getPnginfo',
 } as const;
 
 /**
@@ -115,11 +117,14 @@ export interface FakeLiblib {
   apiBaseUrl: string;
   /** Replaces `https://liblibai-online.liblib.cloud`. Same as origin. */
   imageBaseUrl: string;
+  /** Replaces `https://bridge.liblib.art` (the sd-api gateway: getPnginfo). Same as origin. */
+  bridgeBaseUrl: string;
   urls: {
     search: string;
     detail(uuid: string): string;
     author(userUuid: string): string;
     comments: string;
+    pnginfo: string;
   };
   catalogue: Catalogue;
   /** The request log (live array; clearRequests() empties it). */
@@ -189,6 +194,7 @@ function classify(path: string): RequestKind {
   if (path.startsWith(API_PATHS.detailPrefix)) return 'detail';
   if (path.startsWith(API_PATHS.authorPrefix)) return 'author';
   if (path === API_PATHS.comments) return 'comments';
+  if (path === API_PATHS.pnginfo) return 'pnginfo';
   if (/^\/(?:img|wm\/img|community-img|qlogo|web\/avatar|tmp-img)\//.test(path)) return 'image';
   return 'other';
 }
@@ -355,6 +361,26 @@ export async function startFakeLiblib(options: FakeLiblibOptions = {}): Promise<
     );
   }
 
+  /**
+   * PNG info (§3.5, no real contract): body `{imageUrl}` → `data: {info}`, the image's A1111 `parameters`
+   * text (what its PNG chunk holds; shaped after A1111's own /sdapi/v1/png-info reply), `info: ""` for an
+   * image that carries none (uploads, JPEG/WebP); an unknown URL is refused in the envelope.
+   */
+  function pngInfoReply(req: IncomingMessage, buf: Buffer, path: string): Reply {
+    const parsed = parseBody(req, buf, path, true);
+    if (!parsed.ok) return parsed.reply;
+    const b = parsed.value;
+    if (!isObject(b) || typeof b.imageUrl !== 'string') return springError(400, 'Bad Request', path);
+    let served;
+    try {
+      served = catalogue.servedImage(new URL(b.imageUrl, origin).pathname);
+    } catch {
+      served = undefined;
+    }
+    if (!served || served.dead) return jsonReply(200, envelope(null, LIBLIB_CODES.imageNotFound, LIBLIB_MESSAGES.imageNotFound));
+    return jsonReply(200, envelope({ info: served.content.parameters ?? '' }));
+  }
+
   async function imageReply(req: IncomingMessage, url: URL): Promise<Reply> {
     const path = url.pathname;
     if (req.method !== 'GET' && req.method !== 'HEAD') return ossError(405, 'MethodNotAllowed', 'The specified method is not allowed against this resource.', path);
@@ -406,6 +432,7 @@ export async function startFakeLiblib(options: FakeLiblibOptions = {}): Promise<
     if (kind === 'list') return listReply(req, buf, path, rec);
     if (kind === 'detail') return detailReply(req, buf, path, rec);
     if (kind === 'author') return authorReply(req, buf, path);
+    if (kind === 'pnginfo') return pngInfoReply(req, buf, path);
     return commentsReply(req, buf, path);
   }
 
@@ -593,11 +620,13 @@ export async function startFakeLiblib(options: FakeLiblibOptions = {}): Promise<
     origin,
     apiBaseUrl: origin,
     imageBaseUrl: origin,
+    bridgeBaseUrl: origin,
     urls: {
       search: origin + API_PATHS.search,
       detail: (uuid) => origin + API_PATHS.detailPrefix + encodeURIComponent(uuid),
       author: (uuid) => origin + API_PATHS.authorPrefix + encodeURIComponent(uuid),
       comments: origin + API_PATHS.comments,
+      pnginfo: origin + API_PATHS.pnginfo,
     },
     catalogue,
     requests,

@@ -9,6 +9,7 @@ import type { CommandEntry, CommandOptions } from './command.ts';
 const LIBLIB_CRAWL_OPTIONS: CommandOptions = {
   category: { type: 'string', description: 'gallery category, as named in ingest/sources/liblib/categories.json', default: '汽车交通' },
   sort: { type: 'string', description: 'latest or hot', default: 'latest' },
+  keyword: { type: 'string', description: '检索: walk the gallery search for this keyword (within the category) instead of the whole list' },
   mode: { type: 'string', description: 'full, or incremental (newest first, stop after --window known works)', default: 'full' },
   pages: { type: 'string', description: 'list pages: N, N-M or N- (to the end)', default: '1-' },
   'page-size': { type: 'string', description: 'works per list page', default: '30' },
@@ -20,6 +21,7 @@ const LIBLIB_CRAWL_OPTIONS: CommandOptions = {
   'media-concurrency': { type: 'string', description: 'concurrent media downloads (default INGEST_MEDIA_CONCURRENCY)' },
   'max-attempts': { type: 'string', description: 'attempts per unit in this run (default INGEST_MAX_ATTEMPTS)' },
   comments: { type: 'boolean', description: 'also fetch comments', default: false },
+  pnginfo: { type: 'boolean', description: 'ask getPnginfo for images whose detail lacks parameters (unverified endpoint)', default: false },
   authors: { type: 'boolean', description: 'fetch author profiles (--no-authors skips them)', default: true },
 };
 
@@ -71,7 +73,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   {
     name: 'liblib',
     summary: 'crawl Liblib (default: 汽车交通, newest first) into the database and blob store',
-    usage: 'npm run ingest -- liblib [--category 汽车交通] [--mode full|incremental] [--pages 1-50] [--max-works 1000] [--rps 4] [--comments]',
+    usage: 'npm run ingest -- liblib [--category 汽车交通] [--keyword 汽车] [--mode full|incremental] [--pages 1-50] [--max-works 1000] [--rps 4] [--comments]',
     options: LIBLIB_CRAWL_OPTIONS,
     load: async () => (await import('./liblib.ts')).liblibCommand,
   },

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { UserFacingError } from '../../src/core/errors.ts';
 import { writeFileAtomic } from '../../src/core/fs/atomic-write.ts';
 import { createProviderChain } from '../../src/core/generation/create-generation-providers.ts';
-import { encodeGenerationOutput, formatA1111Parameters } from '../../src/core/generation/generation-output.ts';
+import { encodeGenerationOutput, generationParameters } from '../../src/core/generation/generation-output.ts';
 import { GenerationError, type GenerationFailureKind } from '../../src/core/generation/generation-provider.ts';
 import { GENERATION_LIMITS, generationRequestSchema, type ResolvedGenerationRequest } from '../../src/core/generation/generation-request.ts';
 import type { GenerationConfig } from '../../src/core/env.ts';
@@ -118,7 +118,7 @@ export const generateCommand: CommandRunner = {
       });
       const files: string[] = [];
       for (const [index, image] of result.images.entries()) {
-        const parameters = formatA1111Parameters(request, image.seed, [['Huaku provider', result.provider.name]]);
+        const parameters = generationParameters(request, image.seed, [['Huaku provider', result.provider.name]]);
         const png = await encodeGenerationOutput(image.bytes, parameters);
         const file = path.join(outDir, `${stem(started, request.seed)}_${index}.png`);
         await writeFileAtomic(file, png);

@@ -27,18 +27,22 @@ export function liblibRunOptions(config: Config, flags: CommandContext['flags'],
   if (!category) throw new UsageError(`--category "${categoryName}": unknown; known: ${Object.keys(categories).join(', ')} (add one in ingest/sources/liblib/categories.json)`);
   const sort = String(flags.sort ?? 'latest');
   if (!(sort in LIBLIB_SORTS)) throw new UsageError(`--sort "${sort}": expected ${Object.keys(LIBLIB_SORTS).join(' or ')}`);
+  const keyword = flags.keyword === undefined ? null : String(flags.keyword).trim();
+  if (keyword !== null && (keyword === '' || keyword.length > 100)) throw new UsageError(`--keyword "${String(flags.keyword)}": expected 1–100 characters of search text (e.g. --keyword 汽车)`);
   const mode = String(flags.mode ?? 'full');
   if (mode !== 'full' && mode !== 'incremental') throw new UsageError(`--mode "${mode}": expected full or incremental`);
   const media = positiveInt('media-concurrency', flags['media-concurrency'], config.ingest.concurrency.media, 64);
   const crawl: LiblibCrawlOptions = {
     category,
     sort: sort as LiblibSort,
+    keyword,
     mode,
     pages: parsePageRange(String(flags.pages ?? '1-')),
     pageSize: positiveInt('page-size', flags['page-size'], 30, 100),
     maxWorks: flags['max-works'] === undefined ? null : positiveInt('max-works', flags['max-works'], 0),
     incrementalWindow: positiveInt('window', flags.window, 30),
     comments: flags.comments === true,
+    pnginfo: flags.pnginfo === true,
     authors: flags.authors !== false,
     concurrency: {
       list: positiveInt('list-concurrency', flags['list-concurrency'], config.ingest.concurrency.list, 64),

@@ -159,6 +159,7 @@ export const envSchema = z.object({
   SNAPSHOT_DIR: z.string().min(1).default('data/snapshot'),
   SITEMAP_MAX_URLS: z.coerce.number({ error: 'expected URLs per sitemap file, 1–50000' }).int().min(1).max(50_000).default(50_000),
   LIBLIB_API_BASE: z.url({ protocol: /^https?$/, error: 'expected the http(s) base URL of the Liblib API' }).default('https://api2.liblib.art'),
+  LIBLIB_BRIDGE_BASE: z.url({ protocol: /^https?$/, error: 'expected the http(s) base URL of the Liblib sd-api gateway' }).default('https://bridge.liblib.art'),
   // No upper bound here (unlike --rps): a deployment or a test against a local fake may raise it on purpose.
   INGEST_RPS: z.coerce.number({ error: 'expected requests per second per host, e.g. 4' }).min(0.01, 'expected requests per second per host of at least 0.01, e.g. 4').default(4),
   INGEST_LIST_CONCURRENCY: concurrency(5),
@@ -325,6 +326,8 @@ export interface CommunityConfig {
 
 interface IngestConfig {
   liblibApiBase: string;
+  /** The sd-api gateway (getPnginfo, `--pnginfo`; unverified contract). */
+  liblibBridgeBase: string;
   /** Requests per second per upstream host, shared by every stage. */
   rps: number;
   concurrency: { list: number; detail: number; media: number };
@@ -468,6 +471,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     sitemapMaxUrls: raw.SITEMAP_MAX_URLS,
     ingest: {
       liblibApiBase: raw.LIBLIB_API_BASE,
+      liblibBridgeBase: raw.LIBLIB_BRIDGE_BASE,
       rps: raw.INGEST_RPS,
       concurrency: { list: raw.INGEST_LIST_CONCURRENCY, detail: raw.INGEST_DETAIL_CONCURRENCY, media: raw.INGEST_MEDIA_CONCURRENCY },
       maxAttempts: raw.INGEST_MAX_ATTEMPTS,

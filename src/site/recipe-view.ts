@@ -44,6 +44,11 @@ export function a1111Text(work: SnapshotWork): string | null {
   return formatA1111Parameters(coverRecipe(work)) || null;
 }
 
+/** Where the cover's recipe was read, when not from the source's own detail (the page says so). */
+export function recipeOriginNote(work: SnapshotWork): string | null {
+  return coverRecipe(work).origin === 'pnginfo' ? '生成参数读自图片的 PNG 元信息（来源的详情未提供）' : null;
+}
+
 export interface ImageRecipeView {
   index: number;
   /** 第 N 张 (1-based). */
@@ -65,6 +70,7 @@ export function imageRecipeViews(work: SnapshotWork): ImageRecipeView[] {
   return images.map((image) => {
     const r = image.recipe!;
     const rows: Array<{ label: string; value: string }> = [];
+    if (r.origin === 'pnginfo') rows.push({ label: '来源', value: 'PNG 元信息' });
     if (r.seed) rows.push({ label: '种子', value: r.seed });
     if (r.sampler) rows.push({ label: '采样器', value: r.scheduler ? `${r.sampler} · ${r.scheduler}` : r.sampler });
     if (r.steps !== null) rows.push({ label: '步数', value: String(r.steps) });

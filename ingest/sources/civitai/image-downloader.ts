@@ -41,10 +41,11 @@ import { DownloadIndex, fileExists, type IndexEntry } from './download-index.ts'
 import { buildExifThatFits, embedExif, EXIF_FORMATS } from './exif.ts';
 import { ImageDownloadTask, type SkipReason } from './image-download-task.ts';
 import {
-  extractImageMetadata, formatParameters, metadataJson, sidecarPath,
+  extractImageMetadata, metadataJson, sidecarPath,
   type ImageContext, type ImageMetadata, type MetadataFormat,
 } from './metadata.ts';
 import { normalizeImageItem, type CivitaiImage } from './normalize.ts';
+import { formatParameters } from './recipe.ts';
 import { DEFAULT_NSFW_FILTER, isAllowedLevel, NSFW_LEVELS, type NsfwLevel } from './nsfw.ts';
 import { DEFAULT_PATH_TEMPLATE, PathTemplate, resolveInside, type PathValues } from './path-template.ts';
 

@@ -10,7 +10,6 @@
 // - Files sit next to the image with the same name: `123.png` → `123.json` / `123.txt`. EXIF is written
 //   into the image itself (see exif.ts); formats that cannot carry EXIF (GIF) fall back to JSON.
 import path from 'node:path';
-import { formatInfotext } from '../../../src/core/media/infotext.ts';
 import { imagePageUrl, type CivitaiImage } from './normalize.ts';
 
 export const METADATA_FORMATS = ['json', 'txt', 'exif'] as const;
@@ -203,33 +202,6 @@ export function extractImageMetadata(image: CivitaiImage, context: ImageContext 
     extra,
     meta: image.meta,
   };
-}
-
-/**
- * The A1111 "parameters" text people paste into their tools: the prompt, `Negative prompt: …`, then one
- * line `Steps: …, Sampler: …, CFG scale: …, Seed: …, Size: …, Model hash: …, Model: …` and the rest.
- * Unknown values are left out, never written as "null".
- */
-export function formatParameters(metadata: ImageMetadata): string {
-  const fields: Array<[string, string | number | null]> = [
-    ['Steps', metadata.steps],
-    ['Sampler', metadata.sampler],
-    ['CFG scale', metadata.cfgScale],
-    ['Seed', metadata.seed],
-    ['Size', metadata.size ? `${metadata.size.width}x${metadata.size.height}` : null],
-    ['Model hash', metadata.modelHash],
-    ['Model', metadata.model],
-    ['Clip skip', metadata.clipSkip],
-    ['Denoising strength', metadata.denoisingStrength],
-  ];
-  const written = new Set(fields.map(([name]) => name.toLowerCase()));
-  for (const [key, value] of Object.entries(metadata.extra)) {
-    if (written.has(key.toLowerCase()) || typeof value === 'boolean') continue;
-    fields.push([key, value]);
-  }
-  const named = metadata.resources.filter((r) => r.name);
-  if (named.length > 0) fields.push(['Civitai resources', named.map((r) => `${r.name}${r.weight !== null ? `:${r.weight}` : ''}`).join(', ')]);
-  return formatInfotext(metadata.prompt, metadata.negativePrompt, fields);
 }
 
 /** The sidecar path for an image and a format: same folder, same name, `.json` or `.txt`. */

@@ -2,7 +2,7 @@
 // the resources of `civitaiResources` and `resources` (version ids, names, hashes, weights), then, once the
 // models stage has resolved the version ids, each resource's model and version names, ids, file hashes and
 // trained words (`withVersions`).
-import { recipeFromA1111Fields } from '../../../src/core/recipe/a1111-parameters.ts';
+import { formatA1111Parameters, recipeFromA1111Fields } from '../../../src/core/recipe/a1111-parameters.ts';
 import { classifyHash, emptyResource, resourceTypeOf, type Recipe } from '../../../src/core/recipe/recipe.ts';
 import type { ImageMetadata } from './metadata.ts';
 import type { CivitaiModelVersion } from './normalize.ts';
@@ -65,4 +65,22 @@ export function withVersions(recipe: Recipe, versions: ReadonlyMap<number, Civit
       };
     }),
   };
+}
+
+/**
+ * The A1111 "parameters" text people paste into their tools: the image's recipe (civitaiRecipe) in the one
+ * A1111 writer, then what the recipe has no field for: a model hash that is not a SHA-256/AutoV2, the
+ * meta's other keys, and the Civitai resources by name and weight. Empty when the image came without meta.
+ */
+export function formatParameters(metadata: ImageMetadata): string {
+  const recipe = civitaiRecipe(metadata);
+  if (!recipe) return '';
+  const extra: Array<[string, string | number | null]> = [['Model hash', metadata.modelHash]];
+  for (const [key, value] of Object.entries(metadata.extra)) {
+    if (typeof value !== 'boolean') extra.push([key, value]);
+  }
+  const named = metadata.resources.filter((r) => r.name);
+  if (named.length > 0) extra.push(['Civitai resources', named.map((r) => `${r.name}${r.weight !== null ? `:${r.weight}` : ''}`).join(', ')]);
+  // The prompt stays as Civitai gave it: the resources are named in `Civitai resources`.
+  return formatA1111Parameters(recipe, extra, { loraTags: false });
 }

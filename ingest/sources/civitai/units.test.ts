@@ -7,7 +7,8 @@ import { ContractError } from '../../../src/core/errors.ts';
 import { nextPosition, PAGE_NUMBER_CAP } from './civitai-client.ts';
 import { buildExif, buildExifThatFits, embedExif } from './exif.ts';
 import { ImageDownloadTask } from './image-download-task.ts';
-import { extractImageMetadata, formatParameters } from './metadata.ts';
+import { extractImageMetadata } from './metadata.ts';
+import { formatParameters } from './recipe.ts';
 import { normalizeImageItem, normalizeImagesPage, unwrapMeta } from './normalize.ts';
 import { browsingLevelFor, imageNsfwLabel, isAllowedLevel, nsfwQuery, parseNsfwLevels } from './nsfw.ts';
 import { MISSING_VALUES, PATH_TEMPLATE_PRESETS, PathTemplate, resolveInside } from './path-template.ts';
@@ -171,7 +172,7 @@ describe('metadata', () => {
     expect(text.split('\n')).toEqual([
       '赛博朋克 car, neon',
       'Negative prompt: blurry, lowres',
-      'Steps: 30, Sampler: DPM++ 2M Karras, CFG scale: 7, Seed: 12345, Size: 832x1216, Model hash: abc123, Model: dreamshaper_8, Clip skip: 2, Denoising strength: 0.45, Hires upscale: 2',
+      'Steps: 30, Sampler: DPM++ 2M Karras, CFG scale: 7, Seed: 12345, Size: 832x1216, Model: dreamshaper_8, Clip skip: 2, Denoising strength: 0.45, Hires upscale: 2, Model hash: abc123',
     ]);
     expect(formatParameters(extractImageMetadata(normalizeImageItem(item())))).toBe('');
   });

@@ -2,11 +2,12 @@
 // `?timestamp=` the web client sends. Parsing and mapping live in normalize.ts (pure, testable offline).
 import type { HttpClient } from '../../http/http-client.ts';
 import {
-  normalizeAuthor, normalizeComments, normalizeDetail, normalizeListPage, unwrapEnvelope,
+  normalizeAuthor, normalizeComments, normalizeDetail, normalizeListPage, normalizePngInfo, unwrapEnvelope,
   type ListPage, type ListSummary, type NormalizedWork,
 } from './normalize.ts';
 
 const LIBLIB_API_BASE = 'https://api2.liblib.art';
+const LIBLIB_BRIDGE_BASE = 'https://bridge.liblib.art';
 
 /** Sort values of the search body: 0 is "hot" (captured); the "latest" value is inferred (§3.7). */
 export const LIBLIB_SORTS = { hot: 0, latest: 1 } as const;
@@ -33,26 +34,30 @@ const BROWSER_HEADERS = {
 
 export interface LiblibClientOptions {
   apiBase?: string;
+  /** The sd-api gateway (getPnginfo). */
+  bridgeBase?: string;
   now?: () => number;
 }
 
 export class LiblibClient {
   readonly #http: HttpClient;
   readonly #apiBase: string;
+  readonly #bridgeBase: string;
   readonly #now: () => number;
 
   constructor(http: HttpClient, options: LiblibClientOptions = {}) {
     this.#http = http;
     this.#apiBase = (options.apiBase ?? LIBLIB_API_BASE).replace(/\/+$/, '');
+    this.#bridgeBase = (options.bridgeBase ?? LIBLIB_BRIDGE_BASE).replace(/\/+$/, '');
     this.#now = options.now ?? Date.now;
   }
 
   /** POST `path` (`endpoint` names it in errors, without ids) and unwrap the `{code, msg, data}` envelope. */
-  async #post(path: string, endpoint: string, body: Record<string, unknown>, stage: string, key: string): Promise<unknown> {
+  async #post(path: string, endpoint: string, body: Record<string, unknown>, stage: string, key: string, base = `${this.#apiBase}/api/www`): Promise<unknown> {
     const timestamp = this.#now();
     const response = await this.#http.json({
       method: 'POST',
-      url: `${this.#apiBase}/api/www/${path}?timestamp=${timestamp}`,
+      url: `${base}/${path}?timestamp=${timestamp}`,
       headers: BROWSER_HEADERS,
       json: { ...body, timestamp },
       stage,
@@ -63,7 +68,8 @@ export class LiblibClient {
     return envelope.data;
   }
 
-  async listPage(query: { tagId: number; sort: LiblibSort; page: number; pageSize: number }): Promise<ListPage> {
+  /** One page of the gallery list; with `keyword`, of its search (检索: the same endpoint, §3.1). */
+  async listPage(query: { tagId: number; sort: LiblibSort; page: number; pageSize: number; keyword?: string | null }): Promise<ListPage> {
     const data = await this.#post(
       'img/group/search',
       'img/group/search',
@@ -71,6 +77,7 @@ export class LiblibClient {
         cid: '', requestId: '', page: query.page, pageSize: query.pageSize, sort: LIBLIB_SORTS[query.sort],
         followed: 0, resolution: 0, tagId: query.tagId, types: [], createTools: [], imageFuncs: [], liked: 0,
         imageSources: [], imageCapability: [],
+        ...(query.keyword ? { keyword: query.keyword } : {}),
       },
       'list',
       `page:${query.page}`,
@@ -84,6 +91,14 @@ export class LiblibClient {
 
   async author(userUuid: string) {
     return normalizeAuthor(await this.#post(`img/author/${encodeURIComponent(userUuid)}`, 'img/author', {}, 'author', userUuid), userUuid);
+  }
+
+  /**
+   * An image's A1111 `parameters` text from the sd-api gateway (§3.5: **unverified**; the body `{imageUrl}`
+   * and the reply `data.info` are our guess, built against the fake); null when the image carries none.
+   */
+  async pngInfo(imageUrl: string, key: string): Promise<string | null> {
+    return normalizePngInfo(await this.#post('common/getPnginfo', 'sd-api/common/getPnginfo', { imageUrl }, 'pnginfo', key, `${this.#bridgeBase}/gateway/sd-api`));
   }
 
   async comments(uuid: string, page: number, pageSize = 50) {

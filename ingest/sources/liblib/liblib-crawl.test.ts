@@ -28,6 +28,7 @@ export function testRunOptions(overrides: Partial<LiblibRunOptions['crawl']> = {
     crawl: {
       category: { name: '汽车交通', tagId: TAG, slug: 'transportation' },
       sort: 'latest',
+      keyword: null,
       mode: 'full',
       pages: { from: 1, to: null },
       pageSize: 30,
@@ -35,6 +36,7 @@ export function testRunOptions(overrides: Partial<LiblibRunOptions['crawl']> = {
       incrementalWindow: 30,
       comments: false,
       authors: true,
+      pnginfo: false,
       concurrency: { list: 2, detail: 5, author: 2, comments: 2, media: 8 },
       ...overrides,
     },

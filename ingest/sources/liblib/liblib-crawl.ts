@@ -8,7 +8,7 @@ import { mediaStage } from '../../pipeline/media-stage.ts';
 import { storeWork } from '../../pipeline/store-work.ts';
 import type { StageDefinition } from '../../pipeline/stage-runner.ts';
 import type { LiblibClient, LiblibSort } from './liblib-client.ts';
-import type { ListSummary } from './normalize.ts';
+import { imagesLackingParameters, withPngInfo, type ListSummary } from './normalize.ts';
 
 export interface LiblibCategory {
   name: string;
@@ -19,6 +19,8 @@ export interface LiblibCategory {
 export interface LiblibCrawlOptions {
   category: LiblibCategory;
   sort: LiblibSort;
+  /** 检索: walk the gallery search for this keyword (within the category) instead of the whole list. */
+  keyword: string | null;
   mode: 'full' | 'incremental';
   /** First and last list page (1-based); `to: null` walks until the upstream says there is no more. */
   pages: { from: number; to: number | null };
@@ -28,6 +30,8 @@ export interface LiblibCrawlOptions {
   incrementalWindow: number;
   comments: boolean;
   authors: boolean;
+  /** Ask getPnginfo (§3.5, unverified) for images whose detail lacks parameters. */
+  pnginfo: boolean;
   concurrency: { list: number; detail: number; author: number; comments: number; media: number };
 }
 
@@ -39,9 +43,13 @@ const NULL_PAGE_RETRIES = 3;
 const listPosition = z.object({ page: z.number().int().positive() });
 type ListPosition = z.infer<typeof listPosition>;
 
-/** List units of one kind of walk (mode, category, sort) share this key prefix. */
+/**
+ * List units of one kind of walk (mode, category, sort, keyword) share this key prefix: a keyword search is
+ * its own walk, resumed and finished apart from the category's list. (The keyword is URI-encoded so the
+ * key stays one token whatever it holds.)
+ */
 export function liblibWalkPrefix(options: LiblibCrawlOptions): string {
-  return `${options.mode}:${options.category.tagId}:${options.sort}:`;
+  return `${options.mode}:${options.category.tagId}:${options.sort}:${options.keyword ? `k=${encodeURIComponent(options.keyword)}:` : ''}`;
 }
 
 /** The first list unit of a new walk, at the first page asked for. */
@@ -55,7 +63,7 @@ export function liblibStages(client: LiblibClient, media: MediaPipeline, store: 
     concurrency: options.concurrency.list,
     position: listPosition,
     async fetch({ page: number }) {
-      const query = { tagId: options.category.tagId, sort: options.sort, page: number, pageSize: options.pageSize };
+      const query = { tagId: options.category.tagId, sort: options.sort, page: number, pageSize: options.pageSize, keyword: options.keyword };
       // `data: null` with `hasMore: true` is a hiccup of the ranked feed, not the end: ask again a few
       // times, then move past the page (its works usually surface on the neighbouring pages).
       let page = await client.listPage(query);
@@ -82,8 +90,17 @@ export function liblibStages(client: LiblibClient, media: MediaPipeline, store: 
     concurrency: options.concurrency.detail,
     dependsOn: ['list'],
     async handle(unit, context) {
-      const normalized = await client.detail(unit.key, (unit.payload as ListSummary | null) ?? null);
+      let normalized = await client.detail(unit.key, (unit.payload as ListSummary | null) ?? null);
       context.count('detailsFetched');
+      if (options.pnginfo) {
+        // Sequential: a work rarely has more than a few images, and the run's rate limit governs anyway.
+        const texts = new Map<number, string>();
+        for (const image of imagesLackingParameters(normalized)) {
+          const text = await client.pngInfo(image.srcUrl, `${unit.key}:${image.index}`);
+          if (text) texts.set(image.index, text);
+        }
+        if (texts.size > 0) normalized = withPngInfo(normalized, texts);
+      }
       return async (tx) => {
         const { work, mediaUnits } = await storeWork(tx, {
           work: normalized.work,

@@ -3,10 +3,11 @@
 import type { z } from 'zod';
 import { parseSourceContract } from '../contract.ts';
 import type { ModelType } from '../../../src/core/domain/enums.ts';
-import { recipeFromA1111Fields } from '../../../src/core/recipe/a1111-parameters.ts';
+import { parseA1111Parameters, recipeFromA1111Fields } from '../../../src/core/recipe/a1111-parameters.ts';
+import { recipeCompleteness } from '../../../src/core/recipe/completeness.ts';
 import { emptyResource, seedText, type Recipe, type RecipeResource, type ResourceType } from '../../../src/core/recipe/recipe.ts';
 import {
-  authorSchema, commentListSchema, detailSchema, envelopeSchema, listDataSchema, listItemSchema,
+  authorSchema, commentListSchema, detailSchema, envelopeSchema, listDataSchema, listItemSchema, pngInfoSchema,
   type RawDetail, type RawImage, type RawListItem, type RawModelRef,
 } from './schemas.ts';
 
@@ -325,4 +326,51 @@ export function normalizeComments(data: unknown) {
       commentedAt: parseUpstreamDate(c.createTime),
     })),
   };
+}
+
+/** getPnginfo's `data` → the image's A1111 parameters text; null when it carries none. */
+export function normalizePngInfo(data: unknown): string | null {
+  return parseContract(pngInfoSchema, data, 'sd-api/common/getPnginfo', ['data']).info.trim() || null;
+}
+
+/** The images `--pnginfo` asks about: the detail gave them no generation parameters (hidden, or no generateInfo). */
+export function imagesLackingParameters(work: NormalizedWork): NormalizedImage[] {
+  return work.images.filter((image) => recipeCompleteness(image.recipe) === 'none');
+}
+
+/**
+ * The work with these images' recipes read from their PNG info (image index → A1111 text) and marked
+ * `origin: 'pnginfo'`; the detail's model references (ids, versions, trigger words) are kept and take the
+ * hashes and weights the text adds. The work's summary is filled from the cover where the detail had nothing.
+ * Texts without any generation field change nothing.
+ */
+export function withPngInfo(normalized: NormalizedWork, texts: ReadonlyMap<number, string>): NormalizedWork {
+  const images = normalized.images.map((image) => {
+    const text = texts.get(image.index);
+    if (!text) return image;
+    const parsed = parseA1111Parameters(text, image.recipe?.imageId ?? null);
+    if (recipeCompleteness(parsed) === 'none') return image;
+    const resources = (image.recipe?.resources ?? []).map((r) => ({ ...r }));
+    for (const found of parsed.resources) {
+      const known = resources.find((r) => r.type === found.type && (r.type === 'CHECKPOINT' || r.modelName === found.modelName));
+      if (!known) resources.push(found);
+      else {
+        known.sha256 ??= found.sha256;
+        known.autoV2 ??= found.autoV2;
+        known.weight ??= found.weight;
+      }
+    }
+    const recipe: Recipe = { ...parsed, width: parsed.width ?? image.recipe?.width ?? null, height: parsed.height ?? image.recipe?.height ?? null, resources, origin: 'pnginfo' };
+    return { ...image, recipe };
+  });
+  const cover = images[0]?.recipe?.origin === 'pnginfo' ? images[0].recipe : null;
+  const w = normalized.work;
+  const work = cover
+    ? {
+        ...w,
+        prompt: w.prompt ?? cover.prompt, negativePrompt: w.negativePrompt ?? cover.negativePrompt, sampler: w.sampler ?? cover.sampler,
+        steps: w.steps ?? cover.steps, cfgScale: w.cfgScale ?? cover.cfgScale, seed: w.seed ?? cover.seed,
+      }
+    : w;
+  return { ...normalized, work, images };
 }

@@ -23,7 +23,7 @@ export function runLiblib(deps: LiblibRunDependencies, options: LiblibRunOptions
     retryBaseMs: options.retryBaseMs,
     httpOptions: options.httpOptions,
     keyTemplate: LIBLIB_MEDIA_KEY_TEMPLATE,
-    stages: ({ http, media }) => liblibStages(new LiblibClient(http, { apiBase: config.ingest.liblibApiBase }), media, store, crawl),
+    stages: ({ http, media }) => liblibStages(new LiblibClient(http, { apiBase: config.ingest.liblibApiBase, bridgeBase: config.ingest.liblibBridgeBase }), media, store, crawl),
     async prepare(runId, out) {
       if (options.command !== 'crawl') return;
       const unfinished = await unfinishedWalk(store, 'liblib', liblibWalkPrefix(crawl), options.maxAttempts);

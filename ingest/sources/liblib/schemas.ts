@@ -134,3 +134,6 @@ export const commentListSchema = z.object({
     .nullable(),
   hasMore: z.boolean().optional(),
 });
+
+/** getPnginfo's `data` (§3.5: no real contract; our guess, after A1111's /sdapi/v1/png-info): the parameters text. */
+export const pngInfoSchema = z.object({ info: z.string() });

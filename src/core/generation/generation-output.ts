@@ -5,36 +5,41 @@
 import { assertValidBlobKey } from '../blob/blob-key.ts';
 import { InvalidInputError } from '../errors.ts';
 import { detectFormat } from '../media/image-format.ts';
-import { formatInfotext } from '../media/infotext.ts';
 import { isPng, setPngText } from '../media/png-text.ts';
 import { SHARP_FAIL_ON } from '../media/sharp-policy.ts';
+import { formatA1111Parameters, loraTagName, type A1111Extra } from '../recipe/a1111-parameters.ts';
+import { emptyRecipe, emptyResource, seedText, type Recipe } from '../recipe/recipe.ts';
 import { GENERATION_TASKS, type GenerationRequest, type GenerationTask } from './generation-request.ts';
 
-/** Extra infotext fields a caller may add after the recipe (e.g. ['Huaku provider', 'a1111@…']). */
-export type ExtraParameters = ReadonlyArray<readonly [string, string | number | null | undefined]>;
-
-/** A LoRA name as it can sit inside an A1111 `<lora:name:weight>` tag (its syntax characters replaced). */
-function loraTagName(id: string): string {
-  return id.replace(/[<>:\n]/g, '_');
-}
+type RecipeRequest = Pick<GenerationRequest, 'prompt' | 'negativePrompt' | 'loras' | 'steps' | 'sampler' | 'cfgScale' | 'width' | 'height' | 'checkpoint'>;
 
 /**
- * The A1111 infotext of a request and the seed one image used: the prompt with `<lora:name:weight>` tags
- * (how A1111 records LoRAs, and what Civitai and our own importers read back), `Negative prompt: …`, and
- * `Steps, Sampler, CFG scale, Seed, Size, Model` — the one formatter for PNG chunks and 复制全部生成参数.
+ * A request and the seed one image used, as the recipe A1111 would record: the prompt carries the LoRAs as
+ * `<lora:id:weight>` tags (how A1111 records them, and what Civitai and our importers read back), so
+ * parseA1111Parameters(formatA1111Parameters(recipe)) gives this recipe back exactly.
  */
-export function formatA1111Parameters(request: Pick<GenerationRequest, 'prompt' | 'negativePrompt' | 'loras' | 'steps' | 'sampler' | 'cfgScale' | 'width' | 'height' | 'checkpoint'>, seed: number, extra: ExtraParameters = []): string {
+export function recipeFromGenerationRequest(request: RecipeRequest, seed: number): Recipe {
   const tags = request.loras.map((l) => `<lora:${loraTagName(l.id)}:${l.weight}>`);
-  const prompt = tags.length === 0 ? request.prompt : `${request.prompt}, ${tags.join(', ')}`;
-  return formatInfotext(prompt, request.negativePrompt, [
-    ['Steps', request.steps],
-    ['Sampler', request.sampler],
-    ['CFG scale', request.cfgScale],
-    ['Seed', seed],
-    ['Size', `${request.width}x${request.height}`],
-    ['Model', request.checkpoint.name || request.checkpoint.id],
-    ...extra,
-  ]);
+  return {
+    ...emptyRecipe(),
+    prompt: tags.length === 0 ? request.prompt : `${request.prompt}, ${tags.join(', ')}`,
+    negativePrompt: request.negativePrompt || null,
+    sampler: request.sampler,
+    steps: request.steps,
+    cfgScale: request.cfgScale,
+    width: request.width,
+    height: request.height,
+    seed: seedText(seed),
+    resources: [
+      { ...emptyResource('CHECKPOINT'), modelName: request.checkpoint.name || request.checkpoint.id },
+      ...request.loras.map((l) => ({ ...emptyResource('LORA'), modelName: loraTagName(l.id), weight: l.weight })),
+    ],
+  };
+}
+
+/** The `parameters` text of one generated image (its PNG chunk); `extra` follows, e.g. ['Huaku provider', …]. */
+export function generationParameters(request: RecipeRequest, seed: number, extra: A1111Extra = []): string {
+  return formatA1111Parameters(recipeFromGenerationRequest(request, seed), extra);
 }
 
 /**

@@ -52,6 +52,13 @@ describe('A1111 parameters', () => {
     expect(formatA1111Parameters(back)).toBe(text);
   });
 
+  it('parse(format(recipe)) is the identity when the prompt holds its LoRA tags; extras follow, unknowns and repeats skipped', () => {
+    const recipe = parseA1111Parameters(TEXT);
+    const text = formatA1111Parameters(recipe, [['Huaku provider', 'a1111@h:1'], ['Steps', 99], ['Empty', null]]);
+    expect(text).toBe(`${TEXT}, Huaku provider: "a1111@h:1"`);
+    expect(parseA1111Parameters(text)).toEqual(recipe);
+  });
+
   it('reads Liblib metainformation keys: Lora N, Lora Hash N, Lora Weight N, vae_name', () => {
     const recipe = recipeFromA1111Fields({
       prompt: 'p', Steps: '30', Sampler: 'Euler', 'CFG scale': '7', Seed: '123', Size: '768x1024', 'Model hash': '0F1E2D3C4B', Model: 'ckpt.safetensors',

@@ -3,8 +3,8 @@
 //   Negative prompt: …
 //   Steps: 20, Sampler: Euler a, CFG scale: 7, Seed: 1, Size: 512x768, Model hash: …, Lora hashes: "a: …", …
 // and the same keys as a map (Liblib's `metainformation`, a JSON object of A1111 keys with string values,
-// adding `Lora N` / `Lora Hash N` / `Lora Weight N`). One reader serves both; the writer is what
-// 复制全部生成参数 copies. LoRA weights travel in the prompt as `<lora:name:weight>` (A1111's own way):
+// adding `Lora N` / `Lora Hash N` / `Lora Weight N`). The one A1111 module: one reader for both, one writer for
+// every producer (复制全部生成参数, the generation outputs' PNG chunk, the Civitai downloader's sidecars). LoRA weights travel in the prompt as `<lora:name:weight>` (A1111's own way):
 // the writer adds a tag for a weighted LoRA the prompt does not name yet.
 import { classifyHash, emptyRecipe, emptyResource, seedText, type Recipe, type RecipeResource, type ResourceType } from './recipe.ts';
 
@@ -134,15 +134,26 @@ function quote(value: string): string {
 
 const hashOf = (r: RecipeResource) => r.sha256 ?? r.autoV2;
 
+/** A name as it can sit inside a `<lora:name:weight>` tag (the tag's syntax characters replaced). */
+export function loraTagName(name: string): string {
+  return name.replace(/[<>:\n]/g, '_');
+}
+
+/** Fields a caller adds after the recipe's own (e.g. ['Huaku provider', 'a1111@…']); unknown values are skipped. */
+export type A1111Extra = ReadonlyArray<readonly [string, string | number | null | undefined]>;
+
 /**
- * The recipe as A1111 `parameters` text: unknown values are left out, never written as "null". Inverse of
- * parseA1111Parameters for every field A1111 carries (ids, version names and trigger words it has no key for).
+ * The recipe as A1111 `parameters` text: unknown values are left out, never written as "null"; `extra` fields
+ * follow, except keys the recipe already wrote. Inverse of parseA1111Parameters for every field A1111 carries
+ * (ids, version names and trigger words it has no key for), exactly so when the prompt already holds its
+ * LoRA tags (otherwise the writer adds a tag for each weighted LoRA, and the prompt read back holds it).
+ * `loraTags: false` keeps the prompt as given (a sidecar that lists its resources in a field of its own).
  */
-export function formatA1111Parameters(recipe: Recipe): string {
+export function formatA1111Parameters(recipe: Recipe, extra: A1111Extra = [], { loraTags = true }: { loraTags?: boolean } = {}): string {
   const loras = recipe.resources.filter((r) => r.type === 'LORA' && r.modelName);
   let prompt = recipe.prompt ?? '';
   const named = new Set([...prompt.matchAll(LORA_TAG)].map((m) => m[1]!.trim()));
-  const tags = loras.filter((r) => r.weight !== null && !named.has(r.modelName!)).map((r) => `<lora:${r.modelName}:${r.weight}>`);
+  const tags = loras.filter((r) => loraTags && r.weight !== null && !named.has(loraTagName(r.modelName!))).map((r) => `<lora:${loraTagName(r.modelName!)}:${r.weight}>`);
   if (tags.length > 0) prompt = [prompt, tags.join(' ')].filter(Boolean).join(prompt.endsWith('\n') ? '' : ' ');
   const lines: string[] = [];
   if (prompt) lines.push(prompt);
@@ -151,7 +162,7 @@ export function formatA1111Parameters(recipe: Recipe): string {
   const vae = recipe.resources.find((r) => r.type === 'VAE');
   const embeddings = recipe.resources.filter((r) => r.type === 'EMBEDDING' && r.modelName && hashOf(r));
   const hashed = loras.filter((r) => hashOf(r));
-  const fields: Array<[string, string | number | null | undefined]> = [
+  const fields: Array<readonly [string, string | number | null | undefined]> = [
     ['Steps', recipe.steps],
     ['Sampler', recipe.sampler],
     ['Schedule type', recipe.scheduler],
@@ -170,8 +181,10 @@ export function formatA1111Parameters(recipe: Recipe): string {
     ['Lora hashes', hashed.length > 0 ? hashed.map((r) => `${r.modelName}: ${hashOf(r)}`).join(', ') : null],
     ['TI hashes', embeddings.length > 0 ? embeddings.map((r) => `${r.modelName}: ${hashOf(r)}`).join(', ') : null],
   ];
-  const line = fields
-    .filter((entry): entry is [string, string | number] => entry[1] !== null && entry[1] !== undefined && entry[1] !== '')
+  const known = (entry: readonly [string, unknown]) => entry[1] !== null && entry[1] !== undefined && entry[1] !== '';
+  const written = new Set(fields.filter(known).map(([key]) => key.toLowerCase()));
+  const line = [...fields, ...extra.filter(([key]) => !written.has(key.toLowerCase()))]
+    .filter(known)
     .map(([k, v]) => `${k}: ${quote(String(v))}`)
     .join(', ');
   if (line) lines.push(line);

@@ -54,6 +54,8 @@ export const recipeSchema = z.object({
   denoise: z.number().min(0).max(1).nullable(),
   hires: recipeHiresSchema.nullable(),
   resources: z.array(recipeResourceSchema),
+  /** Where the recipe was read when not from the source's own detail: `pnginfo` (Liblib's getPnginfo, unverified). */
+  origin: z.enum(['pnginfo']).optional(),
 });
 export type Recipe = z.infer<typeof recipeSchema>;
 

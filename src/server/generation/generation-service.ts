@@ -9,7 +9,7 @@ import type { BlobStore } from '../../core/blob/blob-store.ts';
 import type { GenerationConfig } from '../../core/env.ts';
 import { errorMessage, NotFoundError, RateLimitedError, ConflictError, InvalidInputError, UnavailableError } from '../../core/errors.ts';
 import { GenerationError, type GeneratedImage, type GenerationProvider, type GenerationProviderKind } from '../../core/generation/generation-provider.ts';
-import { encodeGenerationOutput, formatA1111Parameters, generationOutputKey } from '../../core/generation/generation-output.ts';
+import { encodeGenerationOutput, generationParameters, generationOutputKey } from '../../core/generation/generation-output.ts';
 import { ProviderChain } from '../../core/generation/provider-chain.ts';
 import type { GenerationRequest, ResolvedGenerationRequest } from '../../core/generation/generation-request.ts';
 import type { GenerationOutput } from '../../core/domain/generation-output.ts';
@@ -333,7 +333,7 @@ export class GenerationService {
     const outputs: GenerationOutput[] = [];
     try {
       for (const [index, image] of images.entries()) {
-        const png = await encodeGenerationOutput(image.bytes, formatA1111Parameters(request, image.seed, [['Huaku provider', provider]]));
+        const png = await encodeGenerationOutput(image.bytes, generationParameters(request, image.seed, [['Huaku provider', provider]]));
         // encodeGenerationOutput returns a PNG: its size is in the IHDR chunk (no decode).
         const width = png.readUInt32BE(16);
         const height = png.readUInt32BE(20);

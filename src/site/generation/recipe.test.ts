@@ -6,7 +6,8 @@ import { buildCatalogue, searchLoras } from './catalogue.ts';
 import { exportRequest, submitBody } from './export-json.ts';
 import { checkNumber, checkValues, numericSpecs, requestBody, type FormValues } from './form-values.ts';
 import { applyPreset, BUILTIN_PRESETS } from './presets.ts';
-import { decodeRecipe, fitSize, prefill, recipeFromLora, recipeFromWork, recipeLink } from './recipe.ts';
+import { emptyRecipe, emptyResource } from '../../core/recipe/recipe.ts';
+import { decodeRecipe, fitSize, prefill, recipeFromImage, recipeFromLora, recipeFromWork, recipeLink } from './recipe.ts';
 
 const L = GENERATION_LIMITS;
 const defaults: FormValues = {
@@ -48,6 +49,32 @@ describe('做同款: a work’s recipe through the link into the form', () => {
     expect(generationRequestSchema.safeParse(requestBody(values)).success).toBe(true);
     expect(parseSubmitBody(submitBody(requestBody(values))).request).toMatchObject({ checkpoint: { id: 'Juggernaut XL' }, steps: 28, loras: [{ id: ink.externalId, weight: 0.8 }] });
     expect(() => parseSubmitBody(exportRequest(requestBody(values)))).not.toThrow();
+  });
+
+  it('做同款 on image 2 of a group uses that image’s seed, prompt, LoRA weights and checkpoint, matched to the catalogue', () => {
+    const imageRecipe = (seed: string, weight: number) => ({
+      ...emptyRecipe(`19511755216141386${seed.length}`),
+      prompt: `雨夜, 霓虹 <lora:ink_v2:${weight}>`, negativePrompt: 'blurry', sampler: 'Euler a', steps: 20, cfgScale: 5, width: 768, height: 1024, seed,
+      resources: [
+        { ...emptyResource('CHECKPOINT'), modelName: 'Juggernaut', versionName: 'XL' },
+        { ...emptyResource('LORA'), modelName: '墨韵', versionName: 'v2', weight },
+        { ...emptyResource('LORA'), modelName: 'ink_v2', weight },
+      ],
+    });
+    const group = sampleWork(9, {
+      images: [0, 1].map((index) => ({ index, url: `/media/g/${index}.png`, thumbUrl: null, width: 768, height: 1024, recipe: imageRecipe(index === 0 ? '11' : '4242', index === 0 ? 0.5 : 0.9) })),
+      models: [{ type: 'CHECKPOINT', name: 'Juggernaut XL', url: null, loraId: null }, { type: 'LORA', name: '墨韵 · v2', url: null, loraId: ink.id }],
+    });
+    const link = recipeLink(recipeFromImage(group, 1, { title: '雨夜（第 2 张）', url: '/artwork/9/x' }));
+    const recipe = decodeRecipe(link.slice(link.indexOf('#')))!;
+    expect(recipe).toMatchObject({ prompt: '雨夜, 霓虹', seed: '4242', checkpoint: 'Juggernaut XL', loras: [{ name: '墨韵 · v2', loraId: ink.id, weight: 0.9 }, { name: 'ink_v2', loraId: null, weight: 0.9 }] });
+    const { values, notes } = prefill(recipe, defaults, catalogue, L, GENERATION_SAMPLERS);
+    expect(values).toMatchObject({ prompt: '雨夜, 霓虹', negativePrompt: 'blurry', seed: 4242, steps: 20, cfgScale: 5, width: 768, height: 1024, checkpoint: { id: 'Juggernaut XL' } });
+    expect(values.loras.map((l) => [l.loraId, l.weight])).toEqual([[ink.id, 0.9]]);
+    expect(notes).toEqual(['LoRA「ink_v2」不在模型库中，已略过']);
+    expect(recipeFromImage(group, 0, null).seed).toBe('11');
+    // An image without a recipe (v2): the work's.
+    expect(recipeFromImage(work, 0, null)).toEqual(recipeFromWork(work, null));
   });
 
   it('marks a recipe without parameters and picks the checkpoint from the LoRA’s family', () => {

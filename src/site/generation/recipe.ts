@@ -2,9 +2,10 @@
 // The recipe travels in the link's fragment (`/generate#recipe=…`, base64url JSON): the artwork pages are
 // static, the fragment never reaches a server, and the link works when opened in a new tab. Whatever the
 // fragment holds is untrusted: decodeRecipe keeps only well-typed fields, and prefill only fills the form.
-import type { SnapshotWork } from '../../core/snapshot/schema.ts';
+import type { Recipe as ImageRecipe, RecipeResource } from '../../core/recipe/recipe.ts';
+import type { SnapshotModelRef, SnapshotWork } from '../../core/snapshot/schema.ts';
 import { baseFamily, familiesOf } from './base-model.ts';
-import { matchCheckpoint, matchLora, type Catalogue, type CatalogueLora } from './catalogue.ts';
+import { matchCheckpoint, matchLora, normalizeName, type Catalogue, type CatalogueLora } from './catalogue.ts';
 import type { FieldKey, FormLora, FormValues, GenerationLimits } from './form-values.ts';
 import { builtinPresetFor } from './presets.ts';
 
@@ -52,6 +53,54 @@ export function recipeFromWork(work: WorkForRecipe, from: Recipe['from']): Recip
     seed: work.params.seed,
     checkpoint: checkpoint?.name.trim() ?? null,
     loras: work.models.filter((m) => m.type === 'LORA').map((m) => ({ name: m.name, loraId: m.loraId, weight: null })),
+  };
+}
+
+/** A resource's name as the work's model references spell it ("model · version", or the model alone). */
+const resourceNames = (r: RecipeResource) => [[r.modelName, r.versionName].filter(Boolean).join(' · '), r.modelName ?? ''].filter(Boolean);
+
+/**
+ * The work's reference for an image's resource (same type, same name with or without its version): it carries
+ * the catalogue link (loraId) and the name the checkpoint catalogue lists.
+ */
+function refFor(models: readonly SnapshotModelRef[], r: RecipeResource): SnapshotModelRef | undefined {
+  const names = new Set(resourceNames(r).map(normalizeName));
+  return models.find((m) => m.type === r.type && names.has(normalizeName(m.name)));
+}
+
+/** A1111 `<lora:name:weight>` tags: the LoRAs travel in `loras` (with their weights), not in the prompt. */
+function withoutLoraTags(prompt: string | null): string | null {
+  if (prompt === null) return null;
+  return prompt.replace(/<(?:lora|lyco):[^>]*>/gi, '').replace(/\s*,(?:\s*,)+/g, ',').replace(/[ \t]{2,}/g, ' ').replace(/^[\s,]+|[\s,]+$/g, '');
+}
+
+/**
+ * 做同款 for image `index` of a work: that image's own recipe (v3: its seed, prompt, LoRAs with their weights,
+ * checkpoint), its models matched to the catalogue through the work's references; the work's recipe when
+ * the image has none (v2 snapshots, sources without per-image data).
+ */
+export function recipeFromImage(work: WorkForRecipe & Pick<SnapshotWork, 'images'>, index: number, from: Recipe['from']): Recipe {
+  const r: ImageRecipe | null | undefined = work.images.find((i) => i.index === index)?.recipe;
+  if (!r) return recipeFromWork(work, from);
+  const checkpoint = r.resources.find((x) => x.type === 'CHECKPOINT' && resourceNames(x).length > 0);
+  return {
+    kind: 'artwork',
+    from,
+    prompt: withoutLoraTags(r.prompt),
+    negativePrompt: r.negativePrompt,
+    sampler: r.sampler,
+    steps: r.steps,
+    cfgScale: r.cfgScale,
+    width: r.width,
+    height: r.height,
+    seed: r.seed,
+    checkpoint: checkpoint ? (refFor(work.models, checkpoint)?.name.trim() ?? resourceNames(checkpoint)[0]!) : null,
+    loras: r.resources
+      .filter((x) => x.type === 'LORA' && resourceNames(x).length > 0)
+      .map((x) => {
+        const ref = refFor(work.models, x);
+        return { name: ref?.name ?? resourceNames(x)[0]!, loraId: ref?.loraId ?? null, weight: x.weight };
+      }),
   };
 }
 
