@@ -110,7 +110,7 @@ const PHASES: Record<DailyPhase, (day: Day) => Promise<string>> = {
   },
 
   liblib: (day) =>
-    subcommand(day, async () => (await import('./liblib.ts')).liblibCommand, { category: '汽车交通', mode: 'incremental', ...day.options.crawlFlags }),
+    subcommand(day, async () => (await import('./liblib.ts')).liblibCommand, { category: '汽车交通', mode: 'incremental', comments: true, ...day.options.crawlFlags }),
 
   async civitai(day) {
     const parsed = civitaiTargetsSchema.parse(JSON.parse(await fs.readFile(day.options.civitaiTargets, 'utf8')));
