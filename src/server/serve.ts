@@ -109,7 +109,7 @@ function sendStatic(req: http.IncomingMessage, res: http.ServerResponse, file: S
 
 /** The request handler: `/api` and `/media` to the app, then the static manifest, then the app. */
 function createRequestHandler(app: AppHandler, manifest: Map<string, StaticFile>, security: SecurityHeaderOptions): http.RequestListener {
-  const headers: Array<[string, string]> = [...securityHeaderValues(security), ['Content-Security-Policy', DOCUMENT_CSP]];
+  const headers: Array<readonly [string, string]> = [...securityHeaderValues(security), ['Content-Security-Policy', DOCUMENT_CSP]];
   return (req, res) => {
     for (const [name, value] of headers) res.setHeader(name, value);
     const url = req.url ?? '/';

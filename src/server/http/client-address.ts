@@ -139,7 +139,18 @@ export function isSameSiteWrite(request: Request, client: ClientInfo, siteUrl: s
   if (request.headers.get('sec-fetch-site') === 'cross-site') return false;
   const origin = request.headers.get('origin');
   if (origin === null) return true;
-  return origin === client.origin || origin === new URL(siteUrl).origin;
+  return origin === client.origin || origin === originOf(siteUrl);
+}
+
+// SITE_URL's origin, parsed once per value (every write asks).
+const siteOrigins = new Map<string, string>();
+function originOf(siteUrl: string): string {
+  let origin = siteOrigins.get(siteUrl);
+  if (origin === undefined) {
+    origin = new URL(siteUrl).origin;
+    siteOrigins.set(siteUrl, origin);
+  }
+  return origin;
 }
 
 function listHeader(headers: Headers, name: string): string[] {
