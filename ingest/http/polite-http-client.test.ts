@@ -338,9 +338,11 @@ describe('PoliteHttpClient: politeness', () => {
     const times = server.seen.map((s) => s.at).sort((a, b) => a - b);
     expect(times).toHaveLength(20);
     // The client hands out tokens ≥ 100 ms apart, so the 11th request after any request is ≥ 1000 ms later
-    // at the client. Arrival times at the server add a little event-loop/socket jitter (both run in this
-    // process), so the window checked is 1000 ms minus a 25 ms jitter allowance, with no +1 tolerance.
-    const JITTER_MS = 25;
+    // at the client. Arrival times at the server add event-loop/socket jitter (both run in this process, which
+    // shares two cores with the rest of the suite: 25 ms was exceeded in CI), so the window checked is 1000 ms
+    // minus a 100 ms jitter allowance, with no +1 tolerance: a bucket at 12 rps still puts 11 requests in it,
+    // and the elapsed time below catches a slower drift.
+    const JITTER_MS = 100;
     for (let i = 0; i + 10 < times.length; i++) {
       const inWindow = times.filter((t) => t >= times[i]! && t < times[i]! + 1000 - JITTER_MS).length;
       expect(inWindow, `window starting at request ${i}`).toBeLessThanOrEqual(10);
