@@ -157,6 +157,11 @@ function parseParams<P>(schema: z.ZodType<P>, params: Record<string, string | un
 
 const MAX_JSON_BYTES = 64 * 1024;
 
+/** A body limit as people read it: 64 KB, 2 MB (the message used to round 64 KiB up to "1 MB"). */
+function byteLimitLabel(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${+(bytes / 1024 / 1024).toFixed(1)} MB` : `${Math.max(1, Math.round(bytes / 1024))} KB`;
+}
+
 /**
  * A JSON body validated by `schema`. Only `application/json` is accepted: a cross-site page cannot send
  * that content type without a CORS preflight, which this server never grants.
@@ -177,7 +182,7 @@ export async function readJson<T>(request: Request, schema: z.ZodType<T>, option
 /** The request body, refusing (413) more than `maxBytes` without reading further. */
 export async function readLimitedBody(request: Request, maxBytes: number): Promise<Uint8Array<ArrayBuffer>> {
   const declared = Number(request.headers.get('content-length') ?? NaN);
-  const tooLarge = () => new ApiError(413, 'payload_too_large', `请求体超过 ${Math.round(maxBytes / 1024 / 1024) || 1} MB 上限`);
+  const tooLarge = () => new ApiError(413, 'payload_too_large', `请求体超过 ${byteLimitLabel(maxBytes)} 上限`);
   if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge();
   if (!request.body) return new Uint8Array(0);
   const chunks: Uint8Array[] = [];
