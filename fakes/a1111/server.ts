@@ -133,7 +133,6 @@ export async function startFakeA1111(options: FakeA1111Options = {}): Promise<Fa
 
   const server = serve(handle);
   const origin = await listen(server, options.host, options.port);
-  let closed: Promise<void> | null = null;
   return {
     origin,
     baseUrl: origin,
@@ -150,13 +149,6 @@ export async function startFakeA1111(options: FakeA1111Options = {}): Promise<Fa
       jobs.length = 0;
       interrupts = 0;
     },
-    close: () => {
-      closed ??= new Promise<void>((resolve) => {
-        core.closing.abort();
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
-      return closed;
-    },
+    close: () => core.close(server),
   };
 }

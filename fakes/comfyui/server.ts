@@ -289,7 +289,6 @@ export async function startFakeComfyUI(options: FakeComfyUIOptions = {}): Promis
     ws.send(JSON.stringify({ type: 'status', data: { status: { exec_info: { queue_remaining: queueRemaining() } }, sid } }));
   });
   const origin = await listen(server, options.host, options.port);
-  let closed: Promise<void> | null = null;
   return {
     origin,
     baseUrl: origin,
@@ -311,15 +310,10 @@ export async function startFakeComfyUI(options: FakeComfyUIOptions = {}): Promis
       prompts.length = 0;
       interrupts = 0;
     },
-    close: () => {
-      closed ??= new Promise<void>((resolve) => {
-        core.closing.abort();
+    close: () =>
+      core.close(server, () => {
         running?.stop.abort('closing');
         for (const socket of upgraded) socket.destroy();
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
-      return closed;
-    },
+      }),
   };
 }

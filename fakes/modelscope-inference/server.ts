@@ -138,7 +138,6 @@ export async function startFakeModelScopeInference(options: FakeModelScopeInfere
 
   const server = serve(handle);
   origin = await listen(server, options.host, options.port);
-  let closed: Promise<void> | null = null;
   return {
     origin,
     baseUrl: origin,
@@ -152,13 +151,6 @@ export async function startFakeModelScopeInference(options: FakeModelScopeInfere
       core.reset();
       tasks.clear();
     },
-    close: () => {
-      closed ??= new Promise<void>((resolve) => {
-        core.closing.abort();
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
-      return closed;
-    },
+    close: () => core.close(server),
   };
 }

@@ -3,7 +3,7 @@
 // `list` = submitting work, `detail` = status and progress calls, `image` = output images, `other` = the
 // rest); a schedule of task outcomes (ok, failed, malformed); the request log; and the step clock that
 // makes a task take time and report progress.
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { FaultEngine, type FaultAction, type FaultConfig, type RequestKind } from '../liblib/faults.ts';
 import { sleep } from './server.ts';
 
@@ -65,6 +65,22 @@ export class GenerationFakeCore {
     this.#outcomes = [...(options.outcomes ?? [])];
     this.#stepMs = options.stepMs ?? DEFAULT_STEP_MS;
     this.#progressSteps = options.progressSteps;
+  }
+
+  #closed: Promise<void> | null = null;
+
+  /**
+   * Stop the fake once, whoever asks: end waiting tasks and latencies, run `before` (a fake's own open work),
+   * stop accepting and drop kept-alive connections. Later calls return the same promise.
+   */
+  close(server: Server, before?: () => void): Promise<void> {
+    this.#closed ??= new Promise<void>((resolve) => {
+      this.closing.abort();
+      before?.();
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
+    return this.#closed;
   }
 
   /** The next task's outcome (consumes the schedule). */
