@@ -3,6 +3,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { writeFileAtomic } from '../../src/core/fs/atomic-write.ts';
+import { postAlert } from '../pipeline/run-report.ts';
 import { DAILY_PHASES, type DailyState } from './daily-state.ts';
 
 const ICON = { ok: '✅', warn: '⚠️', failed: '❌', skipped: '⏭️' } as const;
@@ -65,29 +66,19 @@ export async function writeDaySummary(markdown: string, reportsDir: string, date
   return written;
 }
 
-/** POST the day's one alert; a webhook that is down must not hide the day's outcome, so errors are returned. */
-export async function sendDayAlert(url: string, state: DailyState, threshold: number): Promise<string | null> {
+/** POST the day's one alert (errors returned, never thrown: see postAlert). */
+export function sendDayAlert(url: string, state: DailyState, threshold: number): Promise<string | null> {
   const total = state.failures!.total;
-  try {
-    const response = await fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        type: 'huaku.daily.failure_rate',
-        date: state.date,
-        failureRate: total.rate,
-        threshold,
-        units: total.units,
-        unresolved: total.unresolved,
-        permanent: total.permanent,
-        failuresByKind: total.byKind,
-        bySource: state.failures!.bySource,
-        text: `画库 daily ${state.date}: ${total.unresolved}/${total.units} units unresolved (${pct(total.rate)} > ${pct(threshold)}); the site was still published from what is valid`,
-      }),
-      signal: AbortSignal.timeout(10_000),
-    });
-    return response.ok ? null : `webhook answered HTTP ${response.status}`;
-  } catch (error) {
-    return (error as Error).message;
-  }
+  return postAlert(url, {
+    type: 'huaku.daily.failure_rate',
+    date: state.date,
+    failureRate: total.rate,
+    threshold,
+    units: total.units,
+    unresolved: total.unresolved,
+    permanent: total.permanent,
+    failuresByKind: total.byKind,
+    bySource: state.failures!.bySource,
+    text: `画库 daily ${state.date}: ${total.unresolved}/${total.units} units unresolved (${pct(total.rate)} > ${pct(threshold)}); the site was still published from what is valid`,
+  });
 }

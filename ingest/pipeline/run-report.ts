@@ -174,30 +174,38 @@ export async function writeReport(report: RunReport, reportsDir: string): Promis
   return { json: `${base}.json`, md: `${base}.md` };
 }
 
-/** POST the alert; a webhook that is down must not hide the run's own outcome, so errors are returned. */
-export async function sendAlert(url: string, report: RunReport): Promise<string | null> {
+/**
+ * POST one alert as JSON to the webhook. A webhook that is down must not hide the outcome it reports, so the
+ * problem is returned (null when it answered 2xx), never thrown. The run's and the day's alerts both use it.
+ */
+export async function postAlert(url: string, payload: Record<string, unknown>): Promise<string | null> {
   try {
     const response = await fetch(url, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        type: 'huaku.ingest.failure_rate',
-        runId: report.runId,
-        source: report.source,
-        command: report.command,
-        failureRate: report.failureRate,
-        threshold: report.alertThreshold,
-        unresolved: report.unresolved,
-        permanent: report.permanent,
-        unitsProcessed: report.unitsProcessed,
-        rateUnits: report.rateUnits,
-        failuresByKind: report.failuresByKind,
-        text: `画库 ingest ${report.source} run ${report.runId}: ${report.unresolved}/${report.unitsProcessed} units failed, ${report.permanent} gone upstream (rate ${(report.failureRate * 100).toFixed(1)}%)`,
-      }),
+      body: JSON.stringify(payload),
       signal: AbortSignal.timeout(10_000),
     });
     return response.ok ? null : `webhook answered HTTP ${response.status}`;
   } catch (error) {
     return (error as Error).message;
   }
+}
+
+/** The run's alert (above ALERT_FAILURE_RATE). */
+export function sendAlert(url: string, report: RunReport): Promise<string | null> {
+  return postAlert(url, {
+    type: 'huaku.ingest.failure_rate',
+    runId: report.runId,
+    source: report.source,
+    command: report.command,
+    failureRate: report.failureRate,
+    threshold: report.alertThreshold,
+    unresolved: report.unresolved,
+    permanent: report.permanent,
+    unitsProcessed: report.unitsProcessed,
+    rateUnits: report.rateUnits,
+    failuresByKind: report.failuresByKind,
+    text: `画库 ingest ${report.source} run ${report.runId}: ${report.unresolved}/${report.unitsProcessed} units failed, ${report.permanent} gone upstream (rate ${(report.failureRate * 100).toFixed(1)}%)`,
+  });
 }
