@@ -3,6 +3,8 @@
 // `export const prerender = false` (src/pages/api/**, /media/…); those run in the Node adapter, built in
 // middleware mode and served by src/server/serve.ts: `node src/server/serve.ts dist` (HOST/PORT from the
 // environment), which routes /api before any static-file lookup and gives static files the security headers.
+// First: the module-format hint (src/core/runtime/esm-format-hint.ts) for the build's own imports of the store.
+import './src/core/runtime/esm-format-hint.ts';
 import { defineConfig } from 'astro/config';
 import node from '@astrojs/node';
 import react from '@astrojs/react';

@@ -2,6 +2,8 @@
 // Exit codes: 0 ok, 1 failed, 2 usage or configuration error.
 // Only the command table is imported up front: configuration, logging and the chosen command's module load
 // when a command runs, so `--help` starts nearly as fast as Node itself (bench/cli-startup.ts).
+// First: the module-format hint must be in place before any command imports the store.
+import '../src/core/runtime/esm-format-hint.ts';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { UsageError, type CommandSpec } from './commands/command.ts';
 import { COMMANDS } from './commands/command-table.ts';

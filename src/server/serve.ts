@@ -7,6 +7,8 @@
 // Every response gets the security headers first (src/server/http/security-headers.ts): static files never
 // reach Astro's middleware; what the app writes itself (a page's own CSP) takes precedence.
 //   node src/server/serve.ts [outDir]      (default dist; HOST and PORT from the environment)
+// First: the module-format hint must be in place before the app imports the store.
+import '../core/runtime/esm-format-hint.ts';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
@@ -143,6 +145,11 @@ export async function startHttpServer(options: { outDir: string; host: string; p
   const { handler } = (await import(pathToFileURL(entry).href)) as { handler: AppHandler };
   const manifest = staticManifest(path.resolve(options.outDir, 'client'));
   const server = http.createServer(createRequestHandler(handler, manifest, options.security));
+  // Idle keep-alive connections stay open longer than a proxy's or client's own idle timeout (nginx and most
+  // load balancers: 60 s): the side that closes first must be the client, or a request it sends on a
+  // connection the server is closing at that moment is reset (seen under load with Node's 5 s default).
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host, () => resolve());

@@ -26,10 +26,22 @@ export function site(): SiteContext {
   return inject('site');
 }
 
+const NAVIGATION_TIMEOUT_MS = 60_000;
+
 /** A connection to the shared Chromium; closing it closes this file's contexts, not the browser. */
 export async function connectChromium(): Promise<Browser> {
   const endpoint = site().chromiumWsEndpoint;
   if (!endpoint) throw new Error('the site global setup launched no Chromium (is /usr/bin/chromium installed?)');
   const { chromium } = await import('playwright-core');
-  return chromium.connect(endpoint);
+  const browser = await chromium.connect(endpoint);
+  // Navigations wait for a page's load event, which a busy 2-core machine (a build and two other test files
+  // beside this one) can hold past Playwright's 30 s default; every context of this browser (newPage makes
+  // one too) gets the same patience as the site project's 90 s tests.
+  const newContext = browser.newContext.bind(browser);
+  browser.newContext = async (options) => {
+    const context = await newContext(options);
+    context.setDefaultNavigationTimeout(NAVIGATION_TIMEOUT_MS);
+    return context;
+  };
+  return browser;
 }
