@@ -24,22 +24,22 @@ const SEED = 20261204;
 
 /**
  * Kill points of each sequence, in the order the crawl gets through its stages (list, detail, then the
- * author and comments units that details create, media last), so each still finds work left. The two SQLite
- * sequences together cover each of the twelve points once (every stage's unit-handled and unit-committed, and
- * both blob points); MariaDB + s3rver repeats three of them when TEST_MYSQL_URL is set. Each kill costs a child
- * process that loads the CLI, so a point is not visited twice: its rows would be checked the same way again.
+ * author and comments units that details create, media last), so each still finds work left: 20 kills in
+ * all. The two SQLite sequences together cover each of the twelve points (every stage's unit-handled and
+ * unit-committed, and both blob points), detail and the blob put twice; MariaDB + s3rver (when
+ * TEST_MYSQL_URL is set) repeats six of them on the other drivers, mid-upload to s3rver included.
  */
 type Kind = 'sqlite' | 'mysql';
 const SEQUENCES: Array<{ backend: Kind; points: string[] }> = [
   {
     backend: 'sqlite',
-    points: ['unit-committed:list', 'unit-handled:detail', 'unit-handled:author', 'unit-committed:comments', 'blob-writing', 'unit-committed:media'],
+    points: ['unit-committed:list', 'unit-handled:detail', 'unit-committed:detail', 'unit-handled:author', 'unit-committed:comments', 'blob-writing', 'unit-committed:media'],
   },
   {
     backend: 'sqlite',
-    points: ['unit-handled:list', 'unit-committed:detail', 'unit-committed:author', 'unit-handled:comments', 'blob-written', 'unit-handled:media'],
+    points: ['unit-handled:list', 'unit-committed:detail', 'unit-committed:author', 'unit-handled:comments', 'blob-written', 'unit-handled:media', 'blob-writing'],
   },
-  { backend: 'mysql', points: ['unit-committed:detail', 'blob-writing', 'unit-handled:media'] },
+  { backend: 'mysql', points: ['unit-committed:list', 'unit-committed:detail', 'unit-handled:author', 'blob-writing', 'blob-written', 'unit-handled:media'] },
 ];
 
 /** The largest n drawn for a point. */
