@@ -17,7 +17,7 @@ interface AxeViolation {
  * Load axe-core into the page through the DevTools protocol: the pages' Content-Security-Policy allows
  * only hashed inline scripts, so a <script> tag (page.addScriptTag) would be refused, and logged.
  */
-export async function injectAxe(page: Page): Promise<void> {
+async function injectAxe(page: Page): Promise<void> {
   await page.evaluate(fs.readFileSync(AXE_SOURCE, 'utf8'));
 }
 

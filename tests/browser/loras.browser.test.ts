@@ -12,7 +12,7 @@ import { workPath } from '../../src/site/works.ts';
 import { serviceGate } from '../../src/core/testing/services.ts';
 import { chromiumAvailability } from './harness.ts';
 import { connectChromium, site } from './site.ts';
-import { injectAxe } from './axe.ts';
+import { seriousAxeViolations } from './axe.ts';
 import { DEAD_COVER_ID, MISSING_COVER, NO_COVER_ID, SITE_URL, siteLorasList, USED_BY } from './site-fixture.ts';
 
 const enabled = serviceGate('chromium (browser tests)', chromiumAvailability());
@@ -303,14 +303,7 @@ describe.runIf(enabled)('LoRA gallery and LoRA page in a browser', { timeout: 12
   it('has no serious or critical axe-core violations on the gallery and a LoRA page', async () => {
     for (const [url, colorScheme] of [['/loras', 'light'], ['/lora/1', 'light'], ['/loras', 'dark'], ['/lora/1', 'dark']] as const) {
       const page = await openPage(url, { colorScheme });
-      await injectAxe(page);
-      const violations = await page.evaluate(async () => {
-        const axe = (window as unknown as { axe: { run: (context: Document) => Promise<{ violations: Array<{ id: string; impact: string; nodes: Array<{ target: string[] }> }> }> } }).axe;
-        const result = await axe.run(document);
-        return result.violations
-          .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-          .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-      });
+      const violations = await seriousAxeViolations(page);
       expect(violations, `${url} (${colorScheme})`).toEqual([]);
       await page.context().close();
     }

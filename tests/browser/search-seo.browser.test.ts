@@ -12,7 +12,7 @@ import { loraPath, userPath, workPath } from '../../src/site/works.ts';
 import { serviceGate } from '../../src/core/testing/services.ts';
 import { chromiumAvailability } from './harness.ts';
 import { connectChromium, site } from './site.ts';
-import { injectAxe } from './axe.ts';
+import { seriousAxeViolations } from './axe.ts';
 import { byN, expectedSitemapUrls, FILLER_N, GENERATED_AT, HOSTILE, INK, NEON, SITE_URL, SITEMAP_MAX_URLS, siteWorks as works } from './site-fixture.ts';
 
 const enabled = serviceGate('chromium (browser tests)', chromiumAvailability());
@@ -217,17 +217,7 @@ describe.runIf(enabled)('search, sitemap, robots.txt and accessibility', { timeo
         continue;
       }
       if (kind.name === 'search') await searchResults(page);
-      await injectAxe(page);
-      const violations = await page.evaluate(async () => {
-        const axe = (window as unknown as { axe: { run: (context: Document, options: object) => Promise<{ violations: Array<{ id: string; impact: string | null; help: string; nodes: Array<{ target: unknown[]; failureSummary?: string }> }> }> } }).axe;
-        const result = await axe.run(document, { resultTypes: ['violations'] });
-        return result.violations
-          .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-          .map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.slice(0, 5).map((n) => `${JSON.stringify(n.target)} ${n.failureSummary?.replace(/\s+/g, ' ') ?? ''}`) }));
-      });
-      for (const v of violations) {
-        problems.push(`${kind.name} (${kind.path}): [${v.impact}] ${v.id}: ${v.help}\n    ${v.targets.join('\n    ')}`);
-      }
+      for (const violation of await seriousAxeViolations(page)) problems.push(`${kind.name} (${kind.path}): ${violation}`);
       await page.close();
     }
     expect(problems, `\n${problems.join('\n')}\n`).toEqual([]);
