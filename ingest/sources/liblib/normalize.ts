@@ -141,7 +141,7 @@ function modelTypeOf(ref: RawModelRef): ModelType {
 }
 
 /**
- * Liblib's base-model ids (docs/upstream.md §3.6, the model search's `types`) by the names Liblib shows; the
+ * Liblib's base-model ids (docs/upstream.md §3.2, the model search's `types`) by the names Liblib shows; the
  * catalogue compares them with Civitai's `baseModel` (comparableBaseModel). Unknown ids stay unknown.
  */
 const BASE_TYPES: Record<number, string> = {
