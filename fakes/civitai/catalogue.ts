@@ -97,6 +97,8 @@ export interface CivitaiCatalogueOptions {
   leakRate?: number;
   /** Add the Liblib twins (LIBLIB_TWINS; default true). */
   twins?: boolean;
+  /** Draw the images (default true); false gives the models alone, as seeded (what another fake needs of them). */
+  images?: boolean;
 }
 
 const USERNAMES = [
@@ -257,6 +259,7 @@ export class CivitaiCatalogue {
       this.#byId.set(id, image);
       if (!this.#byPath.has(image.path)) this.#byPath.set(image.path, image);
     };
+    if (options.images === false) return;
     for (const model of this.models) for (const version of model.versions) for (let k = rng.int(4, 14); k > 0; k--) addImage(version, rng);
     for (let k = options.standaloneImages ?? 24; k > 0; k--) addImage(null, rng);
     if (options.twins !== false) this.#addTwins(makeRng('civitai-twins', seed), versionId, (version, twinRng) => addImage(version, twinRng, true));
