@@ -369,7 +369,7 @@ export const CAR_MODEL: SnapshotModel = {
     }),
   ],
 };
-export const siteModels: readonly SnapshotModel[] = [CAR_MODEL];
+const siteModels: readonly SnapshotModel[] = [CAR_MODEL];
 
 /** Small enough that the sitemap needs three files. */
 export const SITEMAP_MAX_URLS = 90;

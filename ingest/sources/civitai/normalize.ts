@@ -125,7 +125,7 @@ export function normalizeImagesPage(payload: unknown): CivitaiImagePage {
 }
 
 /** A model's or version's counters; null where the response's shape has none (2023: no thumbs-up on versions). */
-export interface CivitaiModelCounts {
+interface CivitaiModelCounts {
   downloads: number | null;
   /** Thumbs up (2026), or the 2023 model shape's favourites. */
   likes: number | null;
