@@ -5,9 +5,9 @@
 // model by, strongest first:
 //   hash  the same file: SHA-256, or AutoV2 (its first 10 hex digits), equal;
 //   id    the same upstream model on the same source (its versions are one model);
-//   name  the same normalized name, type and base model (weaker: only when one side has no hash or they
-//         share one, so two files with the same name and different hashes stay apart; a member whose base
-//         model is unknown never links by name).
+//   name  the same normalized name, type and base model (weaker: a model without a hash joins the one
+//         hashed model of that name, so two files with the same name and different hashes stay apart; a
+//         member whose base model is unknown never links by name).
 // Each member records the method that joined it and the value that matched; the first member is `origin`.
 import { createHash } from 'node:crypto';
 import type { Recipe, RecipeResource, ResourceType } from '../../src/core/recipe/recipe.ts';
