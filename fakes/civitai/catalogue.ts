@@ -30,7 +30,11 @@ export interface FakeVersion {
   createdAt: number;
   fileName: string;
   sizeKB: number;
-  sha256: string;
+  /** Uppercase hex as Civitai sends it; null while Civitai has not hashed the file (the Liblib twins). */
+  sha256: string | null;
+  /** `stats.downloadCount` and `stats.thumbsUpCount` (absent in the 2023 shape, served for odd model ids). */
+  downloads: number;
+  likes: number;
   /** Ids of the images posted under this version. */
   imageIds: number[];
 }
@@ -44,6 +48,9 @@ export interface FakeModel {
   nsfw: boolean;
   tags: string[];
   createdAt: number;
+  /** `stats.downloadCount`, and `thumbsUpCount` (2026) or `favoriteCount` (2023 shape, odd ids). */
+  downloads: number;
+  likes: number;
   versions: FakeVersion[];
 }
 
@@ -88,6 +95,10 @@ export interface CivitaiCatalogueOptions {
   now?: number;
   /** Share of images returned whatever the NSFW filter (default 0.06). */
   leakRate?: number;
+  /** Add the Liblib twins (LIBLIB_TWINS; default true). */
+  twins?: boolean;
+  /** Draw the images (default true); false gives the models alone, as seeded (what another fake needs of them). */
+  images?: boolean;
 }
 
 const USERNAMES = [
@@ -99,6 +110,17 @@ const MODEL_NAMES = [
   'Pixel Art XL', 'Anime Lineart 线稿', 'Mecha/Robot: Gundam-ish', 'Film Grain 胶片',
 ];
 const BASE_MODELS = ['SD 1.5', 'SDXL 1.0', 'Flux.1 D', 'Pony'];
+/**
+ * Checkpoints cross-posted from the Liblib fake under the same name and base model (Liblib's baseType 3 is
+ * SDXL, 1 is SD 1.5), whose files Civitai has not hashed yet (`hashes: {}`): the catalogue can only link them
+ * to their Liblib twins by name and base model (the weaker link). Their images are the newest, so a short
+ * crawl (the demo's) sees them. [name, version, base model]
+ */
+const LIBLIB_TWINS: ReadonlyArray<readonly [string, string, string]> = [
+  ['RealVisXL', 'V4.0', 'SDXL 1.0'],
+  ['ChilloutMix', 'fp16', 'SD 1.5'],
+  ['majicMIX realistic 麦橘写实', 'v7', 'SD 1.5'],
+];
 const SAMPLERS = ['Euler a', 'DPM++ 2M Karras', 'DPM++ SDE Karras', 'Euler', 'UniPC', 'dpmpp_2m'];
 const SUBJECTS = ['赛博朋克风格的未来跑车', 'a lone samurai under cherry blossoms', '水墨山水，远山与孤舟', 'neon city street at night, rain', '古风少女，汉服，柔和光线', 'retro robot in a flower field'];
 const STYLES = ['masterpiece, best quality', '超高清, 8k', 'cinematic lighting', 'film grain, 35mm', 'highly detailed, intricate'];
@@ -146,6 +168,9 @@ export class CivitaiCatalogue {
         nsfw: rng.chance(0.2),
         tags: rng.sample(['car', 'landscape', 'anime', 'style', 'concept', '国风', 'photorealistic'], rng.int(1, 3)),
         createdAt: this.now - rng.int(60, 400) * DAY_MS,
+        // Counts derived from the id, not drawn, so the seeded stream stays as it was.
+        downloads: id * 3,
+        likes: id % 500,
         versions: [],
       };
       const versionCount = rng.int(1, 3);
@@ -161,8 +186,11 @@ export class CivitaiCatalogue {
           fileName: `${model.name.replace(/[^A-Za-z0-9]+/g, '_')}_v${v + 1}.safetensors`,
           sizeKB: type === 'Checkpoint' ? rng.int(2_000_000, 6_800_000) : rng.int(18_000, 220_000),
           sha256: rng.hex(64).toUpperCase(),
+          downloads: 0,
+          likes: versionId % 700,
           imageIds: [],
         };
+        version.downloads = version.sizeKB % 9000;
         model.versions.push(version);
         this.#versions.set(version.id, version);
       }
@@ -173,7 +201,8 @@ export class CivitaiCatalogue {
 
     let imageId = 70_000;
     let postId = 9_000;
-    const addImage = (version: FakeVersion | null) => {
+    /** `twin`: an image of a Liblib twin, drawn from its own stream, newest of all, with civitaiResources. */
+    const addImage = (version: FakeVersion | null, rng: Rng, twin = false) => {
       imageId += rng.int(1, 25);
       if (rng.chance(0.4)) postId += 1;
       const id = imageId;
@@ -199,8 +228,8 @@ export class CivitaiCatalogue {
       const content: ImageContent = source
         ? source.content
         : { key: `civitai-${id}`, format, width, height, style: rng.pick(['car', 'scene', 'model'] as const), parameters: null };
-      const createdAt = (version?.createdAt ?? this.now - 120 * DAY_MS) + rng.int(0, 90) * DAY_MS + rng.int(0, DAY_MS - 1);
-      const shape = rng.weighted(SHAPES);
+      const createdAt = twin ? this.now - rng.int(2, 48) * 3_600_000 : (version?.createdAt ?? this.now - 120 * DAY_MS) + rng.int(0, 90) * DAY_MS + rng.int(0, DAY_MS - 1);
+      const shape = twin ? 'civitai-2024' : rng.weighted(SHAPES);
       const image: FakeCivitaiImage = {
         id,
         path: shareUrl && source ? source.path : `${IMAGE_PATH_PREFIX}/${uuid}/original=true/${id}.${ext}`,
@@ -209,7 +238,7 @@ export class CivitaiCatalogue {
         postId,
         creator,
         createdAt: Math.min(createdAt, this.now - rng.int(1, 3600) * 1000),
-        browsingLevel: rng.weighted(LEVELS),
+        browsingLevel: twin ? 1 : rng.weighted(LEVELS),
         versionId: version?.id ?? null,
         modelId: version?.modelId ?? null,
         resources,
@@ -220,7 +249,7 @@ export class CivitaiCatalogue {
           cryCount: rng.int(0, 10), dislikeCount: rng.int(0, 5), commentCount: rng.int(0, 30),
         },
         baseModel: checkpoint ? this.#versions.get(checkpoint.id)!.baseModel : rng.pick(BASE_MODELS),
-        leaks: rng.chance(leakRate),
+        leaks: !twin && rng.chance(leakRate),
         sharedFrom: source?.id ?? null,
         sharedUrl: shareUrl,
       };
@@ -230,8 +259,33 @@ export class CivitaiCatalogue {
       this.#byId.set(id, image);
       if (!this.#byPath.has(image.path)) this.#byPath.set(image.path, image);
     };
-    for (const model of this.models) for (const version of model.versions) for (let k = rng.int(4, 14); k > 0; k--) addImage(version);
-    for (let k = options.standaloneImages ?? 24; k > 0; k--) addImage(null);
+    if (options.images === false) return;
+    for (const model of this.models) for (const version of model.versions) for (let k = rng.int(4, 14); k > 0; k--) addImage(version, rng);
+    for (let k = options.standaloneImages ?? 24; k > 0; k--) addImage(null, rng);
+    if (options.twins !== false) this.#addTwins(makeRng('civitai-twins', seed), versionId, (version, twinRng) => addImage(version, twinRng, true));
+  }
+
+  /** The Liblib twins (LIBLIB_TWINS) and three images of each, after everything else (their own stream). */
+  #addTwins(rng: Rng, lastVersionId: number, addImage: (version: FakeVersion, rng: Rng) => void): void {
+    let versionId = lastVersionId;
+    LIBLIB_TWINS.forEach(([name, versionName, baseModel], i) => {
+      const id = 4000 + (this.models.length + i) * 7;
+      versionId += rng.int(1, 40);
+      const createdAt = this.now - rng.int(60, 400) * DAY_MS;
+      const version: FakeVersion = {
+        id: versionId, modelId: id, name: versionName, baseModel, trainedWords: [], createdAt,
+        fileName: `${name.replace(/[^A-Za-z0-9]+/g, '_')}_${versionName}.safetensors`, sizeKB: rng.int(2_000_000, 6_800_000), sha256: null,
+        downloads: 0, likes: versionId % 700, imageIds: [],
+      };
+      version.downloads = version.sizeKB % 9000;
+      const model: FakeModel = {
+        id, name, type: 'Checkpoint', creator: rng.pick(this.creators), nsfw: false, tags: ['photorealistic'], createdAt,
+        downloads: id * 3, likes: id % 500, versions: [version],
+      };
+      this.models.push(model);
+      this.#versions.set(version.id, version);
+    });
+    for (const model of this.models.slice(-LIBLIB_TWINS.length)) for (let k = 0; k < 3; k++) addImage(model.versions[0]!, rng);
   }
 
   #modelOf(version: FakeVersion): FakeModel {
@@ -259,9 +313,10 @@ export class CivitaiCatalogue {
       case 'civitai-2024':
         return {
           Size, seed, steps, prompt, sampler, cfgScale, clipSkip: rng.int(1, 2),
-          resources: image.resources.map((r) => ({
-            name: this.#versionLabel(r.versionId), type: r.type, hash: this.#autoV2(r.versionId, rng.hex(10)), ...(r.weight === null ? {} : { weight: r.weight }),
-          })),
+          resources: image.resources.map((r) => {
+            const hash = this.#autoV2(r.versionId, rng.hex(10));
+            return { name: this.#versionLabel(r.versionId), type: r.type, ...(hash === null ? {} : { hash }), ...(r.weight === null ? {} : { weight: r.weight }) };
+          }),
           negativePrompt,
           civitaiResources: image.resources.map((r) => ({ type: r.type, ...(r.weight === null ? {} : { weight: r.weight }), modelVersionId: r.versionId })),
         };
@@ -279,11 +334,12 @@ export class CivitaiCatalogue {
   /**
    * A1111's short hash of a version's file: the first 10 hex of its SHA-256, as real infotexts carry (what
    * links an image's resource to the model by hash). `drawn` is the random value the stream drew here
-   * before hashes were real, still drawn so the seeded catalogue stays the same.
+   * before hashes were real, still drawn so the seeded catalogue stays the same. null for a file Civitai has
+   * not hashed (a Liblib twin's).
    */
-  #autoV2(versionId: number | null, drawn: string): string {
+  #autoV2(versionId: number | null, drawn: string): string | null {
     const version = versionId !== null ? this.#versions.get(versionId) : undefined;
-    return version ? version.sha256.slice(0, 10) : drawn;
+    return version ? (version.sha256?.slice(0, 10) ?? null) : drawn;
   }
 
   #versionLabel(versionId: number): string {

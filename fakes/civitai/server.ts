@@ -295,11 +295,13 @@ export async function startFakeCivitai(options: FakeCivitaiOptions = {}): Promis
       baseModelType: 'Standard',
       publishedAt: new Date(version.createdAt).toISOString(),
       trainedWords: version.trainedWords,
-      stats: { downloadCount: version.sizeKB % 9000, thumbsUpCount: version.id % 700 },
+      // The 2023 shape (odd model ids, as for tags) has no thumbs-up count.
+      stats: model.id % 2 === 1 ? { downloadCount: version.downloads, ratingCount: 3, rating: 4.5 } : { downloadCount: version.downloads, thumbsUpCount: version.likes },
       ...(withModel ? { model: { name: model.name, type: model.type, nsfw: model.nsfw, poi: false } } : {}),
       files: [{
         id: version.id * 10, name: version.fileName, type: 'Model', sizeKB: version.sizeKB, primary: true,
-        hashes: { SHA256: version.sha256, AutoV2: version.sha256.slice(0, 10) },
+        // A file Civitai has not hashed yet comes with empty hashes.
+        hashes: version.sha256 ? { SHA256: version.sha256, AutoV2: version.sha256.slice(0, 10) } : {},
         metadata: { format: 'SafeTensor', size: 'pruned', fp: 'fp16' },
         downloadUrl: `${origin}/api/download/models/${version.id}`,
       }],
@@ -319,7 +321,10 @@ export async function startFakeCivitai(options: FakeCivitaiOptions = {}): Promis
       allowNoCredit: true,
       allowCommercialUse: '{Image,RentCivit}',
       allowDerivatives: true,
-      stats: { downloadCount: model.id * 3, thumbsUpCount: model.id % 500, thumbsDownCount: 0, commentCount: 4, tippedAmountCount: 0 },
+      // 2026 docs: thumbsUpCount; the 2023 wiki shape (odd ids, as for tags): favoriteCount.
+      stats: model.id % 2 === 1
+        ? { downloadCount: model.downloads, favoriteCount: model.likes, commentCount: 4, ratingCount: 3, rating: 4.5 }
+        : { downloadCount: model.downloads, thumbsUpCount: model.likes, thumbsDownCount: 0, commentCount: 4, tippedAmountCount: 0 },
       creator: { username: model.creator.username, image: origin + model.creator.imagePath },
       // Today's API sends tag names; the documented 2023 example `{name}` objects: odd ids serve the old shape.
       tags: model.id % 2 === 1 ? model.tags.map((name) => ({ name })) : model.tags,

@@ -2,7 +2,8 @@
 // contains lora` filter must leave out) for three tasks, each item shaped like the real `dolphin/models`
 // items in docs/upstream.md §2.1. Everything is a pure function of the seed (fakes/liblib/rng.ts); cover and
 // avatar bytes are drawn lazily by fakes/liblib/images.ts.
-import type { ImageContent, ImageFormat } from '../liblib/catalogue.ts';
+import { CivitaiCatalogue } from '../civitai/catalogue.ts';
+import { createCatalogue as createLiblibCatalogue, type ImageContent, type ImageFormat } from '../liblib/catalogue.ts';
 import { makeRng, type Rng } from '../liblib/rng.ts';
 
 export const TASKS = [
@@ -62,7 +63,8 @@ const STYLES: readonly (readonly [string, string, string | null])[] = [
 
 /**
  * LoRAs published under the same name on ModelScope and in the fake Liblib's or fake Civitai's default
- * catalogue (seed 1), as creators cross-post: a Huaku demo with the fakes links them by name (the first
+ * catalogue (seed 1), as creators cross-post: the same file (twinFileOf) on the same base model, so a Huaku
+ * demo with the fakes links works to them by name and the model catalogue links them by hash (the first
  * three are the modelName of `fakes/liblib`'s LORA list with their base-model prefix or suffix, the last
  * two `fakes/civitai` LoRA models). They are popular text-to-image LoRAs, so a Top-20 includes them.
  */
@@ -73,6 +75,42 @@ const CROSS_POSTED: readonly (readonly [string, string | null])[] = [
   ['Ink Landscape 水墨山水', 'ink_style'],
   ['Neon City', 'neon_style'],
 ];
+
+/** FOUNDATIONS' index for a twin's base model. */
+const FOUNDATION_OF = { flux: 0, sdxl: 2, sd15: 3 } as const;
+
+interface TwinFile {
+  /** The twin's file: its SHA-256 (Civitai), or only its AutoV2 (Liblib shows no more). */
+  sha256: string | null;
+  autoV2: string;
+  base: keyof typeof FOUNDATION_OF;
+}
+
+let twinFiles: Map<string, TwinFile> | undefined;
+/**
+ * The file each cross-posted LoRA shares with its namesake in the default (seed 1) Liblib or Civitai fake:
+ * the same weights re-uploaded, so the model catalogue links them by hash, on the same base model.
+ */
+function twinFileOf(name: string): TwinFile {
+  if (!twinFiles) {
+    twinFiles = new Map();
+    const liblib = createLiblibCatalogue({ works: 0, otherWorks: 0, authors: 1, commenters: 0 });
+    const liblibBase = { 19: 'flux', 3: 'sdxl', 1: 'sd15' } as const;
+    for (const m of liblib.loras) {
+      const base = liblibBase[m.baseType as keyof typeof liblibBase];
+      if (base && !twinFiles.has(m.modelName)) twinFiles.set(m.modelName, { sha256: null, autoV2: m.hash.toLowerCase(), base });
+    }
+    for (const m of new CivitaiCatalogue({ twins: false, images: false }).models) {
+      const version = m.versions[0]!;
+      const sha256 = version.sha256!.toLowerCase();
+      const base = version.baseModel.startsWith('Flux') ? 'flux' : version.baseModel === 'SD 1.5' ? 'sd15' : 'sdxl';
+      twinFiles.set(m.name, { sha256, autoV2: sha256.slice(0, 10), base });
+    }
+  }
+  const twin = twinFiles.get(name);
+  if (!twin) throw new Error(`fake ModelScope: the cross-posted LoRA "${name}" has no namesake in the Liblib or Civitai fake`);
+  return twin;
+}
 
 const OFFICIAL_TAGS = [
   { ChineseName: '写实摄影', Name: 'Photography', Tag: 'photography', TagType: 'designStyle' },
@@ -213,8 +251,10 @@ export class ModelScopeCatalogue {
     const crossPost = index % 17 === 5 && index < 17 * CROSS_POSTED.length ? CROSS_POSTED[Math.floor(index / 17) % CROSS_POSTED.length] : undefined;
     const task = crossPost ? TASKS[0] : rolledTask;
     const isLora = crossPost !== undefined || !rng.chance(0.08);
-    const foundation = task.name === 'image-to-video' ? FOUNDATIONS[5] : rng.pick(FOUNDATIONS.slice(0, 5));
-    const [vision, baseModel, suffix] = foundation;
+    const drawnFoundation = task.name === 'image-to-video' ? FOUNDATIONS[5] : rng.pick(FOUNDATIONS.slice(0, 5));
+    // A cross-posted LoRA is its twin's file on its twin's base model.
+    const twin = crossPost ? twinFileOf(crossPost[0]) : null;
+    const [vision, baseModel, suffix] = twin ? FOUNDATIONS[FOUNDATION_OF[twin.base]] : drawnFoundation;
     const style = rng.pick(STYLES);
     const owner = rng.pick(OWNERS);
     let name = crossPost ? crossPost[0].replace(/[^A-Za-z0-9.]+/g, '-').replace(/^-|-$/g, '') || `lora-${index}` : `${style[1]}${suffix}`;
@@ -234,7 +274,9 @@ export class ModelScopeCatalogue {
     const createdTime = Math.floor((this.now - rng.int(20, 400) * DAY_MS) / 1000);
     const lastUpdatedTime = Math.min(Math.floor(this.now / 1000) - index * 97, createdTime + rng.int(0, 200) * 86_400);
     const gmtModifiedMs = lastUpdatedTime * 1000 + rng.int(60, 3600) * 1000;
-    const sha256 = crossPost && index % 2 === 1 ? `a87c408c8a${rng.hex(54)}` : rng.hex(64);
+    // Drawn as before (so the rest of the model stays as seeded), then replaced by the twin's file.
+    const drawn = crossPost && index % 2 === 1 ? rng.hex(54) : rng.hex(64);
+    const sha256 = twin ? (twin.sha256 ?? `${twin.autoV2}${drawn.slice(-54)}`) : drawn;
     const fileName = `${name}.safetensors`;
     const fileSize = rng.int(18, 480) * 1_048_576 + rng.int(0, 999);
     const tags = rng.sample(OFFICIAL_TAGS, rng.int(1, 3));

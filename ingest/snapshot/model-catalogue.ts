@@ -1,14 +1,17 @@
 // One model catalogue across sources (models.json, `/model/<id>`): every checkpoint, LoRA, embedding and
 // VAE the works' recipes name, plus the ModelScope LoRAs, grouped into models. A member is one source's
-// version of a model (or its name when nothing better is known). Members join a model by, strongest first:
+// version of a model (or its name when nothing better is known), with its base model and its counts there
+// (from the works' model references: Civitai's version stats; ModelScope's LoRA counts). Members join a
+// model by, strongest first:
 //   hash  the same file: SHA-256, or AutoV2 (its first 10 hex digits), equal;
 //   id    the same upstream model on the same source (its versions are one model);
-//   name  the same normalized name and type, only when neither side has a hash (weaker: two files with the
-//         same name and different hashes stay apart).
+//   name  the same normalized name, type and base model (weaker: a model without a hash joins the one
+//         hashed model of that name, so two files with the same name and different hashes stay apart; a
+//         member whose base model is unknown never links by name).
 // Each member records the method that joined it and the value that matched; the first member is `origin`.
 import { createHash } from 'node:crypto';
 import type { Recipe, RecipeResource, ResourceType } from '../../src/core/recipe/recipe.ts';
-import type { Lora } from '../../src/core/store/store.ts';
+import type { Lora, WorkModel } from '../../src/core/store/store.ts';
 import type { WorkSource } from '../../src/core/snapshot/schema.ts';
 import { normalizeModelName } from '../sources/modelscope/link-loras.ts';
 
@@ -23,6 +26,8 @@ export interface CatalogueMember {
   versionId: string | null;
   sha256: string | null;
   autoV2: string | null;
+  /** As the source names it ("SDXL 1.0", "F.1", "SD_1_5"); compared through comparableBaseModel. */
+  baseModel: string | null;
   pageUrl: string | null;
   downloads: number | null;
   likes: number | null;
@@ -45,6 +50,29 @@ export interface CatalogueModel {
 const MAX_WORK_IDS = 24;
 const MIN_NAME_LENGTH = 4;
 
+/** What a work's model reference (work_models) adds to the resource of the same version: base model and counts. */
+export type ReferenceFacts = Pick<WorkModel, 'externalModelId' | 'baseModel' | 'downloads' | 'likes'>;
+
+/**
+ * One spelling per base-model family, so sources compare: Civitai's "SDXL 1.0", Liblib's "SDXL" and
+ * ModelScope's "SDXL" are `sdxl`; "Flux.1 D", "F.1", "FLUX_1" and "black-forest-labs/FLUX.1-dev" are `flux1`;
+ * "SD 1.5", "SD_1_5", "v1.5" are `sd15`. Anything else compares by its letters and digits; empty is unknown.
+ */
+export function comparableBaseModel(name: string | null | undefined): string | null {
+  const text = (name ?? '').normalize('NFKC').toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '');
+  if (!text) return null;
+  if (text.includes('flux') || /^f1/.test(text)) return 'flux1';
+  if (text.includes('pony')) return 'pony';
+  if (/sd35|^v35/.test(text)) return 'sd35';
+  if (text.includes('xl')) return 'sdxl';
+  if (/sd15|^v15|^sd1$/.test(text)) return 'sd15';
+  if (/sd2|^v2/.test(text)) return 'sd2';
+  if (/sd3|^v3$/.test(text)) return 'sd3';
+  return text;
+}
+
+const maxOf = (a: number | null, b: number | null) => (a === null ? b : b === null ? a : Math.max(a, b));
+
 /** Where a member's page is on its source. */
 function pageUrlOf(source: WorkSource, r: Pick<RecipeResource, 'modelId' | 'versionId'>): string | null {
   if (source === 'civitai' && r.modelId) return `https://civitai.com/models/${encodeURIComponent(r.modelId)}${r.versionId ? `?modelVersionId=${encodeURIComponent(r.versionId)}` : ''}`;
@@ -64,8 +92,11 @@ function memberKey(source: WorkSource, r: Pick<RecipeResource, 'type' | 'version
 export class ModelCatalogueBuilder {
   readonly #members = new Map<string, Omit<CatalogueMember, 'method' | 'matched'>>();
 
-  /** The resources of one work's recipes (each member counted once per work). */
-  addWork(workId: string, source: WorkSource, recipes: ReadonlyArray<Recipe | null | undefined>): void {
+  /**
+   * The resources of one work's recipes (each member counted once per work), with what the work's model
+   * references say of the same version (matched by upstream id): base model and counts (the highest seen).
+   */
+  addWork(workId: string, source: WorkSource, recipes: ReadonlyArray<Recipe | null | undefined>, refs: readonly ReferenceFacts[] = []): void {
     const seen = new Set<string>();
     for (const recipe of recipes) {
       for (const r of recipe?.resources ?? []) {
@@ -77,10 +108,17 @@ export class ModelCatalogueBuilder {
         if (!member) {
           member = {
             source, type: r.type, modelName: r.modelName, versionName: r.versionName, modelId: r.modelId, versionId: r.versionId,
-            sha256: r.sha256, autoV2: r.autoV2 ?? r.sha256?.slice(0, 10) ?? null, pageUrl: pageUrlOf(source, r), downloads: null, likes: null,
+            sha256: r.sha256, autoV2: r.autoV2 ?? r.sha256?.slice(0, 10) ?? null, baseModel: null, pageUrl: pageUrlOf(source, r), downloads: null, likes: null,
             loraId: null, workIds: [], workCount: 0,
           };
           this.#members.set(key, member);
+        }
+        const upstreamId = r.versionId ?? r.modelId;
+        const ref = upstreamId === null ? undefined : refs.find((x) => x.externalModelId === upstreamId);
+        if (ref) {
+          member.baseModel ??= ref.baseModel;
+          member.downloads = maxOf(member.downloads, ref.downloads);
+          member.likes = maxOf(member.likes, ref.likes);
         }
         member.sha256 ??= r.sha256;
         member.autoV2 ??= r.autoV2 ?? r.sha256?.slice(0, 10) ?? null;
@@ -95,6 +133,7 @@ export class ModelCatalogueBuilder {
     const files = (lora.files ?? []).filter((f) => f.sha256 || f.autoV2);
     const base = {
       source: lora.source, type: 'LORA' as const, modelName: lora.titleCn || lora.titleEn, versionName: null, modelId: lora.externalId, versionId: null,
+      baseModel: [...(lora.baseModels ?? []), lora.visionFoundation].find((b) => comparableBaseModel(b) !== null) ?? null,
       pageUrl: lora.pageUrl, downloads: lora.downloads, likes: lora.likes, loraId: String(lora.id), workIds: [...workIds], workCount: workIds.length,
     };
     const first = files[0];
@@ -128,32 +167,40 @@ export class ModelCatalogueBuilder {
       const h = this.#members.get(key)!.autoV2;
       hashesOf.set(key, new Set(h ? [h] : []));
     }
-    const group = (keyOf: (m: Omit<CatalogueMember, 'method' | 'matched'>) => string | null, method: CatalogueLinkMethod, allowed: (a: string, b: string) => boolean) => {
+    // Members sharing a value join the first one (`matched` is the value without its prefix).
+    const group = (keyOf: (m: Omit<CatalogueMember, 'method' | 'matched'>) => string | null, method: CatalogueLinkMethod) => {
       const byValue = new Map<string, string>();
       for (const key of keys) {
         const value = keyOf(this.#members.get(key)!);
         if (!value) continue;
         const first = byValue.get(value);
         if (first === undefined) byValue.set(value, key);
-        else if (allowed(first, key)) union(first, key, method, value.split('|').pop()!);
+        else union(first, key, method, value.slice(value.indexOf('|') + 1));
       }
     };
-    const always = () => true;
-    // 1. hash (the same file), 2. the same upstream model, 3. the same name and type, never across different hashes
-    group((m) => (m.autoV2 ? `${m.type === 'CHECKPOINT' ? 'c' : 'x'}|${m.autoV2}` : null), 'hash', always);
-    group((m) => (m.modelId ? `${m.source}|${m.modelId}` : null), 'id', always);
-    group(
-      (m) => {
-        const name = m.modelName ? normalizeModelName(m.modelName) : '';
-        return [...name].length >= MIN_NAME_LENGTH ? `${m.type}|${name}` : null;
-      },
-      'name',
-      (a, b) => {
-        const ha = hashesOf.get(find(a)) ?? new Set();
-        const hb = hashesOf.get(find(b)) ?? new Set();
-        return ha.size === 0 || hb.size === 0 || [...ha].some((h) => hb.has(h));
-      },
-    );
+    // 1. hash (the same file), 2. the same upstream model
+    group((m) => (m.autoV2 ? `${m.type === 'CHECKPOINT' ? 'c' : 'x'}|${m.autoV2}` : null), 'hash');
+    group((m) => (m.modelId ? `${m.source}|${m.modelId}` : null), 'id');
+    // 3. the same name, type and base model. Models with a hash are different files when hashes differ (they
+    // would have joined by hash otherwise), so they never join each other by name; a model without one joins
+    // the only hashed model of that name, or the other unhashed ones when none has a hash, and none when
+    // several do (which one it is cannot be told, as with LoRA references in link-loras.ts).
+    const byName = new Map<string, string[]>();
+    for (const key of keys) {
+      const m = this.#members.get(key)!;
+      const name = m.modelName ? normalizeModelName(m.modelName) : '';
+      const base = comparableBaseModel(m.baseModel);
+      if (!base || [...name].length < MIN_NAME_LENGTH) continue;
+      const value = `${m.type}|${name} @ ${base}`;
+      byName.set(value, [...(byName.get(value) ?? []), key]);
+    }
+    for (const [value, members] of byName) {
+      const roots = [...new Set(members.map(find))];
+      const hashed = roots.filter((root) => (hashesOf.get(root)?.size ?? 0) > 0);
+      if (hashed.length > 1) continue;
+      const target = hashed[0] ?? roots[0]!;
+      for (const root of roots) if (root !== target) union(target, root, 'name', value.slice(value.indexOf('|') + 1));
+    }
 
     const clusters = new Map<string, string[]>();
     for (const key of keys) {

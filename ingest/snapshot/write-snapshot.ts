@@ -251,7 +251,7 @@ class WorkAssembler {
       nsfwLevel: work.nsfwLevel,
       tags: work.tags ?? [],
     });
-    this.models.addWork(snapshot.id, snapshot.source, recipes);
+    this.models.addWork(snapshot.id, snapshot.source, recipes, modelRows);
     const counts = this.countsOf(snapshot.source);
     counts.works += 1;
     counts.images += snapshot.images.length;

@@ -6,7 +6,7 @@ const LINK_METHOD_LABELS: Record<SnapshotModel['members'][number]['method'], str
   origin: '首个来源',
   hash: '文件哈希一致',
   id: '同一上游模型',
-  name: '名称相同（较弱）',
+  name: '名称与基础模型相同（较弱）',
 };
 
 export const MODEL_KIND_LABELS: Record<SnapshotModel['type'], string> = {
@@ -16,9 +16,13 @@ export const MODEL_KIND_LABELS: Record<SnapshotModel['type'], string> = {
 export interface MemberRow {
   source: string;
   name: string;
+  /** The link method's key (`origin`, `hash`, `id`, `name`) and its label; `weak` marks the name match. */
+  methodKey: SnapshotModel['members'][number]['method'];
   method: string;
+  weak: boolean;
   matched: string | null;
   hash: string | null;
+  baseModel: string | null;
   downloads: string;
   likes: string;
   pageUrl: string | null;
@@ -32,9 +36,12 @@ export function memberRows(model: SnapshotModel): MemberRow[] {
   return model.members.map((m) => ({
     source: SOURCE_LABELS[m.source],
     name: [m.modelName, m.versionName].filter(Boolean).join(' · ') || '未命名',
+    methodKey: m.method,
     method: LINK_METHOD_LABELS[m.method],
+    weak: m.method === 'name',
     matched: m.matched,
     hash: m.sha256 ?? m.autoV2,
+    baseModel: m.baseModel,
     downloads: n(m.downloads),
     likes: n(m.likes),
     pageUrl: m.pageUrl,
@@ -43,7 +50,18 @@ export function memberRows(model: SnapshotModel): MemberRow[] {
   }));
 }
 
-/** Works of every member, each once, in member order (at most `limit`). */
+/**
+ * Works of every member, each once, at most `limit`: taken in turns (each member's newest first), so a
+ * much-used member does not crowd the other sources out of the grid.
+ */
 export function modelWorkIds(model: SnapshotModel, limit = 48): string[] {
-  return [...new Set(model.members.flatMap((m) => m.workIds))].slice(0, limit);
+  const ids = new Set<string>();
+  const longest = Math.max(0, ...model.members.map((m) => m.workIds.length));
+  for (let i = 0; i < longest && ids.size < limit; i++) {
+    for (const member of model.members) {
+      const id = member.workIds[i];
+      if (id !== undefined && ids.size < limit) ids.add(id);
+    }
+  }
+  return [...ids];
 }

@@ -10,6 +10,7 @@
 //   analytics (40 works)    two sources over 8 Beijing days, Chinese and English prompts, checkpoints,
 //                           LoRAs, markup in names that must stay inert in the embedded chart JSON
 //   LoRAs (30)              three cover shapes, searchable titles, a LoRA without a cover, one whose cover 404s
+//   models (models.json)    one LoRA across Liblib, ModelScope and Civitai (RECIPE_N's), a member per link method
 //   trends                  two published days in the history (HISTORY_DIR) before the snapshot's own day, and
 //                           the snapshot's diff adding two works: one by an author new that week (n 111, old
 //                           enough to stay off the first feed page, without models or prompt so the analytics
@@ -18,7 +19,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { AnalyticsSummary } from '../../src/core/analytics/analytics-summary.ts';
 import { LocalBlobStore } from '../../src/core/blob/local-blob-store.ts';
-import { snapshotDiffSchema, SNAPSHOT_VERSION, type SnapshotDiff, type SnapshotLora, type SnapshotManifest, type SnapshotWork } from '../../src/core/snapshot/schema.ts';
+import { snapshotDiffSchema, SNAPSHOT_VERSION, type SnapshotDiff, type SnapshotLora, type SnapshotManifest, type SnapshotModel, type SnapshotWork } from '../../src/core/snapshot/schema.ts';
 import { formatA1111Parameters } from '../../src/core/recipe/a1111-parameters.ts';
 import { emptyRecipe, emptyResource, type Recipe } from '../../src/core/recipe/recipe.ts';
 import { sampleLora, sampleWork, writeTestSnapshot } from '../../src/core/snapshot/test-fixtures.ts';
@@ -328,6 +329,48 @@ export const GENERATED_AT = '2025-03-01T00:00:00.000Z';
 /** The works-pages part by n. */
 export const byN = (n: number): SnapshotWork => worksPages.find((w) => w.slug === `sample-work-${n}`)!;
 
+// --- model catalogue (models.json): one LoRA across sources, a member per link method -----------------
+
+const CAR_SHA = `0123456789${'ab'.repeat(27)}`;
+type ModelMember = SnapshotModel['members'][number];
+const member = (m: Partial<ModelMember> & Pick<ModelMember, 'source' | 'method'>): ModelMember => ({
+  type: 'LORA', modelName: 'Car LoRA', versionName: null, modelId: null, versionId: null, sha256: null, autoV2: null, baseModel: null,
+  pageUrl: null, downloads: null, likes: null, loraId: null, matched: null, workIds: [], workCount: 0, ...m,
+});
+/**
+ * RECIPE_N's Car LoRA (Liblib, the origin), the same file on ModelScope (/lora/1) and Civitai (hash), the
+ * Civitai model's other version (id) and another Civitai model of that name and base model without a hash
+ * (name, weaker). Works from three sources: RECIPE_N (Liblib), USED_BY (ModelScope's LoRA), the home Civitai work.
+ */
+export const CAR_MODEL: SnapshotModel = {
+  id: 'car-lora-sdxl',
+  type: 'LORA',
+  name: 'Car LoRA',
+  members: [
+    member({
+      source: 'liblib', method: 'origin', versionName: 'v1.0', modelId: 'lora-uuid', versionId: 'lora-v1', autoV2: '0123456789', baseModel: 'SDXL',
+      pageUrl: 'https://www.liblib.art/modelinfo/lora-uuid?versionUuid=lora-v1', workIds: [byN(RECIPE_N).id], workCount: 1,
+    }),
+    member({
+      source: 'modelscope', method: 'hash', matched: '0123456789', modelName: '墨韵山水', modelId: 'owner1/lora-1', sha256: CAR_SHA, autoV2: '0123456789',
+      baseModel: 'SDXL', pageUrl: 'https://modelscope.cn/models/owner1/lora-1', downloads: 999, likes: 1, loraId: '1', workIds: [USED_BY.id], workCount: 1,
+    }),
+    member({
+      source: 'civitai', method: 'hash', matched: '0123456789', versionName: 'v1', modelId: '4001', versionId: '40010', sha256: CAR_SHA, autoV2: '0123456789',
+      baseModel: 'SDXL 1.0', pageUrl: 'https://civitai.com/models/4001?modelVersionId=40010', downloads: 12_345, likes: 678, workIds: [HOME_WORKS[4]!.id], workCount: 1,
+    }),
+    member({
+      source: 'civitai', method: 'id', matched: '4001', versionName: 'v2', modelId: '4001', versionId: '40011', autoV2: 'cdcdcdcdcd', baseModel: 'SDXL 1.0',
+      pageUrl: 'https://civitai.com/models/4001?modelVersionId=40011', downloads: 321,
+    }),
+    member({
+      source: 'civitai', method: 'name', matched: 'carlora @ sdxl', modelName: 'car-lora', versionName: 'v1', modelId: '4002', versionId: '40020', baseModel: 'SDXL 1.0',
+      pageUrl: 'https://civitai.com/models/4002?modelVersionId=40020', downloads: 55, likes: 6,
+    }),
+  ],
+};
+const siteModels: readonly SnapshotModel[] = [CAR_MODEL];
+
 /** Small enough that the sitemap needs three files. */
 export const SITEMAP_MAX_URLS = 90;
 
@@ -352,7 +395,7 @@ export const SITE_ENV = { SITE_URL, SITEMAP_MAX_URLS: String(SITEMAP_MAX_URLS) }
  * every work image and thumbnail, and real PNG covers of the LoRAs' sizes (the gallery measures them).
  */
 export async function writeSiteFixture(snapshotDir: string, blobDir: string, historyDir: string): Promise<void> {
-  await writeTestSnapshot(snapshotDir, siteWorks, { loras: siteLorasList, chunkSize: 40, manifest: { generatedAt: GENERATED_AT } });
+  await writeTestSnapshot(snapshotDir, siteWorks, { loras: siteLorasList, models: siteModels, chunkSize: 40, manifest: { generatedAt: GENERATED_AT } });
   const noChange = { added: 0, removed: 0, changed: 0, addedIds: [], removedIds: [], changedIds: [] };
   const diff = snapshotDiffSchema.parse({
     generatedAt: GENERATED_AT,

@@ -7,14 +7,15 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { compareHot, compareNewestFirst, userPath, workPath } from '../../src/site/works.ts';
+import { compareHot, compareNewestFirst, loraPath, modelPath, userPath, workPath } from '../../src/site/works.ts';
 import { serviceGate } from '../../src/core/testing/services.ts';
 import { seriousAxeViolations } from './axe.ts';
 import { chromiumAvailability } from './harness.ts';
 import { shippedJavaScript } from './shipped-javascript.ts';
 import { connectChromium, site } from './site.ts';
 import {
-  API_WORK_ID, byN, DETAIL_N, PARTIAL_N, RECIPE_N, RECIPE_TEXT, FEED_PAGE_SIZE, HOTTEST_N, NSFW_N, PAINTER_NS, painter, SITE_URL, siteLorasList, siteWorks as works, XSS, XSS_N,
+  API_WORK_ID, byN, CAR_MODEL, DETAIL_N, HOME_WORKS, PARTIAL_N, RECIPE_N, RECIPE_TEXT, FEED_PAGE_SIZE, HOTTEST_N, NSFW_N, PAINTER_NS, painter, SITE_URL, siteLorasList,
+  siteWorks as works, USED_BY, XSS, XSS_N,
 } from './site-fixture.ts';
 
 const enabled = serviceGate('chromium (browser tests)', chromiumAvailability());
@@ -250,6 +251,41 @@ describe.runIf(enabled)('works pages in a browser', { timeout: 180_000 }, () => 
     expect(await cardIds(feed)).not.toContain(byN(PARTIAL_N).id);
     expect(new Set(await feed.locator('main .work-card .completeness').allTextContents())).toEqual(new Set(['可复现']));
     await context.close();
+  });
+
+  it('model page (issue 16): each source\'s page, base model, downloads and likes, the link method (name marked weaker), works from every source; the LoRA page lists the other sources', async () => {
+    const page = await open(modelPath(CAR_MODEL.id));
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toContain('Car LoRA');
+    const rows = page.locator('.model-sources tbody tr');
+    const column = (i: number) => rows.evaluateAll((trs, i) => trs.map((tr) => tr.querySelectorAll('td')[i]!.textContent!.trim()), i);
+    expect(await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-method')))).toEqual(['origin', 'hash', 'hash', 'id', 'name']);
+    expect(await column(0)).toEqual(['Liblib', 'ModelScope', 'Civitai', 'Civitai', 'Civitai']);
+    expect(await column(2)).toEqual(['首个来源', '文件哈希一致', '文件哈希一致', '同一上游模型', '名称与基础模型相同（较弱）']);
+    expect(await column(3)).toEqual(['SDXL', 'SDXL', 'SDXL 1.0', 'SDXL 1.0', 'SDXL 1.0']);
+    expect(await column(5)).toEqual(['—', '999', '12,345', '321', '55']);
+    expect(await column(6)).toEqual(['—', '1', '678', '—', '6']);
+    // Each source's own page, and the catalogue LoRA's page for the ModelScope member.
+    expect(await page.locator('.model-sources__page').evaluateAll((links) => links.map((a) => a.getAttribute('href')))).toEqual(CAR_MODEL.members.map((m) => m.pageUrl));
+    expect(await page.locator('.model-sources__lora').evaluateAll((links) => links.map((a) => a.getAttribute('href')))).toEqual([loraPath('1')]);
+    // The name + base model link is marked weaker, with what matched.
+    const weak = page.locator('.model-sources__method--weak');
+    expect(await weak.count()).toBe(1);
+    expect(await weak.getAttribute('title')).toBe('匹配：carlora @ sdxl');
+    expect(await weak.evaluate((td) => getComputedStyle(td).fontStyle)).toBe('italic');
+    // Works from every source.
+    const sourcesOf = (ids: Array<string | null>) => new Set(ids.map((id) => works.find((w) => w.id === id)!.source));
+    expect(new Set(await cardIds(page))).toEqual(new Set([byN(RECIPE_N).id, USED_BY.id, HOME_WORKS[4]!.id]));
+    expect(sourcesOf(await cardIds(page))).toEqual(new Set(['liblib', 'civitai']));
+    expect(await seriousAxeViolations(page)).toEqual([]);
+
+    const lora = await open(loraPath('1'));
+    const others = lora.locator('.other-sources li');
+    expect(await others.count()).toBe(4);
+    expect(await others.nth(1).textContent()).toContain('下载 12,345 · 点赞 678');
+    expect(await lora.locator('.other-sources [data-method="name"]').getAttribute('class')).toContain('other-sources__weak');
+    expect(await lora.getByRole('link', { name: '在模型页查看全部来源与作品 →' }).getAttribute('href')).toBe(modelPath(CAR_MODEL.id));
+    await page.close();
+    await lora.close();
   });
 
   it('artwork page: like and favorite read the live state from the API, and degrade when it is unreachable', async () => {

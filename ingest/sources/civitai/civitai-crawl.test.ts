@@ -75,6 +75,10 @@ for (const backendSpec of BACKENDS) {
             modelName: `${fake.catalogue.modelOfVersion(version).name} · ${version.name}`,
             externalModelId: String(version.id),
             modelUrl: `https://civitai.com/models/${version.modelId}?modelVersionId=${version.id}`,
+            // The version's base model and counts (the 2023 stats shape, odd model ids, has no thumbs up).
+            baseModel: version.baseModel,
+            downloads: version.downloads,
+            likes: version.modelId % 2 === 1 ? null : version.likes,
           });
           expect(models.filter((m) => m.modelType === 'LORA')).toHaveLength(image.resources.filter((r) => r.type === 'lora').length);
         }

@@ -124,6 +124,10 @@ function civitaiModels(resources: ImageResource[], versions: Map<number, Civitai
       modelUrl: version?.modelId ? `${CIVITAI_WEB}/models/${version.modelId}?modelVersionId=${version.id}` : null,
       externalModelId: resource.modelVersionId !== null ? String(resource.modelVersionId) : null,
       isVip: false,
+      // The version's base model and counts (the model catalogue shows them per source).
+      baseModel: version?.baseModel?.slice(0, 64) ?? null,
+      downloads: version?.stats.downloads ?? null,
+      likes: version?.stats.likes ?? null,
     });
   }
   return out;

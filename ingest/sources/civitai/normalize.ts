@@ -124,6 +124,13 @@ export function normalizeImagesPage(payload: unknown): CivitaiImagePage {
   };
 }
 
+/** A model's or version's counters; null where the response's shape has none (2023: no thumbs-up on versions). */
+interface CivitaiModelCounts {
+  downloads: number | null;
+  /** Thumbs up (2026), or the 2023 model shape's favourites. */
+  likes: number | null;
+}
+
 export interface CivitaiModelVersion {
   id: number;
   modelId: number | null;
@@ -137,6 +144,7 @@ export interface CivitaiModelVersion {
   downloadUrl: string | null;
   /** The version's files with their hashes (SHA-256 and AutoV2 lowercase; AutoV2 derived from SHA-256 when absent). */
   files: Array<ModelFile & { primary: boolean }>;
+  stats: CivitaiModelCounts;
 }
 
 export interface CivitaiModel {
@@ -146,10 +154,16 @@ export interface CivitaiModel {
   nsfw: boolean;
   creator: string | null;
   tags: string[];
+  stats: CivitaiModelCounts;
   versions: CivitaiModelVersion[];
 }
 
-type VersionFields = Pick<RawModelVersion, 'id' | 'modelId' | 'name' | 'baseModel' | 'trainedWords' | 'downloadUrl' | 'files'> & { model?: RawModelVersion['model'] };
+type VersionFields = Pick<RawModelVersion, 'id' | 'modelId' | 'name' | 'baseModel' | 'trainedWords' | 'downloadUrl' | 'files' | 'stats'> & { model?: RawModelVersion['model'] };
+
+function countsOf(stats: RawModelVersion['stats']): CivitaiModelCounts {
+  const n = (v: number | null | undefined) => (typeof v === 'number' && Number.isFinite(v) && v >= 0 ? Math.round(v) : null);
+  return { downloads: n(stats?.downloadCount), likes: n(stats?.thumbsUpCount) ?? n(stats?.favoriteCount) };
+}
 
 /** `hashes` keys differ in case between responses (`SHA256`, `sha256`): read them case-insensitively. */
 function fileOf(raw: NonNullable<RawModelVersion['files']>[number]): ModelFile & { primary: boolean } {
@@ -176,6 +190,7 @@ function toVersion(raw: VersionFields, parent: { id: number; name: string; type:
     trainedWords: raw.trainedWords ?? [],
     downloadUrl: raw.downloadUrl ?? null,
     files: (raw.files ?? []).map(fileOf),
+    stats: countsOf(raw.stats),
   };
 }
 
@@ -190,6 +205,7 @@ export function normalizeModel(payload: unknown): CivitaiModel {
     nsfw: raw.nsfw === true,
     creator: raw.creator?.username?.trim() || null,
     tags: raw.tags ?? [],
+    stats: countsOf(raw.stats),
     versions: (raw.modelVersions ?? []).map((version) => toVersion(version, parent)),
   };
 }

@@ -52,7 +52,8 @@ describe('Civitai recipes (fake payloads)', () => {
         expect(recipe!.resources.map((r) => [r.type, r.versionId, r.weight])).toEqual(
           image.resources.map((r) => [r.type === 'checkpoint' ? 'CHECKPOINT' : 'LORA', String(r.versionId), r.weight]),
         );
-        for (const r of recipe!.resources) expect(r.autoV2).toBe(fake.catalogue.version(Number(r.versionId))!.sha256.slice(0, 10).toLowerCase());
+        // A Liblib twin's file is not hashed yet: its resource carries no hash.
+        for (const r of recipe!.resources) expect(r.autoV2).toBe(fake.catalogue.version(Number(r.versionId))!.sha256?.slice(0, 10).toLowerCase() ?? null);
         expect(recipeCompleteness(recipe)).toBe('full');
       }
       if (image.metaShape === 'comfy') expect(recipe!.scheduler).toBe('karras');
@@ -63,7 +64,8 @@ describe('Civitai recipes (fake payloads)', () => {
 
   it('resolves versions into names apart, model ids, SHA-256 and trained words', async () => {
     const page = normalizeImagesPage(await get('/api/v1/images?limit=100&sort=Newest&nsfw=X&withMeta=true'));
-    const item = page.items.find((i) => fake.catalogue.image(i.id)!.metaShape === 'civitai-2024' && fake.catalogue.image(i.id)!.resources.length >= 2)!;
+    const hashed = (i: { id: number }) => fake.catalogue.image(i.id)!.resources.every((r) => fake.catalogue.version(r.versionId)!.sha256 !== null);
+    const item = page.items.find((i) => fake.catalogue.image(i.id)!.metaShape === 'civitai-2024' && fake.catalogue.image(i.id)!.resources.length >= 2 && hashed(i))!;
     const recipe = civitaiRecipe(extractImageMetadata(item))!;
     const versions = new Map<number, CivitaiModelVersion | null>();
     for (const r of recipe.resources) versions.set(Number(r.versionId), normalizeModelVersion(await get(`/api/v1/model-versions/${r.versionId}`)));
@@ -73,22 +75,36 @@ describe('Civitai recipes (fake payloads)', () => {
       const model = fake.catalogue.modelOfVersion(version);
       expect(resource).toMatchObject({
         modelName: model.name, versionName: version.name, modelId: String(model.id),
-        sha256: version.sha256.toLowerCase(), autoV2: version.sha256.slice(0, 10).toLowerCase(),
+        sha256: version.sha256!.toLowerCase(), autoV2: version.sha256!.slice(0, 10).toLowerCase(),
         triggerWord: version.trainedWords.length > 0 ? version.trainedWords.join(', ') : null,
       });
     });
   });
 
-  it('reads model tags as strings and as {name} objects; versions keep files, hashes, trained words and base model', async () => {
+  it('reads model tags as strings and as {name} objects; versions keep files, hashes, trained words, base model and counts', async () => {
     for (const model of fake.catalogue.models.slice(0, 2)) {
       const normalized = normalizeModel(await get(`/api/v1/models/${model.id}`));
       expect(normalized.tags).toEqual(model.tags);
-      expect(normalized.versions.map((v) => [v.id, v.baseModel, v.trainedWords, v.files])).toEqual(
+      // Counts: downloads and thumbs up (2026), or favourites (the 2023 shape, odd ids), whose versions have no likes.
+      const old = model.id % 2 === 1;
+      expect(normalized.stats).toEqual({ downloads: model.downloads, likes: model.likes });
+      expect(normalized.versions.map((v) => [v.id, v.baseModel, v.trainedWords, v.files, v.stats])).toEqual(
         model.versions.map((v) => [v.id, v.baseModel, v.trainedWords, [{
-          name: v.fileName, sha256: v.sha256.toLowerCase(), autoV2: v.sha256.slice(0, 10).toLowerCase(), sizeBytes: v.sizeKB * 1024, primary: true,
-        }]]),
+          name: v.fileName, sha256: v.sha256!.toLowerCase(), autoV2: v.sha256!.slice(0, 10).toLowerCase(), sizeBytes: v.sizeKB * 1024, primary: true,
+        }], { downloads: v.downloads, likes: old ? null : v.likes }]),
       );
+      const version = model.versions[0]!;
+      expect(normalizeModelVersion(await get(`/api/v1/model-versions/${version.id}`)).stats).toEqual({ downloads: version.downloads, likes: old ? null : version.likes });
     }
     expect(fake.catalogue.models.slice(0, 2).map((m) => m.id % 2).sort()).toEqual([0, 1]);
+    expect(fake.catalogue.models[0]!.downloads).toBe(12_000); // model 4000: counts are exact, not just present
+  });
+
+  it('a Liblib twin: its version has a base model and counts but no file hashes yet', async () => {
+    const twin = fake.catalogue.models.find((m) => m.name === 'ChilloutMix')!;
+    const version = normalizeModelVersion(await get(`/api/v1/model-versions/${twin.versions[0]!.id}`));
+    expect(version).toMatchObject({ modelName: 'ChilloutMix', name: 'fp16', baseModel: 'SD 1.5', modelType: 'Checkpoint' });
+    expect(version.files.map((f) => [f.sha256, f.autoV2])).toEqual([[null, null]]);
+    expect(version.stats).toEqual({ downloads: twin.versions[0]!.downloads, likes: twin.id % 2 === 1 ? null : twin.versions[0]!.likes });
   });
 });

@@ -74,6 +74,16 @@ const versionImageSchema = z.looseObject({
   meta: z.unknown().optional(),
 });
 
+/**
+ * Model and version counters. 2026 docs: `downloadCount`, `thumbsUpCount`; the 2023 wiki shape: the model's
+ * `favoriteCount`, a version's `ratingCount`/`rating` only (docs/upstream.md §1.2, §1.4).
+ */
+const modelStatsSchema = z.looseObject({
+  downloadCount: count,
+  thumbsUpCount: count,
+  favoriteCount: count,
+});
+
 export const modelVersionSchema = z.looseObject({
   id,
   modelId: z.number().int().nullish(),
@@ -85,6 +95,7 @@ export const modelVersionSchema = z.looseObject({
   images: z.array(versionImageSchema).nullish(),
   downloadUrl: z.string().nullish(),
   publishedAt: z.string().nullish(),
+  stats: modelStatsSchema.nullish(),
 });
 export type RawModelVersion = z.infer<typeof modelVersionSchema>;
 
@@ -100,5 +111,6 @@ export const modelSchema = z.looseObject({
    * `{name}` objects. Both read as names; anything else is still a contract error.
    */
   tags: z.array(z.union([z.string(), z.looseObject({ name: z.string() }).transform((tag) => tag.name)])).nullish(),
+  stats: modelStatsSchema.nullish(),
   modelVersions: z.array(modelVersionSchema.omit({ model: true })).nullish(),
 });

@@ -55,8 +55,8 @@ describe('Liblib normalize (fixtures written from docs/upstream.md §3)', () => 
       { index: 1, srcUrl: 'https://liblibai-online.liblib.cloud/img/1.png', width: 1024, height: 1536 },
     ]);
     expect(work.models).toEqual([
-      { modelType: 'CHECKPOINT', modelName: 'majicMIX realistic 麦橘写实 · v7', modelUrl: 'https://www.liblib.art/modelinfo/ckpt-uuid?versionUuid=ckpt-v7', externalModelId: 'ckpt-v7', isVip: false },
-      { modelType: 'LORA', modelName: '未来汽车 Car LoRA', modelUrl: 'https://www.liblib.art/modelinfo/lora-uuid?versionUuid=lora-v1', externalModelId: 'lora-v1', isVip: true },
+      { modelType: 'CHECKPOINT', modelName: 'majicMIX realistic 麦橘写实 · v7', modelUrl: 'https://www.liblib.art/modelinfo/ckpt-uuid?versionUuid=ckpt-v7', externalModelId: 'ckpt-v7', isVip: false, baseModel: 'SD 1.5' },
+      { modelType: 'LORA', modelName: '未来汽车 Car LoRA', modelUrl: 'https://www.liblib.art/modelinfo/lora-uuid?versionUuid=lora-v1', externalModelId: 'lora-v1', isVip: true, baseModel: 'SD 1.5' },
     ]);
   });
 

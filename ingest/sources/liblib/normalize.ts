@@ -73,6 +73,7 @@ interface NormalizedModel {
   modelUrl: string | null;
   externalModelId: string | null;
   isVip: boolean;
+  baseModel: string | null;
 }
 
 interface NormalizedImage {
@@ -138,6 +139,14 @@ function modelTypeOf(ref: RawModelRef): ModelType {
   if (label.includes('LORA') || label.includes('LYCORIS')) return 'LORA';
   return 'OTHER';
 }
+
+/**
+ * Liblib's base-model ids (docs/upstream.md §3.2, the model search's `types`) by the names Liblib shows; the
+ * catalogue compares them with Civitai's `baseModel` (comparableBaseModel). Unknown ids stay unknown.
+ */
+const BASE_TYPES: Record<number, string> = {
+  1: 'SD 1.5', 2: 'SD 2.1', 3: 'SDXL', 7: 'SD 3', 9: 'PixArt Σ', 10: 'Pony', 12: 'HunyuanDiT v1.1', 13: 'PixArt α', 19: 'F.1', 20: 'SD 3.5 Medium', 21: 'SD 3.5 Large',
+};
 
 /** Liblib's model types (docs/upstream.md §3.6): 1 Checkpoint, 2 TI, 5 LoRA, 6 LyCORIS, 11 VAE. */
 const RESOURCE_TYPES: Record<number, ResourceType> = { 1: 'CHECKPOINT', 2: 'EMBEDDING', 5: 'LORA', 6: 'LORA', 11: 'VAE' };
@@ -218,6 +227,7 @@ function normalizeModels(detail: RawDetail): NormalizedModel[] {
           : null,
         externalModelId: ref.versionUuid ?? ref.modelUuid ?? null,
         isVip: ref.vipUsed === true || ref.vipUsed === 1,
+        baseModel: ref.baseType != null ? (BASE_TYPES[ref.baseType] ?? null) : null,
       });
     }
   }

@@ -67,6 +67,14 @@ describe('Liblib recipes per image (fake payloads)', () => {
     ]);
   });
 
+  it('keeps each reference\'s base model (baseType by the name Liblib shows)', () => {
+    const names: Record<number, string> = { 1: 'SD 1.5', 3: 'SDXL', 19: 'F.1' };
+    const g = work.gen;
+    expect(normalizeDetail(served(work), null).models.map((m) => [m.externalModelId, m.baseModel])).toEqual(
+      [g.checkpoint, ...g.loras.map((l) => l.model)].map((m) => [m.versionUuid, names[m.baseType]]),
+    );
+  });
+
   it('reads imagesV2 when images is empty, and takes the author from the detail when the list lacked it', () => {
     const normalized = normalizeDetail(served(work, (data) => { data.images = []; }), null);
     expect(normalized.images.map((i) => i.recipe?.imageId)).toEqual(work.images.map((i) => i.id.toString()));

@@ -55,6 +55,8 @@ const modelRefSchema = z.object({
   versionName: optionalString,
   modelType: z.number().nullable().optional(),
   modelTypeLable: optionalString,
+  /** The base model's id (docs/upstream.md §3.2: 1 SD 1.5, 3 SDXL, 19 F.1…). */
+  baseType: z.number().nullable().optional(),
   weight: nullableNumber,
   vipUsed: z.union([z.number(), z.boolean()]).nullable().optional(),
   triggerWord: optionalString,

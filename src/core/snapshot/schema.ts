@@ -218,12 +218,14 @@ const snapshotModelMemberSchema = z.object({
   versionId: z.string().nullable(),
   sha256: z.string().nullable(),
   autoV2: z.string().nullable(),
+  /** As the source names it ("SDXL 1.0", "F.1"); absent in models.json written before it was kept. */
+  baseModel: z.string().nullable().default(null),
   pageUrl: z.url({ protocol: /^https?$/ }).nullable(),
   downloads: count.nullable(),
   likes: count.nullable(),
   /** The catalogue LoRA (`/lora/<id>`) this member is. */
   loraId: z.string().nullable(),
-  /** `origin` for the first member; else what joined it: the same file hash, upstream model id, or (weaker) name. */
+  /** `origin` for the first member; else what joined it: the same file hash, upstream model id, or (weaker) name + base model. */
   method: z.enum(['origin', 'hash', 'id', 'name']),
   matched: z.string().nullable(),
   workIds: z.array(z.string().min(1)),

@@ -1,15 +1,17 @@
 // Test helpers: valid snapshot works and a plain (non-atomic) writer for temp snapshot directories.
 // The real writer lives in ingest/snapshot/; this one exists so site tests do not depend on ingest.
 import { mkdir, writeFile } from 'node:fs/promises';
-import { authorsPath, lorasPath, manifestPath, workChunkPath, worksDirPath, WORKS_PER_CHUNK } from './paths.ts';
+import { authorsPath, lorasPath, manifestPath, modelsPath, workChunkPath, worksDirPath, WORKS_PER_CHUNK } from './paths.ts';
 import {
   SNAPSHOT_VERSION,
   snapshotLoraSchema,
   snapshotManifestSchema,
+  snapshotModelsSchema,
   snapshotWorkSchema,
   type SnapshotAuthorEntry,
   type SnapshotLora,
   type SnapshotManifest,
+  type SnapshotModel,
   type SnapshotWork,
   type WorkSource,
 } from './schema.ts';
@@ -98,16 +100,20 @@ function countsFor(works: readonly SnapshotWork[]): SnapshotManifest['counts'] {
   return counts;
 }
 
-/** Write works in chunks of `chunkSize`, authors.json, loras.json, then the manifest (last, like the real writer). */
+/**
+ * Write works in chunks of `chunkSize`, authors.json, loras.json, models.json (when given), then the manifest
+ * (last, like the real writer).
+ */
 export async function writeTestSnapshot(
   dir: string,
   works: readonly SnapshotWork[],
-  options: { chunkSize?: number; manifest?: Partial<SnapshotManifest>; loras?: readonly SnapshotLora[] } = {},
+  options: { chunkSize?: number; manifest?: Partial<SnapshotManifest>; loras?: readonly SnapshotLora[]; models?: readonly SnapshotModel[] } = {},
 ): Promise<SnapshotManifest> {
   const chunkSize = options.chunkSize ?? WORKS_PER_CHUNK;
   await mkdir(worksDirPath(dir), { recursive: true });
   await writeFile(authorsPath(dir), JSON.stringify(authorsFor(works)));
   await writeFile(lorasPath(dir), JSON.stringify(options.loras ?? []));
+  if (options.models) await writeFile(modelsPath(dir), JSON.stringify(snapshotModelsSchema.parse(options.models)));
   for (let start = 0, chunk = 1; start < works.length; start += chunkSize, chunk += 1) {
     await writeFile(workChunkPath(dir, chunk), JSON.stringify(works.slice(start, start + chunkSize), null, 2));
   }

@@ -33,7 +33,7 @@ export type WorkInput = Optional<
   | 'cfgScale' | 'width' | 'height' | 'seed' | 'likeCount' | 'favoriteCount' | 'commentCount' | 'sourceUrl'
   | 'authorId' | 'ownerUserId' | 'nsfwLevel'
 >;
-export type WorkModelInput = Optional<Omit<WorkModel, 'id' | 'workId' | 'createdAt'>, 'modelUrl' | 'externalModelId' | 'isVip'>;
+export type WorkModelInput = Optional<Omit<WorkModel, 'id' | 'workId' | 'createdAt'>, 'modelUrl' | 'externalModelId' | 'isVip' | 'baseModel' | 'downloads' | 'likes'>;
 type CommentInput = Optional<
   Omit<Comment, 'id' | 'workId' | 'createdAt'>,
   'commenterName' | 'commenterAvatarUrl' | 'content' | 'commentedAt'

@@ -106,6 +106,10 @@ export const workModels = mysqlTable('work_models', {
   modelUrl: text('model_url'),
   externalModelId: varchar('external_model_id', { length: 128 }),
   isVip: boolean('is_vip').notNull().default(false),
+  /** The referenced model's base model as its source names it ("SDXL 1.0", "F.1"), and its counts there when read. */
+  baseModel: varchar('base_model', { length: 64 }),
+  downloads: bigint('downloads', { mode: 'number' }),
+  likes: int('likes'),
   createdAt: createdAt(),
 }, (t) => [index('idx_wm_work').on(t.workId), index('idx_wm_name').on(t.modelName)]);
 

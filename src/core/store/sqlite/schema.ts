@@ -93,6 +93,10 @@ export const workModels = sqliteTable('work_models', {
   modelUrl: text('model_url'),
   externalModelId: text('external_model_id'),
   isVip: integer('is_vip', { mode: 'boolean' }).notNull().default(false),
+  /** The referenced model's base model as its source names it ("SDXL 1.0", "F.1"), and its counts there when read. */
+  baseModel: text('base_model'),
+  downloads: integer('downloads'),
+  likes: integer('likes'),
   createdAt: createdAt(),
 }, (t) => [index('idx_wm_work').on(t.workId), index('idx_wm_name').on(t.modelName)]);
 
