@@ -98,8 +98,14 @@ describe.runIf(enabled)('home page in a browser', { timeout: 120_000 }, () => {
         await new Promise(requestAnimationFrame);
       }
     });
+    // decode() fails for a broken image; naturalWidth would not do (with `w` descriptors it is the 1 px PNG
+    // scaled by the candidate's density, which the card's `sizes` makes fractional).
     await expect
-      .poll(() => page.locator('.work-card img').evaluateAll((nodes) => (nodes as HTMLImageElement[]).every((i) => i.complete && i.naturalWidth === 1)))
+      .poll(() =>
+        page.locator('.work-card img').evaluateAll(async (nodes) =>
+          (await Promise.allSettled((nodes as HTMLImageElement[]).map((i) => (i.complete ? i.decode() : Promise.reject(new Error('loading')))))).every((r) => r.status === 'fulfilled'),
+        ),
+      { timeout: 10_000 })
       .toBe(true);
 
     expect(errors).toEqual([]);

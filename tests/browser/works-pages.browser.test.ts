@@ -248,8 +248,8 @@ describe.runIf(enabled)('works pages in a browser', { timeout: 180_000 }, () => 
 
     // The 可复现 feed: only complete works, each card badged so.
     const feed = await open('/feed/reproducible', context);
-    const full = works.filter((w) => w.completeness === 'full');
-    expect(full.length).toBeLessThan(works.length);
+    const full = listed.filter((w) => w.completeness === 'full');
+    expect(full.length).toBeLessThan(listed.length);
     expect(await feed.locator('.feed-count').textContent()).toContain(`共 ${full.length.toLocaleString('zh-CN')} 件作品`);
     expect(await cardIds(feed)).not.toContain(byN(PARTIAL_N).id);
     expect(new Set(await feed.locator('main .work-card .completeness').allTextContents())).toEqual(new Set(['可复现']));

@@ -189,7 +189,7 @@ function start(): void {
         list(sections[kind]!).append(...metas.map((doc) => sideResult(doc, kind)));
         sections[kind]!.hidden = false;
       }
-      pendingWorks = byType.work;
+      pendingWorks = [...byType.work];
       sections.work!.hidden = pendingWorks.length === 0;
       await showMoreWorks(run);
     } catch {
