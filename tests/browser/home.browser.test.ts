@@ -115,7 +115,8 @@ describe.runIf(enabled)('home page in a browser', { timeout: 120_000 }, () => {
   /** Cards wholly inside the first screen, and the narrowest card with its author's visible width. */
   async function density(path: string, width: number, height: number) {
     const page = await browser!.newPage({ viewport: { width, height } });
-    await page.goto(`${base}${path}`);
+    // The layout is known once the document is parsed: every box has its ratio inline, captions lie over the pictures.
+    await page.goto(`${base}${path}`, { waitUntil: 'domcontentloaded' });
     const figures = await page.locator('main .work-card').evaluateAll((cards, fold) => {
       const boxes = cards.map((card) => ({ box: card.getBoundingClientRect(), author: card.querySelector('.work-card__author')!.getBoundingClientRect() }));
       return {
