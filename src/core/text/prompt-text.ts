@@ -12,7 +12,7 @@ const HAN = /\p{Script=Han}/u;
  * Terms of AI painting that ICU's dictionary splits into single characters or wrong pairs (赛博朋克 → 赛 博 朋 克,
  * 高级感 → 高级 + 感). Matched longest first before ICU segments the rest.
  */
-export const DOMAIN_DICTIONARY: readonly string[] = [
+const DOMAIN_DICTIONARY: readonly string[] = [
   '赛博朋克', '蒸汽朋克', '二次元', '三次元', '国风', '古风', '汉服', '旗袍', '水墨', '水墨画', '水彩', '油画', '工笔',
   '插画', '立绘', '厚涂', '平涂', '线稿', '赛璐璐', '像素风', '低多边形', '写实', '超写实', '半写实', '摄影', '人像摄影',
   '电影感', '高级感', '氛围感', '胶片感', '科技感', '未来感', '空气感', '故事感', '质感', '光影', '逆光', '侧光',

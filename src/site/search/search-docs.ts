@@ -11,7 +11,7 @@ import { isSensitive } from '../nsfw.ts';
 import { coverImage, displayTitle, isListed, loraPath, reactionTotal, userPath, workPath } from '../works.ts';
 import type { SearchDocInput } from './search-index.ts';
 
-export const FIELD_WEIGHTS = { title: 10, alternateTitle: 8, name: 10, prompt: 4, model: 4, trigger: 4, author: 3, tag: 1 } as const;
+const FIELD_WEIGHTS = { title: 10, alternateTitle: 8, name: 10, prompt: 4, model: 4, trigger: 4, author: 3, tag: 1 } as const;
 
 /** A listed work (one with an image) as a search document; null for the others. */
 export function workSearchDoc(work: SnapshotWork): SearchDocInput | null {

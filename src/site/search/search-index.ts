@@ -11,12 +11,12 @@
 //   docs/<chunk>.json     what a result shows, DOC_CHUNK documents a file
 import { MIN_PREFIX_LENGTH, queryTerms, shardOf, textTerms, type QueryTerm } from './search-terms.ts';
 
-export const DOC_CHUNK = 200;
+const DOC_CHUNK = 200;
 /** The checkpoints offered as a filter: the most used ones; the rest count as 其他. */
 const MAX_MODEL_FACETS = 30;
 
 export type SearchDocType = 'work' | 'lora' | 'author';
-export const DOC_TYPES: readonly SearchDocType[] = ['work', 'lora', 'author'];
+const DOC_TYPES: readonly SearchDocType[] = ['work', 'lora', 'author'];
 
 /** What a result shows (short keys: thousands of these are fetched). */
 export interface SearchDocMeta {
@@ -41,7 +41,7 @@ export interface SearchDocMeta {
   l?: number;
 }
 
-export interface SearchField {
+interface SearchField {
   text: string | null | undefined;
   weight: number;
 }
