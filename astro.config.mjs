@@ -9,7 +9,7 @@ import { defineConfig } from 'astro/config';
 import node from '@astrojs/node';
 import react from '@astrojs/react';
 import { loadConfig } from './src/core/env.ts';
-import { pagefindIndex } from './src/integrations/pagefind-index.ts';
+import { searchIndex } from './src/integrations/search-index.ts';
 import { INLINE_SCRIPT_HASHES } from './src/site/inline-scripts.ts';
 
 const config = loadConfig();
@@ -25,9 +25,9 @@ export default defineConfig({
   build: { concurrency: 4 },
   adapter: node({ mode: 'middleware' }),
   // React only for interactive islands (like button, generator, filters).
-  // pagefindIndex: the static search index, written after every build from the same snapshot the content
-  // loaders read (src/integrations/pagefind-index.ts).
-  integrations: [react(), pagefindIndex({ snapshotDir: config.snapshotDir })],
+  // searchIndex: the static search index, written after every build from the same snapshot the content
+  // loaders read (src/integrations/search-index.ts).
+  integrations: [react(), searchIndex({ snapshotDir: config.snapshotDir })],
   // No Markdown here, so no Shiki: its inline styles would need 'unsafe-inline' under the CSP below.
   markdown: { syntaxHighlight: false },
   security: {

@@ -2,7 +2,7 @@
 // project built in the same run with the same page count and a similar amount of HTML per page (one
 // `[id].astro` with getStaticPaths, same Astro, node_modules symlinked). Prints pages/s of both, the ratio
 // (target ≥ 0.5), and the peak RSS of each build process (target < 3 GB at 100k works).
-// Huaku's figure includes everything its build does after rendering (the pagefind index).
+// Huaku's figure includes everything its build does after rendering (the search index).
 //   node bench/site-build.ts [--works 10000] [--loras 200] [--keep]
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -27,7 +27,7 @@ interface BuildRun {
 
 /**
  * Run `build()` from astro in a child node process and measure it. Peak RSS: GNU time's maximum resident
- * set size (the largest process of the tree, so the pagefind binary counts too) when /usr/bin/time
+ * set size (the largest process of the tree) when /usr/bin/time
  * exists, else the node process's own maxRSS reported at exit.
  */
 function measuredBuild(root: string, options: { outDir?: string; cacheDir?: string; env?: Record<string, string>; logLevel?: 'info' | 'warn' }): Promise<BuildRun> {
@@ -59,11 +59,11 @@ function measuredBuild(root: string, options: { outDir?: string; cacheDir?: stri
   });
 }
 
-/** The .html files under `dir` and their total size, pagefind's own files excluded. */
+/** The .html files under `dir` and their total size. */
 async function htmlPages(dir: string): Promise<{ count: number; bytes: number; artworkBytes: number; artworkCount: number }> {
   let count = 0, bytes = 0, artworkBytes = 0, artworkCount = 0;
   for (const name of await readdir(dir, { recursive: true })) {
-    if (!name.endsWith('.html') || name.startsWith('pagefind')) continue;
+    if (!name.endsWith('.html')) continue;
     const size = (await stat(path.join(dir, name))).size;
     count += 1;
     bytes += size;

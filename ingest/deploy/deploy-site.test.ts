@@ -28,16 +28,15 @@ function writeSite(dir: string, files: Record<string, string>): void {
 
 describe('content types and caching', () => {
   it('gives every kind of file its type, its layer and its max-age', () => {
-    expect(contentTypeOf('pagefind/wasm.zh-cn.pagefind')).toBe('application/octet-stream');
-    expect(contentTypeOf('pagefind/pagefind.zh-cn_8f2a.pf_meta')).toBe('application/octet-stream');
+    expect(contentTypeOf('search-index/0123456789ab/terms/h12.json')).toBe('application/json');
     expect(contentTypeOf('sitemap-index.xml')).toBe('application/xml');
     expect(contentTypeOf('a/b.webp')).toBe('image/webp');
     expect(contentTypeOf('index.html')).toBe('text/html; charset=utf-8');
     expect(contentTypeOf('_astro/x.Ab12.js')).toBe('text/javascript; charset=utf-8');
     expect(contentTypeOf('_astro/x.woff2')).toBe('font/woff2');
-    expect(contentTypeOf('pagefind/pagefind-entry.json')).toBe('application/json');
-    expect([layerOf('_astro/x.Ab12.css'), layerOf('pagefind/fragment/zh_1.pf_fragment'), layerOf('pagefind/pagefind.zh_1.pf_meta')]).toEqual([0, 0, 0]);
-    expect([layerOf('favicon.svg'), layerOf('pagefind/pagefind.js'), layerOf('pagefind/pagefind-entry.json'), layerOf('sitemap-1.xml'), layerOf('a/index.html')]).toEqual([1, 1, 2, 2, 3]);
+    expect(contentTypeOf('search-index/entry.json')).toBe('application/json');
+    expect([layerOf('_astro/x.Ab12.css'), layerOf('search-index/0123456789ab/docs/0.json'), layerOf('search-index/0123456789ab/facets.json')]).toEqual([0, 0, 0]);
+    expect([layerOf('favicon.svg'), layerOf('search-index/other/x.json'), layerOf('search-index/entry.json'), layerOf('sitemap-1.xml'), layerOf('a/index.html')]).toEqual([1, 1, 2, 2, 3]);
     expect(cacheControlOf('_astro/x.Ab12.js', 300)).toBe(IMMUTABLE);
     expect(cacheControlOf('index.html', 300)).toBe('public, max-age=300, must-revalidate');
     expect(cacheControlOf('sitemap-index.xml', 60)).toBe('public, max-age=60, must-revalidate');
@@ -68,8 +67,8 @@ describe('deploySite on s3rver', () => {
     const day = Date.parse('2026-12-01T19:00:00Z');
     writeSite(dir, {
       'index.html': '<script src="/_astro/app.v1.js"></script>', 'works/1/index.html': 'one',
-      '_astro/app.v1.js': 'v1', '_astro/font.woff2': 'font', 'pagefind/fragment/zh_1.pf_fragment': 'f',
-      'pagefind/pagefind-entry.json': '{}', 'pagefind/pagefind.js': 'pf', 'sitemap-index.xml': '<x/>', 'cover.webp': 'RIFF',
+      '_astro/app.v1.js': 'v1', '_astro/font.woff2': 'font', 'search-index/0123456789ab/docs/0.json': '[]',
+      'search-index/entry.json': '{}', 'robots.txt': 'ok', 'sitemap-index.xml': '<x/>', 'cover.webp': 'RIFF',
     });
     const first = await deploySite({ bucket, dir, htmlMaxAge: 300, keepDays: 2, now: new Date(day) });
     expect(first).toMatchObject({ files: 9, uploaded: 9, unchanged: 0, retired: 0, deleted: 0 });
@@ -81,7 +80,8 @@ describe('deploySite on s3rver', () => {
     expect([asset.status, asset.headers.get('content-type'), asset.headers.get('cache-control')]).toEqual([200, 'text/javascript; charset=utf-8', IMMUTABLE]);
     const page = await fetch(`${endpoint}/${name}/index.html`);
     expect([page.status, page.headers.get('cache-control')]).toEqual([200, 'public, max-age=300, must-revalidate']);
-    expect((await fetch(`${endpoint}/${name}/pagefind/fragment/zh_1.pf_fragment`)).headers.get('content-type')).toBe('application/octet-stream');
+    const shard = await fetch(`${endpoint}/${name}/search-index/0123456789ab/docs/0.json`);
+    expect([shard.headers.get('content-type'), shard.headers.get('cache-control')]).toEqual(['application/json', IMMUTABLE]);
 
     // Next day: the script's name changed with its content; one page changed.
     fs.rmSync(path.join(dir, '_astro/app.v1.js'));

@@ -40,12 +40,6 @@ const CONTENT_TYPES: Record<string, string> = {
   '.otf': 'font/otf',
   '.wasm': 'application/wasm',
   '.webmanifest': 'application/manifest+json',
-  // Pagefind's index files are its own binary format (gzipped), fetched and decoded by pagefind.js.
-  '.pagefind': 'application/octet-stream',
-  '.pf_meta': 'application/octet-stream',
-  '.pf_index': 'application/octet-stream',
-  '.pf_fragment': 'application/octet-stream',
-  '.pf_filter': 'application/octet-stream',
 };
 
 export function contentTypeOf(file: string): string {
@@ -55,15 +49,18 @@ export function contentTypeOf(file: string): string {
 /** Upload order: lower first. */
 export type Layer = 0 | 1 | 2 | 3;
 
-/** Names that change whenever their content does: Astro's `_astro/`, Pagefind's index chunks and meta. */
+/**
+ * Names that change whenever their content does: Astro's `_astro/`, and the search index's version folder
+ * (`search-index/<content hash>/`, src/integrations/search-index.ts), which `search-index/entry.json` names.
+ */
 function isHashed(file: string): boolean {
-  return file.startsWith('_astro/') || /^pagefind\/(fragment|index|filter)\//.test(file) || /^pagefind\/.*\.pf_meta$/.test(file);
+  return file.startsWith('_astro/') || /^search-index\/[0-9a-f]{12}\//.test(file);
 }
 
 export function layerOf(file: string): Layer {
   if (isHashed(file)) return 0;
   if (file.endsWith('.html')) return 3;
-  if (file === 'pagefind/pagefind-entry.json' || /^sitemap[^/]*\.xml$/.test(file)) return 2;
+  if (file === 'search-index/entry.json' || /^sitemap[^/]*\.xml$/.test(file)) return 2;
   return 1;
 }
 

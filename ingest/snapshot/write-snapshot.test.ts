@@ -12,7 +12,7 @@ import type { Lora, Store, Work } from '../../src/core/store/store.ts';
 import { thumbnailKey } from '../../src/core/media/thumbnails.ts';
 import { BACKENDS, type TestBackend } from '../testing/backends.ts';
 import { BASE_MODEL_DEFAULTS } from './suggested-params.ts';
-import { formatDiffSummary, writeSnapshot, type WriteSnapshotOptions } from './write-snapshot.ts';
+import { formatDiffSummary, thumbSet, writeSnapshot, type WriteSnapshotOptions } from './write-snapshot.ts';
 
 const CHUNK = 10;
 const options: WriteSnapshotOptions = { chunkSize: CHUNK, pageSize: 7, thumbnailWidths: [320, 960] };
@@ -215,3 +215,16 @@ for (const backendSpec of BACKENDS) {
     });
   });
 }
+
+describe('thumbSet', () => {
+  it('lists every stored thumbnail once by pixel width, narrowest first, never wider than the original', () => {
+    expect(thumbSet({ '960': 'thumbs/960/a.webp', '320': 'thumbs/320/a.webp' }, 2048)).toEqual([
+      { key: 'thumbs/320/a.webp', width: 320 },
+      { key: 'thumbs/960/a.webp', width: 960 },
+    ]);
+    // A 300 px original: both widths point at one object of the original's width.
+    expect(thumbSet({ '320': 'thumbs/320/a.webp', '960': 'thumbs/320/a.webp' }, 300)).toEqual([{ key: 'thumbs/320/a.webp', width: 300 }]);
+    expect(thumbSet({ '320': 'thumbs/320/a.webp' }, null)).toEqual([{ key: 'thumbs/320/a.webp', width: 320 }]);
+    expect(thumbSet(null, 1024)).toEqual([]);
+  });
+});

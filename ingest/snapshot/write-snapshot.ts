@@ -236,6 +236,7 @@ class WorkAssembler {
           index: image.imageIndex,
           url: this.#blobs.publicUrl(image.blobKey!),
           thumbUrl: thumb ? this.#blobs.publicUrl(thumb) : null,
+          thumbs: thumbSet(image.thumbnails, positive(image.width)).map(({ key, width }) => ({ url: this.#blobs.publicUrl(key), width })),
           width: positive(image.width),
           height: positive(image.height),
           recipe: image.recipe ?? null,
@@ -267,6 +268,21 @@ class WorkAssembler {
     }
     return snapshot;
   }
+}
+
+/**
+ * An image's stored thumbnails by pixel width, narrowest first, one per object: thumbnails never upscale, so a
+ * configured width beyond the original's answers with the original's width (and several widths may share
+ * one key, src/core/media/thumbnails.ts). Unknown original width: the configured width.
+ */
+export function thumbSet(thumbnails: Record<string, string> | null | undefined, originalWidth: number | null): Array<{ key: string; width: number }> {
+  const byKey = new Map<string, number>();
+  for (const [configured, key] of Object.entries(thumbnails ?? {})) {
+    const width = Math.min(Number(configured), originalWidth ?? Infinity);
+    if (!Number.isSafeInteger(width) || width <= 0) continue;
+    byKey.set(key, Math.min(width, byKey.get(key) ?? Infinity));
+  }
+  return [...byKey].map(([key, width]) => ({ key, width })).sort((a, b) => a.width - b.width);
 }
 
 /** The work-level summary as a recipe (for works whose images carry none). */

@@ -11,7 +11,7 @@ const manifest = JSON.parse(fs.readFileSync(path.join(snapshotDir, 'manifest.jso
 const out = path.resolve('dist/client');
 fs.rmSync(out, { recursive: true, force: true });
 fs.mkdirSync(path.join(out, '_astro'), { recursive: true });
-fs.mkdirSync(path.join(out, 'pagefind'), { recursive: true });
+fs.mkdirSync(path.join(out, 'search-index'), { recursive: true });
 const script = `console.log(${JSON.stringify(manifest.generatedAt)});\n`;
 const scriptName = `app.${createHash('sha256').update(script).digest('hex').slice(0, 8)}.js`;
 fs.writeFileSync(path.join(out, '_astro', scriptName), script);
@@ -20,4 +20,4 @@ const works = Object.values(manifest.counts).reduce((n, c) => n + c.works, 0);
 fs.writeFileSync(path.join(out, 'index.html'), `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>画库</title><script type="module" src="/_astro/${scriptName}"></script></head>` +
   `<body><main data-generated-at="${manifest.generatedAt}" data-works="${works}">画库 ${works}</main></body></html>\n`);
 fs.writeFileSync(path.join(out, 'sitemap-index.xml'), `<?xml version="1.0" encoding="UTF-8"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"></sitemapindex>\n`);
-fs.writeFileSync(path.join(out, 'pagefind', 'pagefind-entry.json'), `${JSON.stringify({ version: 'stand-in', languages: {} })}\n`);
+fs.writeFileSync(path.join(out, 'search-index', 'entry.json'), `${JSON.stringify({ version: 1, docCount: 0, shards: [] })}\n`);

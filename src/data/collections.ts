@@ -4,7 +4,7 @@
 import { getCollection } from 'astro:content';
 import type { SnapshotAuthorEntry, SnapshotLora, SnapshotManifest, SnapshotModel, SnapshotWork } from '../core/snapshot/schema.ts';
 import { relatedWorksIndex } from '../site/related.ts';
-import { sortHot, sortNewestFirst } from '../site/works.ts';
+import { isListed, sortHot, sortNewestFirst } from '../site/works.ts';
 
 /** A value computed on first use and shared by every page of the build. */
 export function once<T>(load: () => Promise<T>): () => Promise<T> {
@@ -17,15 +17,18 @@ export const newestWorks = once(async (): Promise<SnapshotWork[]> =>
   sortNewestFirst((await getCollection('works')).map((entry) => entry.data)),
 );
 
-/** Every work, hottest first (src/core/domain/hot-score.ts). */
-export const hotWorks = once(async () => sortHot(await newestWorks()));
-/** The feed's 可复现 filter: newest works whose recipes are complete. */
-export const reproducibleWorks = once(async () => (await newestWorks()).filter((work) => work.completeness === 'full'));
+/** The works the lists show (feeds, home, user pages, related works): those with an image, newest first. */
+export const listedWorks = once(async () => (await newestWorks()).filter(isListed));
 
-/** Each author's works (by username), newest first. */
+/** Every listed work, hottest first (src/core/domain/hot-score.ts). */
+export const hotWorks = once(async () => sortHot(await listedWorks()));
+/** The feed's 可复现 filter: newest listed works whose recipes are complete. */
+export const reproducibleWorks = once(async () => (await listedWorks()).filter((work) => work.completeness === 'full'));
+
+/** Each author's listed works (by username), newest first. */
 export const worksByAuthor = once(async () => {
   const byAuthor = new Map<string, SnapshotWork[]>();
-  for (const work of await newestWorks()) {
+  for (const work of await listedWorks()) {
     if (!work.author) continue;
     const list = byAuthor.get(work.author.username) ?? [];
     list.push(work);
@@ -34,7 +37,7 @@ export const worksByAuthor = once(async () => {
   return byAuthor;
 });
 
-export const relatedWorks = once(async () => relatedWorksIndex(await newestWorks()));
+export const relatedWorks = once(async () => relatedWorksIndex(await listedWorks()));
 
 export const authors = once(async (): Promise<SnapshotAuthorEntry[]> => (await getCollection('authors')).map((entry) => entry.data));
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { sampleWork } from '../core/snapshot/test-fixtures.ts';
 import { HOT_EPOCH_S, HOT_SECONDS_PER_DECADE, hotScore } from '../core/domain/hot-score.ts';
-import { compareHot, compareNewestFirst, coverImage, imageSrcset, layoutRatio, reactionTotal, sortHot, sortNewestFirst, summarize, workHotScore } from './works.ts';
+import { compareHot, compareNewestFirst, coverImage, displayTitle, imageSrcset, isListed, layoutRatio, reactionTotal, sortHot, sortNewestFirst, summarize, workHotScore } from './works.ts';
 
 describe('works helpers', () => {
   it('orders hot works by the shared hot score: reactions weighed against the publish time, ties newest first', () => {
@@ -46,6 +46,33 @@ describe('works helpers', () => {
     expect(imageSrcset({ url: '/media/a.png', thumbUrl: '/media/thumbs/320/a.webp', width: 300 })).toBeNull();
     expect(imageSrcset({ url: '/media/a.png', thumbUrl: null, width: 1024 })).toBeNull();
     expect(imageSrcset({ url: '/media/a.png', thumbUrl: null, width: null })).toBeNull();
+  });
+
+  it('offers every stored thumbnail width when the snapshot lists them, once per pixel width', () => {
+    const thumbs = [
+      { url: '/media/thumbs/960/a.webp', width: 960 },
+      { url: '/media/thumbs/320/a.webp', width: 320 },
+    ];
+    expect(imageSrcset({ url: '/media/a.png', thumbUrl: '/media/thumbs/320/a.webp', width: 2048, thumbs })).toBe(
+      '/media/thumbs/320/a.webp 320w, /media/thumbs/960/a.webp 960w, /media/a.png 2048w',
+    );
+    // A 900 px original: its 960 thumbnail is the original's size (never upscaled), so only 320 and the original.
+    expect(imageSrcset({ url: '/media/a.png', thumbUrl: null, width: 900, thumbs: [thumbs[1]!, { url: '/media/thumbs/960/a.webp', width: 900 }] })).toBe(
+      '/media/thumbs/320/a.webp 320w, /media/a.png 900w',
+    );
+  });
+
+  it('titles a work by its title, its English title, a caption from its prompt, else 无题', () => {
+    expect(displayTitle({ title: ' 标题 ', titleEn: 'Title', prompt: 'x' })).toBe('标题');
+    expect(displayTitle({ title: null, titleEn: 'Title', prompt: 'x' })).toBe('Title');
+    expect(displayTitle({ title: null, titleEn: null, prompt: 'masterpiece, best quality, 雪山下的小木屋' })).toBe('雪山下的小木屋');
+    expect(displayTitle({ title: '', titleEn: null, prompt: 'best quality, 8k' })).toBe('无题');
+    expect(displayTitle({ title: null, titleEn: null })).toBe('无题');
+  });
+
+  it('lists only works with an image', () => {
+    expect(isListed(sampleWork(1))).toBe(true);
+    expect(isListed(sampleWork(2, { images: [] }))).toBe(false);
   });
 
   it('gives the first image as the cover, preferring its thumbnail', () => {

@@ -1,11 +1,19 @@
 // Presentation helpers for works on pages (framework-free, so they are unit-testable).
 import { hotScore } from '../core/domain/hot-score.ts';
-import type { SnapshotWork } from '../core/snapshot/schema.ts';
+import type { SnapshotImage, SnapshotWork } from '../core/snapshot/schema.ts';
+import { captionFromPrompt } from '../core/text/prompt-text.ts';
 
+/**
+ * The title to show: the Chinese/original title, else the English one, else a caption from the prompt
+ * (its first phrases past the quality boilerplate), else 无题.
+ */
+export function displayTitle(work: Pick<SnapshotWork, 'title' | 'titleEn'> & { prompt?: string | null }): string {
+  return work.title?.trim() || work.titleEn?.trim() || captionFromPrompt(work.prompt) || '无题';
+}
 
-/** The title to show: the Chinese/original title, else the English one, else 无题. */
-export function displayTitle(work: Pick<SnapshotWork, 'title' | 'titleEn'>): string {
-  return work.title?.trim() || work.titleEn?.trim() || '无题';
+/** Whether a work is listed (grids, feeds, search): one with no image has nothing to show there; its page stays. */
+export function isListed(work: Pick<SnapshotWork, 'images'>): boolean {
+  return work.images.length > 0;
 }
 
 /** `/artwork/<id>/<slug>`: the work's canonical page. */
@@ -118,22 +126,31 @@ export function sortedImages(work: Pick<SnapshotWork, 'images'>): SnapshotWork['
 
 /**
  * Ingest names thumbnails `thumbs/<configured width>/…` and never upscales, so the width a thumbnail
- * answers for is in its URL (the snapshot does not carry it). Unknown layout: assume the grid width.
+ * answers for is in its URL: how snapshots without `thumbs` are read. Unknown layout: assume the grid width.
  */
 const THUMB_WIDTH_IN_URL = /\/thumbs\/(\d+)\//;
 const DEFAULT_THUMB_WIDTH = 320;
 
+type SrcsetImage = Pick<SnapshotImage, 'url' | 'thumbUrl' | 'width'> & { thumbs?: SnapshotImage['thumbs'] };
+
 /**
- * `srcset` for one image: the thumbnail and the original, by pixel width. Null when there is no choice to
- * offer (no thumbnail narrower than the original, or unknown widths): a lone candidate only makes the
- * browser rescale the image by its `w` descriptor.
+ * `srcset` for one image: every stored thumbnail and the original, by pixel width. Null when there is no
+ * choice to offer (no thumbnail narrower than the original, or unknown widths): a lone candidate only makes
+ * the browser rescale the image by its `w` descriptor.
  */
-export function imageSrcset(image: Pick<SnapshotWork['images'][number], 'url' | 'thumbUrl' | 'width'>): string | null {
-  if (!image.width || !image.thumbUrl) return null;
-  const configured = Number(THUMB_WIDTH_IN_URL.exec(image.thumbUrl)?.[1] ?? DEFAULT_THUMB_WIDTH);
-  const thumbWidth = Math.min(configured, image.width);
-  if (thumbWidth >= image.width) return null;
-  return `${image.thumbUrl} ${thumbWidth}w, ${image.url} ${image.width}w`;
+export function imageSrcset(image: SrcsetImage): string | null {
+  if (!image.width) return null;
+  const original = image.width;
+  const stored = image.thumbs?.length
+    ? image.thumbs
+    : image.thumbUrl
+      ? [{ url: image.thumbUrl, width: Math.min(Number(THUMB_WIDTH_IN_URL.exec(image.thumbUrl)?.[1] ?? DEFAULT_THUMB_WIDTH), original) }]
+      : [];
+  const candidates = new Map<number, string>();
+  for (const thumb of [...stored].sort((a, b) => a.width - b.width)) if (thumb.width < original && !candidates.has(thumb.width)) candidates.set(thumb.width, thumb.url);
+  if (candidates.size === 0) return null;
+  candidates.set(original, image.url);
+  return [...candidates].map(([width, url]) => `${url} ${width}w`).join(', ');
 }
 
 /** The aspect ratio a grid lays a work out with, clamped so panoramas and strips stay usable. */

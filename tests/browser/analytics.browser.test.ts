@@ -68,6 +68,18 @@ describe.runIf(enabled)('/analytics in a browser', () => {
     await expect.poll(async () => Math.min(...(await inkPerChart())), { timeout: 20_000 }).toBeGreaterThan(2000);
   });
 
+  it('on a dark phone: charts on the dark surface, the word cloud inside the screen (issue 17)', async () => {
+    const phone = await browser!.newPage({ viewport: { width: 390, height: 844 }, colorScheme: 'dark' });
+    await phone.goto(`${site().url}/analytics`);
+    const card = phone.locator('[data-chart-section="words"] .chart-section__canvas');
+    expect(await card.evaluate((el) => getComputedStyle(el).backgroundColor)).toBe('rgb(28, 25, 23)');
+    await expect.poll(() => phone.locator('canvas[data-chart="words"]').getAttribute('data-drawn'), { timeout: 30_000 }).toBe('true');
+    const box = (await phone.locator('canvas[data-chart="words"]').boundingBox())!;
+    expect(box.x).toBeGreaterThanOrEqual(0);
+    expect(box.x + box.width).toBeLessThanOrEqual(390);
+    await phone.close();
+  });
+
   it('labels the charts in Chinese, drawn in the embedded Noto Sans SC', async () => {
     await expect.poll(() => page!.evaluate(() => document.fonts.check('12px "Noto Sans SC"', '作品'))).toBe(true);
     expect(await page!.evaluate(() => document.fonts.check('12px "Noto Sans SC"', '赛博朋克夜景'))).toBe(true);
@@ -85,6 +97,10 @@ describe.runIf(enabled)('/analytics in a browser', () => {
     // Stop words, LoRA tags and weights are not words.
     expect(byId.get('words')!.data.labels).not.toEqual(expect.arrayContaining(['的']));
     expect(byId.get('words')!.data.labels.some((w) => w.includes('lora') || w.includes('1.2'))).toBe(false);
+    // Quality boilerplate and single-character fragments are not words either (issue 17).
+    const words = byId.get('words')!.data.labels as string[];
+    for (const boilerplate of ['masterpiece', 'best', 'quality', '超高清']) expect(words, boilerplate).not.toContain(boilerplate);
+    expect(words.filter((w) => [...w].length < 2)).toEqual([]);
   });
 
   it('has a heading, an explanation and a table of the same figures for each chart', async () => {

@@ -80,7 +80,7 @@ describe.runIf(enabled)('the site deployed to the bucket, through the CDN-like b
 
   const pathOf = (r: Response) => new URL(r.url()).pathname;
 
-  it('serves the home page whole, an artwork page from its link, and the search page with its pagefind index', async () => {
+  it('serves the home page whole, an artwork page from its link, and the search page with its search index', async () => {
     const { page, problems, responses } = await openPage();
     const home = await page.goto(`${base}/`);
     expect([home?.status(), home?.headers()['content-type'], home?.headers()['cache-control']]).toEqual([200, 'text/html; charset=utf-8', SHORT]);
@@ -101,14 +101,14 @@ describe.runIf(enabled)('the site deployed to the bucket, through the CDN-like b
     expect(scripts.length, 'scripts from /_astro/').toBeGreaterThan(0);
     for (const script of scripts) expect([script.status(), script.headers()['content-type'], script.headers()['cache-control']]).toEqual([200, 'text/javascript; charset=utf-8', IMMUTABLE]);
 
-    // The search page runs a query over the pagefind index read from the bucket.
+    // The search page runs a query over the search index read from the bucket.
     await page.goto(`${base}/search?q=${encodeURIComponent('山水')}`);
     await expect.poll(() => page.locator('[data-search-status]').textContent(), { timeout: 60_000 }).toMatch(/找到 \d+/);
-    expect(await page.locator('.search-result').count()).toBeGreaterThan(0);
-    const entry = responses.find((r) => pathOf(r) === '/pagefind/pagefind-entry.json');
+    expect(await page.locator('.search-results .work-card').count()).toBeGreaterThan(0);
+    const entry = responses.find((r) => pathOf(r) === '/search-index/entry.json');
     expect([entry?.status(), entry?.headers()['cache-control']]).toEqual([200, SHORT]);
-    const meta = responses.find((r) => pathOf(r).endsWith('.pf_meta'));
-    expect([meta?.status(), meta?.headers()['content-type'], meta?.headers()['cache-control']]).toEqual([200, 'application/octet-stream', IMMUTABLE]);
+    const shard = responses.find((r) => /^\/search-index\/[0-9a-f]{12}\/terms\//.test(pathOf(r)));
+    expect([shard?.status(), shard?.headers()['content-type'], shard?.headers()['cache-control']]).toEqual([200, 'application/json', IMMUTABLE]);
     expect(problems).toEqual([]);
     await page.close();
   });

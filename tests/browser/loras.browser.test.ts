@@ -150,6 +150,8 @@ describe.runIf(enabled)('LoRA gallery and LoRA page in a browser', { timeout: 12
     await expect.poll(() => visibleIds(page), POLL).toEqual(['6', '12', '18', '24', '30']);
     await page.getByRole('combobox', { name: '标签' }).selectOption('国风');
     await expect.poll(() => visibleIds(page), POLL).toEqual(['30']);
+    // One result keeps the usual card size: its column, not the whole row.
+    expect(await page.locator('#lora-grid > li:not([hidden])').evaluate((li) => li.getBoundingClientRect().width)).toBeLessThan(400);
     expect(new URL(page.url()).search).toBe('?task=image-to-video&base=FLUX.1&tag=%E5%9B%BD%E9%A3%8E');
 
     // A shared URL restores the same view.
@@ -216,6 +218,16 @@ describe.runIf(enabled)('LoRA gallery and LoRA page in a browser', { timeout: 12
     for (const n of [5, 6]) await page.getByLabel(`对比：示例 LoRA ${n}`).check();
     expect(await page.getByLabel('对比：示例 LoRA 7').isDisabled()).toBe(true);
     expect(await page.locator('#compare-count').textContent()).toContain('已选 4 个');
+
+    // The selection is in the URL: a reload (or a shared link) keeps it, beside the gallery's filters.
+    await page.getByRole('combobox', { name: '排序' }).selectOption('likes');
+    expect(new URL(page.url()).searchParams.get('compare')).toBe('1,2,5,6');
+    await page.reload();
+    await expect.poll(() => page.locator('#compare-count').textContent(), POLL).toContain('已选 4 个');
+    expect(await page.getByLabel('对比：赛博朋克霓虹').isChecked()).toBe(true);
+    expect(new URL(page.url()).searchParams.get('sort')).toBe('likes');
+    await page.getByRole('button', { name: '清空' }).click();
+    expect(new URL(page.url()).searchParams.has('compare')).toBe(false);
     await page.context().close();
   });
 
@@ -239,6 +251,8 @@ describe.runIf(enabled)('LoRA gallery and LoRA page in a browser', { timeout: 12
     expect(await page.getByRole('link', { name: '在 ModelScope 查看' }).getAttribute('href')).toBe('https://modelscope.cn/models/owner1/lora-1');
     expect(await page.locator('.triggers code').textContent()).toBe('ink wash');
     expect(await page.locator('.work-card a').first().getAttribute('href')).toBe(workPath(USED_BY));
+    // Works are shown, so the sensitive-content switch is there too.
+    expect(await page.locator('.used-by [data-nsfw-toggle]').isVisible()).toBe(true);
     expect(await page.getByText('Apache License 2.0').count()).toBe(1);
     expect(await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: 'LoRA' }).getAttribute('aria-current')).toBe('page');
 
@@ -278,6 +292,7 @@ describe.runIf(enabled)('LoRA gallery and LoRA page in a browser', { timeout: 12
     expect(exported).toEqual({
       model_id: 'owner1/lora-1',
       task: 'text-to-image-synthesis',
+      base_model: 'SDXL',
       params: { lora_weight: 1.1, sampler: 'DPM++ 2M Karras', steps: 25, cfg_scale: 7, width: 1024, height: 1024 },
       trigger_words: ['ink wash'],
       source: { site: 'huaku', lora_id: '1', page_url: 'https://modelscope.cn/models/owner1/lora-1' },

@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serviceGate } from '../../src/core/testing/services.ts';
-import { artworkSearchRecord } from '../../src/site/search-record.ts';
+import { workSearchDoc } from '../../src/site/search/search-docs.ts';
 import { SENSITIVE_SHARE_IMAGE, isSensitive } from '../../src/site/nsfw.ts';
 import { workPath } from '../../src/site/works.ts';
 import { chromiumAvailability } from './harness.ts';
@@ -37,9 +37,9 @@ describe('NSFW link previews', () => {
     }
   });
 
-  it('search records mark sensitive works', () => {
-    expect(artworkSearchRecord(byN(NSFW_N)).meta.sensitive).toBe('1');
-    expect(artworkSearchRecord(byN(96)).meta.sensitive).toBeUndefined();
+  it('search documents mark sensitive works', () => {
+    expect(workSearchDoc(byN(NSFW_N))!.meta.n).toBe(1);
+    expect(workSearchDoc(byN(96))!.meta.n).toBeUndefined();
   });
 });
 
@@ -56,13 +56,12 @@ describe.runIf(serviceGate('chromium (browser tests)', chromiumAvailability()))(
     const context = await browser!.newContext();
     const page = await context.newPage();
     await page.goto(`${site().url}/search?q=${encodeURIComponent(byN(NSFW_N).title!)}`);
-    // Patient: the first query of a tab loads pagefind's index and WebAssembly, slow on a busy machine.
     await expect.poll(() => page.locator('[data-search-status]').textContent(), { timeout: 60_000 }).toMatch(/找到|没有找到|不可用/);
-    const result = page.locator(`.search-result a[href="${workPath(byN(NSFW_N))}"]`);
+    const result = page.locator(`.search-results .work-card:has(a[href="${workPath(byN(NSFW_N))}"])`);
     expect(await result.count(), (await page.locator('[data-search-status]').textContent()) ?? '').toBe(1);
     const image = result.locator('.is-sensitive img');
     expect(await image.evaluate((img) => getComputedStyle(img).filter)).toContain('blur');
-    expect(await result.locator('.nsfw-label').textContent()).toBe('敏感');
+    expect(await result.locator('.nsfw-label').textContent()).toBe('敏感内容');
     expect(await result.locator('.nsfw-label').isVisible()).toBe(true);
     await page.evaluate(() => document.documentElement.classList.add('show-nsfw'));
     expect(await image.evaluate((img) => getComputedStyle(img).filter)).toBe('none');

@@ -1,5 +1,6 @@
 // Search, SEO files and accessibility of the fixture site (site-fixture.ts, built once by the site project's
-// global setup): pagefind finds works by Chinese and English words through the real /search page, the header
+// global setup): the static search index finds works, LoRAs and authors by Chinese and English words
+// through the real /search page (ranking itself: src/site/search/search-index.test.ts), with filters; the header
 // search box is on every page kind and submits (with and without JavaScript), the sitemap index and its files
 // are valid XML with the right URLs (split by a small SITEMAP_MAX_URLS), robots.txt, and axe-core finds no
 // serious or critical violation on the main page types.
@@ -8,12 +9,13 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loraPath, userPath, workPath } from '../../src/site/works.ts';
+import { decodeFacet } from '../../src/site/search/search-index.ts';
+import { isListed, loraPath, userPath, workPath } from '../../src/site/works.ts';
 import { serviceGate } from '../../src/core/testing/services.ts';
 import { chromiumAvailability } from './harness.ts';
 import { connectChromium, site } from './site.ts';
 import { seriousAxeViolations } from './axe.ts';
-import { byN, expectedSitemapUrls, FILLER_N, GENERATED_AT, HOSTILE, INK, NEON, SITE_URL, SITEMAP_MAX_URLS, siteWorks as works } from './site-fixture.ts';
+import { byN, expectedSitemapUrls, FILLER_N, GENERATED_AT, HOSTILE, INK, NEON, NSFW_N, SITE_URL, SITEMAP_MAX_URLS, siteLorasList, siteWorks as works } from './site-fixture.ts';
 
 const enabled = serviceGate('chromium (browser tests)', chromiumAvailability());
 
@@ -52,37 +54,69 @@ describe.runIf(enabled)('search, sitemap, robots.txt and accessibility', { timeo
   });
 
   /**
-   * Results shown on /search for `query`, once the page has finished searching: the status names the count
-   * (找到 N 件…) only after the first results are in the list, and the list then holds that many, up to a
-   * page of 20.
+   * Works shown on /search for `query`, once the page has finished searching: the status names the count
+   * (找到 N 件…) only after the first results are in the grid, and the grid then holds that many, up to a
+   * page of 24 (the site's own work cards).
    */
-  async function searchResults(page: Page): Promise<Array<{ href: string | null; title: string; image: string | null }>> {
-    // Patient: the first query of a tab loads pagefind's index and WebAssembly, slow on a busy machine.
+  async function searchResults(page: Page): Promise<Array<{ href: string | null; title: string; image: string | null; source?: string }>> {
     await expect.poll(() => page.locator('[data-search-status]').textContent(), { timeout: 60_000 }).toMatch(/找到|没有找到|不可用/);
     const status = (await page.locator('[data-search-status]').textContent())!;
     const found = /找到 (\d+) 件/.exec(status);
-    expect(await page.locator('.search-result').count(), status).toBe(found ? Math.min(Number(found[1]), 20) : 0);
-    return page.locator('.search-result a').evaluateAll((links) =>
-      links.map((a) => ({ href: a.getAttribute('href'), title: a.querySelector('h2')?.textContent ?? '', image: a.querySelector('img')?.getAttribute('src') ?? null })),
+    expect(await page.locator('.search-results .work-card').count(), status).toBe(found ? Math.min(Number(found[1]), 24) : 0);
+    return page.locator('.search-results .work-card').evaluateAll((cards) =>
+      cards.map((card) => ({
+        href: card.querySelector('.work-card__link')!.getAttribute('href'),
+        title: card.querySelector('h3')?.textContent ?? '',
+        image: card.querySelector('img')?.getAttribute('src') ?? null,
+      })),
     );
   }
 
-  /** One tab for the query helper: pagefind's files stay in its cache between queries. */
+  /** Links of the author or LoRA results. */
+  const sideResults = (page: Page, kind: 'author' | 'lora') =>
+    page.locator(`[data-search-section="${kind}"] a`).evaluateAll((links) => links.map((a) => a.getAttribute('href')));
+
+  /** One tab for the query helper: the index's files stay in its cache between queries. */
   let searchPage: Page | undefined;
-  async function search(query: string): Promise<Array<{ href: string | null; title: string; image: string | null }>> {
+  async function search(query: string, filters = ''): Promise<Array<{ href: string | null; title: string; image: string | null }>> {
     searchPage ??= await browser!.newPage();
-    await searchPage.goto(`${base}/search?q=${encodeURIComponent(query)}`);
+    await searchPage.goto(`${base}/search?q=${encodeURIComponent(query)}${filters}`);
     return searchResults(searchPage);
   }
 
-  it('writes a pagefind index over the artwork pages only', async () => {
-    const entry = JSON.parse(await readFile(path.join(clientDir, 'pagefind', 'pagefind-entry.json'), 'utf8')) as {
-      languages: Record<string, { page_count: number }>;
-    };
-    // Pagefind keys the index by the pages' language (zh-CN): Chinese is segmented into words.
-    expect(Object.keys(entry.languages)).toEqual(['zh-cn']);
-    expect(entry.languages['zh-cn']!.page_count).toBe(works.length);
+  it('writes a search index of the listed works, the LoRAs and the authors', async () => {
+    const dir = path.join(clientDir, 'search-index');
+    const entry = JSON.parse(await readFile(path.join(dir, 'entry.json'), 'utf8')) as { path: string; docCount: number };
+    const facets = JSON.parse(await readFile(path.join(clientDir, entry.path, 'facets.json'), 'utf8')) as number[];
+    expect(facets).toHaveLength(entry.docCount);
+    const types = facets.map((code) => decodeFacet(code).type);
+    expect(types.filter((t) => t === 'work')).toHaveLength(works.filter(isListed).length);
+    expect(types.filter((t) => t === 'lora')).toHaveLength(siteLorasList.length);
+    expect(types.filter((t) => t === 'author').length).toBeGreaterThan(5);
   });
+
+  it('shows LoRAs and authors as results, filters works by source and sensitivity, and finds nothing for a single letter', async () => {
+    expect(await search('墨客')).toContainEqual(expect.objectContaining({ href: workPath(INK) }));
+    expect(await sideResults(searchPage!, 'author')).toContain(userPath(INK.author!.username));
+    await search('山水');
+    expect(await sideResults(searchPage!, 'lora')).toContain(loraPath('1'));
+
+    const everySource = await search('赛博朋克');
+    const civitai = await search('赛博朋克', '&source=civitai');
+    expect(civitai.length).toBeGreaterThan(0);
+    expect(civitai.length).toBeLessThan(everySource.length);
+    expect(await searchPage!.locator('.search-results .work-card__source').allTextContents()).toEqual(civitai.map(() => expect.stringContaining('Civitai')));
+    expect(await searchPage!.locator('[data-search-source]').inputValue()).toBe('civitai');
+
+    const nsfw = byN(NSFW_N);
+    expect((await search(nsfw.title!)).map((r) => r.href)).toContain(workPath(nsfw));
+    expect((await search(nsfw.title!, '&nsfw=hide')).map((r) => r.href)).not.toContain(workPath(nsfw));
+
+    for (const query of ['x', 'q z']) {
+      expect(await search(query), query).toEqual([]);
+      expect(await searchPage!.locator('[data-search-status]').textContent()).toMatch(/^没有找到/);
+    }
+  }, 180_000);
 
   it('finds a work by Chinese words of its prompt, title and author', async () => {
     for (const query of ['山水', '云雾', '水墨画', '墨客']) {

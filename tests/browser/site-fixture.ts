@@ -69,8 +69,11 @@ function likesOf(n: number): number {
   return n === HOTTEST_N ? 10_000 : (n * 37) % 101;
 }
 
+/** An image with its stored thumbnails as ingest lists them (320 and 960, never wider than the original). */
 function image(n: number, index: number, width: number, height: number) {
-  return { index, url: `/media/test/${n}-${index}.png`, thumbUrl: `/media/thumbs/320/test/${n}-${index}.webp`, width, height };
+  const thumb = (w: number) => `/media/thumbs/${w}/test/${n}-${index}.webp`;
+  const thumbs = [{ url: thumb(320), width: 320 }, { url: thumb(960), width: Math.min(960, width) }];
+  return { index, url: `/media/test/${n}-${index}.png`, thumbUrl: thumb(320), thumbs, width, height };
 }
 
 function worksPagesWorks(): SnapshotWork[] {
@@ -407,7 +410,7 @@ export async function writeSiteFixture(snapshotDir: string, blobDir: string, his
   await writeHistory(historyDir);
   const blobs = new LocalBlobStore({ driver: 'local', dir: blobDir, publicBaseUrl: '/media' });
   const key = (url: string) => url.replace(/^\/media\//, '');
-  const images = new Set(siteWorks.flatMap((w) => w.images.flatMap((i) => [i.url, i.thumbUrl ?? i.url])));
+  const images = new Set(siteWorks.flatMap((w) => w.images.flatMap((i) => [i.url, i.thumbUrl ?? i.url, ...(i.thumbs ?? []).map((t) => t.url)])));
   for (const url of images) await blobs.put(key(url), PNG, { contentType: 'image/png' });
   await blobs.put(ODD_KEY, PNG, { contentType: 'image/png' });
   for (const [i, lora] of siteLorasList.entries()) {

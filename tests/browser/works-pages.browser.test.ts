@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { compareHot, compareNewestFirst, loraPath, modelPath, userPath, workPath } from '../../src/site/works.ts';
+import { compareHot, compareNewestFirst, isListed, loraPath, modelPath, userPath, workPath } from '../../src/site/works.ts';
 import { serviceGate } from '../../src/core/testing/services.ts';
 import { seriousAxeViolations } from './axe.ts';
 import { chromiumAvailability } from './harness.ts';
@@ -20,9 +20,11 @@ import {
 
 const enabled = serviceGate('chromium (browser tests)', chromiumAvailability());
 
-const newestIds = [...works].sort(compareNewestFirst).map((w) => w.id);
-const hotIds = [...works].sort(compareHot).map((w) => w.id);
-const lastFeedPage = Math.ceil(works.length / FEED_PAGE_SIZE);
+/** The works the lists show: those with an image (a work without one keeps its page only). */
+const listed = works.filter(isListed);
+const newestIds = [...listed].sort(compareNewestFirst).map((w) => w.id);
+const hotIds = [...listed].sort(compareHot).map((w) => w.id);
+const lastFeedPage = Math.ceil(listed.length / FEED_PAGE_SIZE);
 /** The home page's top LoRAs: the 8 most downloaded. */
 const topLoraPaths = [...siteLorasList].sort((a, b) => b.downloads - a.downloads).slice(0, 8).map((l) => `/lora/${l.id}`);
 
@@ -65,7 +67,7 @@ describe.runIf(enabled)('works pages in a browser', { timeout: 180_000 }, () => 
 
   it('home: hot and newest works, top LoRAs, what the site offers, links into everything', async () => {
     const page = await open('/');
-    expect(await cardIds(page, '#hot')).toEqual(hotIds.slice(0, 12));
+    expect(await cardIds(page, '#hot')).toEqual(hotIds.slice(0, 24));
     expect((await cardIds(page, '#hot'))[0]).toBe(byN(HOTTEST_N).id);
     expect(await cardIds(page, '#newest')).toEqual(newestIds.slice(0, 24));
     const loraLinks = await page.locator('#loras .lora-card a').evaluateAll((links) => links.map((a) => a.getAttribute('href')));
@@ -76,8 +78,8 @@ describe.runIf(enabled)('works pages in a browser', { timeout: 180_000 }, () => 
     for (const href of ['/feed', '/feed/hot', '/loras', '/analytics', '/features', '/search']) expect(links, href).toContain(href);
     // The first screen's images load at once; everything further down lazily.
     const loading = await page.locator('main .work-card img').evaluateAll((imgs) => imgs.map((i) => i.getAttribute('loading')));
-    expect(loading.slice(0, 6)).toEqual(Array(6).fill('eager'));
-    expect(new Set(loading.slice(6))).toEqual(new Set(['lazy']));
+    expect(loading.slice(0, 16)).toEqual(Array(16).fill('eager'));
+    expect(new Set(loading.slice(16))).toEqual(new Set(['lazy']));
     expect((await jsonLdTypes(page)).types).toContain('WebSite');
     expect(await seriousAxeViolations(page)).toEqual([]);
     await page.close();
@@ -109,7 +111,9 @@ describe.runIf(enabled)('works pages in a browser', { timeout: 180_000 }, () => 
     for (const [w, h, srcset] of sizes) {
       expect(Number(w)).toBeGreaterThan(0);
       expect(Number(h)).toBeGreaterThan(0);
-      expect(srcset).toMatch(/\/media\/thumbs\/320\/\S+ 320w, \/media\/test\/\S+ \d+w/);
+      // Every stored thumbnail narrower than the original, then the original: 960 only for the 1024 px wide.
+      expect(srcset).toMatch(/^\/media\/thumbs\/320\/\S+ 320w, (\/media\/thumbs\/960\/\S+ 960w, )?\/media\/test\/\S+ \d+w$/);
+      if (w === '1024') expect(srcset).toContain(' 960w, ');
     }
 
     await page.getByRole('navigation', { name: '作品流分页' }).getByRole('link', { name: '下一页' }).click();
@@ -245,8 +249,8 @@ describe.runIf(enabled)('works pages in a browser', { timeout: 180_000 }, () => 
 
     // The 可复现 feed: only complete works, each card badged so.
     const feed = await open('/feed/reproducible', context);
-    const full = works.filter((w) => w.completeness === 'full');
-    expect(full.length).toBeLessThan(works.length);
+    const full = listed.filter((w) => w.completeness === 'full');
+    expect(full.length).toBeLessThan(listed.length);
     expect(await feed.locator('.feed-count').textContent()).toContain(`共 ${full.length.toLocaleString('zh-CN')} 件作品`);
     expect(await cardIds(feed)).not.toContain(byN(PARTIAL_N).id);
     expect(new Set(await feed.locator('main .work-card .completeness').allTextContents())).toEqual(new Set(['可复现']));

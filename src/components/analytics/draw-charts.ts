@@ -1,8 +1,10 @@
 // Client script of /analytics: draws the chart.js configs the page embedded at build time. Labels are
 // Chinese and most machines' default fonts are not, so the Noto Sans SC subsets that cover every label are
-// loaded before the first draw (a canvas does not redraw when a web font arrives later).
+// loaded before the first draw (a canvas does not redraw when a web font arrives later). Each config is
+// adapted to the visitor's colour scheme and the card's width first (chart-display.ts).
+import { chartForDisplay } from '../../core/analytics/chart-display.ts';
 import { registerAnalyticsChartComponents } from '../../core/analytics/chart-components.ts';
-import { CHART_FONT_FAMILY } from '../../core/analytics/chart-theme.ts';
+import { CHART_FONT_FAMILY, CHART_GRID_COLOR, CHART_TEXT_COLOR, DARK_COLORS } from '../../core/analytics/chart-theme.ts';
 import { EMBEDDED_CHARTS_ID, type EmbeddedChart } from './embedded-charts.ts';
 
 export async function drawAnalyticsCharts(): Promise<void> {
@@ -12,9 +14,14 @@ export async function drawAnalyticsCharts(): Promise<void> {
   const Chart = registerAnalyticsChartComponents();
   await loadChartFont(charts.map((chart) => chart.texts).join(''));
   const reducedMotion = window.matchMedia('(prefers-reduced-motion: reduce)').matches;
-  for (const { id, config } of charts) {
+  const dark = window.matchMedia('(prefers-color-scheme: dark)').matches;
+  // Axis ticks and legends take the defaults, not the configs' colours.
+  Chart.defaults.color = dark ? DARK_COLORS[CHART_TEXT_COLOR]! : CHART_TEXT_COLOR;
+  Chart.defaults.borderColor = dark ? DARK_COLORS[CHART_GRID_COLOR]! : CHART_GRID_COLOR;
+  for (const { id, config: embedded } of charts) {
     const canvas = document.querySelector<HTMLCanvasElement>(`canvas[data-chart="${id}"]`);
     if (!canvas) continue;
+    const config = chartForDisplay(embedded, { dark, width: canvas.parentElement?.clientWidth ?? window.innerWidth });
     new Chart(canvas, reducedMotion ? { ...config, options: { ...config.options, animation: false } } : config);
     canvas.dataset.drawn = 'true';
   }

@@ -1,10 +1,11 @@
 // Compare mode of the gallery (seed 001 §9.4 "对比模式"): tick 2–4 LoRAs, the compare dialog shows them
-// side by side. Built with DOM calls and textContent only: LoRA titles are upstream text.
+// side by side. Built with DOM calls and textContent only: LoRA titles are upstream text. The selection
+// lives in the URL (`?compare=…`), so a reload or a shared link keeps it.
+import { COMPARE_MAX, parseCompare, withCompare } from '../../site/loras/gallery-query.ts';
 import { baseModelLabel, formatCount, taskLabel, type GalleryEntry } from '../../site/loras/lora-display.ts';
 import { loraPath } from '../../site/works.ts';
 
 const COMPARE_MIN = 2;
-const COMPARE_MAX = 4;
 
 function node<K extends keyof HTMLElementTagNameMap>(tag: K, props: Partial<HTMLElementTagNameMap[K]> = {}, children: Array<Node | string> = []) {
   const el = Object.assign(document.createElement(tag), props);
@@ -56,7 +57,7 @@ export function installCompare(entries: readonly GalleryEntry[]): void {
   const dialogGenerate = document.getElementById('compare-dialog-generate') as HTMLAnchorElement;
   const strength = document.getElementById('compare-strength') as HTMLAnchorElement;
   const toggles = [...document.querySelectorAll<HTMLInputElement>('input[data-compare-toggle]')];
-  const selected: string[] = [];
+  const selected: string[] = parseCompare(new URLSearchParams(location.search)).filter((id) => byId.has(id));
 
   for (const label of document.querySelectorAll<HTMLElement>('[data-compare-label]')) label.hidden = false;
 
@@ -80,6 +81,7 @@ export function installCompare(entries: readonly GalleryEntry[]): void {
     strength.hidden = selected.length !== 1;
     count.textContent = `已选 ${selected.length} 个（${COMPARE_MIN}–${COMPARE_MAX} 个可对比）`;
     open.disabled = selected.length < COMPARE_MIN;
+    history.replaceState(history.state, '', `${location.pathname}${withCompare(location.search, selected)}${location.hash}`);
     if (dialog.open) {
       if (selected.length < COMPARE_MIN) dialog.close();
       else fill();

@@ -3,7 +3,7 @@
 // the query in the URL so a filtered view can be shared.
 import { taskLabel, toGalleryItem, type GalleryEntry } from '../../site/loras/lora-display.ts';
 import {
-  DEFAULT_QUERY, parseQuery, queryToSearch, runQuery, SORTS, type GalleryQuery, type GallerySort,
+  DEFAULT_QUERY, parseCompare, parseQuery, queryToSearch, runQuery, SORTS, withCompare, type GalleryQuery, type GallerySort,
 } from '../../site/loras/gallery-query.ts';
 import { pageNumbers } from '../../site/pagination.ts';
 import { installCompare } from './lora-compare.ts';
@@ -108,7 +108,9 @@ function render(options: { scroll?: boolean } = {}): void {
   if (result.page < result.pageCount) buttons.push(pagerButton('下一页', result.page + 1, { rel: 'next' }));
   pager.querySelector('.pager__list')!.replaceChildren(...buttons);
 
-  history.replaceState(history.state, '', `${location.pathname}${queryToSearch(query)}${location.hash}`);
+  // The compare selection (lora-compare.ts) shares the URL: kept as it is.
+  const search = withCompare(queryToSearch(query), parseCompare(new URLSearchParams(location.search)));
+  history.replaceState(history.state, '', `${location.pathname}${search}${location.hash}`);
   if (options.scroll) {
     element('lora-results').scrollIntoView({ block: 'start' });
     // The pager's buttons were just replaced: move focus to the new page's status rather than lose it to <body>.

@@ -6,11 +6,8 @@ import type { ChartConfiguration } from 'chart.js';
 import type {} from 'chartjs-chart-wordcloud'; // the `wordCloud` chart type's typings
 import { SOURCE_LABELS } from '../domain/labels.ts';
 import type { AnalyticsSummary, RankedModel } from './analytics-summary.ts';
-import { CHART_FONT_STACK, CHART_TEXT_COLOR, SOURCE_COLORS } from './chart-theme.ts';
+import { BAR_COLOR, CHART_FONT_STACK, CHART_TEXT_COLOR, CHART_WIDTH, SOURCE_COLORS, WORD_COLORS } from './chart-theme.ts';
 
-const CHART_WIDTH = 960;
-const BAR_COLOR = '#c2410c';
-const WORD_COLORS = ['#9a3412', '#1d4ed8', '#6d28d9', '#047857', '#b45309', '#be123c', '#0e7490'];
 const MAX_LABEL_LENGTH = 24;
 
 export type TableCell = string | number | { text: string; href: string };
@@ -203,7 +200,7 @@ function wordsChart(summary: AnalyticsSummary): AnalyticsChart {
   return {
     id: 'words',
     title,
-    explanation: `${summary.promptsAnalysed} 条提示词中最常见的词：中文按词切分（Intl.Segmenter），英文按单词切分并转为小写；去掉停用词、数字、权重写法如 (word:1.2) 与 <lora:…> 标签。字号表示含该词的作品数。`,
+    explanation: `${summary.promptsAnalysed} 条提示词中最常见的词：中文按词切分（AI 绘画领域词典 + Intl.Segmenter），英文按单词切分并转为小写；去掉停用词、画质套话（masterpiece、best quality、8k、杰作、最佳质量…）、单字碎片、数字、权重写法如 (word:1.2) 与 <lora:…> 标签。字号表示含该词的作品数。`,
     width: CHART_WIDTH,
     height: 480,
     empty: words.length === 0,

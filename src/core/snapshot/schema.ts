@@ -75,6 +75,11 @@ const snapshotImageSchema = z.object({
   url: z.string().min(1),
   /** The WebP thumbnail, when one was made. Same aspect ratio as the original. */
   thumbUrl: z.string().min(1).nullable(),
+  /**
+   * Every stored thumbnail (each configured width, src/core/media/thumbnails.ts) with its pixel width, narrowest
+   * first: the cards' `srcset`. Absent in older snapshots (then only `thumbUrl` is known).
+   */
+  thumbs: z.array(z.object({ url: z.string().min(1), width: dimension })).optional(),
   width: dimension.nullable(),
   height: dimension.nullable(),
   /** What this image was generated with (v3); null when the source gave nothing for it. */

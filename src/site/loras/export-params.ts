@@ -7,6 +7,8 @@ export interface ExportedLora {
   /** `owner/name` on ModelScope: the model id an inference API takes. */
   externalId: string;
   task: string | null;
+  /** The base models the LoRA was trained for (SDXL 1.0, FLUX.1…), the first the main one. */
+  baseModels: readonly string[];
   triggerWords: readonly string[];
   pageUrl: string | null;
 }
@@ -14,6 +16,8 @@ export interface ExportedLora {
 export interface GenerationRequest {
   model_id: string;
   task: string | null;
+  /** The checkpoint family the LoRA needs (its first base model): a worker loads it under the LoRA. */
+  base_model: string | null;
   params: {
     lora_weight: number;
     sampler: string;
@@ -30,6 +34,7 @@ export function generationRequest(lora: ExportedLora, params: EditedParams): Gen
   return {
     model_id: lora.externalId,
     task: lora.task,
+    base_model: lora.baseModels[0] ?? null,
     params: {
       lora_weight: params.weight,
       sampler: params.sampler,

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { sampleLora } from '../../core/snapshot/test-fixtures.ts';
 import { galleryEntry, toGalleryItem } from './lora-display.ts';
 import {
-  DEFAULT_QUERY, facetCounts, matchesSearch, parseQuery, queryToSearch, runQuery, type GalleryQuery,
+  DEFAULT_QUERY, facetCounts, matchesSearch, parseCompare, parseQuery, queryToSearch, runQuery, withCompare, type GalleryQuery,
 } from './gallery-query.ts';
 
 const items = [
@@ -79,5 +79,20 @@ describe('facet counts', () => {
       { value: 'SDXL', count: 2 },
       { value: 'Wan', count: 1 },
     ]);
+  });
+});
+
+describe('the compare selection in the URL', () => {
+  it('reads distinct ids in order, at most four', () => {
+    expect(parseCompare(new URLSearchParams('compare=3,1,3,,2,5,6'))).toEqual(['3', '1', '2', '5']);
+    expect(parseCompare(new URLSearchParams('q=x'))).toEqual([]);
+  });
+
+  it('sets it beside the gallery query and removes it when empty', () => {
+    const search = queryToSearch(query({ q: '山水', sort: 'likes' }));
+    expect(withCompare(search, ['1', '2'])).toBe(`${search}&compare=1,2`);
+    expect(parseCompare(new URLSearchParams(withCompare(search, ['1', '2'])))).toEqual(['1', '2']);
+    expect(withCompare(`${search}&compare=1,2`, [])).toBe(search);
+    expect(withCompare('', [])).toBe('');
   });
 });

@@ -122,3 +122,22 @@ export function facetCounts(values: ReadonlyArray<readonly string[]>): Array<{ v
     .map(([value, count]) => ({ value, count }))
     .sort((a, b) => b.count - a.count || a.value.localeCompare(b.value, 'zh-CN'));
 }
+
+/** At most this many LoRAs are compared at once (the compare dialog's columns). */
+export const COMPARE_MAX = 4;
+const COMPARE_PARAM = 'compare';
+
+/** The compare selection in the URL (`?compare=12,34`): distinct ids in order, at most COMPARE_MAX. */
+export function parseCompare(params: URLSearchParams): string[] {
+  const ids = (params.get(COMPARE_PARAM) ?? '').split(',').map((id) => id.trim()).filter(Boolean);
+  return [...new Set(ids)].slice(0, COMPARE_MAX);
+}
+
+/** `search` (a URL search string) with the compare selection set, or removed when empty. */
+export function withCompare(search: string, ids: readonly string[]): string {
+  const params = new URLSearchParams(search);
+  if (ids.length > 0) params.set(COMPARE_PARAM, ids.join(','));
+  else params.delete(COMPARE_PARAM);
+  const text = params.toString().replace(/%2C/gi, ',');
+  return text ? `?${text}` : '';
+}
