@@ -7,6 +7,7 @@ import { defineConfig } from 'astro/config';
 import node from '@astrojs/node';
 import react from '@astrojs/react';
 import { loadConfig } from './src/core/env.ts';
+import { apiRouteTable } from './src/integrations/api-route-table.ts';
 import { pagefindIndex } from './src/integrations/pagefind-index.ts';
 import { INLINE_SCRIPT_HASHES } from './src/site/inline-scripts.ts';
 
@@ -25,7 +26,8 @@ export default defineConfig({
   // React only for interactive islands (like button, generator, filters).
   // pagefindIndex: the static search index, written after every build from the same snapshot the content
   // loaders read (src/integrations/pagefind-index.ts).
-  integrations: [react(), pagefindIndex({ snapshotDir: config.snapshotDir })],
+  // apiRouteTable: the API route table src/server/serve.ts dispatches /api with (src/api-routes.ts).
+  integrations: [react(), pagefindIndex({ snapshotDir: config.snapshotDir }), apiRouteTable()],
   // No Markdown here, so no Shiki: its inline styles would need 'unsafe-inline' under the CSP below.
   markdown: { syntaxHighlight: false },
   security: {
