@@ -123,10 +123,19 @@ function sendStatic(req: http.IncomingMessage, res: http.ServerResponse, file: S
 async function serveApi(api: ApiRouter, app: AppHandler, req: http.IncomingMessage, res: http.ServerResponse, pathname: string): Promise<void> {
   try {
     const found = await api.match(pathname);
-    if (!found) return await app(req, res);
+    if (!found) {
+      res.uncork();
+      return await app(req, res);
+    }
     const request = createRequestFromNodeRequest(req, { bodySizeLimit: API_BODY_LIMIT });
     const response = await found.handle({ request, url: new URL(request.url), clientAddress: req.socket.remoteAddress });
-    await writeResponse(response, res);
+    const written = writeResponse(response, res);
+    // Corked by the caller so that a JSON answer (head, body and end within this turn) leaves in one write;
+    // a streamed answer (server-sent events) must not wait for its end to be sent.
+    setImmediate(() => {
+      if (!res.writableEnded) res.uncork();
+    });
+    await written;
   } catch (error) {
     // What the adapter answers for a route that throws (the routes map their own errors: this is a bug).
     process.stderr.write(`huaku: ${req.method} ${pathname} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);

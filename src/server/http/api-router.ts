@@ -27,7 +27,7 @@ interface CompiledRoute {
   load: () => Promise<EndpointModule>;
 }
 
-export interface ApiMatch {
+interface ApiMatch {
   route: string;
   params: Record<string, string>;
   /** Run the endpoint for this request, with the edge work around it. */
