@@ -2,12 +2,13 @@
 //   src/core    the shared domain: imports nothing else in the repository
 //   src/server  the community server: imports src/core
 //   ingest      the crawler: imports src/core (its CLI commands are composition roots and may wire src/server)
-//   src/site, src/pages, src/components, src/layouts, src/data, src/integrations, src/middleware.ts
+//   src/site, src/pages, src/components, src/layouts, src/data, src/integrations, src/middleware.ts,
+//   src/api-routes.ts
 //               the Astro app: imports src/server and src/core
 //   fakes       offline upstreams: import nothing from src/ or ingest/
 // Tests, benchmarks and test-support folders (`testing/`) may reach across layers; production code may not
 // import them.
-const APP = '^src/(site|pages|components|layouts|data|integrations|styles)/|^src/middleware\\.ts$|^src/env\\.d\\.ts$';
+const APP = '^src/(site|pages|components|layouts|data|integrations|styles)/|^src/(middleware|api-routes)\\.ts$|^src/env\\.d\\.ts$';
 const TEST_FILE = '\\.(test|contract)\\.ts$|/testing/|^tests/|^bench/';
 const COMPOSITION_ROOTS = '^ingest/cli\\.ts$|^ingest/commands/';
 

@@ -9,6 +9,7 @@ import { defineConfig } from 'astro/config';
 import node from '@astrojs/node';
 import react from '@astrojs/react';
 import { loadConfig } from './src/core/env.ts';
+import { apiRouteTable } from './src/integrations/api-route-table.ts';
 import { searchIndex } from './src/integrations/search-index.ts';
 import { INLINE_SCRIPT_HASHES } from './src/site/inline-scripts.ts';
 
@@ -27,7 +28,8 @@ export default defineConfig({
   // React only for interactive islands (like button, generator, filters).
   // searchIndex: the static search index, written after every build from the same snapshot the content
   // loaders read (src/integrations/search-index.ts).
-  integrations: [react(), searchIndex({ snapshotDir: config.snapshotDir })],
+  // apiRouteTable: the API route table src/server/serve.ts dispatches /api with (src/api-routes.ts).
+  integrations: [react(), searchIndex({ snapshotDir: config.snapshotDir }), apiRouteTable()],
   // No Markdown here, so no Shiki: its inline styles would need 'unsafe-inline' under the CSP below.
   markdown: { syntaxHighlight: false },
   security: {

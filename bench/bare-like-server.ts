@@ -5,7 +5,8 @@
 //          cross-site check, security headers) around the route function itself (reactionRoutes('like'):
 //          session from the cookie, rate limits, path parameter validation, setReaction on the Store and the
 //          cache), on the server's own services (getServerServices(), workers included). Only the routing
-//          is a regular expression. So the ratio measures Astro's request pipeline, nothing else.
+//          is a regular expression. So the ratio measures what the built server adds (src/server/serve.ts:
+//          the route table's dispatch, Astro's request/response conversion), nothing else.
 // Configuration comes from the environment like the server's (DATABASE_URL, REDIS_URL…); prints its port.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';

@@ -1,9 +1,11 @@
 // The production HTTP server: a node:http server in front of the Astro app (the Node adapter built in
 // `middleware` mode exports its request handler from dist/server/entry.mjs). It routes before it touches
 // the disk: the adapter's standalone server stat()s the client directory for every request, so each API
-// call paid for a static-file probe (~13 % of its time); here `/api/*` and `/media/*` go straight to the
-// app, and other paths are looked up in a manifest of dist/client made once at start-up (the build output
-// never changes under a running server), falling through to the app (on-demand pages, 404) when absent.
+// call paid for a static-file probe (~13 % of its time); here `/api/*` goes straight to the API route table
+// (src/server/http/api-router.ts: the endpoint modules without Astro's render pipeline, which cost as much
+// CPU as the route itself), `/media/*` to the app, and other paths are looked up in a manifest of
+// dist/client made once at start-up (the build output never changes under a running server), falling
+// through to the app (on-demand pages, 404) when absent.
 // Every response gets the security headers first (src/server/http/security-headers.ts): static files never
 // reach Astro's middleware; what the app writes itself (a page's own CSP) takes precedence.
 //   node src/server/serve.ts [outDir]      (default dist; HOST and PORT from the environment)
@@ -13,10 +15,15 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { createRequestFromNodeRequest, writeResponse } from 'astro/app/node';
 import { loadConfig } from '../core/env.ts';
+import type { ApiRouter } from './http/api-router.ts';
 import { DOCUMENT_CSP, securityHeaderOptions, securityHeaderValues, type SecurityHeaderOptions } from './http/security-headers.ts';
 
 type AppHandler = (req: http.IncomingMessage, res: http.ServerResponse, next?: () => void) => Promise<void>;
+
+/** The API route table beside the app's entry (src/integrations/api-route-table.ts writes it). */
+const API_ROUTES_FILE = 'api-routes.mjs';
 
 interface StaticFile {
   file: string;
@@ -109,8 +116,41 @@ function sendStatic(req: http.IncomingMessage, res: http.ServerResponse, file: S
   stream.pipe(res);
 }
 
-/** The request handler: `/api` and `/media` to the app, then the static manifest, then the app. */
-function createRequestHandler(app: AppHandler, manifest: Map<string, StaticFile>, security: SecurityHeaderOptions): http.RequestListener {
+/**
+ * An API request through the route table (src/server/http/api-router.ts), converted between node:http and
+ * fetch's Request/Response with the adapter's own functions (body streamed, the request's signal aborted
+ * when the client goes away, streamed answers such as server-sent events cancelled on close). A path the
+ * table does not serve goes to the app.
+ */
+async function serveApi(api: ApiRouter, app: AppHandler, req: http.IncomingMessage, res: http.ServerResponse, pathname: string): Promise<void> {
+  try {
+    const found = await api.match(pathname);
+    if (!found) {
+      res.uncork();
+      return await app(req, res);
+    }
+    const request = createRequestFromNodeRequest(req, { bodySizeLimit: API_BODY_LIMIT });
+    const response = await found.handle({ request, url: new URL(request.url), clientAddress: req.socket.remoteAddress });
+    const written = writeResponse(response, res);
+    // Corked by the caller so that a JSON answer (head, body and end within this turn) leaves in one write;
+    // a streamed answer (server-sent events) must not wait for its end to be sent.
+    setImmediate(() => {
+      if (!res.writableEnded) res.uncork();
+    });
+    await written;
+  } catch (error) {
+    // What the adapter answers for a route that throws (the routes map their own errors: this is a bug).
+    process.stderr.write(`huaku: ${req.method} ${pathname} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8' }).end('Internal Server Error');
+    else res.destroy();
+  }
+}
+
+/** The adapter's default request body limit (1 GiB): the routes enforce their own, far smaller ones. */
+const API_BODY_LIMIT = 1024 * 1024 * 1024;
+
+/** The request handler: `/api` to the route table, `/media` to the app, then the static manifest, then the app. */
+function createRequestHandler(app: AppHandler, api: ApiRouter | null, manifest: Map<string, StaticFile>, security: SecurityHeaderOptions): http.RequestListener {
   const headers: Array<readonly [string, string]> = [...securityHeaderValues(security), ['Content-Security-Policy', DOCUMENT_CSP]];
   return (req, res) => {
     for (const [name, value] of headers) res.setHeader(name, value);
@@ -126,10 +166,11 @@ function createRequestHandler(app: AppHandler, manifest: Map<string, StaticFile>
       return;
     }
     if (pathname.startsWith('/api/')) {
-      // API answers are small JSON bodies that Astro writes as head, chunk and end: corked, they leave in
-      // one write instead of two (end() uncorks).
+      // API answers are small JSON bodies written as head, chunk and end: corked, they leave in one write
+      // instead of two (end() uncorks).
       res.cork();
-      void app(req, res);
+      if (api) void serveApi(api, app, req, res, decoded);
+      else void app(req, res);
       return;
     }
     if (!pathname.startsWith('/media/') && (req.method === 'GET' || req.method === 'HEAD')) {
@@ -143,8 +184,11 @@ function createRequestHandler(app: AppHandler, manifest: Map<string, StaticFile>
 export async function startHttpServer(options: { outDir: string; host: string; port: number; security: SecurityHeaderOptions }): Promise<http.Server> {
   const entry = path.resolve(options.outDir, 'server', 'entry.mjs');
   const { handler } = (await import(pathToFileURL(entry).href)) as { handler: AppHandler };
+  // A build without the table (made before it existed) serves its API through Astro.
+  const table = path.resolve(options.outDir, 'server', API_ROUTES_FILE);
+  const api = fs.existsSync(table) ? ((await import(pathToFileURL(table).href)) as { apiRouter: ApiRouter }).apiRouter : null;
   const manifest = staticManifest(path.resolve(options.outDir, 'client'));
-  const server = http.createServer(createRequestHandler(handler, manifest, options.security));
+  const server = http.createServer(createRequestHandler(handler, api, manifest, options.security));
   // Idle keep-alive connections stay open longer than a proxy's or client's own idle timeout (nginx and most
   // load balancers: 60 s): the side that closes first must be the client, or a request it sends on a
   // connection the server is closing at that moment is reset (seen under load with Node's 5 s default).

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { sampleWork } from '../core/snapshot/test-fixtures.ts';
+import { SENSITIVE_SHARE_IMAGE, shareImageOf } from './nsfw.ts';
 import { absoluteUrl, artworkJsonLd, breadcrumbJsonLd, jsonLdGraph, personJsonLd } from './structured-data.ts';
 import { jsonLd } from './works.ts';
 
@@ -17,6 +18,18 @@ describe('structured data', () => {
       author: { '@type': 'Person', name: '作者1', url: `${SITE}/user/liblib-author-1` },
       image: [{ '@type': 'ImageObject', contentUrl: `${SITE}/media/a.png`, thumbnailUrl: `${SITE}/media/thumbs/320/a.webp`, width: 768, height: 1024 }],
     });
+  });
+
+  it("shows a sensitive work's neutral share card, as its og:image does, never the original or its thumbnail", () => {
+    for (const nsfwLevel of ['Mature', 'X'] as const) {
+      const work = sampleWork(3, { nsfwLevel, images: [{ index: 0, url: '/media/nsfw.png', thumbUrl: '/media/thumbs/320/nsfw.webp', width: 768, height: 1024 }] });
+      const text = jsonLd(artworkJsonLd(work, SITE));
+      expect(text, nsfwLevel).not.toContain('nsfw.');
+      expect(JSON.parse(text).image, nsfwLevel).toEqual([
+        expect.objectContaining({ '@type': 'ImageObject', contentUrl: `${SITE}${SENSITIVE_SHARE_IMAGE.url}`, width: SENSITIVE_SHARE_IMAGE.width, height: SENSITIVE_SHARE_IMAGE.height }),
+      ]);
+      expect(shareImageOf(nsfwLevel, work.images[0])?.url).toBe(SENSITIVE_SHARE_IMAGE.url);
+    }
   });
 
   it('keeps absolute image URLs as they are', () => {

@@ -1,6 +1,7 @@
 // schema.org JSON-LD for the works pages (serialize with jsonLd() from works.ts, which escapes `<`).
 // URLs are made absolute against the site origin: search engines resolve nothing relative in JSON-LD.
 import type { SnapshotAuthorEntry, SnapshotWork } from '../core/snapshot/schema.ts';
+import { isSensitive, SENSITIVE_SHARE_IMAGE } from './nsfw.ts';
 import { displayTitle, sortedImages, userPath, workPath } from './works.ts';
 
 type JsonObject = Record<string, unknown>;
@@ -32,7 +33,11 @@ export function jsonLdGraph(...nodes: readonly JsonObject[]): JsonObject {
   return { '@context': 'https://schema.org', '@graph': nodes.map(({ '@context': _context, ...node }) => node) };
 }
 
-/** A work as a CreativeWork whose images are ImageObjects (a work may hold several images). */
+/**
+ * A work as a CreativeWork whose images are ImageObjects (a work may hold several images). A sensitive
+ * (Mature/X) work shows the neutral card its og:image shows (src/site/nsfw.ts), never its originals or
+ * their thumbnails: search engines and link previews display these images unblurred.
+ */
 export function artworkJsonLd(work: SnapshotWork, site: URL | string): JsonObject {
   const url = absoluteUrl(workPath(work), site);
   const author = work.author
@@ -51,10 +56,10 @@ export function artworkJsonLd(work: SnapshotWork, site: URL | string): JsonObjec
     ...(work.tags.length > 0 ? { keywords: work.tags.join(',') } : {}),
     ...(work.sourceUrl ? { sameAs: work.sourceUrl } : {}),
     inLanguage: 'zh-CN',
-    image: sortedImages(work).map((image) => ({
+    image: (isSensitive(work.nsfwLevel) ? [SENSITIVE_SHARE_IMAGE] : sortedImages(work)).map((image) => ({
       '@type': 'ImageObject',
       contentUrl: absoluteUrl(image.url, site),
-      ...(image.thumbUrl ? { thumbnailUrl: absoluteUrl(image.thumbUrl, site) } : {}),
+      ...('thumbUrl' in image && image.thumbUrl ? { thumbnailUrl: absoluteUrl(image.thumbUrl, site) } : {}),
       ...(image.width ? { width: image.width } : {}),
       ...(image.height ? { height: image.height } : {}),
       ...(author ? { creator: author } : {}),
