@@ -1,6 +1,7 @@
 // Both job queues run the same handlers: the thumbnail of an upload and the feed update after publishing.
 import { afterEach, describe, expect, it } from 'vitest';
 import { uploadArtwork, publishArtwork } from '../community/actions.ts';
+import { parseArtworkFields } from '../community/artwork-input.ts';
 import { DEFAULT_THUMBNAIL_WIDTHS, thumbnailKey } from '../../core/media/thumbnails.ts';
 import { createLogger } from '../../core/log.ts';
 import { closedPort } from '../../core/testing/net.ts';
@@ -19,7 +20,7 @@ afterEach(async () => {
 
 async function uploadAndPublish(services: Awaited<ReturnType<typeof testServices>>) {
   const user = await services.store.users.create({ username: 'jobs_user', name: 'j' });
-  const { work } = await uploadArtwork(services, user, { file: await testImage('png', 800, 600), title: '任务测试' });
+  const { work } = await uploadArtwork(services, user, { files: [await testImage('png', 800, 600)], fields: parseArtworkFields({ title: '任务测试' }) });
   await publishArtwork(services, user, work.id);
   await services.jobs.drain(20_000);
   return { user, work };
