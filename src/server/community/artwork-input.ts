@@ -88,11 +88,6 @@ export function parseArtworkFields(input: unknown): ArtworkFields {
   throw new InvalidInputError(message, { code: 'invalid_input' });
 }
 
-/** Tags as typed: split on commas (either width), 、 and newlines. */
-export function splitTags(text: string): string[] {
-  return text.split(/[,，、\n]/).map((t) => t.trim()).filter(Boolean);
-}
-
 /** True when the creator gave any generation field (else an image's own parameters stand). */
 export function hasRecipe(fields: ArtworkFields): boolean {
   return [fields.prompt, fields.negativePrompt, fields.sampler, fields.steps, fields.cfgScale, fields.width, fields.height, fields.seed, fields.checkpoint].some((v) => v !== null) || fields.loras.length > 0;
