@@ -9,7 +9,7 @@ import type { ReactionCounts } from '../../core/domain/hot-score.ts';
 import type { User, Work, WorkModelInput } from '../../core/store/store.ts';
 import { artworkNotFound, visibleWork } from './artworks.ts';
 import type { CommunityDeps } from './deps.ts';
-import { ARTWORK_LIMITS, hasRecipe, modelsFromRecipe, recipeFromFields, workRecipeColumns, type ArtworkFields } from './artwork-input.ts';
+import { ARTWORK_LIMITS, hasRecipe, modelsFromRecipe, parseArtworkFields, recipeFromFields, workRecipeColumns, type ArtworkFields } from './artwork-input.ts';
 import { checkUploadedImage, isUploadKey, newUploadId, originalKey, slugify } from './uploads.ts';
 
 export type ReactionKind = 'like' | 'favorite';
@@ -108,10 +108,12 @@ async function ownWork(services: CommunityDeps, viewer: User, workId: number, ac
   return work;
 }
 
-/** Edit title, the cover's recipe, tags and NSFW rating (the images stay). Other recipe fields the cover had (hashes, scheduler…) are kept. */
-export async function updateArtwork(services: CommunityDeps, viewer: User, workId: number, fields: ArtworkFields): Promise<Work> {
+/** Edit title, the cover's recipe, tags and NSFW rating (the images stay); `input` as artwork-input.ts reads it. Other recipe fields the cover had (hashes, scheduler…) are kept. */
+export async function updateArtwork(services: CommunityDeps, viewer: User, workId: number, input: unknown): Promise<Work> {
   const { store } = services;
   const work = await ownWork(services, viewer, workId, '编辑');
+  // Validated only once the work is known to be the viewer's: nobody else learns anything from a refusal.
+  const fields = parseArtworkFields(input);
   const [cover] = await store.images.listByWork(work.id);
   const recipe = hasRecipe(fields) ? recipeFromFields(fields, cover?.recipe ?? null) : null;
   return store.transaction(async () => {

@@ -60,8 +60,9 @@ describe('jobs', () => {
     expect(images.map((i) => [i.imageIndex, i.recipe?.prompt, i.recipe?.seed])).toEqual([[0, 'first', '1'], [1, 'second image', '7']]);
     expect((await services.store.works.listModels(work.id)).map((m) => [m.modelType, m.modelName])).toEqual([['LORA', 'Car LoRA']]);
 
-    await expect(updateArtwork(services, other, work.id, fields)).rejects.toThrow(); // a draft: not even visible
-    const edited = await updateArtwork(services, user, work.id, parseArtworkFields({ title: '改过', prompt: 'edited', steps: 30, nsfwLevel: 'None' }));
+    await expect(updateArtwork(services, other, work.id, { steps: 0 })).rejects.toThrow('作品不存在'); // a draft: not even visible
+    await expect(updateArtwork(services, user, work.id, { steps: 0 })).rejects.toThrow('步数须为 1 到 150 的整数');
+    const edited = await updateArtwork(services, user, work.id, { title: '改过', prompt: 'edited', steps: 30, nsfwLevel: 'None' });
     expect(edited).toMatchObject({ title: '改过', prompt: 'edited', steps: 30, seed: null, tags: [], nsfwLevel: 'None' });
     expect((await services.store.images.listByWork(work.id))[0]!.recipe).toMatchObject({ prompt: 'edited', steps: 30, resources: [] });
     expect(await services.store.works.listModels(work.id)).toEqual([]);

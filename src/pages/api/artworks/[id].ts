@@ -5,7 +5,6 @@
 import type { APIRoute } from 'astro';
 import { z } from 'zod';
 import { deleteArtwork, updateArtwork } from '../../../server/community/actions.ts';
-import { parseArtworkFields } from '../../../server/community/artwork-input.ts';
 import { artworkPath, toArtworkItems, visibleWork } from '../../../server/community/artworks.ts';
 import { apiRoute, idParams, readJson } from '../../../server/http/route.ts';
 
@@ -26,8 +25,7 @@ export const PATCH: APIRoute = apiRoute({
   params: idParams,
   rateLimit: 'write',
   async handler({ params, request, services, viewer }) {
-    const fields = parseArtworkFields(await readJson(request, z.unknown()));
-    const work = await updateArtwork(services, viewer, params.id, fields);
+    const work = await updateArtwork(services, viewer, params.id, await readJson(request, z.unknown()));
     const [artwork] = await toArtworkItems(services, [work], viewer);
     return { artwork_id: work.id, status: work.status, page_url: artworkPath(work), artwork };
   },
