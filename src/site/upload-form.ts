@@ -12,7 +12,7 @@ export interface UploadCatalogue {
   checkpoints: string[];
 }
 
-export interface FormLora {
+interface FormLora {
   /** The catalogue LoRA's id and provider id, when the name matched one. */
   id: string | null;
   externalId: string | null;
@@ -52,7 +52,7 @@ export const emptyForm = (): FormState => ({
 const text = (value: string | number | null | undefined) => (value === null || value === undefined ? '' : String(value));
 
 /** The catalogue LoRA of this name (loosely compared), if any. */
-export function catalogueLoraNamed(catalogue: UploadCatalogue, name: string) {
+function catalogueLoraNamed(catalogue: UploadCatalogue, name: string) {
   const wanted = normalizeName(name);
   return wanted ? catalogue.loras.find((l) => normalizeName(l.name) === wanted || normalizeName(l.externalId) === wanted || normalizeName(l.externalId.split('/').pop() ?? '') === wanted) : undefined;
 }

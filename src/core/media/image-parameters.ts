@@ -118,7 +118,7 @@ function decodeUserComment(value: Uint8Array, little: boolean): string | null {
 }
 
 /** The UserComment of a TIFF/EXIF block (optionally still prefixed with `Exif\0\0`). */
-export function exifUserComment(block: Uint8Array): string | null {
+function exifUserComment(block: Uint8Array): string | null {
   const tiff = ascii(block, 0, 6) === 'Exif\0\0' ? block.subarray(6) : block;
   if (tiff.length < 8) return null;
   const order = ascii(tiff, 0, 2);

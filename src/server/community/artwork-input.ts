@@ -45,7 +45,7 @@ const loraSchema = z.object({
   weight: z.number({ error: 'LoRA 权重须为 -5 到 5 之间的数字' }).min(-5, 'LoRA 权重须为 -5 到 5 之间的数字').max(5, 'LoRA 权重须为 -5 到 5 之间的数字'),
 });
 
-export const artworkFieldsSchema = z.object({
+const artworkFieldsSchema = z.object({
   title: optionalText('标题', ARTWORK_LIMITS.title),
   prompt: optionalText('提示词', ARTWORK_LIMITS.prompt),
   negativePrompt: optionalText('反向提示词', ARTWORK_LIMITS.prompt),

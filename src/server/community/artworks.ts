@@ -150,7 +150,7 @@ export function listItem(detail: ArtworkDetail): ArtworkItem {
   return item;
 }
 
-export interface HuakuCounts {
+interface HuakuCounts {
   likes: number;
   favorites: number;
   liked: boolean;
