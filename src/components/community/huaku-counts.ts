@@ -14,7 +14,7 @@ export function huakuCountsText(likes: number, favorites: number): string {
 export async function fillHuakuCounts(root: ParentNode = document): Promise<void> {
   const slots = new Map<string, HTMLElement[]>();
   for (const slot of root.querySelectorAll<HTMLElement>('[data-huaku-counts]:not([data-huaku-filled])')) {
-    const id = slot.closest<HTMLElement>('[data-work-id]')?.dataset.workId;
+    const id = slot.closest<HTMLElement>('article.work-card')?.dataset.workId;
     if (id && /^\d{1,15}$/.test(id)) slots.set(id, [...(slots.get(id) ?? []), slot]);
   }
   const ids = [...slots.keys()];

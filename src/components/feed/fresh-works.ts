@@ -23,7 +23,7 @@ export async function showFreshWorks(section: HTMLElement): Promise<void> {
   const response = await fetch(`/api/feed?since=${encodeURIComponent(since)}`, { credentials: 'same-origin' }).catch(() => null);
   if (!response?.ok) return;
   const { cards } = (await response.json()) as { cards?: FreshCard[] };
-  const shown = new Set([...document.querySelectorAll<HTMLElement>('[data-work-id]')].map((card) => card.dataset.workId));
+  const shown = new Set([...document.querySelectorAll<HTMLElement>('article.work-card')].map((card) => card.dataset.workId));
   const scope = scopeOf(grid);
   for (const card of cards ?? []) {
     if (shown.has(String(card.id))) continue;
