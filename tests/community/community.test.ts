@@ -550,7 +550,7 @@ function describeCommunity(name: string, enabled: boolean, openBackend: (dir: st
       const card = fresh.cards.find((c: { id: number }) => c.id === id);
       expect(card.html).toMatch(new RegExp(`<article class="[^"]*work-card[^"]*"[^>]*data-work-id="${id}"`));
       expect(card.html).toContain('刚刚发布 Fresh');
-      expect(card.html).toContain('画库 ♥ 1 · ★ 0');
+      expect(card.html).toContain('画库 ♥ 1 ★ 0');
       expect((await viewer.client.get(`/api/feed?since=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}`)).body.cards).toEqual([]);
       expect((await viewer.client.get('/api/feed?since=yesterday')).status).toBe(400);
       expect((await viewer.client.get(`/api/artworks/counts?ids=${id},999999`)).body).toEqual({ counts: { [id]: { likes: 1, favorites: 0, liked: true, favorited: false } } });

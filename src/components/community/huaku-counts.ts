@@ -5,10 +5,10 @@
 
 const BATCH = 100;
 
-/** "画库 ♥ 3 · ★ 1"; empty when neither is above zero. */
+/** "画库 ♥ 3 ★ 1"; empty when neither is above zero. */
 export function huakuCountsText(likes: number, favorites: number): string {
   if (likes <= 0 && favorites <= 0) return '';
-  return `画库 ♥ ${likes.toLocaleString('zh-CN')} · ★ ${favorites.toLocaleString('zh-CN')}`;
+  return `画库 ♥ ${likes.toLocaleString('zh-CN')} ★ ${favorites.toLocaleString('zh-CN')}`;
 }
 
 export async function fillHuakuCounts(root: ParentNode = document): Promise<void> {
