@@ -9,6 +9,7 @@
 // Every record is validated with the zod schemas the site's content loaders use, into a staging directory
 // that replaces the old snapshot only once complete (manifest last). Same Store, same files: only the
 // generatedAt fields differ (diff.json, being relative to the previous snapshot, naturally differs too).
+import { authorUsername } from '../../src/core/snapshot/author-username.ts';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { BlobStore } from '../../src/core/blob/blob-store.ts';
@@ -67,11 +68,6 @@ export interface SnapshotResult {
   modelLinks: Record<string, number>;
   manifest: SnapshotManifest;
   diff: SnapshotDiff;
-}
-
-/** `/user/<username>` for an upstream author: `<source>-<external id>` with path-unsafe characters replaced. */
-function authorUsername(author: Pick<Author, 'source' | 'externalId'>): string {
-  return `${author.source}-${author.externalId}`.replace(/[/?#\s%]+/g, '_');
 }
 
 /**

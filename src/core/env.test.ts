@@ -109,7 +109,7 @@ describe('crash points (test only)', () => {
 
 describe('community configuration', () => {
   it('parses rate limits, upload limits and cookie security', () => {
-    const config = loadConfig({ RATE_LIMIT_LOGIN: '5/30s', RATE_LIMIT_UPLOAD: 'off', RATE_LIMIT_WRITE: '100/1h', UPLOAD_MAX_MB: '1.5', NODE_ENV: 'production' });
+    const config = loadConfig({ RATE_LIMIT_LOGIN: '5/30s', RATE_LIMIT_UPLOAD: 'off', RATE_LIMIT_WRITE: '100/1h', UPLOAD_MAX_MB: '1.5', UPLOAD_DELETE_GRACE_HOURS: '0.5', NODE_ENV: 'production' });
     expect(config.community.rateLimits).toEqual({
       login: { limit: 5, windowMs: 30_000 },
       upload: null,
@@ -117,7 +117,7 @@ describe('community configuration', () => {
       ip: { limit: 600, windowMs: 60_000 },
       generate: { limit: 10, windowMs: 60_000 },
     });
-    expect(config.community.upload).toEqual({ maxBytes: 1_572_864, maxPixels: 100_000_000 });
+    expect(config.community.upload).toEqual({ maxBytes: 1_572_864, maxPixels: 100_000_000, deleteGraceMs: 1_800_000 });
     expect(config.community.session).toEqual({ cookieName: 'huaku_session', secure: true });
     expect(loadConfig({ NODE_ENV: 'production', SESSION_COOKIE_SECURE: 'false' }).community.session.secure).toBe(false);
     expect(loadConfig({}).community.session.secure).toBe(false);

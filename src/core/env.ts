@@ -214,6 +214,7 @@ export const envSchema = z.object({
   GENERATION_QUOTA_PER_DAY: z.coerce.number({ error: 'expected generation jobs per user per 24 hours (0 = no quota)' }).int().min(0).max(1_000_000).default(100),
   UPLOAD_MAX_MB: z.coerce.number({ error: 'expected megabytes, 1–100' }).positive().max(100).default(20),
   UPLOAD_MAX_MEGAPIXELS: z.coerce.number({ error: 'expected megapixels, 1–500' }).positive().max(500).default(100),
+  UPLOAD_DELETE_GRACE_HOURS: z.coerce.number({ error: 'expected hours, 0–720' }).min(0).max(720).default(24),
   HISTORY_DIR: z.string().min(1).default('data/history'),
   RUN_STALE_MINUTES: z.coerce.number({ error: 'expected minutes, 2–1440' }).int().min(2).max(1440).default(10),
   DAILY_BUILD_COMMAND: z.string().min(1).default('npm run build'),
@@ -321,7 +322,8 @@ export interface CommunityConfig {
   session: { cookieName: string; secure: boolean };
   /** null = no limit. Login: per address, and with backoff per (account, address); upload, write and generate: per user; ip: every write per address. */
   rateLimits: Record<'login' | 'upload' | 'write' | 'ip' | 'generate', RateLimitRule | null>;
-  upload: { maxBytes: number; maxPixels: number };
+  /** deleteGraceMs: how long a deleted work's files stay in the blob store (cached pages and CDNs still point at them). */
+  upload: { maxBytes: number; maxPixels: number; deleteGraceMs: number };
 }
 
 interface IngestConfig {
@@ -527,7 +529,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         ip: parseRateLimit(raw.RATE_LIMIT_IP),
         generate: parseRateLimit(raw.RATE_LIMIT_GENERATE),
       },
-      upload: { maxBytes: Math.round(raw.UPLOAD_MAX_MB * 1024 * 1024), maxPixels: Math.round(raw.UPLOAD_MAX_MEGAPIXELS * 1_000_000) },
+      upload: { maxBytes: Math.round(raw.UPLOAD_MAX_MB * 1024 * 1024), maxPixels: Math.round(raw.UPLOAD_MAX_MEGAPIXELS * 1_000_000), deleteGraceMs: Math.round(raw.UPLOAD_DELETE_GRACE_HOURS * 3_600_000) },
     },
     generation: {
       providers: parseProviderList(raw.GENERATION_PROVIDERS)!,

@@ -298,6 +298,12 @@ function describeCommunity(name: string, enabled: boolean, openBackend: (dir: st
         return `/api/v1/generate/${jobId}${path}`;
       };
       const presetId: number = (await owner.client.post('/api/v1/generate/presets', { name: '矩阵预设', params: generate })).body.id;
+      /** A published work of the owner's, a new one for each call (unpublishing it changes it). */
+      const publishedCopy = async () => {
+        const id = (await owner.client.upload(png)).body.artwork_id as number;
+        await owner.client.post(`/api/artworks/${id}/publish`);
+        return id;
+      };
       const rows: Row[] = [
         { route: 'GET /api/health', call: (c) => c.get('/api/health'), expect: { anonymous: 200, other: 200, owner: 200 } },
         { route: 'GET /api/auth/me', call: (c) => c.get('/api/auth/me'), expect: { anonymous: 200, other: 200, owner: 200 } },
@@ -312,6 +318,11 @@ function describeCommunity(name: string, enabled: boolean, openBackend: (dir: st
         { route: 'GET /api/artworks/[id] (draft)', call: (c) => c.get(`/api/artworks/${draft.artwork_id}`), expect: { anonymous: 404, other: 404, owner: 200 } },
         { route: 'POST /api/artworks/[id]/publish', call: (c) => c.post(`/api/artworks/${art.id}/publish`), expect: { anonymous: 401, other: 403, owner: 200 } },
         { route: 'POST /api/artworks/[id]/publish (draft)', call: async (c) => c.post(`/api/artworks/${(await owner.client.upload(png)).body.artwork_id}/publish`), expect: { anonymous: 401, other: 404, owner: 200 } },
+        { route: 'PATCH /api/artworks/[id]', call: (c) => c.request('PATCH', `/api/artworks/${art.id}`, { json: { title: '矩阵作品' } }), expect: { anonymous: 401, other: 403, owner: 200 } },
+        { route: 'PATCH /api/artworks/[id] (draft)', call: (c) => c.request('PATCH', `/api/artworks/${draft.artwork_id}`, { json: { steps: 0 } }), expect: { anonymous: 401, other: 404, owner: 400 } },
+        { route: 'POST /api/artworks/[id]/unpublish', call: async (c) => c.post(`/api/artworks/${await publishedCopy()}/unpublish`), expect: { anonymous: 401, other: 403, owner: 200 } },
+        { route: 'DELETE /api/artworks/[id]', call: async (c) => c.delete(`/api/artworks/${(await owner.client.upload(png)).body.artwork_id}`), expect: { anonymous: 401, other: 404, owner: 200 } },
+        { route: 'GET /api/artworks/counts', call: (c) => c.get(`/api/artworks/counts?ids=${art.id},${draft.artwork_id}`), expect: { anonymous: 200, other: 200, owner: 200 } },
         { route: 'POST /api/artworks/[id]/like', call: (c) => c.post(`/api/artworks/${art.id}/like`), expect: { anonymous: 401, other: 200, owner: 200 } },
         { route: 'DELETE /api/artworks/[id]/like', call: (c) => c.delete(`/api/artworks/${art.id}/like`), expect: { anonymous: 401, other: 200, owner: 200 } },
         { route: 'POST /api/artworks/[id]/like (draft)', call: (c) => c.post(`/api/artworks/${draft.artwork_id}/like`), expect: { anonymous: 401, other: 404, owner: 409 } },
@@ -532,6 +543,18 @@ function describeCommunity(name: string, enabled: boolean, openBackend: (dir: st
       const second = (await viewer.client.get(`/api/feed?order=newest&limit=2&cursor=${first.next_cursor}`)).body;
       expect(second.items.map((i: { id: number }) => i.id).some((x: number) => first.items.some((i: { id: number }) => i.id === x))).toBe(false);
       expect((await viewer.client.get('/api/feed?cursor=%%%')).status).toBe(400);
+      // Pages built before it ask for what is newer than their snapshot: its card, rendered by the site's work card.
+      await viewer.client.post(`/api/artworks/${id}/like`);
+      const fresh = (await viewer.client.get(`/api/feed?since=${encodeURIComponent(new Date(Date.now() - 60_000).toISOString())}`)).body;
+      expect(fresh.items.map((i: { id: number }) => i.id)).toContain(id);
+      const card = fresh.cards.find((c: { id: number }) => c.id === id);
+      expect(card.html).toMatch(new RegExp(`<article class="[^"]*work-card[^"]*"[^>]*data-work-id="${id}"`));
+      expect(card.html).toContain('刚刚发布 Fresh');
+      expect(card.html).toContain('画库 ♥ 1 ★ 0');
+      expect((await viewer.client.get(`/api/feed?since=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}`)).body.cards).toEqual([]);
+      expect((await viewer.client.get('/api/feed?since=yesterday')).status).toBe(400);
+      expect((await viewer.client.get(`/api/artworks/counts?ids=${id},999999`)).body).toEqual({ counts: { [id]: { likes: 1, favorites: 0, liked: true, favorited: false } } });
+      expect((await viewer.client.get('/api/artworks/counts?ids=a')).status).toBe(400);
       // The next snapshot (what the next build prerenders) has it.
       const snapshotDir = path.join(work.dir, `snapshot-${id}`);
       const blobs = new LocalBlobStore({ driver: 'local', dir: server.blobDir, publicBaseUrl: '/media' });

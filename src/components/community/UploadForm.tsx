@@ -1,12 +1,18 @@
-// Upload with preview: pick an image (JPEG/PNG/WebP, checked in the browser only for convenience: the
-// server decides), see it, add a title and prompt, upload as a draft, then publish it from here or later
-// from "我的作品".
+// Upload (or edit) a work with its full recipe: pick one or more images (JPEG/PNG/WebP, checked in the
+// browser only for convenience: the server decides), see them, and the form fills itself from the first
+// image's own generation parameters (A1111 PNG chunk or EXIF UserComment) when it has them; checkpoint and
+// LoRAs are offered from the site's catalogue. Upload saves a draft, to publish from here or from 我的作品.
+// In edit mode (`edit`), the images stay and the fields are saved with PATCH. Errors show once, in place.
 import { useEffect, useState, type ChangeEvent, type SubmitEvent } from 'react';
 import { ApiCallError, callApi, goToLogin } from './api.ts';
 import { toast } from './toast.ts';
+import { emptyForm, formLora, formMeta, NSFW_CHOICES, prefillFromImage, type FormState, type UploadCatalogue } from '../../site/upload-form.ts';
 
 interface Props {
   maxMb: number;
+  maxFiles: number;
+  /** Editing this own work: its current values. */
+  edit?: { id: number; pageUrl: string; values: FormState } | undefined;
 }
 
 interface Uploaded {
@@ -16,46 +22,85 @@ interface Uploaded {
 }
 
 const ACCEPT = ['image/jpeg', 'image/png', 'image/webp'];
+const SAMPLERS = ['Euler a', 'Euler', 'DPM++ 2M', 'DPM++ 2M Karras', 'DPM++ SDE Karras', 'DPM++ 2M SDE', 'DDIM', 'UniPC', 'LCM'];
 
-export default function UploadForm({ maxMb }: Props) {
-  const [file, setFile] = useState<File | null>(null);
-  const [preview, setPreview] = useState<string | null>(null);
+export default function UploadForm({ maxMb, maxFiles, edit }: Props) {
+  const [files, setFiles] = useState<File[]>([]);
+  const [previews, setPreviews] = useState<string[]>([]);
+  const [values, setValues] = useState<FormState>(edit?.values ?? emptyForm());
+  const [catalogue, setCatalogue] = useState<UploadCatalogue>({ loras: [], checkpoints: [] });
+  const [prefilled, setPrefilled] = useState(false);
   const [busy, setBusy] = useState(false);
   const [uploaded, setUploaded] = useState<Uploaded | null>(null);
+  /** A refused file: the upload stays disabled until another choice is made. */
+  const [fileError, setFileError] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
 
-  useEffect(() => () => {
-    if (preview) URL.revokeObjectURL(preview);
-  }, [preview]);
+  useEffect(() => {
+    fetch('/upload-catalogue.json')
+      .then((response) => (response.ok ? (response.json() as Promise<UploadCatalogue>) : null))
+      .then((loaded) => loaded && setCatalogue(loaded))
+      .catch(() => undefined); // without the catalogue, names are typed by hand
+  }, []);
+  useEffect(() => () => previews.forEach((url) => URL.revokeObjectURL(url)), [previews]);
 
-  function choose(event: ChangeEvent<HTMLInputElement>) {
-    const chosen = event.target.files?.[0] ?? null;
+  const set = <K extends keyof FormState>(key: K, value: FormState[K]) => setValues((current) => ({ ...current, [key]: value }));
+  const field = (key: Exclude<keyof FormState, 'loras' | 'nsfwLevel'>) => ({
+    name: key,
+    value: values[key],
+    onChange: (event: ChangeEvent<HTMLInputElement | HTMLTextAreaElement>) => set(key, event.target.value),
+  });
+
+  async function choose(event: ChangeEvent<HTMLInputElement>) {
+    const chosen = [...(event.target.files ?? [])];
     setError(null);
+    setFileError(null);
     setUploaded(null);
-    if (chosen && !ACCEPT.includes(chosen.type)) setError('请选择 JPEG、PNG 或 WebP 图片');
-    else if (chosen && chosen.size > maxMb * 1024 * 1024) setError(`文件超过 ${maxMb} MB 上限`);
-    setFile(chosen);
-    setPreview(chosen ? URL.createObjectURL(chosen) : null);
+    setPrefilled(false);
+    const refused =
+      chosen.length > maxFiles ? `一件作品最多 ${maxFiles} 张图片`
+      : chosen.find((f) => !ACCEPT.includes(f.type)) ? '请选择 JPEG、PNG 或 WebP 图片'
+      : chosen.find((f) => f.size > maxMb * 1024 * 1024) ? `文件超过 ${maxMb} MB 上限`
+      : chosen.reduce((sum, f) => sum + f.size, 0) > 2 * maxMb * 1024 * 1024 ? `所有图片合计不能超过 ${2 * maxMb} MB`
+      : null;
+    setFileError(refused);
+    setFiles(refused ? [] : chosen);
+    setPreviews(refused ? [] : chosen.map((f) => URL.createObjectURL(f)));
+    if (refused || !chosen[0]) return;
+    const found = prefillFromImage(new Uint8Array(await chosen[0].arrayBuffer()), catalogue);
+    if (found) {
+      setValues((current) => ({ ...current, ...found }));
+      setPrefilled(true);
+    }
+  }
+
+  function failed(caught: unknown, fallback: string) {
+    setError(caught instanceof ApiCallError ? caught.message : fallback);
+    if (caught instanceof ApiCallError && caught.status === 401) goToLogin();
   }
 
   async function submit(event: SubmitEvent<HTMLFormElement>) {
     event.preventDefault();
-    if (!file) {
+    if (!edit && files.length === 0) {
       setError('请先选择图片');
       return;
     }
-    const data = new FormData(event.currentTarget);
     setBusy(true);
     setError(null);
     try {
-      const result = await callApi<Uploaded>('/api/artworks/upload', { method: 'POST', body: data });
-      setUploaded(result);
+      if (edit) {
+        await callApi(`/api/artworks/${edit.id}`, { method: 'PATCH', json: formMeta(values) });
+        toast('已保存修改', 'success');
+        window.location.href = edit.pageUrl;
+        return;
+      }
+      const data = new FormData();
+      for (const file of files) data.append('file', file);
+      data.set('meta', JSON.stringify(formMeta(values)));
+      setUploaded(await callApi<Uploaded>('/api/artworks/upload', { method: 'POST', body: data }));
       toast('上传成功，已保存为草稿', 'success');
     } catch (caught) {
-      const message = caught instanceof ApiCallError ? caught.message : '上传失败，请重试';
-      setError(message);
-      toast(`上传失败：${message}`, 'error');
-      if (caught instanceof ApiCallError && caught.status === 401) goToLogin();
+      failed(caught, edit ? '保存失败，请重试' : '上传失败，请重试');
     } finally {
       setBusy(false);
     }
@@ -64,39 +109,144 @@ export default function UploadForm({ maxMb }: Props) {
   async function publish() {
     if (!uploaded) return;
     setBusy(true);
+    setError(null);
     try {
       await callApi(`/api/artworks/${uploaded.artwork_id}/publish`, { method: 'POST', json: {} });
       setUploaded({ ...uploaded, status: 'published' });
       toast('已发布，作品已出现在作品流中', 'success');
     } catch (caught) {
-      toast(`发布失败：${caught instanceof ApiCallError ? caught.message : '请重试'}`, 'error');
+      failed(caught, '发布失败，请重试');
     } finally {
       setBusy(false);
     }
   }
 
+  const setLora = (index: number, change: Partial<FormState['loras'][number]>) =>
+    set('loras', values.loras.map((lora, i) => (i === index ? { ...lora, ...change } : lora)));
+
   return (
-    <form className="form upload-form" onSubmit={submit}>
-      <label className="upload-form__picker">
-        选择图片（JPEG、PNG、WebP，最大 {maxMb} MB）
-        <input name="file" type="file" accept={ACCEPT.join(',')} onChange={choose} required />
-      </label>
-      {preview && <img className="upload-form__preview" src={preview} alt="预览" />}
+    <form className="form upload-form" onSubmit={submit} noValidate>
+      {!edit && (
+        <label className="upload-form__picker">
+          选择图片（JPEG、PNG、WebP，最多 {maxFiles} 张，每张最大 {maxMb} MB；第一张为封面）
+          <input name="file" type="file" accept={ACCEPT.join(',')} multiple onChange={choose} required />
+        </label>
+      )}
+      {fileError && (
+        <p className="field__error" role="alert">
+          {fileError}
+        </p>
+      )}
+      {previews.length > 0 && (
+        <div className="upload-form__previews">
+          {previews.map((url, i) => (
+            <img key={url} className="upload-form__preview" src={url} alt={i === 0 ? '预览（封面）' : `预览（第 ${i + 1} 张）`} />
+          ))}
+        </div>
+      )}
+      {prefilled && <p className="notice" data-testid="prefilled">已从图片读取生成参数，可在下方修改。</p>}
       <label>
         标题
-        <input className="input" name="title" maxLength={100} placeholder="给作品起个名字" />
+        <input className="input" maxLength={100} placeholder="给作品起个名字" {...field('title')} />
+      </label>
+      <fieldset className="upload-form__recipe">
+        <legend>生成参数（可选）</legend>
+        <label>
+          提示词
+          <textarea className="input" maxLength={4000} rows={3} {...field('prompt')} />
+        </label>
+        <label>
+          反向提示词
+          <textarea className="input" maxLength={4000} rows={2} {...field('negativePrompt')} />
+        </label>
+        <div className="upload-form__row">
+          <label>
+            采样器
+            <input className="input" list="upload-samplers" maxLength={100} {...field('sampler')} />
+          </label>
+          <label>
+            步数
+            <input className="input" inputMode="numeric" {...field('steps')} />
+          </label>
+          <label>
+            CFG
+            <input className="input" inputMode="decimal" {...field('cfgScale')} />
+          </label>
+        </div>
+        <div className="upload-form__row">
+          <label>
+            宽度
+            <input className="input" inputMode="numeric" {...field('width')} />
+          </label>
+          <label>
+            高度
+            <input className="input" inputMode="numeric" {...field('height')} />
+          </label>
+          <label>
+            种子
+            <input className="input" inputMode="numeric" {...field('seed')} />
+          </label>
+        </div>
+        <label>
+          基础模型（Checkpoint）
+          <input className="input" list="upload-checkpoints" maxLength={200} placeholder="从模型库选择或输入名称" {...field('checkpoint')} />
+        </label>
+        <div className="upload-form__loras" role="group" aria-label="LoRA 与权重">
+          <span>LoRA 与权重</span>
+          {values.loras.map((lora, i) => (
+            <div className="upload-form__lora" key={i} data-testid="lora-row">
+              <input
+                className="input"
+                aria-label={`LoRA ${i + 1} 名称`}
+                list="upload-loras"
+                value={lora.name}
+                onChange={(event) => {
+                  const linked = formLora(catalogue, event.target.value, lora.weight);
+                  setLora(i, { name: event.target.value, id: linked.id, externalId: linked.externalId });
+                }}
+              />
+              <input className="input" aria-label={`LoRA ${i + 1} 权重`} inputMode="decimal" value={lora.weight} onChange={(event) => setLora(i, { weight: event.target.value })} />
+              <button type="button" className="button button--small" onClick={() => set('loras', values.loras.filter((_, j) => j !== i))}>
+                移除
+              </button>
+            </div>
+          ))}
+          {values.loras.length < 10 && (
+            <button type="button" className="button button--small" onClick={() => set('loras', [...values.loras, { id: null, externalId: null, name: '', weight: '1' }])}>
+              添加 LoRA
+            </button>
+          )}
+        </div>
+      </fieldset>
+      <label>
+        标签（用逗号分隔）
+        <input className="input" placeholder="汽车, 夜景" {...field('tags')} />
       </label>
       <label>
-        提示词（可选）
-        <textarea className="input" name="prompt" maxLength={4000} rows={3} />
+        内容分级
+        <select className="input" name="nsfwLevel" value={values.nsfwLevel} onChange={(event) => set('nsfwLevel', event.target.value as FormState['nsfwLevel'])}>
+          {NSFW_CHOICES.map((choice) => (
+            <option key={choice.value} value={choice.value}>
+              {choice.label}
+            </option>
+          ))}
+        </select>
       </label>
+      <datalist id="upload-samplers">{SAMPLERS.map((s) => <option key={s} value={s} />)}</datalist>
+      <datalist id="upload-checkpoints">{catalogue.checkpoints.map((c) => <option key={c} value={c} />)}</datalist>
+      <datalist id="upload-loras">{catalogue.loras.map((l) => <option key={l.id} value={l.name} />)}</datalist>
       {error && (
         <p className="field__error" role="alert">
           {error}
         </p>
       )}
-      {!uploaded && (
-        <button type="submit" className="button button--primary" disabled={busy || !file}>
+      {edit && (
+        <button type="submit" className="button button--primary" disabled={busy}>
+          {busy ? '保存中…' : '保存修改'}
+        </button>
+      )}
+      {!edit && !uploaded && (
+        <button type="submit" className="button button--primary" disabled={busy || files.length === 0 || fileError !== null}>
           {busy ? '上传中…' : '上传为草稿'}
         </button>
       )}

@@ -23,8 +23,9 @@ export async function callApi<T>(path: string, init: RequestInit & { json?: unkn
   }
   const body = (await response.json().catch(() => null)) as { error?: { code?: string; message?: string } } | null;
   if (!response.ok) {
-    if (response.status === 401) throw new ApiCallError(401, 'unauthenticated', '请先登录');
-    throw new ApiCallError(response.status, body?.error?.code ?? 'error', body?.error?.message ?? `请求失败（${response.status}）`);
+    // The server's own message first: a 401 from the login route says 用户名或密码错误, not 请先登录.
+    const fallback = response.status === 401 ? '请先登录' : `请求失败（${response.status}）`;
+    throw new ApiCallError(response.status, body?.error?.code ?? (response.status === 401 ? 'unauthenticated' : 'error'), body?.error?.message ?? fallback);
   }
   return body as T;
 }

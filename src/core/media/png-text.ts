@@ -2,6 +2,7 @@
 // `parameters` text chunk; we write it the way its PIL does: tEXt when the text is Latin-1, else iTXt
 // (uncompressed UTF-8), so Chinese prompts survive and every reader of A1111 files finds the recipe.
 import { crc32 } from 'node:zlib';
+import { decodePngTextChunk } from './image-parameters.ts';
 
 const SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 const TEXT_TYPES = new Set(['tEXt', 'iTXt', 'zTXt']);
@@ -67,19 +68,12 @@ export function setPngText(png: Uint8Array, entries: Readonly<Record<string, str
   return Buffer.concat([SIGNATURE, ...[chunks[0], ...text, ...chunks.slice(1)].map(encodeChunk)]);
 }
 
-/** The tEXt and uncompressed iTXt entries of a PNG (zTXt and compressed iTXt are skipped). */
+/** The tEXt and uncompressed iTXt entries of a PNG (zTXt and compressed iTXt are skipped); throws on a damaged file. */
 export function readPngText(png: Uint8Array): Record<string, string> {
   const out: Record<string, string> = {};
   for (const { type, data } of readChunks(png)) {
-    const nul = data.indexOf(0);
-    if (nul < 1) continue;
-    const keyword = data.toString('latin1', 0, nul);
-    if (type === 'tEXt') out[keyword] = data.toString('latin1', nul + 1);
-    if (type === 'iTXt' && data[nul + 1] === 0) {
-      const language = data.indexOf(0, nul + 3);
-      const translated = language < 0 ? -1 : data.indexOf(0, language + 1);
-      if (translated >= 0) out[keyword] = data.toString('utf8', translated + 1);
-    }
+    const entry = decodePngTextChunk(type, data);
+    if (entry) out[entry[0]] = entry[1];
   }
   return out;
 }

@@ -212,6 +212,17 @@ export function describeStoreContract(name: string, setup: () => Promise<StoreFi
       expect(await store.works.reactionCounts(draft.id)).toEqual({ likes: 2, favorites: 1 });
       expect(await store.works.reactionCounts(dated.id)).toEqual({ likes: 0, favorites: 0 });
       expect(await store.works.reactionCounts(999_999_999)).toBeNull();
+      // Deleting takes its images, model references and reactions with it.
+      const image = await store.images.ensure(draft.id, 0, 'upload:x');
+      await store.works.replaceModels(draft.id, [{ modelType: 'LORA', modelName: 'Car LoRA' }]);
+      expect(await store.works.delete(draft.id)).toBe(true);
+      expect(await store.works.get(draft.id)).toBeNull();
+      expect(await store.images.listByWork(draft.id)).toEqual([]);
+      expect(await store.works.listModels(draft.id)).toEqual([]);
+      expect(await store.likes.has(fan.id, draft.id)).toBe(false);
+      expect(await store.favorites.countByWorks([draft.id])).toEqual(new Map());
+      expect(await store.works.delete(draft.id)).toBe(false);
+      expect(image.workId).toBe(draft.id);
     });
 
     it('replaces model references of a work', async () => {

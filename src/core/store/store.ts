@@ -89,6 +89,8 @@ export interface WorkRepository {
   reactionCounts(id: number): Promise<{ likes: number; favorites: number } | null>;
   count(filter?: { source?: Source; status?: WorkStatus }): Promise<number>;
   setStatus(id: number, status: WorkStatus): Promise<Work | null>;
+  /** Remove the work with its images, model references, comments, likes and favorites (cascade); false when absent. */
+  delete(id: number): Promise<boolean>;
   /**
    * draft → published, setting publishedAt to `at` unless it already has one. Atomic and idempotent:
    * `changed` is true only for the one call that made the transition. null when the work does not exist.

@@ -2,6 +2,7 @@
 // author, counts and the viewer's own liked/favorited state, for one work or a page of them (batched).
 import type { User, Work, WorkImage } from '../../core/store/store.ts';
 import { NotFoundError } from '../../core/errors.ts';
+import { authorUsername } from '../../core/snapshot/author-username.ts';
 import type { CommunityDeps } from './deps.ts';
 
 interface ArtworkImage {
@@ -16,6 +17,7 @@ interface ArtworkAuthor {
   id: string;
   kind: 'user' | 'author';
   name: string;
+  /** The `/user/<username>` key: the community user's handle, or the snapshot's key of an upstream author. */
   username: string | null;
   avatar_url: string | null;
 }
@@ -123,7 +125,7 @@ export async function toArtworkItems(services: Pick<CommunityDeps, 'store' | 'ca
       author: owner
         ? { id: `user:${owner.username}`, kind: 'user', name: owner.name, username: owner.username, avatar_url: owner.profilePic }
         : author
-          ? { id: `${author.source}:${author.externalId}`, kind: 'author', name: author.name, username: null, avatar_url: author.avatarUrl }
+          ? { id: `${author.source}:${author.externalId}`, kind: 'author', name: author.name, username: authorUsername(author), avatar_url: author.avatarUrl }
           : null,
       like_count: likeCounts.get(work.id) ?? 0,
       favorite_count: favoriteCounts.get(work.id) ?? 0,
@@ -146,4 +148,25 @@ export async function toArtworkItems(services: Pick<CommunityDeps, 'store' | 'ca
 export function listItem(detail: ArtworkDetail): ArtworkItem {
   const { prompt: _p, negative_prompt: _n, tags: _t, source_url: _s, images: _i, ...item } = detail;
   return item;
+}
+
+interface HuakuCounts {
+  likes: number;
+  favorites: number;
+  liked: boolean;
+  favorited: boolean;
+}
+
+/** Huaku's own likes and favorites of these works (and the viewer's), for cards beside the source's figures. Unknown and unpublished ids are left out. */
+export async function huakuCounts(services: Pick<CommunityDeps, 'store' | 'cache'>, ids: number[], viewer: User | null): Promise<Map<number, HuakuCounts>> {
+  const { store, cache } = services;
+  const published = (await store.works.getMany(ids)).filter((w) => w.status === 'published').map((w) => w.id);
+  if (published.length === 0) return new Map();
+  const [likes, favorites, liked, favorited] = await Promise.all([
+    cache.likeCounts(published),
+    store.favorites.countByWorks(published),
+    viewer ? store.likes.filterWorkIds(viewer.id, published) : Promise.resolve(new Set<number>()),
+    viewer ? cache.favoritedAmong(viewer.id, published) : Promise.resolve(new Set<number>()),
+  ]);
+  return new Map(published.map((id) => [id, { likes: likes.get(id) ?? 0, favorites: favorites.get(id) ?? 0, liked: liked.has(id), favorited: favorited.has(id) }]));
 }

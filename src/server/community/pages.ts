@@ -5,7 +5,8 @@ import { z } from 'zod';
 import { InvalidInputError } from '../../core/errors.ts';
 import type { ReactionCursor, User, Work } from '../../core/store/store.ts';
 import type { CachedIds } from '../cache/community-cache.ts';
-import { listItem, toArtworkItems, type ArtworkItem } from './artworks.ts';
+import { workCompleteness, type Completeness } from '../../core/recipe/completeness.ts';
+import { listItem, toArtworkItems, type ArtworkDetail, type ArtworkItem } from './artworks.ts';
 import type { CommunityDeps } from './deps.ts';
 
 export const MAX_PAGE = 50;
@@ -116,4 +117,23 @@ export async function userFavorites(services: PageDeps, viewer: User, userId: nu
   const items = (await toArtworkItems(services, works, viewer)).map(listItem);
   const last: ReactionCursor | undefined = page.at(-1);
   return { items, next_cursor: rows.length > limit && last ? encode({ c: last.createdAt.getTime(), i: last.workId }) : null };
+}
+
+/** At most this many works published after a build are shown above its static cards. */
+export const MAX_FRESH = 24;
+
+export interface FreshWork {
+  item: ArtworkDetail;
+  /** How reproducible it is from its images' recipes (the static cards' badge). */
+  completeness: Completeness;
+}
+
+/**
+ * Published works newer than `since` (the build's snapshot), newest first: what `/` and `/feed` show above
+ * their static cards. Read from the database (the newest index range), never from the cached lists.
+ */
+export async function freshWorks(services: PageDeps, viewer: User | null, since: Date, limit = MAX_FRESH): Promise<FreshWork[]> {
+  const works = (await services.store.works.list({ status: 'published', order: 'newest', limit })).filter((w) => w.publishedAt !== null && w.publishedAt > since);
+  const [items, images] = await Promise.all([toArtworkItems(services, works, viewer), services.store.images.listByWorks(works.map((w) => w.id))]);
+  return items.map((item) => ({ item, completeness: workCompleteness(images.filter((i) => i.workId === item.id).map((i) => i.recipe)) }));
 }

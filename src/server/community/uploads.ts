@@ -18,6 +18,9 @@ const ORIGINAL_PREFIX = 'artworks/original/';
 /** Where an upload's re-encoded original is stored; its thumbnails follow core/media's one key scheme. */
 export const originalKey = (uuid: string) => `${ORIGINAL_PREFIX}${uuid}`;
 
+/** An upload's original (whose files the work owns), not a generation output a draft points at. */
+export const isUploadKey = (key: string) => key.startsWith(ORIGINAL_PREFIX);
+
 export interface UploadLimits {
   maxBytes: number;
   maxPixels: number;

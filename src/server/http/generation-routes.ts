@@ -237,7 +237,7 @@ export const draftsRoute = apiRoute({
           cfgScale: recipe.cfgScale,
           seed: String(output.seed),
         },
-        image: { blobKey: output.key, width: output.width, height: output.height, format: 'png', contentHash: output.sha256, sizeBytes: output.sizeBytes },
+        images: [{ blobKey: output.key, width: output.width, height: output.height, format: 'png', contentHash: output.sha256, sizeBytes: output.sizeBytes }],
         models: source.models,
       });
       const url = services.blobs.publicUrl(output.key);

@@ -57,6 +57,7 @@ export class BullJobQueue implements JobQueue {
           // BullMQ ids may not contain ':'.
           ...(options.jobId ? { jobId: options.jobId.replaceAll(':', '-') } : {}),
           attempts,
+          ...(options.delayMs ? { delay: options.delayMs } : {}),
           backoff: { type: 'exponential', delay: retryDelayMs(1) / 2 },
           removeOnComplete: 1000,
           removeOnFail: 5000,

@@ -19,7 +19,7 @@ async function readAll(stream: NodeJS.ReadableStream): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-export function createJobHandlers({ store, blobs, cache, log }: JobDependencies): Required<Pick<JobHandlers, 'thumbnail' | 'feed.update'>> {
+export function createJobHandlers({ store, blobs, cache, log }: JobDependencies): Required<Pick<JobHandlers, 'thumbnail' | 'feed.update' | 'blobs.delete'>> {
   return {
     async thumbnail({ workId, imageId }) {
       const image = (await store.images.listByWork(workId)).find((i) => i.id === imageId);
@@ -54,6 +54,13 @@ export function createJobHandlers({ store, blobs, cache, log }: JobDependencies)
       ]);
       const counts = await cache.reactionChanged(work);
       return { feed: feed?.ids.length ?? null, owner: mine?.ids.length ?? null, ...counts };
+    },
+
+    async 'blobs.delete'({ keys }) {
+      // Deleting a missing key is not an error: a retry after a partial run finishes the rest.
+      for (const key of keys) await blobs.delete(key);
+      log.info({ keys: keys.length }, 'deleted work: files removed');
+      return { deleted: keys.length };
     },
   };
 }

@@ -10,6 +10,8 @@ export interface JobPayloads {
   'feed.update': { workId: number };
   /** Run generation job `generationId` (src/server/generation/: the generation_jobs row holds the request and its state). */
   generate: { generationId: string };
+  /** A deleted work's files (originals and thumbnails), removed once the grace period is over. */
+  'blobs.delete': { keys: string[] };
 }
 
 export type JobName = keyof JobPayloads;
@@ -28,6 +30,8 @@ export interface EnqueueOptions {
   jobId?: string;
   userId?: number | null;
   maxAttempts?: number;
+  /** Run no earlier than this many milliseconds from now (a delayed job counts as pending for drain()). */
+  delayMs?: number;
 }
 
 export interface JobQueue {

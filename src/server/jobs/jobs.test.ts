@@ -1,6 +1,9 @@
 // Both job queues run the same handlers: the thumbnail of an upload and the feed update after publishing.
 import { afterEach, describe, expect, it } from 'vitest';
-import { uploadArtwork, publishArtwork } from '../community/actions.ts';
+import { deleteArtwork, publishArtwork, unpublishArtwork, updateArtwork, uploadArtwork } from '../community/actions.ts';
+import { setPngText } from '../../core/media/png-text.ts';
+import { ForbiddenError } from '../../core/errors.ts';
+import { parseArtworkFields } from '../community/artwork-input.ts';
 import { DEFAULT_THUMBNAIL_WIDTHS, thumbnailKey } from '../../core/media/thumbnails.ts';
 import { createLogger } from '../../core/log.ts';
 import { closedPort } from '../../core/testing/net.ts';
@@ -19,7 +22,7 @@ afterEach(async () => {
 
 async function uploadAndPublish(services: Awaited<ReturnType<typeof testServices>>) {
   const user = await services.store.users.create({ username: 'jobs_user', name: 'j' });
-  const { work } = await uploadArtwork(services, user, { file: await testImage('png', 800, 600), title: '任务测试' });
+  const { work } = await uploadArtwork(services, user, { files: [await testImage('png', 800, 600)], fields: parseArtworkFields({ title: '任务测试' }) });
   await publishArtwork(services, user, work.id);
   await services.jobs.drain(20_000);
   return { user, work };
@@ -42,6 +45,53 @@ describe('jobs', () => {
     await expectThumbnail(services, work.id);
     expect(await services.store.jobs.countByStatus('thumbnail')).toMatchObject({ succeeded: 1, failed: 0 });
     expect(await services.store.jobs.countByStatus('feed.update')).toMatchObject({ succeeded: 1 });
+  });
+
+  it('in process: one work of several images with their recipes; edit, unpublish, delete; the files go after the grace period', async () => {
+    const services = await testServices({ UPLOAD_DELETE_GRACE_HOURS: '0' });
+    cleanups.push(services.cleanup);
+    const user = await services.store.users.create({ username: 'poster', name: 'p' });
+    const other = await services.store.users.create({ username: 'other', name: 'o' });
+    const second = setPngText(await testImage('png', 64, 48), { parameters: 'second image\nSteps: 12, Sampler: Euler a, CFG scale: 5, Seed: 7' });
+    const fields = parseArtworkFields({ title: '两张', prompt: 'first', seed: '1', loras: [{ name: 'Car LoRA', weight: 0.7 }], tags: ['汽车'], nsfwLevel: 'Soft' });
+    const { work } = await uploadArtwork(services, user, { files: [await testImage('jpeg', 80, 60), second], fields });
+    expect(work).toMatchObject({ status: 'draft', prompt: 'first', seed: '1', tags: ['汽车'], nsfwLevel: 'Soft' });
+    const images = await services.store.images.listByWork(work.id);
+    expect(images.map((i) => [i.imageIndex, i.recipe?.prompt, i.recipe?.seed])).toEqual([[0, 'first', '1'], [1, 'second image', '7']]);
+    expect((await services.store.works.listModels(work.id)).map((m) => [m.modelType, m.modelName])).toEqual([['LORA', 'Car LoRA']]);
+
+    await expect(updateArtwork(services, other, work.id, { steps: 0 })).rejects.toThrow('作品不存在'); // a draft: not even visible
+    await expect(updateArtwork(services, user, work.id, { steps: 0 })).rejects.toThrow('步数须为 1 到 150 的整数');
+    const edited = await updateArtwork(services, user, work.id, { title: '改过', prompt: 'edited', steps: 30, nsfwLevel: 'None' });
+    expect(edited).toMatchObject({ title: '改过', prompt: 'edited', steps: 30, seed: null, tags: [], nsfwLevel: 'None' });
+    expect((await services.store.images.listByWork(work.id))[0]!.recipe).toMatchObject({ prompt: 'edited', steps: 30, resources: [] });
+    expect(await services.store.works.listModels(work.id)).toEqual([]);
+
+    await publishArtwork(services, user, work.id);
+    await expect(unpublishArtwork(services, other, work.id)).rejects.toBeInstanceOf(ForbiddenError);
+    expect((await unpublishArtwork(services, user, work.id)).status).toBe('draft');
+    await services.jobs.drain(20_000);
+    const keys = (await services.store.images.listByWork(work.id)).flatMap((i) => [i.blobKey!, ...Object.values(i.thumbnails ?? {})]);
+    expect(keys).toHaveLength(2 + 2 * DEFAULT_THUMBNAIL_WIDTHS.length);
+    for (const key of keys) expect(await services.blobs.head(key)).not.toBeNull();
+
+    expect(await deleteArtwork(services, user, work.id)).toMatchObject({ files: keys.length });
+    expect(await services.store.works.get(work.id)).toBeNull();
+    await services.jobs.drain(20_000);
+    for (const key of keys) expect(await services.blobs.head(key)).toBeNull();
+    expect(await services.store.jobs.countByStatus('blobs.delete')).toMatchObject({ succeeded: 1 });
+  });
+
+  it('in process: a deletion\'s files job waits for the grace period', async () => {
+    const services = await testServices({ UPLOAD_DELETE_GRACE_HOURS: '24' }, { startWorkers: false });
+    cleanups.push(services.cleanup);
+    const user = await services.store.users.create({ username: 'graceful', name: 'g' });
+    const { work } = await uploadArtwork(services, user, { files: [await testImage('png')], fields: parseArtworkFields({}) });
+    const { removeAfter } = await deleteArtwork(services, user, work.id);
+    const job = await services.store.jobs.get(`blobs.delete-work-${work.id}`);
+    expect(job).toMatchObject({ status: 'queued', payload: { keys: [expect.stringMatching(/^artworks\/original\//)] } });
+    expect(job!.runAt.getTime()).toBeGreaterThan(Date.now() + 23 * 3_600_000);
+    expect(removeAfter.getTime()).toBeGreaterThan(Date.now() + 23 * 3_600_000);
   });
 
   it('in process: enqueueing with the same id is idempotent, and failures are recorded', async () => {

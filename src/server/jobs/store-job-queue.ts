@@ -37,7 +37,7 @@ export class StoreJobQueue implements JobQueue {
   async enqueue<K extends JobName>(name: K, payload: JobPayloads[K], options: EnqueueOptions = {}): Promise<string> {
     const id = options.jobId ?? randomUUID();
     try {
-      await this.store.jobs.enqueue({ id, name, payload, userId: options.userId ?? null, maxAttempts: options.maxAttempts ?? 5 });
+      await this.store.jobs.enqueue({ id, name, payload, userId: options.userId ?? null, maxAttempts: options.maxAttempts ?? 5, ...(options.delayMs ? { runAt: new Date(Date.now() + options.delayMs) } : {}) });
     } catch (error) {
       // An idempotent enqueue of a job that already exists is fine; anything else is not.
       if (!options.jobId || !(await this.store.jobs.get(id))) throw error;

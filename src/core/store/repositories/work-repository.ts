@@ -141,6 +141,9 @@ export function createWorkRepository({ dialect, t, run, transaction }: Repositor
         return works.get(id);
       });
     },
+    async delete(id) {
+      return run(async (db) => dialect.affectedRows(await db.delete(t.works).where(eq(t.works.id, id))) > 0);
+    },
     async replaceModels(workId, models) {
       await transaction(async () =>
         run(async (db) => {

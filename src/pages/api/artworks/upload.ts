@@ -1,22 +1,35 @@
-// POST /api/artworks/upload (multipart/form-data: file, title?, prompt?): a signed-in user's new draft.
-// 201 {artwork_id, url, status: 'draft', page_url, artwork}. The file is checked by its bytes and
-// re-encoded (src/server/community/uploads.ts); a thumbnail job follows. Rate limited per user.
+// POST /api/artworks/upload (multipart/form-data: one or more `file`s, cover first, and `meta`, a JSON
+// object of the work's fields: title, prompt, negativePrompt, sampler, steps, cfgScale, width, height, seed,
+// checkpoint, loras [{id, externalId, name, weight}], tags [], nsfwLevel; plain `title` and `prompt` fields
+// are read too). A signed-in user's new draft: 201 {artwork_id, url, status: 'draft', page_url, artwork}.
+// Every file is checked by its bytes and re-encoded (src/server/community/uploads.ts), the fields by
+// src/server/community/artwork-input.ts; thumbnail jobs follow. Rate limited per user.
 import type { APIRoute } from 'astro';
-import { z } from 'zod';
 import { uploadArtwork } from '../../../server/community/actions.ts';
+import { parseArtworkFields } from '../../../server/community/artwork-input.ts';
 import { artworkPath, toArtworkItems } from '../../../server/community/artworks.ts';
 import { InvalidInputError, UnsupportedFormatError } from '../../../core/errors.ts';
 import { apiRoute, readLimitedBody } from '../../../server/http/route.ts';
 
 export const prerender = false;
 
-/** Room for the multipart framing and the text fields around the file. */
+/** Room for the multipart framing and the text fields around the files. */
 const MULTIPART_OVERHEAD = 256 * 1024;
+/** Several images per request, together at most twice the one-file limit (each file is capped on its own). */
+const FILES_PER_LIMIT = 2;
 
-const fields = z.object({
-  title: z.string().trim().max(100, '标题最多 100 个字').optional(),
-  prompt: z.string().trim().max(4000, '提示词最多 4000 个字').optional(),
-});
+function metaOf(form: FormData): Record<string, unknown> {
+  const plain = Object.fromEntries(['title', 'prompt'].flatMap((key) => (typeof form.get(key) === 'string' ? [[key, form.get(key)]] : [])));
+  const meta = form.get('meta');
+  if (typeof meta !== 'string') return plain;
+  try {
+    const parsed: unknown = JSON.parse(meta);
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) return { ...plain, ...parsed };
+  } catch {
+    // Reported below.
+  }
+  throw new InvalidInputError('作品信息格式无效（字段 meta 须为 JSON 对象）', { code: 'invalid_input' });
+}
 
 export const POST: APIRoute = apiRoute({
   access: 'user',
@@ -25,17 +38,18 @@ export const POST: APIRoute = apiRoute({
     const type = request.headers.get('content-type') ?? '';
     if (!/^multipart\/form-data\b/i.test(type)) throw new UnsupportedFormatError('请以 multipart/form-data 上传文件（字段 file）', { code: 'unsupported_media_type' });
     const { maxBytes } = services.config.community.upload;
-    const body = await readLimitedBody(request, maxBytes + MULTIPART_OVERHEAD);
+    const body = await readLimitedBody(request, maxBytes * FILES_PER_LIMIT + MULTIPART_OVERHEAD);
     let form: FormData;
     try {
       form = await new Response(body, { headers: { 'content-type': type } }).formData();
     } catch {
       throw new InvalidInputError('无法解析上传的表单', { code: 'invalid_multipart' });
     }
-    const file = form.get('file');
-    if (!(file instanceof Blob)) throw new InvalidInputError('请选择要上传的图片（字段 file）', { code: 'missing_file' });
-    const text = fields.parse({ title: form.get('title') ?? undefined, prompt: form.get('prompt') ?? undefined });
-    const { work, imageUrl } = await uploadArtwork(services, viewer, { file: new Uint8Array(await file.arrayBuffer()), ...text });
+    const files = form.getAll('file').filter((file): file is File => file instanceof Blob);
+    if (files.length === 0) throw new InvalidInputError('请选择要上传的图片（字段 file）', { code: 'missing_file' });
+    const fields = parseArtworkFields(metaOf(form));
+    const bytes = await Promise.all(files.map(async (file) => new Uint8Array(await file.arrayBuffer())));
+    const { work, imageUrl } = await uploadArtwork(services, viewer, { files: bytes, fields });
     const [artwork] = await toArtworkItems(services, [work], viewer);
     return Response.json(
       { artwork_id: work.id, url: imageUrl, status: work.status, page_url: artworkPath(work), artwork },
