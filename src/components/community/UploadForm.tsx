@@ -1,5 +1,5 @@
-// Upload with preview: pick an image (JPEG/PNG/WebP, checked in the browser only for convenience: the
-// server decides), see it, add a title and prompt, upload as a draft, then publish it from here or later
+// Upload with preview: pick an image (JPEG/PNG/WebP) or a video (MP4/MOV/WebM; checked in the browser only
+// for convenience: the server decides), see it, add a title and prompt, upload as a draft, then publish it from here or later
 // from "我的作品".
 import { useEffect, useState, type ChangeEvent, type SubmitEvent } from 'react';
 import { ApiCallError, callApi, goToLogin } from './api.ts';
@@ -7,6 +7,8 @@ import { toast } from './toast.ts';
 
 interface Props {
   maxMb: number;
+  /** The video limit (VIDEO_MAX_MB); images keep maxMb. */
+  maxVideoMb?: number;
 }
 
 interface Uploaded {
@@ -15,9 +17,11 @@ interface Uploaded {
   status: string;
 }
 
-const ACCEPT = ['image/jpeg', 'image/png', 'image/webp'];
+const IMAGE_TYPES = ['image/jpeg', 'image/png', 'image/webp'];
+const VIDEO_TYPES = ['video/mp4', 'video/quicktime', 'video/webm'];
+const ACCEPT = [...IMAGE_TYPES, ...VIDEO_TYPES];
 
-export default function UploadForm({ maxMb }: Props) {
+export default function UploadForm({ maxMb, maxVideoMb = maxMb }: Props) {
   const [file, setFile] = useState<File | null>(null);
   const [preview, setPreview] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -32,8 +36,10 @@ export default function UploadForm({ maxMb }: Props) {
     const chosen = event.target.files?.[0] ?? null;
     setError(null);
     setUploaded(null);
-    if (chosen && !ACCEPT.includes(chosen.type)) setError('请选择 JPEG、PNG 或 WebP 图片');
-    else if (chosen && chosen.size > maxMb * 1024 * 1024) setError(`文件超过 ${maxMb} MB 上限`);
+    const video = chosen !== null && VIDEO_TYPES.includes(chosen.type);
+    const limitMb = video ? maxVideoMb : maxMb;
+    if (chosen && !ACCEPT.includes(chosen.type)) setError('请选择 JPEG、PNG、WebP 图片或 MP4、WebM 视频');
+    else if (chosen && chosen.size > limitMb * 1024 * 1024) setError(`文件超过 ${limitMb} MB 上限`);
     setFile(chosen);
     setPreview(chosen ? URL.createObjectURL(chosen) : null);
   }
@@ -41,7 +47,7 @@ export default function UploadForm({ maxMb }: Props) {
   async function submit(event: SubmitEvent<HTMLFormElement>) {
     event.preventDefault();
     if (!file) {
-      setError('请先选择图片');
+      setError('请先选择图片或视频');
       return;
     }
     const data = new FormData(event.currentTarget);
@@ -78,10 +84,14 @@ export default function UploadForm({ maxMb }: Props) {
   return (
     <form className="form upload-form" onSubmit={submit}>
       <label className="upload-form__picker">
-        选择图片（JPEG、PNG、WebP，最大 {maxMb} MB）
+        选择图片（JPEG、PNG、WebP，最大 {maxMb} MB）或视频（MP4、WebM，最大 {maxVideoMb} MB）
         <input name="file" type="file" accept={ACCEPT.join(',')} onChange={choose} required />
       </label>
-      {preview && <img className="upload-form__preview" src={preview} alt="预览" />}
+      {preview && file && VIDEO_TYPES.includes(file.type) ? (
+        <video className="upload-form__preview" src={preview} muted controls playsInline preload="metadata" />
+      ) : (
+        preview && <img className="upload-form__preview" src={preview} alt="预览" />
+      )}
       <label>
         标题
         <input className="input" name="title" maxLength={100} placeholder="给作品起个名字" />

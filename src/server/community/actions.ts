@@ -6,7 +6,7 @@ import type { ReactionCounts } from '../../core/domain/hot-score.ts';
 import type { User, Work, WorkModelInput } from '../../core/store/store.ts';
 import { artworkNotFound, visibleWork } from './artworks.ts';
 import type { CommunityDeps } from './deps.ts';
-import { checkUploadedImage, newUploadId, originalKey, slugify } from './uploads.ts';
+import { checkUploadedFile, newUploadId, originalKey, slugify } from './uploads.ts';
 
 export type ReactionKind = 'like' | 'favorite';
 
@@ -51,10 +51,10 @@ export interface UploadInput {
   prompt?: string | undefined;
 }
 
-/** Check and store an upload as a draft; the thumbnail is made by a job. */
+/** Check and store an upload (image or video) as a draft; the thumbnail (a video's poster and preview) is made by a job. */
 export async function uploadArtwork(services: CommunityDeps, viewer: User, input: UploadInput): Promise<{ work: Work; imageUrl: string }> {
   const { blobs, config } = services;
-  const image = await checkUploadedImage(input.file, config.community.upload);
+  const image = await checkUploadedFile(input.file, { image: config.community.upload, video: config.video });
   const uuid = newUploadId();
   const key = originalKey(uuid);
   await blobs.put(key, image.data, { contentType: image.contentType, metadata: { sha256: image.sha256, owner: String(viewer.id) } });

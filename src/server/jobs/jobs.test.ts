@@ -1,5 +1,10 @@
 // Both job queues run the same handlers: the thumbnail of an upload and the feed update after publishing.
+import fsp from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { makeVideo } from '../../core/testing/videos.ts';
+import { previewKey } from '../../core/media/video-derivatives.ts';
 import { uploadArtwork, publishArtwork } from '../community/actions.ts';
 import { DEFAULT_THUMBNAIL_WIDTHS, thumbnailKey } from '../../core/media/thumbnails.ts';
 import { createLogger } from '../../core/log.ts';
@@ -42,6 +47,29 @@ describe('jobs', () => {
     await expectThumbnail(services, work.id);
     expect(await services.store.jobs.countByStatus('thumbnail')).toMatchObject({ succeeded: 1, failed: 0 });
     expect(await services.store.jobs.countByStatus('feed.update')).toMatchObject({ succeeded: 1 });
+  });
+
+  it('in process: a video upload becomes a draft, gets its poster and preview, and publishes like an image', async () => {
+    const services = await testServices();
+    cleanups.push(services.cleanup);
+    const dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'huaku-video-upload-'));
+    cleanups.push(() => fsp.rm(dir, { recursive: true, force: true }));
+    const clip = await makeVideo(path.join(dir, 'clip.webm'), { container: 'webm', width: 64, height: 48 });
+    const user = await services.store.users.create({ username: 'video_user', name: 'v' });
+    const { work } = await uploadArtwork(services, user, { file: clip, title: '视频' });
+    expect(work.status).toBe('draft');
+    await publishArtwork(services, user, work.id);
+    await services.jobs.drain(20_000);
+    const [image] = await services.store.images.listByWork(work.id);
+    expect(image).toMatchObject({ format: 'webm', width: 64, height: 48, status: 'OK' });
+    expect(await services.blobs.head(image!.blobKey!)).toMatchObject({ contentType: 'video/webm' });
+    // A 64 px poster: every configured width points at the smallest one's object (never upscaled).
+    const smallest = thumbnailKey(image!.blobKey!, DEFAULT_THUMBNAIL_WIDTHS[0]!);
+    expect(image!.thumbnails).toEqual(Object.fromEntries(DEFAULT_THUMBNAIL_WIDTHS.map((w) => [String(w), smallest])));
+    for (const key of new Set(Object.values(image!.thumbnails!))) expect(await services.blobs.head(key)).toMatchObject({ contentType: 'image/webp' });
+    expect(await services.blobs.head(previewKey(image!.blobKey!))).toMatchObject({ contentType: 'video/mp4' });
+    expect((await services.store.works.get(work.id))?.status).toBe('published');
+    expect(await services.store.jobs.countByStatus('thumbnail')).toMatchObject({ succeeded: 1, failed: 0 });
   });
 
   it('in process: enqueueing with the same id is idempotent, and failures are recorded', async () => {

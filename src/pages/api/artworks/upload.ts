@@ -1,6 +1,6 @@
 // POST /api/artworks/upload (multipart/form-data: file, title?, prompt?): a signed-in user's new draft.
-// 201 {artwork_id, url, status: 'draft', page_url, artwork}. The file is checked by its bytes and
-// re-encoded (src/server/community/uploads.ts); a thumbnail job follows. Rate limited per user.
+// 201 {artwork_id, url, status: 'draft', page_url, artwork}. The file (an image or an MP4/MOV/WebM video)
+// is checked by its bytes and re-encoded or, for a video, copied without metadata (src/server/community/uploads.ts); a thumbnail job follows. Rate limited per user.
 import type { APIRoute } from 'astro';
 import { z } from 'zod';
 import { uploadArtwork } from '../../../server/community/actions.ts';
@@ -24,7 +24,8 @@ export const POST: APIRoute = apiRoute({
   async handler({ request, services, viewer }) {
     const type = request.headers.get('content-type') ?? '';
     if (!/^multipart\/form-data\b/i.test(type)) throw new UnsupportedFormatError('请以 multipart/form-data 上传文件（字段 file）', { code: 'unsupported_media_type' });
-    const { maxBytes } = services.config.community.upload;
+    // An image or a video: the file's bytes decide which limit applies (src/server/community/uploads.ts).
+    const maxBytes = Math.max(services.config.community.upload.maxBytes, services.config.video.maxBytes);
     const body = await readLimitedBody(request, maxBytes + MULTIPART_OVERHEAD);
     let form: FormData;
     try {
