@@ -93,18 +93,19 @@ export interface MakeVideoDerivativesOptions {
 /** Make and upload the poster thumbnails and the preview of one video. */
 export async function makeVideoDerivatives(options: MakeVideoDerivativesOptions): Promise<VideoDerivatives> {
   const shown = options.url ?? options.originalKey;
-  // The two ffmpeg runs are independent; on two cores they overlap.
-  const [poster, preview] = await Promise.all([
-    renderPoster(options.file, options.probe, shown),
-    ffmpeg(previewArgs(options.file, options.probe), shown, 'preview'),
-  ]);
-  if (preview.byteLength === 0) throw new MediaError('corrupt', shown, 'cannot make the preview: ffmpeg wrote nothing');
   const key = previewKey(options.originalKey);
-  const [thumbnails] = await Promise.all([
-    makeThumbnails({ blobs: options.blobs, input: poster, originalKey: options.originalKey, widths: options.widths, quality: options.quality, url: options.url }),
-    options.blobs.put(key, preview, {
-      contentType: 'video/mp4',
-      metadata: { source_key: options.originalKey, seconds: String(Math.min(VIDEO_PREVIEW_SECONDS, Math.round(options.probe.durationSeconds * 10) / 10)) },
+  // Two independent chains, side by side: the poster frame is quick, so its thumbnails (sharp) and their
+  // uploads run while ffmpeg is still encoding the preview, and cost next to nothing in wall time.
+  const [thumbnails, preview] = await Promise.all([
+    renderPoster(options.file, options.probe, shown).then((poster) =>
+      makeThumbnails({ blobs: options.blobs, input: poster, originalKey: options.originalKey, widths: options.widths, quality: options.quality, url: options.url })),
+    ffmpeg(previewArgs(options.file, options.probe), shown, 'preview').then(async (preview) => {
+      if (preview.byteLength === 0) throw new MediaError('corrupt', shown, 'cannot make the preview: ffmpeg wrote nothing');
+      await options.blobs.put(key, preview, {
+        contentType: 'video/mp4',
+        metadata: { source_key: options.originalKey, seconds: String(Math.min(VIDEO_PREVIEW_SECONDS, Math.round(options.probe.durationSeconds * 10) / 10)) },
+      });
+      return preview;
     }),
   ]);
   return { thumbnails, preview: { key, bytes: preview.byteLength } };
