@@ -59,7 +59,17 @@ export function sortNewestFirst<W extends Dated>(works: readonly W[]): W[] {
 export function coverImage(work: Pick<SnapshotWork, 'images'>) {
   const first = sortedImages(work)[0];
   if (!first) return null;
-  return { src: first.thumbUrl ?? first.url, srcset: imageSrcset(first), width: first.width, height: first.height };
+  // A video's picture is its poster frame; without one there is nothing an <img> can show.
+  const src = first.video ? first.thumbUrl : (first.thumbUrl ?? first.url);
+  if (!src) return null;
+  return { src, srcset: imageSrcset(first), width: first.width, height: first.height };
+}
+
+/** The cover's clip when the work is a video: the muted preview for cards and the full clip for its page. */
+export function coverVideo(work: Pick<SnapshotWork, 'images'>) {
+  const first = sortedImages(work)[0];
+  if (!first?.video) return null;
+  return { src: first.url, contentType: first.video.contentType, previewUrl: first.video.previewUrl, poster: first.thumbUrl, width: first.width, height: first.height };
 }
 
 const dateTime = new Intl.DateTimeFormat('zh-CN', {
@@ -128,8 +138,9 @@ const DEFAULT_THUMB_WIDTH = 320;
  * offer (no thumbnail narrower than the original, or unknown widths): a lone candidate only makes the
  * browser rescale the image by its `w` descriptor.
  */
-export function imageSrcset(image: Pick<SnapshotWork['images'][number], 'url' | 'thumbUrl' | 'width'>): string | null {
-  if (!image.width || !image.thumbUrl) return null;
+export function imageSrcset(image: Pick<SnapshotWork['images'][number], 'url' | 'thumbUrl' | 'width' | 'video'>): string | null {
+  // A video's url is the clip, never an image candidate.
+  if (!image.width || !image.thumbUrl || image.video) return null;
   const configured = Number(THUMB_WIDTH_IN_URL.exec(image.thumbUrl)?.[1] ?? DEFAULT_THUMB_WIDTH);
   const thumbWidth = Math.min(configured, image.width);
   if (thumbWidth >= image.width) return null;

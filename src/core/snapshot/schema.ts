@@ -79,6 +79,11 @@ const snapshotImageSchema = z.object({
   height: dimension.nullable(),
   /** What this image was generated with (v3); null when the source gave nothing for it. */
   recipe: recipeSchema.nullable().optional(),
+  /**
+   * Set when the original is a video: `url` is then the clip and `thumbUrl` its poster frame. `previewUrl`
+   * is the short muted H.264 preview for cards (null until it is made). Absent in older snapshots.
+   */
+  video: z.object({ contentType: z.string().min(1), previewUrl: z.string().min(1).nullable() }).nullable().optional(),
 });
 export type SnapshotImage = z.infer<typeof snapshotImageSchema>;
 
