@@ -20,8 +20,8 @@ import { MediaError } from './media-error.ts';
 import { keyStem, makeThumbnails, type ThumbnailSet } from './thumbnails.ts';
 import { probeVideo, type VideoLimits, type VideoProbe } from './video-probe.ts';
 
-export const VIDEO_PREVIEW_SECONDS = 3;
-export const VIDEO_PREVIEW_WIDTH = 320;
+const VIDEO_PREVIEW_SECONDS = 3;
+const VIDEO_PREVIEW_WIDTH = 320;
 const VIDEO_PREVIEW_FPS = 12;
 const PREVIEW_PREFIX = 'previews';
 

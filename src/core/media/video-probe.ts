@@ -72,7 +72,7 @@ interface FfprobeOutput {
 const FORMAT_NAMES: Record<VideoContainer, RegExp> = { mp4: /\b(mov|mp4)\b/, mov: /\bmov\b/, webm: /\b(webm|matroska)\b/ };
 
 /** The container of a file from its first bytes, or a MediaError 'not-video' naming what it is instead. */
-export function sniffVideo(head: Uint8Array, shown: string): { container: VideoContainer; ext: string; contentType: string } {
+function sniffVideo(head: Uint8Array, shown: string): { container: VideoContainer; ext: string; contentType: string } {
   const detected = detectFormat(head);
   if (!detected) throw new MediaError('not-video', shown, 'the file is not an MP4, MOV or WebM video (its first bytes match no known format)');
   if (detected.kind !== 'video') {
