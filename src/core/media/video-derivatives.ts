@@ -53,7 +53,8 @@ export function previewArgs(file: string, probe: Pick<VideoProbe, 'fps'>): strin
   ];
 }
 
-async function renderPoster(file: string, probe: VideoProbe, shown: string): Promise<Buffer> {
+/** One PNG frame of the video (see posterArgs), for anything that makes images from it. */
+export async function renderPoster(file: string, probe: VideoProbe, shown: string): Promise<Buffer> {
   const png = await ffmpeg(posterArgs(file, probe), shown, 'poster frame');
   if (png.byteLength > 0) return png;
   // A seek past the last decodable frame yields nothing: take the first frame instead.
