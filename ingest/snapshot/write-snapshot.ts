@@ -318,7 +318,10 @@ async function loraCover(blobs: BlobStore, coverKey: string | null, thumbnailWid
     const n = Number(value);
     return Number.isInteger(n) && n > 0 ? n : null;
   };
-  return { coverUrl: blobs.publicUrl(coverKey), coverThumbUrl, coverWidth: dimension(head.metadata.width), coverHeight: dimension(head.metadata.height) };
+  const cover = { coverUrl: blobs.publicUrl(coverKey), coverThumbUrl, coverWidth: dimension(head.metadata.width), coverHeight: dimension(head.metadata.height) };
+  if (!head.contentType.startsWith('video/')) return cover;
+  const preview = previewKey(coverKey);
+  return { ...cover, coverVideo: { contentType: head.contentType, previewUrl: (await blobs.head(preview)) ? blobs.publicUrl(preview) : null } };
 }
 
 async function snapshotLora(blobs: BlobStore, lora: Lora, acc: LoraAccumulator | undefined, thumbnailWidths: readonly number[]): Promise<SnapshotLora> {

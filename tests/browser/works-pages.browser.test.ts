@@ -359,7 +359,7 @@ describe.runIf(enabled)('works pages in a browser', { timeout: 180_000 }, () => 
     const page = await open(feedPath);
     const card = page.locator(`main .work-card[data-work-id="${work.id}"]`);
     expect(await card.locator('img').getAttribute('src')).toBe(work.images[0]!.thumbUrl);
-    const preview = card.locator('video.work-card__preview');
+    const preview = card.locator('video.video-preview');
     expect(await preview.evaluate((v: HTMLVideoElement) => [v.muted, v.loop, v.preload, v.hasAttribute('playsinline'), v.getAttribute('aria-hidden')])).toEqual([true, true, 'none', true, 'true']);
     await card.scrollIntoViewIfNeeded();
     await expect.poll(() => preview.getAttribute('src'), { timeout: 10_000 }).toBe(previewUrl);

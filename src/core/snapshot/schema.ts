@@ -195,6 +195,11 @@ export const snapshotLoraSchema = z.object({
   coverThumbUrl: z.string().min(1).nullable(),
   coverWidth: dimension.nullable(),
   coverHeight: dimension.nullable(),
+  /**
+   * Set when the cover is a video (image-to-video LoRAs' `.mp4`): `coverUrl` is the clip, `coverThumbUrl` its
+   * poster, `previewUrl` the short muted preview (null when missing). Absent in older snapshots.
+   */
+  coverVideo: z.object({ contentType: z.string().min(1), previewUrl: z.string().min(1).nullable() }).nullable().optional(),
   downloads: count,
   likes: count,
   license: z.string().nullable(),
