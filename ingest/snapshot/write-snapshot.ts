@@ -319,7 +319,7 @@ async function loraCover(blobs: BlobStore, coverKey: string | null, thumbnailWid
     return Number.isInteger(n) && n > 0 ? n : null;
   };
   const cover = { coverUrl: blobs.publicUrl(coverKey), coverThumbUrl, coverWidth: dimension(head.metadata.width), coverHeight: dimension(head.metadata.height) };
-  if (!head.contentType.startsWith('video/')) return cover;
+  if (!head.contentType?.startsWith('video/')) return cover;
   const preview = previewKey(coverKey);
   return { ...cover, coverVideo: { contentType: head.contentType, previewUrl: (await blobs.head(preview)) ? blobs.publicUrl(preview) : null } };
 }
