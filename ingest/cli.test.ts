@@ -115,6 +115,7 @@ describe('ingest CLI', () => {
     expect(doctor.stdout).toMatch(/ok\s+database \(sqlite\): reachable/);
     expect(doctor.stdout).toMatch(/ok\s+blob store \(local\): writable/);
     expect(doctor.stdout).toMatch(/ok\s+redis: not configured/);
+    expect(doctor.stdout).toMatch(/ok\s+ffmpeg \(video posters and previews\): (system|npm static) binaries.*ffmpeg version .*ffprobe version /);
     expect(doctor.stdout).toMatch(/S3_REGION\s+cn-north-1\n/);
     expect(doctor.stdout).toMatch(/PORT\s+4321 \(default\)/);
     expect(doctor.stdout).toContain(`Node ${process.version}`);

@@ -9,6 +9,7 @@ import { stringifyJson } from '../liblib/json.ts';
 import { makeRng } from '../liblib/rng.ts';
 import { listen, serve, sleep } from '../shared/server.ts';
 import { CivitaiCatalogue, IMAGE_PATH_PREFIX, type CivitaiCatalogueOptions, type FakeCivitaiImage, type FakeModel, type FakeVersion } from './catalogue.ts';
+import { fakeVideo } from '../shared/videos.ts';
 
 /** Which API a request was for. Faults are configured per Liblib RequestKind: images → `list`, models and versions → `detail`, image files → `image`. */
 export type CivitaiEndpoint = 'images' | 'model' | 'model-version' | 'image-file' | 'other';
@@ -94,8 +95,10 @@ const cloudflare = (status: number, title: string) =>
   text(status, `<!DOCTYPE html><html><head><title>${title} | civitai.com | Cloudflare</title></head><body><h1>${title}</h1><p>Ray ID: 8f1c2a3b4d5e6f70</p></body></html>`, 'text/html; charset=UTF-8');
 const badRequest = (issues: Array<{ path: string; message: string }>) =>
   json(400, { error: 'Invalid request', issues: issues.map((i) => ({ code: 'custom', path: [i.path], message: i.message })) });
-/** A tiny MP4 header: what a video item's URL serves. */
-const MP4 = Buffer.concat([Buffer.from([0, 0, 0, 24]), Buffer.from('ftypisom\0\0\x02\0isomiso2', 'latin1'), Buffer.alloc(64)]);
+/** Whether a video item's URL serves a clip cut short (one video in five), as a failing CDN might. */
+export const isBrokenVideo = (id: number) => id % 5 === 4;
+/** What a video item's URL serves: a real tiny MP4, or a broken one. */
+const videoOf = (id: number) => fakeVideo(isBrokenVideo(id) ? 'truncated' : 'mp4');
 
 function endpointOf(path: string): CivitaiEndpoint {
   if (path === '/api/v1/images') return 'images';
@@ -366,7 +369,10 @@ export async function startFakeCivitai(options: FakeCivitaiOptions = {}): Promis
       return { status: 200, headers: { 'content-type': 'image/jpeg' }, body: bytes };
     }
     if (!image) return text(404, 'Not Found');
-    if (image.type === 'video') return { status: 200, headers: { 'content-type': 'video/mp4' }, body: MP4 };
+    if (image.type === 'video') {
+      const video = videoOf(image.id);
+      return { status: 200, headers: { 'content-type': video.contentType }, body: video.body };
+    }
     const bytes = await store.get(image.content);
     return { status: 200, headers: { 'content-type': CONTENT_TYPES[image.content.format], 'cache-control': 'public, max-age=31536000, immutable' }, body: bytes };
   }

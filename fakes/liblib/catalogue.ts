@@ -142,6 +142,20 @@ export interface FakeTag {
   tagOrder: number;
 }
 
+/**
+ * Video works: one work in 25, chosen from its creation index so no random draw shifts the rest of the
+ * catalogue. Their images carry a `videoUrl` (a tiny real clip, fakes/shared/videos/), `duration` and the
+ * list/detail `mediaType` VIDEO_MEDIA_TYPE; the real value is unconfirmed (§3.2 names the fields only).
+ */
+export const isVideoWork = (work: Pick<FakeWork, 'index'>): boolean => work.index % 25 === 12;
+export const VIDEO_MEDIA_TYPE = 2;
+export const FAKE_VIDEO_SECONDS = 2;
+const VIDEO_PATH = /^\/img\/video\/([0-9a-f-]+)\.mp4$/;
+/** Where a video work's image serves its clip (on the image host). */
+export const videoPath = (image: Pick<FakeImage, 'uuid'>): string => `/img/video/${image.uuid}.mp4`;
+/** Whether a path is a video clip's (see videoPath). */
+export const isVideoPath = (path: string): boolean => VIDEO_PATH.test(path);
+
 export interface FakeWork {
   /** Creation order, 0 = oldest. */
   index: number;

@@ -2,7 +2,7 @@
 // int64 ids are bigint here and become bare JSON numbers via stringifyJson (json.ts).
 // URLs are absolute on the fake's own origin (it serves both the API and the image hosts).
 
-import { formatLiblibTime as iso, type Catalogue, type FakeComment, type FakeImage, type FakeModel, type FakeUser, type FakeWork } from './catalogue.ts';
+import { FAKE_VIDEO_SECONDS, formatLiblibTime as iso, isVideoWork, VIDEO_MEDIA_TYPE, videoPath, type Catalogue, type FakeComment, type FakeImage, type FakeModel, type FakeUser, type FakeWork } from './catalogue.ts';
 import { makeRng } from './rng.ts';
 
 export type Json = null | boolean | number | bigint | string | Json[] | { [key: string]: Json };
@@ -232,7 +232,8 @@ function detailImage(origin: string, work: FakeWork, image: FakeImage): JsonObje
     originalImageUrl: origin + image.path,
     imageThumbnail: null,
     watermarkImageUrl: origin + image.wmPath,
-    videoUrl: '',
+    // A dead image stays dead: no clip, only its (missing) picture URLs.
+    videoUrl: isVideoWork(work) && !image.dead ? origin + videoPath(image) : '',
     flowUrl: '',
     origImageDownLimit: work.origImageDownLimit,
     height: image.height,
@@ -264,7 +265,7 @@ function detailImage(origin: string, work: FakeWork, image: FakeImage): JsonObje
     showGenerateParamEnabled: !g.hidden,
     isXingliu: 0,
     appRecurrentEnabled: 0,
-    duration: null,
+    duration: isVideoWork(work) ? FAKE_VIDEO_SECONDS : null,
     aiWatermarkUrl: null,
   };
 }
@@ -283,7 +284,7 @@ export function detailData(origin: string, work: FakeWork): JsonObject {
     modelVersionId: 0,
     userId: work.author.userId,
     batchType: 3,
-    mediaType: 1,
+    mediaType: isVideoWork(work) ? VIDEO_MEDIA_TYPE : 1,
     modelUuid: null,
     title: work.title,
     coverId: cover.id,
@@ -346,7 +347,7 @@ export function listItem(origin: string, work: FakeWork, position: number): Json
   const nullCounts = work.listCountsNull;
   return {
     batchType: 3,
-    mediaType: 1,
+    mediaType: isVideoWork(work) ? VIDEO_MEDIA_TYPE : 1,
     title: work.title,
     coverId: cover.id,
     auditTime: iso(work.auditTime),
@@ -365,7 +366,7 @@ export function listItem(origin: string, work: FakeWork, position: number): Json
     modelId: work.mainModelId,
     modelName: '',
     imageUrl: origin + work.listCoverPath,
-    videoUrl: '',
+    videoUrl: isVideoWork(work) && !cover.dead ? origin + videoPath(cover) : '',
     originalName: '',
     width: cover.width,
     height: cover.height,

@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import { Catalogue, formatLiblibTime, type CatalogueOptions, type FakeWork } from './catalogue.ts';
+import { Catalogue, formatLiblibTime, isVideoPath, type CatalogueOptions, type FakeWork } from './catalogue.ts';
 import { applyDrift, FaultEngine, REQUEST_KINDS, type FaultAction, type FaultConfig, type RequestKind } from './faults.ts';
 import { CONTENT_TYPES, ImageStore, parseOssProcess } from './images.ts';
 import { stringifyJson } from './json.ts';
@@ -21,6 +21,7 @@ import {
 } from './payloads.ts';
 import { makeRng } from './rng.ts';
 import { listen, serve, sleep } from '../shared/server.ts';
+import { fakeVideo } from '../shared/videos.ts';
 
 /** `sort` in the search body: 0 = hot (the web client's default, as captured). */
 export const SORT_HOT = 0;
@@ -384,6 +385,10 @@ export async function startFakeLiblib(options: FakeLiblibOptions = {}): Promise<
   async function imageReply(req: IncomingMessage, url: URL): Promise<Reply> {
     const path = url.pathname;
     if (req.method !== 'GET' && req.method !== 'HEAD') return ossError(405, 'MethodNotAllowed', 'The specified method is not allowed against this resource.', path);
+    if (isVideoPath(path)) {
+      const video = fakeVideo('mp4');
+      return { status: 200, headers: { 'content-type': video.contentType, 'cache-control': 'public, max-age=31536000', 'accept-ranges': 'bytes' }, body: video.body };
+    }
     const served = catalogue.servedImage(path);
     if (!served || served.dead) return ossError(404, 'NoSuchKey', 'The specified key does not exist.', path);
     const transform = parseOssProcess(url.searchParams.get('x-oss-process'));

@@ -133,7 +133,11 @@ export interface FakeCover {
   dead: boolean;
   /** 403 unless the request carries `Authorization: Bearer <the fake's token>`. */
   protected: boolean;
+  /** A video cover: serves the tiny clip instead of `content`. */
+  video: boolean;
 }
+
+type ServedCover = Omit<FakeCover, 'path'>;
 
 export interface FakeModelScopeModel {
   /** `Path/Name`, the model id. */
@@ -190,7 +194,7 @@ export class ModelScopeCatalogue {
   readonly seed: string;
   readonly now: number;
   readonly models: FakeModelScopeModel[] = [];
-  readonly #images = new Map<string, { content: ImageContent; dead: boolean; protected: boolean }>();
+  readonly #images = new Map<string, ServedCover>();
 
   constructor(options: ModelScopeCatalogueOptions = {}) {
     this.seed = String(options.seed ?? 1);
@@ -204,7 +208,7 @@ export class ModelScopeCatalogue {
   }
 
   /** What an image path serves, or undefined (404). */
-  image(path: string): { content: ImageContent; dead: boolean; protected: boolean } | undefined {
+  image(path: string): ServedCover | undefined {
     return this.#images.get(path);
   }
 
@@ -236,13 +240,15 @@ export class ModelScopeCatalogue {
     }
   }
 
-  #serve(rng: Rng, key: string, style: ImageContent['style'], dead: boolean, isProtected: boolean, size: [number, number]): FakeCover {
+  #serve(rng: Rng, key: string, style: ImageContent['style'], dead: boolean, isProtected: boolean, size: [number, number], video = false): FakeCover {
     const format = rng.weighted<ImageFormat>([['jpeg', 5], ['png', 3], ['webp', 2]]);
     const prefix = style === 'avatar' ? '/avatar/' : '/cover-images/';
-    const path = `${prefix}${uuid(rng)}.${extensionFor(rng, format)}`;
+    // The random draws are the same for a video cover, so making one a video shifts nothing else.
+    const extension = extensionFor(rng, format);
+    const path = `${prefix}${uuid(rng)}.${video ? 'mp4' : extension}`;
     const content: ImageContent = { key, format, width: size[0], height: size[1], style, parameters: null };
-    this.#images.set(path, { content, dead, protected: isProtected });
-    return { path, content, dead, protected: isProtected };
+    this.#images.set(path, { content, dead, protected: isProtected, video });
+    return { path, content, dead, protected: isProtected, video };
   }
 
   #model(index: number, used: Set<string>, deadRate: number, protectedRate: number): FakeModelScopeModel {
@@ -288,7 +294,9 @@ export class ModelScopeCatalogue {
       const isProtected = !dead && rng.chance(protectedRate);
       const portrait = rng.chance(0.6);
       const w = rng.pick([384, 448, 512]);
-      covers.push(this.#serve(rng, `ms-cover:${id}:${k}`, rng.chance(0.5) ? 'scene' : 'model', dead, isProtected, portrait ? [w, Math.round(w * 1.5)] : [Math.round(w * 1.5), w]));
+      // An image-to-video LoRA's first cover is a clip (`.mp4`, fakes/shared/videos/), as on the real site.
+      const video = task.name === 'image-to-video' && k === 0;
+      covers.push(this.#serve(rng, `ms-cover:${id}:${k}`, rng.chance(0.5) ? 'scene' : 'model', dead, isProtected, portrait ? [w, Math.round(w * 1.5)] : [Math.round(w * 1.5), w], video));
     }
     const origin = ORIGIN;
     const coverUrl = (c: FakeCover) => `${origin}${c.path}`;

@@ -75,7 +75,7 @@ describe('fake ModelScope server', () => {
 
   it('serves real cover images; dead ones 404, protected ones need the token', async () => {
     const covers = fake.catalogue.models.flatMap((m) => m.covers);
-    const live = covers.find((c) => !c.dead && !c.protected)!;
+    const live = covers.find((c) => !c.dead && !c.protected && !c.video)!;
     const dead = covers.find((c) => c.dead)!;
     const locked = covers.find((c) => c.protected)!;
     const response = await fetch(fake.origin + live.path);
@@ -88,6 +88,12 @@ describe('fake ModelScope server', () => {
     expect((await fetch(fake.origin + locked.path)).status).toBe(403);
     expect((await fetch(fake.origin + locked.path, { headers: { authorization: 'Bearer nope' } })).status).toBe(403);
     expect((await fetch(fake.origin + locked.path, { headers: { authorization: `Bearer ${fake.token}` } })).status).toBe(200);
+    // An image-to-video LoRA's first cover is a real MP4 under an .mp4 name.
+    const clip = fake.catalogue.models.find((m) => m.task === 'image-to-video' && m.covers[0] && !m.covers[0].dead && !m.covers[0].protected)!.covers[0]!;
+    expect(clip).toMatchObject({ video: true, path: expect.stringMatching(/\.mp4$/) });
+    const video = await fetch(fake.origin + clip.path);
+    expect(video.headers.get('content-type')).toBe('video/mp4');
+    expect(Buffer.from(await video.arrayBuffer()).subarray(4, 8).toString('latin1')).toBe('ftyp');
   });
 
   it('401 mode: the documented unauthorized body, unless the token comes as a bearer or the m_session_id cookie', async () => {

@@ -10,6 +10,7 @@ import { CONTENT_TYPES, ImageStore } from '../liblib/images.ts';
 import { stringifyJson } from '../liblib/json.ts';
 import { listen, serve, sleep } from '../shared/server.ts';
 import { ModelScopeCatalogue, type FakeModelScopeModel, type ModelScopeCatalogueOptions } from './catalogue.ts';
+import { fakeVideo } from '../shared/videos.ts';
 
 export const MODELS_PATH = '/api/v1/dolphin/models';
 /** The token the fake accepts unless `token` says otherwise. */
@@ -263,6 +264,10 @@ export async function startFakeModelScope(options: FakeModelScopeOptions = {}): 
     const served = catalogue.image(path);
     if (!served || served.dead) return ossError(404, 'NoSuchKey', path);
     if (served.protected && rec.auth !== 'valid') return ossError(403, 'AccessDenied', path);
+    if (served.video) {
+      const video = fakeVideo('mp4');
+      return { status: 200, headers: { 'content-type': video.contentType, 'cache-control': 'public, max-age=31536000' }, body: video.body };
+    }
     const bytes = await images.get(served.content);
     return { status: 200, headers: { 'content-type': CONTENT_TYPES[served.content.format], 'cache-control': 'public, max-age=31536000' }, body: bytes };
   }

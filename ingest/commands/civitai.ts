@@ -123,7 +123,7 @@ async function runFolder(context: CommandContext, target: CivitaiTarget): Promis
   const options = downloaderOptions(flags, context.cwd);
   const http = civitaiHttp(config, flags, options.maxConcurrent, log);
   const progress = process.stderr.isTTY ? new TtyProgress(process.stderr) : undefined;
-  const downloader = new ImageDownloader({ ...options, http, api: new CivitaiClient(http, config.ingest.civitai), log, progress });
+  const downloader = new ImageDownloader({ ...options, video: config.video, http, api: new CivitaiClient(http, config.ingest.civitai), log, progress });
   const abort = interruptible(out, 'interrupted: finishing the images in flight (a rerun skips what is done)…');
   const limit = limitOf(flags, target);
   const common = { limit, signal: abort.signal };

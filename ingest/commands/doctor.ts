@@ -3,6 +3,7 @@ import { describeConfig } from '../../src/core/env.ts';
 import { UserFacingError, errorMessage } from '../../src/core/errors.ts';
 import { pingRedis } from '../../src/server/cache/ping-redis.ts';
 import { createStore } from '../../src/core/store/create-store.ts';
+import { ffVersions } from '../../src/core/media/ffmpeg-binaries.ts';
 import type { CommandRunner } from './command.ts';
 
 interface Check {
@@ -63,6 +64,14 @@ export const doctorCommand: CommandRunner = {
     } else {
       checks.push({ name: 'redis', ok: true, detail: 'not configured (REDIS_URL empty): hot rank and counters come from the database' });
     }
+
+    checks.push(
+      await check('ffmpeg (video posters and previews)', async () => {
+        const v = await ffVersions();
+        const from = v.origin === 'system' ? 'system binaries' : 'npm static binaries (@ffmpeg-installer, @ffprobe-installer)';
+        return `${from}: ${v.ffmpeg} (${v.paths.ffmpeg}); ${v.ffprobe} (${v.paths.ffprobe})`;
+      }),
+    );
 
     out('');
     out('Services:');

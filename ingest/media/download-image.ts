@@ -1,6 +1,7 @@
-// Download one image to a temp file: stream the body from the polite HttpClient while hashing (SHA-256)
-// and counting bytes, detect the format from the first bytes, and read the dimensions with sharp after a
-// full decode, so that an HTML error page served with 200 or a truncated transfer never becomes an image.
+// Download one image (or, when the caller accepts them, one video) to a temp file: stream the body from
+// the polite HttpClient while hashing (SHA-256) and counting bytes, detect the format from the first bytes,
+// and read the dimensions with sharp after a full decode (ffprobe for a video), so that an HTML error page
+// served with 200 or a truncated transfer never becomes an image.
 //
 // The temp file lives in `tmpDir` under a random name. Every failing path removes it before the error
 // leaves this module; on success the caller owns it and must call `dispose()` (in a finally).
@@ -16,6 +17,7 @@ import type { HttpClient } from '../http/http-client.ts';
 import { classifyTransportError, errorCode, redactUrl } from '../http/errors.ts';
 import { detectFormat, FORMAT_SNIFF_BYTES, type ImageFormat } from '../../src/core/media/image-format.ts';
 import { MediaError } from '../../src/core/media/media-error.ts';
+import { probeVideo, type VideoContainer, type VideoLimits, type VideoProbe } from '../../src/core/media/video-probe.ts';
 
 /** Default cap on one download: 50 MiB. */
 export const DEFAULT_MAX_MEDIA_BYTES = 50 * 1024 * 1024;
@@ -39,6 +41,8 @@ export interface DownloadImageOptions {
   /** Extra request headers (an authenticated retry); the HttpClient never logs them. */
   headers?: Record<string, string>;
   signal?: AbortSignal;
+  /** Accept videos (MP4, MOV, WebM) within these limits; without it a video is 'unsupported'. */
+  video?: VideoLimits;
 }
 
 export interface DownloadedImage {
@@ -49,12 +53,14 @@ export interface DownloadedImage {
   bytes: number;
   /** Full lowercase hex SHA-256 of the body. */
   sha256: string;
-  format: ImageFormat;
+  format: ImageFormat | VideoContainer;
   ext: string;
   contentType: string;
-  /** Display dimensions (EXIF orientation applied); the first frame of an animation. */
+  /** Display dimensions (EXIF orientation applied); the first frame of an animation; a video's as played. */
   width: number;
   height: number;
+  /** What ffprobe found, for a video (only when `video` limits were given). */
+  video?: VideoProbe;
   /** Remove the temp file. Safe to call more than once. */
   dispose(): Promise<void>;
 }
@@ -125,14 +131,20 @@ export async function downloadImage(options: DownloadImageOptions): Promise<Down
     if (!detected) {
       throw new MediaError('not-image', shownUrl, `the response is not an image: ${describeBody(headBuffer, response.headers['content-type'])}`);
     }
-    if (detected.kind !== 'image') {
-      throw new MediaError('unsupported', shownUrl, `the response is a ${detected.format} video, not an image`);
+    let video: VideoProbe | undefined;
+    let dimensions: { width: number; height: number };
+    if (detected.kind === 'video') {
+      if (!options.video) throw new MediaError('unsupported', shownUrl, `the response is a ${detected.format} video, not an image`);
+      video = await probeVideo(file, options.video, shownUrl);
+      dimensions = video;
+    } else {
+      const format = detected.format as ImageFormat;
+      if (!DECODABLE.has(format)) {
+        throw new MediaError('unsupported', shownUrl, `${format} images cannot be decoded by this build of sharp/libvips`);
+      }
+      dimensions = await decodeDimensions(file, shownUrl, format);
     }
-    const format = detected.format as ImageFormat;
-    if (!DECODABLE.has(format)) {
-      throw new MediaError('unsupported', shownUrl, `${format} images cannot be decoded by this build of sharp/libvips`);
-    }
-    const { width, height } = await decodeDimensions(file, shownUrl, format);
+    const { width, height } = dimensions;
 
     kept = true;
     let disposed = false;
@@ -141,8 +153,9 @@ export async function downloadImage(options: DownloadImageOptions): Promise<Down
       path: file,
       bytes,
       sha256: hash.digest('hex'),
-      format,
+      format: detected.format as ImageFormat | VideoContainer,
       ext: detected.ext,
+      ...(video ? { video } : {}),
       contentType: detected.contentType,
       width,
       height,

@@ -16,10 +16,14 @@ import { LIBLIB_MEDIA_KEY_TEMPLATE } from '../../src/core/media/media-key.ts';
 import { MediaPipeline, originalMetadata, type MediaContext } from './media-pipeline.ts';
 import { fetchHttpClient, startServer, type TestServer } from './test-helpers.ts';
 import { readAll, isWebp, makeImage } from '../../src/core/testing/images.ts';
+import { makeVideo } from '../../src/core/testing/videos.ts';
+import { DEFAULT_VIDEO_LIMITS } from '../../src/core/media/video-probe.ts';
+import { previewKey } from '../../src/core/media/video-derivatives.ts';
 
 let server: TestServer;
 let car: Buffer; // 1200×800 PNG, served under .jpg URLs
 let small: Buffer; // 240×160 JPEG, narrower than every thumbnail width
+let clip: Buffer; // 64×48 WebM, 1 s
 let root: string;
 let tmpDir: string;
 let store: MigratableStore;
@@ -31,7 +35,12 @@ const logger = pino({ level: 'silent' });
 beforeAll(async () => {
   car = await makeImage(1200, 800, 'png');
   small = await makeImage(240, 160, 'jpeg');
+  const clipDir = await fsp.mkdtemp(path.join(os.tmpdir(), 'huaku-media-clip-'));
+  clip = await makeVideo(path.join(clipDir, 'clip.webm'), { container: 'webm' });
+  await fsp.rm(clipDir, { recursive: true, force: true });
   server = await startServer({
+    '/clip.mp4': { body: clip, contentType: 'video/mp4' }, // a WebM under an .mp4 name: the bytes decide
+    '/cut.webm': { body: clip.subarray(0, Math.floor(clip.length / 2)), contentType: 'video/webm' },
     '/a/car.jpg': { body: car, contentType: 'image/jpeg' },
     '/b/same-car.jpg': { body: car, contentType: 'image/jpeg' }, // identical content, another URL
     '/small.jpg': { body: small, contentType: 'image/jpeg' },
@@ -241,6 +250,29 @@ describe('MediaPipeline.processImage', () => {
     await expect(tiny.processImage(huge, context(w))).rejects.toMatchObject({ kind: 'media', reason: 'too-large' });
     expect((await store.images.listByWork(w.id)).map((r) => r.status)).toEqual(['FAILED', 'FAILED']);
     expect(await objectKeys()).toEqual([]);
+  });
+
+  it('stores a video like an image (same key scheme and metadata) with poster thumbnails and a preview; refuses a truncated one', async () => {
+    const videos = new MediaPipeline({ http, blobs, store, tmpDir, logger, keyTemplate: LIBLIB_MEDIA_KEY_TEMPLATE, video: DEFAULT_VIDEO_LIMITS });
+    const w = await work('moving');
+    const image = await store.images.ensure(w.id, 0, server.url('/clip.mp4'));
+    const result = await videos.processImage(image, context(w));
+    const hash = sha(clip);
+    const key = `liblib/transportation/2025/06/30/moving/0_${hash.slice(0, 16)}.webm`;
+    expect(result).toMatchObject({ status: 'ok', key, format: 'webm', width: 64, height: 48 });
+    const original = await blobs.get(key);
+    expect(original!.contentType).toBe('video/webm');
+    expect(original!.metadata).toMatchObject({ work_slug: 'moving', width: '64', height: '48', content_sha256: hash });
+    expect(await blobs.head(result.thumbnails['320']!)).toMatchObject({ contentType: 'image/webp' });
+    expect(await blobs.head(previewKey(key))).toMatchObject({ contentType: 'video/mp4' });
+    expect((await store.images.listByWork(w.id))[0]).toMatchObject({ status: 'OK', format: 'webm', blobKey: key });
+
+    const cut = await store.images.ensure(w.id, 1, server.url('/cut.webm'));
+    await expect(videos.processImage(cut, context(w))).rejects.toMatchObject({ kind: 'media', reason: 'corrupt' });
+    // Without video limits a video stays refused, as before.
+    const other = await work('still-only');
+    const refused = await store.images.ensure(other.id, 0, server.url('/clip.mp4'));
+    await expect(pipeline.processImage(refused, context(other))).rejects.toMatchObject({ kind: 'media', reason: 'unsupported' });
   });
 
   it('marks the row FAILED on a 404 and rethrows the HTTP error', async () => {

@@ -27,6 +27,8 @@ import { DEFAULT_MAX_MEDIA_BYTES, downloadImage, type DownloadedImage } from './
 import { MediaError } from '../../src/core/media/media-error.ts';
 import { DEFAULT_MEDIA_KEY_TEMPLATE, MediaKeyTemplate } from '../../src/core/media/media-key.ts';
 import { DEFAULT_THUMBNAIL_QUALITY, DEFAULT_THUMBNAIL_WIDTHS, makeThumbnails, normalizeWidths } from '../../src/core/media/thumbnails.ts';
+import { makeVideoDerivatives, previewKey } from '../../src/core/media/video-derivatives.ts';
+import type { VideoLimits } from '../../src/core/media/video-probe.ts';
 
 /** The part of a pino Logger the pipeline uses. */
 export interface MediaLogger {
@@ -48,6 +50,12 @@ export interface MediaPipelineOptions {
   thumbnailQuality?: number;
   /** Default 50 MiB. */
   maxBytes?: number;
+  /**
+   * Accept videos (Civitai video items, Liblib video works, ModelScope video covers) within these limits:
+   * stored like images (same keys and metadata), with poster thumbnails and a preview. Without it a
+   * video fails as 'unsupported'.
+   */
+  video?: VideoLimits;
   logger?: MediaLogger;
 }
 
@@ -90,6 +98,7 @@ export class MediaPipeline {
   private readonly widths: number[];
   private readonly quality: number;
   private readonly maxBytes: number;
+  private readonly video: VideoLimits | undefined;
   private readonly logger: MediaLogger | undefined;
   /** Per-content-hash chains: one image of a given content is stored at a time. */
   private readonly hashLocks = new Map<string, Promise<void>>();
@@ -108,6 +117,7 @@ export class MediaPipeline {
     if (!Number.isSafeInteger(this.maxBytes) || this.maxBytes <= 0) {
       throw new RangeError(`maxBytes must be a positive integer, got ${this.maxBytes}`);
     }
+    this.video = options.video;
     this.logger = options.logger;
   }
 
@@ -120,8 +130,10 @@ export class MediaPipeline {
         http: this.http,
         url: image.srcUrl,
         tmpDir: this.tmpDir,
-        maxBytes: this.maxBytes,
+        // A video may be larger than an image; its own limit applies (checked again by the probe).
+        maxBytes: this.video ? Math.max(this.maxBytes, this.video.maxBytes) : this.maxBytes,
         signal: context.signal,
+        ...(this.video ? { video: this.video } : {}),
       });
     } catch (error) {
       await this.recordFailure(image, error);
@@ -191,6 +203,7 @@ export class MediaPipeline {
   ): Promise<{ keys: Record<string, string>; uploadedBytes: number }> {
     if (stored && this.widths.every((w) => typeof stored[String(w)] === 'string')) {
       const keys = [...new Set(this.widths.map((w) => stored[String(w)]!))];
+      if (download.video) keys.push(previewKey(originalKey));
       const heads = await Promise.all(keys.map((k) => this.blobs.head(k)));
       if (heads.every((h) => h !== null)) return { keys: stored, uploadedBytes: 0 };
     }
@@ -199,6 +212,19 @@ export class MediaPipeline {
   }
 
   private async makeThumbnails(originalKey: string, download: DownloadedImage): Promise<{ keys: Record<string, string>; uploadedBytes: number }> {
+    if (download.video) {
+      const made = await makeVideoDerivatives({
+        blobs: this.blobs,
+        file: download.path,
+        originalKey,
+        probe: download.video,
+        widths: this.widths,
+        quality: this.quality,
+        url: redactUrl(download.url),
+      });
+      const thumbBytes = made.thumbnails.thumbnails.reduce((sum, t) => sum + (t.stored ? t.bytes : 0), 0);
+      return { keys: made.thumbnails.keys, uploadedBytes: thumbBytes + made.preview.bytes };
+    }
     const made = await makeThumbnails({
       blobs: this.blobs,
       input: download.path,

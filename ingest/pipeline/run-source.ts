@@ -106,7 +106,7 @@ export async function runSource(deps: SourceRunDependencies, spec: SourceRunSpec
   );
   const tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'huaku-media-'));
   const media = new MediaPipeline({
-    http, blobs, store, tmpDir, keyTemplate: spec.keyTemplate, thumbnailWidths: config.ingest.thumbnailWidths, logger: runLog,
+    http, blobs, store, tmpDir, keyTemplate: spec.keyTemplate, thumbnailWidths: config.ingest.thumbnailWidths, video: config.video, logger: runLog,
   });
   const stop = new AbortController();
   let fatal: unknown;

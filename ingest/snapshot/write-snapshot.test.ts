@@ -9,6 +9,7 @@ import {
 } from '../../src/core/snapshot/read-snapshot.ts';
 import type { SnapshotWork } from '../../src/core/snapshot/schema.ts';
 import type { Lora, Store, Work } from '../../src/core/store/store.ts';
+import { previewKey } from '../../src/core/media/video-derivatives.ts';
 import { thumbnailKey } from '../../src/core/media/thumbnails.ts';
 import { BACKENDS, type TestBackend } from '../testing/backends.ts';
 import { BASE_MODEL_DEFAULTS } from './suggested-params.ts';
@@ -56,8 +57,10 @@ for (const backendSpec of BACKENDS) {
         });
         const image = await store.images.ensure(work.id, 0, `https://img/${i}.png`);
         if (i % 3) {
+          // w20 is a video: its original is the clip, its thumbnails the poster's.
+          const ext = i === 20 ? 'mp4' : 'png';
           await store.images.markOk(image.id, {
-            blobKey: `liblib/x/${i}.png`, width: 64, height: 48, format: 'png', contentHash: `${i}`, sizeBytes: 10, thumbnails: { '320': `thumbs/320/liblib/x/${i}.webp` },
+            blobKey: `liblib/x/${i}.${ext}`, width: 64, height: 48, format: ext, contentHash: `${i}`, sizeBytes: 10, thumbnails: { '320': `thumbs/320/liblib/x/${i}.webp` },
           });
         }
         fixture.works.push(work);
@@ -131,6 +134,11 @@ for (const backendSpec of BACKENDS) {
         params: { seed: '18446744073709551615', width: 832, height: 1216 },
         images: [{ index: 0, url: url('liblib/x/1.png'), thumbUrl: url('thumbs/320/liblib/x/1.webp'), width: 64, height: 48 }],
       });
+      expect(works.get('w1')!.images[0]!.video).toBeUndefined();
+      expect(works.get('w20')!.images).toEqual([{
+        index: 0, url: url('liblib/x/20.mp4'), thumbUrl: url('thumbs/320/liblib/x/20.webp'), width: 64, height: 48, recipe: null,
+        video: { contentType: 'video/mp4', previewUrl: url(previewKey('liblib/x/20.mp4')) },
+      }]);
       expect(works.get('w0')!.images).toEqual([]); // not downloaded: not shown
       expect(works.get('w0')!.tags).toEqual([]);
       expect(works.get('w3')!.models).toEqual([

@@ -24,6 +24,7 @@ import {
 import { SOURCES } from '../../src/core/domain/enums.ts';
 import type { Author, Lora, Store, User, Work, WorkImage, WorkModel } from '../../src/core/store/store.ts';
 import { thumbnailKey } from '../../src/core/media/thumbnails.ts';
+import { isVideoFormat, previewKey } from '../../src/core/media/video-derivatives.ts';
 import { recipeCompleteness, workCompleteness } from '../../src/core/recipe/completeness.ts';
 import { emptyRecipe, emptyResource, type Recipe } from '../../src/core/recipe/recipe.ts';
 import { ModelCatalogueBuilder } from './model-catalogue.ts';
@@ -201,6 +202,16 @@ class WorkAssembler {
     });
   }
 
+  /**
+   * A video's clip type and preview. The preview is made in the same step as the poster thumbnails (media
+   * stage, thumbnail job), so thumbnails present means the preview is too: no lookup per image here.
+   */
+  #videoOf(image: WorkImage): { contentType: string; previewUrl: string | null } {
+    const contentType = image.format === 'webm' ? 'video/webm' : image.format === 'mov' ? 'video/quicktime' : 'video/mp4';
+    const made = Object.keys(image.thumbnails ?? {}).length > 0;
+    return { contentType, previewUrl: made ? this.#blobs.publicUrl(previewKey(image.blobKey!)) : null };
+  }
+
   #work(work: Work, author: AuthorEntry | null, imageRows: WorkImage[], modelRows: Array<WorkModel & { loraId: number | null }>): SnapshotWork {
     const images = imageRows.filter((image) => image.status === 'OK' && image.blobKey);
     const recipes = imageRows.map((image) => image.recipe);
@@ -236,6 +247,7 @@ class WorkAssembler {
           width: positive(image.width),
           height: positive(image.height),
           recipe: image.recipe ?? null,
+          ...(isVideoFormat(image.format) ? { video: this.#videoOf(image) } : {}),
         };
       }),
       models: modelRows.map((m) => ({
@@ -318,7 +330,10 @@ async function loraCover(blobs: BlobStore, coverKey: string | null, thumbnailWid
     const n = Number(value);
     return Number.isInteger(n) && n > 0 ? n : null;
   };
-  return { coverUrl: blobs.publicUrl(coverKey), coverThumbUrl, coverWidth: dimension(head.metadata.width), coverHeight: dimension(head.metadata.height) };
+  const cover = { coverUrl: blobs.publicUrl(coverKey), coverThumbUrl, coverWidth: dimension(head.metadata.width), coverHeight: dimension(head.metadata.height) };
+  if (!head.contentType?.startsWith('video/')) return cover;
+  const preview = previewKey(coverKey);
+  return { ...cover, coverVideo: { contentType: head.contentType, previewUrl: (await blobs.head(preview)) ? blobs.publicUrl(preview) : null } };
 }
 
 async function snapshotLora(blobs: BlobStore, lora: Lora, acc: LoraAccumulator | undefined, thumbnailWidths: readonly number[]): Promise<SnapshotLora> {

@@ -215,6 +215,10 @@ export const envSchema = z.object({
   UPLOAD_MAX_MB: z.coerce.number({ error: 'expected megabytes, 1–100' }).positive().max(100).default(20),
   UPLOAD_MAX_MEGAPIXELS: z.coerce.number({ error: 'expected megapixels, 1–500' }).positive().max(500).default(100),
   UPLOAD_DELETE_GRACE_HOURS: z.coerce.number({ error: 'expected hours, 0–720' }).min(0).max(720).default(24),
+  VIDEO_MAX_MB: z.coerce.number({ error: 'expected megabytes, 1–2048' }).positive().max(2048).default(100),
+  VIDEO_MAX_SECONDS: z.coerce.number({ error: 'expected seconds, 1–3600' }).min(1).max(3600).default(120),
+  VIDEO_MAX_DIMENSION: z.coerce.number({ error: 'expected pixels, 16–8192' }).int().min(16).max(8192).default(3840),
+  VIDEO_MAX_FPS: z.coerce.number({ error: 'expected frames per second, 1–1000' }).min(1).max(1000).default(120),
   HISTORY_DIR: z.string().min(1).default('data/history'),
   RUN_STALE_MINUTES: z.coerce.number({ error: 'expected minutes, 2–1440' }).int().min(2).max(1440).default(10),
   DAILY_BUILD_COMMAND: z.string().min(1).default('npm run build'),
@@ -289,6 +293,8 @@ export interface Config {
   };
   community: CommunityConfig;
   generation: GenerationConfig;
+  /** What a video (downloaded or uploaded) may be; core/media/video-probe.ts's VideoLimits. */
+  video: { maxBytes: number; maxSeconds: number; maxDimension: number; maxFps: number };
 }
 
 export interface GenerationConfig {
@@ -530,6 +536,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         generate: parseRateLimit(raw.RATE_LIMIT_GENERATE),
       },
       upload: { maxBytes: Math.round(raw.UPLOAD_MAX_MB * 1024 * 1024), maxPixels: Math.round(raw.UPLOAD_MAX_MEGAPIXELS * 1_000_000), deleteGraceMs: Math.round(raw.UPLOAD_DELETE_GRACE_HOURS * 3_600_000) },
+    },
+    video: {
+      maxBytes: Math.round(raw.VIDEO_MAX_MB * 1024 * 1024),
+      maxSeconds: raw.VIDEO_MAX_SECONDS,
+      maxDimension: raw.VIDEO_MAX_DIMENSION,
+      maxFps: raw.VIDEO_MAX_FPS,
     },
     generation: {
       providers: parseProviderList(raw.GENERATION_PROVIDERS)!,

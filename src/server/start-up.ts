@@ -55,7 +55,7 @@ export async function createServerServices(core: CoreServices, options: ServerSe
   const community = config.community;
   const { cache, redis, close: closeCache } = await openCommunityCache({ config, store, log });
   const jobLog = log.child({ service: 'jobs' });
-  const handlers = createJobHandlers({ store, blobs, cache, log: jobLog });
+  const handlers = createJobHandlers({ store, blobs, cache, log: jobLog, videoLimits: config.video });
   const storeQueue = new StoreJobQueue({ store, handlers, log: jobLog });
   const jobs: JobQueue =
     config.redisUrl !== undefined

@@ -29,9 +29,14 @@ export interface ShareImage {
 }
 
 /** The preview image of one work: its first image, or the neutral card when the work is sensitive. */
-export function shareImageOf(level: SnapshotNsfwLevel, image: { url: string; width?: number | null; height?: number | null } | null | undefined): ShareImage | undefined {
+export function shareImageOf(
+  level: SnapshotNsfwLevel,
+  image: { url: string; thumbUrl?: string | null; width?: number | null; height?: number | null; video?: unknown } | null | undefined,
+): ShareImage | undefined {
   if (!image) return undefined;
   if (isSensitive(level)) return SENSITIVE_SHARE_IMAGE;
+  // A video's picture is its poster frame (its url is the clip); the poster is a thumbnail, its size unknown here.
+  if (image.video) return image.thumbUrl ? { url: image.thumbUrl } : undefined;
   return { url: image.url, width: image.width ?? undefined, height: image.height ?? undefined };
 }
 

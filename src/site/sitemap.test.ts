@@ -59,6 +59,24 @@ describe('splitSitemap', () => {
 });
 
 describe('rendering', () => {
+  it('lists a video work\'s clip with Google\'s video extension (poster, title, description, family-friendliness)', () => {
+    const video = { contentType: 'video/mp4', previewUrl: null };
+    const works = [
+      sampleWork(1, { title: '海浪 & 礁石', prompt: 'waves', images: [{ index: 0, url: '/media/v.mp4', thumbUrl: '/media/thumbs/320/v.webp', width: 96, height: 64, video }] }),
+      sampleWork(2, { nsfwLevel: 'X', images: [{ index: 0, url: '/media/x.mp4', thumbUrl: '/media/thumbs/320/x.webp', width: 96, height: 64, video }] }),
+      sampleWork(3),
+    ];
+    const entries = sitemapEntries({ generatedAt: null, works, authors: [], loras: [], feedPaths: [] }).filter((e) => e.path.startsWith('/artwork/'));
+    const xml = renderSitemap(entries, SITE);
+    expect(xml).toContain('<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:video="http://www.google.com/schemas/sitemap-video/1.1">');
+    expect(xml).toContain(
+      '<video:video><video:thumbnail_loc>https://huaku.example/media/thumbs/320/v.webp</video:thumbnail_loc><video:title>海浪 &amp; 礁石</video:title>' +
+        '<video:description>waves</video:description><video:content_loc>https://huaku.example/media/v.mp4</video:content_loc><video:family_friendly>yes</video:family_friendly></video:video>',
+    );
+    expect(xml).toContain('<video:content_loc>https://huaku.example/media/x.mp4</video:content_loc><video:family_friendly>no</video:family_friendly>');
+    expect(xml.match(/<video:video>/g)).toHaveLength(2); // the image work lists none
+  });
+
   it('writes absolute, escaped URLs and the newest lastmod per file in the index', () => {
     const files = [
       [{ path: '/a?x=1&y=2', lastmod: '2025-01-02T00:00:00.000Z' }, { path: '/b', lastmod: '2025-01-03T00:00:00.000Z' }],

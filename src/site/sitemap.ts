@@ -2,7 +2,8 @@
 // they split into files of at most `maxUrlsPerFile`, and the XML of the index and of each file.
 // Framework-free: the Astro endpoints (src/pages/sitemap-*.xml.ts) only feed it the collections.
 import type { SnapshotAuthorEntry, SnapshotLora, SnapshotWork } from '../core/snapshot/schema.ts';
-import { loraPath, userPath, workPath } from './works.ts';
+import { isSensitive } from './nsfw.ts';
+import { displayTitle, loraPath, sortedImages, userPath, workPath } from './works.ts';
 
 /** The protocol's limit per sitemap file (also 50 MB uncompressed, far above 50k of our URLs). */
 export const SITEMAP_MAX_URLS = 50_000;
@@ -12,6 +13,32 @@ export interface SitemapEntry {
   path: string;
   /** ISO date-time of the last change, when known. */
   lastmod: string | null;
+  /** A video work's clips (Google's video sitemap extension): site paths, as on the page. */
+  videos?: SitemapVideo[];
+}
+
+interface SitemapVideo {
+  contentPath: string;
+  thumbnailPath: string;
+  title: string;
+  description: string;
+  familyFriendly: boolean;
+}
+
+/** The videos of a work that can be listed: each needs its poster (the extension requires a thumbnail). */
+function workVideos(work: SnapshotWork): SitemapVideo[] {
+  return sortedImages(work).flatMap((image) =>
+    image.video && image.thumbUrl
+      ? [{
+          contentPath: image.url,
+          thumbnailPath: image.thumbUrl,
+          title: displayTitle(work),
+          // The extension's limit is 2048 characters.
+          description: [...(work.prompt || displayTitle(work))].slice(0, 2048).join(''),
+          familyFriendly: !isSensitive(work.nsfwLevel),
+        }]
+      : [],
+  );
 }
 
 export interface SitemapSource {
@@ -39,7 +66,8 @@ export function sitemapEntries(source: SitemapSource): SitemapEntry[] {
 
   const newestByAuthor = new Map<string, string>();
   for (const work of source.works) {
-    entries.push({ path: workPath(work), lastmod: work.publishedAt ?? snapshotDate });
+    const videos = workVideos(work);
+    entries.push({ path: workPath(work), lastmod: work.publishedAt ?? snapshotDate, ...(videos.length > 0 ? { videos } : {}) });
     const username = work.author?.username;
     if (username && work.publishedAt && (newestByAuthor.get(username) ?? '') < work.publishedAt) {
       newestByAuthor.set(username, work.publishedAt);
@@ -73,9 +101,24 @@ const SITEMAP_NS = 'http://www.sitemaps.org/schemas/sitemap/0.9';
 /** One sitemap file: absolute URLs against `site`. */
 export function renderSitemap(entries: readonly SitemapEntry[], site: URL | string): string {
   const urls = entries.map(
-    (entry) => `<url><loc>${escapeXml(new URL(entry.path, site).href)}</loc>${lastmodTag(entry.lastmod)}</url>`,
+    (entry) => `<url><loc>${escapeXml(new URL(entry.path, site).href)}</loc>${lastmodTag(entry.lastmod)}${(entry.videos ?? []).map((v) => videoTag(v, site)).join('')}</url>`,
   );
-  return `${XML_HEADER}<urlset xmlns="${SITEMAP_NS}">\n${urls.join('\n')}\n</urlset>\n`;
+  // The video namespace only where a file lists videos: files without any stay plain sitemaps.
+  const videoNs = entries.some((e) => e.videos?.length) ? ` xmlns:video="${VIDEO_NS}"` : '';
+  return `${XML_HEADER}<urlset xmlns="${SITEMAP_NS}"${videoNs}>\n${urls.join('\n')}\n</urlset>\n`;
+}
+
+const VIDEO_NS = 'http://www.google.com/schemas/sitemap-video/1.1';
+
+function videoTag(video: SitemapVideo, site: URL | string): string {
+  const tag = (name: string, value: string) => `<video:${name}>${escapeXml(value)}</video:${name}>`;
+  return `<video:video>${[
+    tag('thumbnail_loc', new URL(video.thumbnailPath, site).href),
+    tag('title', video.title),
+    tag('description', video.description),
+    tag('content_loc', new URL(video.contentPath, site).href),
+    tag('family_friendly', video.familyFriendly ? 'yes' : 'no'),
+  ].join('')}</video:video>`;
 }
 
 /** The index: one `<sitemap>` per file, its lastmod the newest of its entries. */

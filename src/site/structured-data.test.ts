@@ -7,6 +7,25 @@ import { jsonLd } from './works.ts';
 const SITE = 'https://huaku.example';
 
 describe('structured data', () => {
+  it('describes a video work with a VideoObject (poster as thumbnail, clip as content) and keeps it out of the images', () => {
+    const work = sampleWork(7, {
+      publishedAt: '2025-05-01T00:00:00.000Z',
+      images: [{ index: 0, url: '/media/v.mp4', thumbUrl: '/media/thumbs/320/v.webp', width: 640, height: 360, video: { contentType: 'video/mp4', previewUrl: null } }],
+    });
+    const data = artworkJsonLd(work, SITE);
+    expect(data.video).toEqual([expect.objectContaining({
+      '@type': 'VideoObject',
+      contentUrl: absoluteUrl('/media/v.mp4', SITE),
+      thumbnailUrl: absoluteUrl('/media/thumbs/320/v.webp', SITE),
+      uploadDate: '2025-05-01T00:00:00.000Z',
+      encodingFormat: 'video/mp4',
+      width: 640,
+      height: 360,
+    })]);
+    expect(data.image).toEqual([]);
+    expect(artworkJsonLd(sampleWork(8), SITE).video).toBeUndefined();
+  });
+
   it('describes a work as a CreativeWork of ImageObjects with absolute URLs', () => {
     const work = sampleWork(1, { images: [{ index: 0, url: '/media/a.png', thumbUrl: '/media/thumbs/320/a.webp', width: 768, height: 1024 }] });
     const data = artworkJsonLd(work, SITE);

@@ -34,15 +34,36 @@ export function jsonLdGraph(...nodes: readonly JsonObject[]): JsonObject {
 }
 
 /**
- * A work as a CreativeWork whose images are ImageObjects (a work may hold several images). A sensitive
- * (Mature/X) work shows the neutral card its og:image shows (src/site/nsfw.ts), never its originals or
- * their thumbnails: search engines and link previews display these images unblurred.
+ * A video of a work as schema.org VideoObject (name, thumbnailUrl and uploadDate are what search engines
+ * require; the poster is the thumbnail, the clip the content).
+ */
+function videoObject(work: SnapshotWork, image: SnapshotWork['images'][number], site: URL | string): JsonObject {
+  return {
+    '@type': 'VideoObject',
+    name: displayTitle(work),
+    description: work.prompt || displayTitle(work),
+    contentUrl: absoluteUrl(image.url, site),
+    ...(image.thumbUrl ? { thumbnailUrl: absoluteUrl(image.thumbUrl, site) } : {}),
+    ...(work.publishedAt ? { uploadDate: work.publishedAt } : {}),
+    ...(image.video?.contentType ? { encodingFormat: image.video.contentType } : {}),
+    ...(image.width ? { width: image.width } : {}),
+    ...(image.height ? { height: image.height } : {}),
+  };
+}
+
+/**
+ * A work as a CreativeWork whose images are ImageObjects (a work may hold several images) and whose videos
+ * are VideoObjects. A sensitive (Mature/X) work shows the neutral card its og:image shows (src/site/nsfw.ts),
+ * never its originals, their thumbnails or its videos: search engines and link previews display these
+ * unblurred.
  */
 export function artworkJsonLd(work: SnapshotWork, site: URL | string): JsonObject {
   const url = absoluteUrl(workPath(work), site);
   const author = work.author
     ? { '@type': 'Person', name: work.author.name || '佚名', url: absoluteUrl(userPath(work.author.username), site) }
     : undefined;
+  const sensitive = isSensitive(work.nsfwLevel);
+  const videos = sensitive ? [] : sortedImages(work).filter((image) => image.video);
   return {
     '@context': 'https://schema.org',
     '@type': 'CreativeWork',
@@ -56,7 +77,8 @@ export function artworkJsonLd(work: SnapshotWork, site: URL | string): JsonObjec
     ...(work.tags.length > 0 ? { keywords: work.tags.join(',') } : {}),
     ...(work.sourceUrl ? { sameAs: work.sourceUrl } : {}),
     inLanguage: 'zh-CN',
-    image: (isSensitive(work.nsfwLevel) ? [SENSITIVE_SHARE_IMAGE] : sortedImages(work)).map((image) => ({
+    ...(videos.length > 0 ? { video: videos.map((image) => videoObject(work, image, site)) } : {}),
+    image: (sensitive ? [SENSITIVE_SHARE_IMAGE] : sortedImages(work).filter((image) => !image.video)).map((image) => ({
       '@type': 'ImageObject',
       contentUrl: absoluteUrl(image.url, site),
       ...('thumbUrl' in image && image.thumbUrl ? { thumbnailUrl: absoluteUrl(image.thumbUrl, site) } : {}),

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { sampleWork } from '../core/snapshot/test-fixtures.ts';
 import { HOT_EPOCH_S, HOT_SECONDS_PER_DECADE, hotScore } from '../core/domain/hot-score.ts';
-import { compareHot, compareNewestFirst, coverImage, displayTitle, imageSrcset, isListed, layoutRatio, reactionTotal, sortHot, sortNewestFirst, summarize, workHotScore } from './works.ts';
+import { compareHot, compareNewestFirst, coverImage, coverVideo, displayTitle, imageSrcset, isListed, layoutRatio, reactionTotal, sortHot, sortNewestFirst, summarize, workHotScore } from './works.ts';
 
 describe('works helpers', () => {
   it('orders hot works by the shared hot score: reactions weighed against the publish time, ties newest first', () => {
@@ -84,6 +84,16 @@ describe('works helpers', () => {
     });
     expect(coverImage(work)).toEqual({ src: '/thumbs/320/a.webp', srcset: '/thumbs/320/a.webp 320w, /a.png 640w', width: 640, height: 480 });
     expect(coverImage(sampleWork(2, { images: [] }))).toBeNull();
+  });
+
+  it('shows a video work by its poster, never its clip, and gives the clip and preview separately', () => {
+    const video = { contentType: 'video/mp4', previewUrl: '/media/previews/v.mp4' };
+    const work = sampleWork(3, { images: [{ index: 0, url: '/media/v.mp4', thumbUrl: '/media/thumbs/320/v.webp', width: 640, height: 360, video }] });
+    expect(coverImage(work)).toEqual({ src: '/media/thumbs/320/v.webp', srcset: null, width: 640, height: 360 });
+    expect(coverVideo(work)).toEqual({ src: '/media/v.mp4', contentType: 'video/mp4', previewUrl: '/media/previews/v.mp4', poster: '/media/thumbs/320/v.webp', width: 640, height: 360 });
+    // No poster yet: a placeholder rather than a clip in an <img>.
+    expect(coverImage(sampleWork(4, { images: [{ index: 0, url: '/media/v.mp4', thumbUrl: null, width: 64, height: 48, video }] }))).toBeNull();
+    expect(coverVideo(sampleWork(5))).toBeNull();
   });
 
   it('clamps layout ratios and defaults to portrait', () => {

@@ -67,7 +67,17 @@ export function sortNewestFirst<W extends Dated>(works: readonly W[]): W[] {
 export function coverImage(work: Pick<SnapshotWork, 'images'>) {
   const first = sortedImages(work)[0];
   if (!first) return null;
-  return { src: first.thumbUrl ?? first.url, srcset: imageSrcset(first), width: first.width, height: first.height };
+  // A video's picture is its poster frame; without one there is nothing an <img> can show.
+  const src = first.video ? first.thumbUrl : (first.thumbUrl ?? first.url);
+  if (!src) return null;
+  return { src, srcset: imageSrcset(first), width: first.width, height: first.height };
+}
+
+/** The cover's clip when the work is a video: the muted preview for cards and the full clip for its page. */
+export function coverVideo(work: Pick<SnapshotWork, 'images'>) {
+  const first = sortedImages(work)[0];
+  if (!first?.video) return null;
+  return { src: first.url, contentType: first.video.contentType, previewUrl: first.video.previewUrl, poster: first.thumbUrl, width: first.width, height: first.height };
 }
 
 const dateTime = new Intl.DateTimeFormat('zh-CN', {
@@ -131,7 +141,7 @@ export function sortedImages(work: Pick<SnapshotWork, 'images'>): SnapshotWork['
 const THUMB_WIDTH_IN_URL = /\/thumbs\/(\d+)\//;
 const DEFAULT_THUMB_WIDTH = 320;
 
-type SrcsetImage = Pick<SnapshotImage, 'url' | 'thumbUrl' | 'width'> & { thumbs?: SnapshotImage['thumbs'] };
+type SrcsetImage = Pick<SnapshotImage, 'url' | 'thumbUrl' | 'width'> & { thumbs?: SnapshotImage['thumbs']; video?: SnapshotImage['video'] };
 
 /**
  * `srcset` for one image: every stored thumbnail and the original, by pixel width. Null when there is no
@@ -139,7 +149,8 @@ type SrcsetImage = Pick<SnapshotImage, 'url' | 'thumbUrl' | 'width'> & { thumbs?
  * the browser rescale the image by its `w` descriptor.
  */
 export function imageSrcset(image: SrcsetImage): string | null {
-  if (!image.width) return null;
+  // A video's url is the clip, never an image candidate.
+  if (!image.width || image.video) return null;
   const original = image.width;
   const stored = image.thumbs?.length
     ? image.thumbs

@@ -129,8 +129,8 @@ describe.runIf(enabled)('community flow in a browser', () => {
     const file = page.locator('input[type="file"]');
     const submit = page.getByRole('button', { name: '上传为草稿' });
     await file.setInputFiles({ name: 'x.svg', mimeType: 'image/svg+xml', buffer: Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"/>') });
-    await page.getByText('请选择 JPEG、PNG 或 WebP 图片').waitFor();
-    expect(await page.getByText('请选择 JPEG、PNG 或 WebP 图片').count()).toBe(1);
+    await page.getByText('请选择 JPEG、PNG、WebP 图片或 MP4、WebM 视频').waitFor();
+    expect(await page.getByText('请选择 JPEG、PNG、WebP 图片或 MP4、WebM 视频').count()).toBe(1);
     expect(await submit.isDisabled()).toBe(true);
 
     // An A1111 PNG fills the recipe form from its own parameters chunk.

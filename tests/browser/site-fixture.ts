@@ -25,6 +25,7 @@ import { emptyRecipe, emptyResource, type Recipe } from '../../src/core/recipe/r
 import { sampleLora, sampleWork, writeTestSnapshot } from '../../src/core/snapshot/test-fixtures.ts';
 import { loraPath, userPath, workPath } from '../../src/site/works.ts';
 import { coverPng } from './lora-site.ts';
+import { fakeVideo } from '../../fakes/shared/videos.ts';
 
 export const SITE_URL = 'https://huaku.example';
 /** A valid 1×1 PNG, stored for every work image and thumbnail. */
@@ -46,6 +47,8 @@ export const PAINTER_NS = [100, 90, 80, 70, 60];
 /** A work whose id is a community API id (numeric), so its page asks the API for likes and favorites. */
 export const API_WORK_ID = '4242';
 const API_WORK_N = 95;
+/** A video work: its cover is a clip (a real tiny H.264, fakes/shared/videos/) with a poster and a preview. */
+export const VIDEO_N = 94;
 /** A work with a recipe per image (two seeds, a weighted LoRA) and crawled comments (issue 16). */
 export const RECIPE_N = 50;
 /** A work whose seed is unknown: 部分参数. */
@@ -121,6 +124,12 @@ function worksPagesWorks(): SnapshotWork[] {
     if (n === 97) Object.assign(overrides, { nsfwLevel: 'X' });
     if (n === API_WORK_N) Object.assign(overrides, { id: API_WORK_ID });
     if (n === 96) Object.assign(overrides, { nsfwLevel: 'Soft' });
+    if (n === VIDEO_N) {
+      Object.assign(overrides, {
+        title: '海浪视频',
+        images: [{ index: 0, url: `/media/test/${n}-0.mp4`, thumbUrl: `/media/thumbs/320/test/${n}-0.webp`, width: 96, height: 64, video: { contentType: 'video/mp4', previewUrl: `/media/previews/test/${n}-0.mp4` } }],
+      } satisfies Partial<SnapshotWork>);
+    }
     if (n === XSS_N) Object.assign(overrides, { title: XSS, titleEn: XSS, prompt: `提示词 ${XSS}`, negativePrompt: XSS, tags: [XSS] });
     works.push(sampleWork(n, overrides));
   }
@@ -410,8 +419,13 @@ export async function writeSiteFixture(snapshotDir: string, blobDir: string, his
   await writeHistory(historyDir);
   const blobs = new LocalBlobStore({ driver: 'local', dir: blobDir, publicBaseUrl: '/media' });
   const key = (url: string) => url.replace(/^\/media\//, '');
-  const images = new Set(siteWorks.flatMap((w) => w.images.flatMap((i) => [i.url, i.thumbUrl ?? i.url, ...(i.thumbs ?? []).map((t) => t.url)])));
+  const images = new Set(siteWorks.flatMap((w) => w.images.flatMap((i) => [...(i.video ? [] : [i.url]), i.thumbUrl ?? i.url, ...(i.thumbs ?? []).map((t) => t.url)])));
   for (const url of images) await blobs.put(key(url), PNG, { contentType: 'image/png' });
+  // Videos: the clip and its preview are the same real tiny MP4 (browsers must be able to play both).
+  const clip = fakeVideo('mp4');
+  for (const video of siteWorks.flatMap((w) => w.images.filter((i) => i.video))) {
+    for (const url of [video.url, video.video!.previewUrl]) if (url) await blobs.put(key(url), clip.body, { contentType: clip.contentType });
+  }
   await blobs.put(ODD_KEY, PNG, { contentType: 'image/png' });
   for (const [i, lora] of siteLorasList.entries()) {
     if (!lora.coverUrl || lora.coverUrl === MISSING_COVER) continue;

@@ -15,7 +15,7 @@ import { shippedJavaScript } from './shipped-javascript.ts';
 import { connectChromium, site } from './site.ts';
 import {
   API_WORK_ID, byN, CAR_MODEL, DETAIL_N, HOME_WORKS, PARTIAL_N, RECIPE_N, RECIPE_TEXT, FEED_PAGE_SIZE, HOTTEST_N, NSFW_N, PAINTER_NS, painter, SITE_URL, siteLorasList,
-  siteWorks as works, USED_BY, XSS, XSS_N,
+  siteWorks as works, USED_BY, VIDEO_N, XSS, XSS_N,
 } from './site-fixture.ts';
 
 const enabled = serviceGate('chromium (browser tests)', chromiumAvailability());
@@ -107,7 +107,8 @@ describe.runIf(enabled)('works pages in a browser', { timeout: 180_000 }, () => 
     const firstRow = boxes.filter((b) => b.top === boxes[0]!.top);
     expect(firstRow.length).toBeGreaterThan(1);
     for (const box of firstRow) expect(Math.abs(box.height - firstRow[0]!.height)).toBeLessThan(2);
-    const sizes = await page.locator('main .work-card img').evaluateAll((imgs) => imgs.map((i) => [i.getAttribute('width'), i.getAttribute('height'), i.getAttribute('srcset')]));
+    // Video cards show a poster thumbnail only (their original is a clip, not an image candidate).
+    const sizes = await page.locator('main .work-card:not([data-video]) img').evaluateAll((imgs) => imgs.map((i) => [i.getAttribute('width'), i.getAttribute('height'), i.getAttribute('srcset')]));
     for (const [w, h, srcset] of sizes) {
       expect(Number(w)).toBeGreaterThan(0);
       expect(Number(h)).toBeGreaterThan(0);
@@ -387,6 +388,49 @@ describe.runIf(enabled)('works pages in a browser', { timeout: 180_000 }, () => 
       const total = scripts.reduce((sum, s) => sum + s.gzip, 0);
       expect(total, `${workPath(work)}: ${scripts.map((s) => `${s.name} ${s.gzip} B`).join(', ')}`).toBeLessThanOrEqual(30 * 1024);
     }
+  });
+
+  it('video work: a poster card whose muted preview loads and loops only when visible (never for reduced motion), and a page with <video>, VideoObject and og:video', async () => {
+    const work = byN(VIDEO_N);
+    const feedPage = Math.floor(newestIds.indexOf(work.id) / FEED_PAGE_SIZE) + 1;
+    const feedPath = feedPage === 1 ? '/feed' : `/feed/${feedPage}`;
+    const previewUrl = work.images[0]!.video!.previewUrl!;
+
+    const page = await open(feedPath);
+    const card = page.locator(`main .work-card[data-work-id="${work.id}"]`);
+    expect(await card.locator('img').getAttribute('src')).toBe(work.images[0]!.thumbUrl);
+    const preview = card.locator('video.video-preview');
+    expect(await preview.evaluate((v: HTMLVideoElement) => [v.muted, v.loop, v.preload, v.hasAttribute('playsinline'), v.getAttribute('aria-hidden')])).toEqual([true, true, 'none', true, 'true']);
+    await card.scrollIntoViewIfNeeded();
+    await expect.poll(() => preview.getAttribute('src'), { timeout: 10_000 }).toBe(previewUrl);
+    // It really plays: the browser decodes the H.264 preview (then the class reveals it over the poster).
+    await expect.poll(() => preview.evaluate((v: HTMLVideoElement) => !v.paused && v.currentTime > 0 && v.classList.contains('is-playing')), { timeout: 15_000 }).toBe(true);
+    await page.close();
+
+    const still = await browser!.newContext({ reducedMotion: 'reduce' });
+    try {
+      const calm = await open(feedPath, still);
+      const calmCard = calm.locator(`main .work-card[data-work-id="${work.id}"]`);
+      await calmCard.scrollIntoViewIfNeeded();
+      // Two frames: any IntersectionObserver callback has run by then.
+      await calm.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+      expect(await calmCard.locator('video').getAttribute('src')).toBeNull();
+    } finally {
+      await still.close();
+    }
+
+    const detail = await open(workPath(work));
+    const player = detail.locator('main video[controls]');
+    expect(await player.evaluate((v: HTMLVideoElement) => [v.preload, v.getAttribute('poster'), v.getAttribute('width'), v.getAttribute('height')])).toEqual(['none', work.images[0]!.thumbUrl, '96', '64']);
+    expect(await player.locator('source').getAttribute('src')).toBe(work.images[0]!.url);
+    expect(await player.locator('source').getAttribute('type')).toBe('video/mp4');
+    expect(await player.evaluate((v: HTMLVideoElement) => v.readyState)).toBe(0); // preload="none": nothing fetched yet
+    const { data } = await jsonLdTypes(detail);
+    const creative = data.find((d) => d['@type'] === 'CreativeWork')!;
+    expect(creative.video).toEqual([expect.objectContaining({ '@type': 'VideoObject', contentUrl: `${SITE_URL}${work.images[0]!.url}`, thumbnailUrl: `${SITE_URL}${work.images[0]!.thumbUrl}` })]);
+    expect(await detail.locator('meta[property="og:video"]').getAttribute('content')).toBe(`${SITE_URL}${work.images[0]!.url}`);
+    expect(await detail.locator('meta[property="og:image"]').getAttribute('content')).toBe(`${SITE_URL}${work.images[0]!.thumbUrl}`);
+    await detail.close();
   });
 
   it('user page: exactly that author\'s works, newest first, with a Person', async () => {

@@ -12,6 +12,7 @@ import { hotScore } from '../../src/core/domain/hot-score.ts';
 import { iterateSnapshotWorkChunks } from '../../src/core/snapshot/read-snapshot.ts';
 import { testImage } from '../../src/server/testing/community.ts';
 import { hostileUploads } from '../../src/server/testing/hostile-uploads.ts';
+import { fakeVideo } from '../../fakes/shared/videos.ts';
 import { serviceGate } from '../../src/core/testing/services.ts';
 import { Redis } from 'ioredis';
 import { REPO_ROOT, makeWorkDir, run } from '../browser/harness.ts';
@@ -507,6 +508,16 @@ function describeCommunity(name: string, enabled: boolean, openBackend: (dir: st
       expect(ok.body).toMatchObject({ status: 'draft', url: expect.stringMatching(/^\/media\/artworks\/original\/[0-9a-f-]{36}$/) });
       const media = await fetch(new URL(ok.body.url, server.url));
       expect(media.headers.get('content-type')).toBe('image/jpeg');
+      // So is a small MP4 (stored without its metadata), which then publishes like an image.
+      const clip = fakeVideo('mp4').body;
+      const video = await client.upload(clip, { title: '小视频' }, 'clip.mp4', 'video/mp4');
+      expect(video.status).toBe(201);
+      expect(video.body.artwork.image).toMatchObject({ width: 96, height: 64, video: { content_type: 'video/mp4' } });
+      const stored = await fetch(new URL(video.body.url, server.url));
+      expect(stored.headers.get('content-type')).toBe('video/mp4');
+      expect(Buffer.from(await stored.arrayBuffer()).subarray(4, 8).toString('latin1')).toBe('ftyp');
+      expect((await client.post(`/api/artworks/${video.body.artwork_id}/publish`)).status).toBe(200);
+      expect((await client.get(`/api/artworks/${video.body.artwork_id}`)).body).toMatchObject({ status: 'published' });
     });
 
     it('a newly published work is at once in the feed, on its page, on the user page, and in the next snapshot', async () => {

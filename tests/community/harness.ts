@@ -101,6 +101,7 @@ export async function startCommunityServer(options: {
     RATE_LIMIT_WRITE: '100000/1m',
     RATE_LIMIT_IP: '100000/1m',
     UPLOAD_MAX_MB: '2',
+    VIDEO_MAX_MB: '2',
     GENERATION_PROVIDERS: 'modelscope',
     MODELSCOPE_INFERENCE_BASE: inference.baseUrl,
     MODELSCOPE_API_TOKEN: inference.token,

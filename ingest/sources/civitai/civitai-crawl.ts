@@ -9,7 +9,7 @@
 //
 // Decisions: one work per Civitai image (the API has no post titles, and posts would cost a request
 // each); externalId and slug are the image id; the author is keyed by username (items carry no user id);
-// likes are likes + hearts; items outside the NSFW filter or not images are not stored.
+// likes are likes + hearts; items outside the NSFW filter and audio items are not stored (videos are).
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { ModelType } from '../../../src/core/domain/enums.ts';
@@ -157,7 +157,8 @@ export function civitaiStages(client: CivitaiClient, media: MediaPipeline, store
       const next = nextPosition(page, options.pageSize);
       return { items: page.items, next: next && { cursor: 'cursor' in next ? next.cursor : null, page: 'page' in next ? next.page : null } };
     },
-    select: (items) => items.filter((image) => image.type === 'image' && isAllowedLevel(image.nsfwLevel, options.levels)),
+    // Videos are works too: the media stage stores them with a poster and a preview (audio items are not).
+    select: (items) => items.filter((image) => (image.type === 'image' || image.type === 'video') && isAllowedLevel(image.nsfwLevel, options.levels)),
     knownWindow: null,
     limit: options.limit > 0 ? options.limit : null,
     maxPages: null,

@@ -5,7 +5,7 @@ import path from 'node:path';
 import ExifReader from 'exifreader';
 import sharp from 'sharp';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeCivitai, type FakeCivitai } from '../../../fakes/civitai/server.ts';
+import { isBrokenVideo, startFakeCivitai, type FakeCivitai } from '../../../fakes/civitai/server.ts';
 import type { FakeCivitaiImage } from '../../../fakes/civitai/catalogue.ts';
 import { ContractError } from '../../../src/core/errors.ts';
 import { createLogger } from '../../../src/core/log.ts';
@@ -66,11 +66,30 @@ const imageRequests = () => fake.requests.filter((r) => r.endpoint === 'image-fi
 const listRequests = () => fake.requests.filter((r) => r.endpoint === 'images');
 
 describe('download modes', () => {
+  it('downloads a video item as .mp4 with a WebP thumbnail of its poster frame; a clip cut short fails; video: null skips them', async () => {
+    const listed = (i: FakeCivitaiImage) => i.type === 'video' && i.modelId !== null && ['None', 'Soft'].includes(labelOfBrowsingLevel(i.browsingLevel));
+    const video = fake.catalogue.images.find((i) => listed(i) && !isBrokenVideo(i.id))!;
+    const d = downloader({ generateThumbnails: true });
+    await d.downloadModelImages(video.modelId!);
+    const task = d.getAllTasks().find((t) => t.imageId === video.id)!;
+    expect(task.status, task.error ?? '').toBe('done');
+    expect(task.imagePath).toMatch(/\.mp4$/);
+    expect(fs.readFileSync(task.imagePath!).subarray(4, 8).toString('latin1')).toBe('ftyp');
+    expect((await sharp(task.thumbnailPath!).metadata()).format).toBe('webp');
+    for (const broken of d.getAllTasks().filter((t) => isBrokenVideo(t.imageId) && fake.catalogue.image(t.imageId)!.type === 'video')) {
+      expect(broken.status).toBe('failed');
+    }
+    const stills = downloader({ video: null });
+    await stills.downloadModelImages(video.modelId!);
+    expect(stills.getAllTasks().find((t) => t.imageId === video.id)).toMatchObject({ status: 'skipped', skipReason: 'not-an-image' });
+  });
+
   it('downloadModelImages: every image of the model within the NSFW filter, at {model_id}/{id}, with json metadata', async () => {
     const model = biggestModel();
     const d = downloader();
     const ids = await d.downloadModelImages(model.id);
-    const want = expected((image) => image.modelId === model.id && image.type === 'image');
+    // Videos are downloaded too (a clip the fake serves cut short fails its task).
+    const want = expected((image) => image.modelId === model.id);
     expect(want.length).toBeGreaterThan(5);
     const done = d.getAllTasks().filter((t) => t.status === 'done');
     const wanted = new Set(want.map((w) => w.id));
@@ -79,7 +98,7 @@ describe('download modes', () => {
     expect(ids).toHaveLength(d.getAllTasks().length);
     expect(done.length).toBeGreaterThan(5);
     for (const task of done) {
-      expect(path.relative(d.config.outputPath, task.imagePath!)).toMatch(new RegExp(`^${model.id}/${task.imageId}\\.(png|jpg|webp)$`));
+      expect(path.relative(d.config.outputPath, task.imagePath!)).toMatch(new RegExp(`^${model.id}/${task.imageId}\\.(png|jpg|webp|mp4)$`));
       const json = JSON.parse(fs.readFileSync(task.metadataPath!, 'utf8'));
       expect(json).toMatchObject({ id: task.imageId, modelId: model.id, modelName: model.name, source: 'civitai' });
       expect(json).toHaveProperty('meta');

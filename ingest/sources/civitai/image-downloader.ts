@@ -11,7 +11,9 @@
 //   returns their ids. A failing image fails its task only; listing errors (401/403, 404, drift) and a
 //   full disk reject the call.
 // - Items outside the NSFW filter (the API may return more than asked) are dropped without a task and
-//   counted in `summary().filteredByNsfw`; video/audio items become `skipped` tasks (not-an-image).
+//   counted in `summary().filteredByNsfw`; audio items become `skipped` tasks (not-an-image); video items
+//   are downloaded like images (checked by ffprobe against `video`, saved with their real extension, their
+//   thumbnail made from the poster frame), unless `video` is null (then they are skipped as before).
 // - Listing sorts `Newest` first unless a filter sets `sort` (the contract's cursors are most reliable there).
 // - Dedupe (`onDuplicate`): a URL already stored under another image id is not fetched again: `skip` points
 //   the task at the stored file, `keep-both` copies it to the new path, `replace` moves it there. Identical
@@ -35,6 +37,8 @@ import { PoliteHttpClient } from '../../http/polite-http-client.ts';
 import { DEFAULT_MAX_MEDIA_BYTES, downloadImage, type DownloadedImage } from '../../media/download-image.ts';
 import { detectFormat } from '../../../src/core/media/image-format.ts';
 import { renderThumbnail } from '../../../src/core/media/thumbnails.ts';
+import { renderPoster } from '../../../src/core/media/video-derivatives.ts';
+import { DEFAULT_VIDEO_LIMITS, probeVideo, type VideoLimits } from '../../../src/core/media/video-probe.ts';
 import { writeFileAtomic } from '../../../src/core/fs/atomic-write.ts';
 import { CivitaiClient, MAX_PAGE_SIZE, RESERVED_IMAGE_PARAMS, type ImageFilters } from './civitai-client.ts';
 import { DownloadIndex, fileExists, type IndexEntry } from './download-index.ts';
@@ -48,6 +52,8 @@ import { normalizeImageItem, type CivitaiImage } from './normalize.ts';
 import { formatParameters } from './recipe.ts';
 import { DEFAULT_NSFW_FILTER, isAllowedLevel, NSFW_LEVELS, type NsfwLevel } from './nsfw.ts';
 import { DEFAULT_PATH_TEMPLATE, PathTemplate, resolveInside, type PathValues } from './path-template.ts';
+
+const VIDEO_EXTENSIONS: ReadonlySet<string> = new Set(['mp4', 'mov', 'webm']);
 
 export type DuplicatePolicy = 'skip' | 'replace' | 'keep-both';
 export const DUPLICATE_POLICIES: readonly DuplicatePolicy[] = ['skip', 'replace', 'keep-both'];
@@ -86,6 +92,8 @@ export interface ImageDownloadConfig {
   downloadAttempts: number;
   /** Wait before the 2nd try; doubled for each further one. */
   retryDelayMs: number;
+  /** Limits for video items (VIDEO_MAX_*); null skips them. */
+  video: VideoLimits | null;
 }
 
 export const DEFAULT_IMAGE_DOWNLOAD_CONFIG: Readonly<ImageDownloadConfig> = Object.freeze({
@@ -105,6 +113,7 @@ export const DEFAULT_IMAGE_DOWNLOAD_CONFIG: Readonly<ImageDownloadConfig> = Obje
   maxBytes: DEFAULT_MAX_MEDIA_BYTES,
   downloadAttempts: 3,
   retryDelayMs: 500,
+  video: DEFAULT_VIDEO_LIMITS,
 });
 
 /** The part of a pino Logger used here. */
@@ -480,8 +489,8 @@ export class ImageDownloader {
   async #process(task: ImageDownloadTask, image: CivitaiImage, resolveModel: boolean, saveMetadata: boolean, signal: AbortSignal | undefined, customPath?: string): Promise<void> {
     try {
       signal?.throwIfAborted();
-      if (image.type !== 'image') {
-        await this.#finish(task, 'skipped', { skipReason: 'not-an-image', error: `a ${image.type} item: only images are downloaded` });
+      if (image.type !== 'image' && !(image.type === 'video' && this.config.video)) {
+        await this.#finish(task, 'skipped', { skipReason: 'not-an-image', error: `a ${image.type} item: only images${this.config.video ? ' and videos' : ''} are downloaded` });
         return;
       }
       const values = await this.#pathValues(task, image, resolveModel);
@@ -579,6 +588,7 @@ export class ImageDownloader {
           maxBytes: this.config.maxBytes,
           key: `image:${image.id}`,
           signal,
+          ...(this.config.video ? { video: this.config.video } : {}),
         });
       } catch (error) {
         const retryable = (error as { retryable?: unknown }).retryable === true;
@@ -641,7 +651,10 @@ export class ImageDownloader {
   async #thumbnail(file: string): Promise<string> {
     const target = this.#thumbnailPath(file);
     const [width, height] = this.config.thumbnailSize;
-    const { data } = await renderThumbnail(file, width, { maxHeight: height });
+    // A video's thumbnail is its poster frame, made the same way as the catalogue's.
+    const video = this.config.video && VIDEO_EXTENSIONS.has(path.extname(file).slice(1).toLowerCase()) ? this.config.video : null;
+    const input = video ? await renderPoster(file, await probeVideo(file, video), file) : file;
+    const { data } = await renderThumbnail(input, width, { maxHeight: height });
     await writeFileAtomic(target, data);
     return target;
   }

@@ -6,6 +6,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeLiblib, type FakeLiblib } from '../../../fakes/liblib/server.ts';
+import { isVideoWork, type FakeWork } from '../../../fakes/liblib/catalogue.ts';
+import { previewKey } from '../../../src/core/media/video-derivatives.ts';
 import { loadConfig } from '../../../src/core/env.ts';
 import { runProgressSchema } from '../../../src/core/progress/run-progress.ts';
 import { createLogger } from '../../../src/core/log.ts';
@@ -108,10 +110,16 @@ for (const backendSpec of BACKENDS) {
       const ok = images.filter((i) => i.status === 'OK');
       const originals = new Set(ok.map((i) => i.blobKey));
       expect(originals.size).toBe(new Set(ok.map((i) => i.contentHash)).size);
-      expect(new Set(fake.catalogue.newestFirst(TAG).flatMap((w) => w.images.filter((i) => !i.dead).map((i) => i.content.key))).size).toBe(originals.size);
+      // Every video work serves the same tiny clip: one stored original for all of them.
+      const contentOf = (w: FakeWork, i: FakeWork['images'][number]) => (isVideoWork(w) ? 'the fake clip' : i.content.key);
+      expect(new Set(fake.catalogue.newestFirst(TAG).flatMap((w) => w.images.filter((i) => !i.dead).map((i) => contentOf(w, i)))).size).toBe(originals.size);
       const keys = await backend.listBlobKeys();
-      expect(keys.filter((k) => !k.startsWith('thumbs/')).sort()).toEqual([...originals].sort());
-      for (const key of originals) expect(key).toMatch(/^liblib\/transportation\/\d{4}\/\d{2}\/\d{2}\/[0-9a-f]{32}\/\d+_[0-9a-f]{16}\.(png|jpg|webp)$/);
+      expect(keys.filter((k) => !k.startsWith('thumbs/') && !k.startsWith('previews/')).sort()).toEqual([...originals].sort());
+      // A video's preview sits beside its poster thumbnails.
+      const videos = ok.filter((i) => i.format === 'mp4');
+      expect(videos).toHaveLength(expected.filter(isVideoWork).flatMap((w) => w.images.filter((i) => !i.dead)).length);
+      for (const video of videos) expect(keys).toContain(previewKey(video.blobKey!));
+      for (const key of originals) expect(key).toMatch(/^liblib\/transportation\/\d{4}\/\d{2}\/\d{2}\/[0-9a-f]{32}\/\d+_[0-9a-f]{16}\.(png|jpg|webp|mp4)$/);
       const head = await backend.blobs.head([...originals][0]!);
       expect(Object.keys(head!.metadata)).toEqual(expect.arrayContaining(['original_url', 'work_slug', 'image_index', 'width', 'height']));
 

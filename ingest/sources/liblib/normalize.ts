@@ -287,7 +287,9 @@ export function normalizeDetail(data: unknown, summary: ListSummary | null): Nor
         }
       : detailAuthor(detail, images),
     images: images.flatMap((image, index) => {
-      const srcUrl = image.originalImageUrl || image.imageUrl;
+      // A video work's image carries its clip in videoUrl (mediaType's values are unconfirmed; the URL is
+      // not): the clip is the original, the media stage makes its poster and preview.
+      const srcUrl = image.videoUrl || image.originalImageUrl || image.imageUrl;
       return srcUrl ? [{ index, srcUrl, width: image.width, height: image.height, recipe: imageRecipe(image) }] : [];
     }),
     models: normalizeModels(detail),

@@ -84,6 +84,8 @@ const imageSchema = z.object({
   sort: nullableNumber,
   imageUrl: optionalString,
   originalImageUrl: optionalString,
+  /** A video work's clip (§3.2; '' on images); its imageUrl is then the poster. */
+  videoUrl: optionalString,
   width: nullableNumber,
   height: nullableNumber,
   generateInfo: generateInfoSchema.nullable().optional(),

@@ -1,6 +1,7 @@
 // Cover images for the cache: downloaded directly from `cover_url` (no credentials) through the polite
-// client, validated (magic bytes, full decode), and saved as `{images_dir}/{owner}__{name}.{ext}` with the
-// extension of the real format. Only when that fails and a token is configured is one authenticated retry
+// client, validated (magic bytes, full decode; ffprobe for the `.mp4` covers of video LoRAs when video
+// limits are given), and saved as `{images_dir}/{owner}__{name}.{ext}` with the extension of the real
+// format (`.mp4`, `.webm` for a video). Only when that fails and a token is configured is one authenticated retry
 // made (seed 001: the token is for protected resources, not for ordinary images). A cover that cannot be
 // saved leaves `cover_local: null` and the run goes on.
 import fs from 'node:fs/promises';
@@ -10,11 +11,12 @@ import type { HttpClient } from '../../http/http-client.ts';
 import { HttpStatusError, NetworkError, TimeoutError, isAbortError } from '../../http/errors.ts';
 import { downloadImage, type DownloadedImage } from '../../media/download-image.ts';
 import { MediaError } from '../../../src/core/media/media-error.ts';
+import type { VideoLimits } from '../../../src/core/media/video-probe.ts';
 import { sanitizeKeySegment } from '../../../src/core/media/media-key.ts';
 import { authHeaders } from './modelscope-client.ts';
 import type { TopLora } from './normalize.ts';
 
-const IMAGE_EXTS = ['jpg', 'jpeg', 'png', 'webp', 'gif', 'avif', 'tiff'];
+const COVER_EXTS = ['jpg', 'jpeg', 'png', 'webp', 'gif', 'avif', 'tiff', 'mp4', 'mov', 'webm'];
 /** Downloads in flight are written here first (inside the images dir, so the final rename is atomic). */
 const PARTIAL_DIR = '.partial';
 export const NO_COVER_URL = 'no cover_url';
@@ -36,6 +38,8 @@ export interface DownloadCoversOptions {
   imagesDir: string;
   /** MODELSCOPE_API_TOKEN, for the one authenticated retry. */
   token?: string;
+  /** Accept video covers within these limits (image-to-video LoRAs); without it a video cover fails. */
+  video?: VideoLimits;
   onProgress?: (done: number, total: number) => void;
   signal?: AbortSignal;
 }
@@ -71,7 +75,7 @@ async function save(download: DownloadedImage, imagesDir: string, stem: string):
   await fs.rename(download.path, file);
   // The cover's format changed since the last run: drop the old file so one name means one cover.
   await Promise.all(
-    IMAGE_EXTS.filter((ext) => ext !== download.ext).map((ext) => fs.rm(path.join(imagesDir, `${stem}.${ext}`), { force: true })),
+    COVER_EXTS.filter((ext) => ext !== download.ext).map((ext) => fs.rm(path.join(imagesDir, `${stem}.${ext}`), { force: true })),
   );
   return file;
 }
@@ -80,7 +84,10 @@ async function downloadOne(options: DownloadCoversOptions, record: TopLora, tmpD
   const outcome: CoverOutcome = { id: record.id, file: null, authenticatedRetry: false, bytes: 0, error: null };
   if (!record.cover_url) return { ...outcome, error: NO_COVER_URL };
   const attempt = async (headers?: Record<string, string>) => {
-    const download = await downloadImage({ http: options.http, url: record.cover_url!, tmpDir, key: `cover ${record.id}`, signal: options.signal, ...(headers ? { headers } : {}) });
+    const download = await downloadImage({
+      http: options.http, url: record.cover_url!, tmpDir, key: `cover ${record.id}`, signal: options.signal,
+      ...(headers ? { headers } : {}), ...(options.video ? { video: options.video } : {}),
+    });
     try {
       outcome.file = await save(download, options.imagesDir, coverFileStem(record.id));
       outcome.bytes = download.bytes;

@@ -179,6 +179,7 @@ export async function runTopLoras(deps: TopLorasDependencies, options: TopLorasO
       if (options.covers) {
         result.covers = await downloadCovers({
           http, results: result.results, imagesDir: options.imagesDir, ...(token ? { token } : {}), onProgress: deps.onCoverProgress, signal: deps.signal,
+          video: config.video,
         });
         const saved = new Map(result.covers.map((c) => [c.id, c.file]));
         for (const record of result.results) {
@@ -192,7 +193,7 @@ export async function runTopLoras(deps: TopLorasDependencies, options: TopLorasO
     }
     if (store && blobs) {
       result.catalogue = await upsertTopLoras({
-        store, blobs, results: result.results, baseDir: options.baseDir, thumbnailWidths: config.ingest.thumbnailWidths,
+        store, blobs, results: result.results, baseDir: options.baseDir, thumbnailWidths: config.ingest.thumbnailWidths, video: config.video,
       });
     }
   } catch (error) {

@@ -9,6 +9,7 @@ import { startFakeModelScope, type FakeModelScope } from '../../../fakes/modelsc
 import { loadConfig } from '../../../src/core/env.ts';
 import { detectFormat } from '../../../src/core/media/image-format.ts';
 import { thumbnailKey } from '../../../src/core/media/thumbnails.ts';
+import { previewKey } from '../../../src/core/media/video-derivatives.ts';
 import { BACKENDS, type TestBackend } from '../../testing/backends.ts';
 import { cachePaths } from './cache-file.ts';
 import { normalizeModelName } from './link-loras.ts';
@@ -88,6 +89,22 @@ for (const spec of BACKENDS) {
       expect(refetched.catalogue).toMatchObject({ coversStored: 0, thumbnailsStored: 0 });
       expect(await backend.listBlobKeys()).toEqual(keys);
       expect((await store.loras.list({ task: TASK, limit: 100 })).map((r) => [r.id, r.coverKey])).toEqual(rows.map((r) => [r.id, r.coverKey]));
+    });
+
+    it('keeps the real .mp4 extension of a video LoRA\'s cover and stores it with a poster and a preview', async (context) => {
+      if (!backend) return context.skip();
+      const { store, blobs } = backend;
+      const task = 'image-to-video';
+      const result = await runTopLoras({ config: config(), log: silent, store, blobs }, options({ task, limit: 3, ...cachePaths({ task, baseDir: dir, perTaskCache: true }) }));
+      const videos = result.results.filter((r) => r.cover_local?.endsWith('.mp4'));
+      expect(videos.length).toBeGreaterThan(0);
+      for (const record of videos) {
+        const row = await store.loras.findByExternalId('modelscope', record.id);
+        expect(row!.coverKey).toMatch(/^modelscope\/loras\/[^/]+\/0_[0-9a-f]{16}\.mp4$/);
+        expect((await blobs.head(row!.coverKey!))?.contentType).toBe('video/mp4');
+        expect((await blobs.head(thumbnailKey(row!.coverKey!, 320)))?.contentType).toBe('image/webp');
+        expect((await blobs.head(previewKey(row!.coverKey!)))?.contentType).toBe('video/mp4');
+      }
     });
 
     it('links LoRA references of Liblib and Civitai works by id, file hash or name, and says how', async (context) => {

@@ -1,5 +1,6 @@
 // Top-LoRAs into the catalogue: each record becomes a `loras` row (source `modelscope`, keyed by its id),
-// its saved cover goes to the BlobStore under a content-addressed key with WebP thumbnails beside it
+// its saved cover (an image, or the `.mp4` of a video LoRA: poster thumbnails and a preview) goes to the
+// BlobStore under a content-addressed key, with its real extension, with WebP thumbnails beside it
 // (`thumbs/{width}/…`, the smallest configured width always exists), and LoRA references of Liblib and
 // Civitai works are matched to the rows (see link-loras.ts).
 //
@@ -19,6 +20,8 @@ import { originalMetadata } from '../../media/media-pipeline.ts';
 import { renderMediaKey, sha256Hex } from '../../../src/core/media/media-key.ts';
 import { classifyHash } from '../../../src/core/recipe/recipe.ts';
 import { makeThumbnails, normalizeWidths, thumbnailKey } from '../../../src/core/media/thumbnails.ts';
+import { makeVideoDerivatives, previewKey } from '../../../src/core/media/video-derivatives.ts';
+import { probeVideo, type VideoLimits, type VideoProbe } from '../../../src/core/media/video-probe.ts';
 import { candidateFor, linkLoraReferences, type LinkSummary } from './link-loras.ts';
 import type { TopLora } from './normalize.ts';
 
@@ -41,6 +44,8 @@ export interface UpsertTopLorasOptions {
   /** `cover_local` paths are relative to this directory. */
   baseDir: string;
   thumbnailWidths: readonly number[];
+  /** Store video covers (`.mp4` of image-to-video LoRAs) within these limits, with poster and preview. */
+  video?: VideoLimits;
 }
 
 /** Store one cover file; its blob key, and how many objects were written. */
@@ -52,15 +57,23 @@ async function storeCover(options: UpsertTopLorasOptions, record: TopLora, width
   } catch {
     return null; // the file was removed since the cache was written: keep whatever the row has
   }
+  const file = path.resolve(options.baseDir, record.cover_local);
   const format = detectFormat(bytes);
-  if (!format || format.kind !== 'image') return null;
+  if (!format) return null;
+  let video: VideoProbe | undefined;
+  if (format.kind === 'video') {
+    if (!options.video) return null;
+    // The cache file was checked when it was downloaded; a file edited since is refused here the same way.
+    video = await probeVideo(file, options.video, record.cover_url ?? record.cover_local).catch(() => undefined);
+    if (!video) return null;
+  }
   const contentHash = sha256Hex(bytes);
   const key = renderMediaKey(LORA_COVER_KEY_TEMPLATE, {
     source: 'modelscope', category: 'loras', slug: record.id, index: 0, publishedAt: null, contentHash, ext: format.ext,
   });
   let stored = 0;
   if (!(await options.blobs.head(key))) {
-    const { width = 0, height = 0 } = await sharp(bytes).metadata();
+    const { width = 0, height = 0 } = video ?? (await sharp(bytes).metadata());
     await options.blobs.put(key, bytes, {
       contentType: format.contentType,
       metadata: originalMetadata({ srcUrl: record.cover_url ?? record.cover_local, imageIndex: 0 }, { slug: record.id }, { width, height, sha256: contentHash }),
@@ -68,8 +81,12 @@ async function storeCover(options: UpsertTopLorasOptions, record: TopLora, width
     stored = 1;
   }
   let thumbs = 0;
-  if (stored || !(await options.blobs.head(thumbnailKey(key, widths[0]!)))) {
-    const set = await makeThumbnails({ blobs: options.blobs, input: bytes, originalKey: key, widths, url: record.cover_url ?? undefined });
+  const missing = async () => !(await options.blobs.head(thumbnailKey(key, widths[0]!))) || (video !== undefined && !(await options.blobs.head(previewKey(key))));
+  if (stored || (await missing())) {
+    const url = record.cover_url ?? undefined;
+    const set = video
+      ? (await makeVideoDerivatives({ blobs: options.blobs, file, originalKey: key, probe: video, widths, url })).thumbnails
+      : await makeThumbnails({ blobs: options.blobs, input: bytes, originalKey: key, widths, url });
     thumbs = set.thumbnails.filter((t) => t.stored).length;
   }
   return { key, stored, thumbs };

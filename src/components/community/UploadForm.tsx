@@ -1,8 +1,9 @@
-// Upload (or edit) a work with its full recipe: pick one or more images (JPEG/PNG/WebP, checked in the
-// browser only for convenience: the server decides), see them, and the form fills itself from the first
-// image's own generation parameters (A1111 PNG chunk or EXIF UserComment) when it has them; checkpoint and
-// LoRAs are offered from the site's catalogue. Upload saves a draft, to publish from here or from 我的作品.
-// In edit mode (`edit`), the images stay and the fields are saved with PATCH. Errors show once, in place.
+// Upload (or edit) a work with its full recipe: pick one or more images (JPEG/PNG/WebP) or videos
+// (MP4/MOV/WebM; checked in the browser only for convenience: the server decides), see them, and the form
+// fills itself from the cover image's own generation parameters (A1111 PNG chunk or EXIF UserComment) when
+// it has them; checkpoint and LoRAs are offered from the site's catalogue. Upload saves a draft, to publish
+// from here or from 我的作品. In edit mode (`edit`), the files stay and the fields are saved with PATCH.
+// Errors show once, in place.
 import { useEffect, useState, type ChangeEvent, type SubmitEvent } from 'react';
 import { ApiCallError, callApi, goToLogin } from './api.ts';
 import { toast } from './toast.ts';
@@ -10,6 +11,8 @@ import { emptyForm, formLora, formMeta, NSFW_CHOICES, prefillFromImage, type For
 
 interface Props {
   maxMb: number;
+  /** The video limit (VIDEO_MAX_MB); images keep maxMb. */
+  maxVideoMb?: number;
   maxFiles: number;
   /** Editing this own work: its current values. */
   edit?: { id: number; pageUrl: string; values: FormState } | undefined;
@@ -21,10 +24,13 @@ interface Uploaded {
   status: string;
 }
 
-const ACCEPT = ['image/jpeg', 'image/png', 'image/webp'];
+const IMAGE_TYPES = ['image/jpeg', 'image/png', 'image/webp'];
+const VIDEO_TYPES = ['video/mp4', 'video/quicktime', 'video/webm'];
+const ACCEPT = [...IMAGE_TYPES, ...VIDEO_TYPES];
 const SAMPLERS = ['Euler a', 'Euler', 'DPM++ 2M', 'DPM++ 2M Karras', 'DPM++ SDE Karras', 'DPM++ 2M SDE', 'DDIM', 'UniPC', 'LCM'];
+const isVideo = (file: File) => VIDEO_TYPES.includes(file.type);
 
-export default function UploadForm({ maxMb, maxFiles, edit }: Props) {
+export default function UploadForm({ maxMb, maxVideoMb = maxMb, maxFiles, edit }: Props) {
   const [files, setFiles] = useState<File[]>([]);
   const [previews, setPreviews] = useState<string[]>([]);
   const [values, setValues] = useState<FormState>(edit?.values ?? emptyForm());
@@ -57,16 +63,20 @@ export default function UploadForm({ maxMb, maxFiles, edit }: Props) {
     setFileError(null);
     setUploaded(null);
     setPrefilled(false);
+    // The server's request limit: the largest file allowed plus one more image's worth (upload.ts).
+    const totalMb = Math.max(maxMb, maxVideoMb) + maxMb;
+    const tooBig = chosen.find((f) => f.size > (isVideo(f) ? maxVideoMb : maxMb) * 1024 * 1024);
     const refused =
-      chosen.length > maxFiles ? `一件作品最多 ${maxFiles} 张图片`
-      : chosen.find((f) => !ACCEPT.includes(f.type)) ? '请选择 JPEG、PNG 或 WebP 图片'
-      : chosen.find((f) => f.size > maxMb * 1024 * 1024) ? `文件超过 ${maxMb} MB 上限`
-      : chosen.reduce((sum, f) => sum + f.size, 0) > 2 * maxMb * 1024 * 1024 ? `所有图片合计不能超过 ${2 * maxMb} MB`
+      chosen.length > maxFiles ? `一件作品最多 ${maxFiles} 个文件`
+      : chosen.find((f) => !ACCEPT.includes(f.type)) ? '请选择 JPEG、PNG、WebP 图片或 MP4、WebM 视频'
+      : tooBig ? `文件超过 ${isVideo(tooBig) ? maxVideoMb : maxMb} MB 上限`
+      : chosen.reduce((sum, f) => sum + f.size, 0) > totalMb * 1024 * 1024 ? `所有文件合计不能超过 ${totalMb} MB`
       : null;
     setFileError(refused);
     setFiles(refused ? [] : chosen);
     setPreviews(refused ? [] : chosen.map((f) => URL.createObjectURL(f)));
-    if (refused || !chosen[0]) return;
+    // Only an image carries generation parameters; a video cover leaves the form as it is.
+    if (refused || !chosen[0] || isVideo(chosen[0])) return;
     const found = prefillFromImage(new Uint8Array(await chosen[0].arrayBuffer()), catalogue);
     if (found) {
       setValues((current) => ({ ...current, ...found }));
@@ -82,7 +92,7 @@ export default function UploadForm({ maxMb, maxFiles, edit }: Props) {
   async function submit(event: SubmitEvent<HTMLFormElement>) {
     event.preventDefault();
     if (!edit && files.length === 0) {
-      setError('请先选择图片');
+      setError('请先选择图片或视频');
       return;
     }
     setBusy(true);
@@ -128,7 +138,7 @@ export default function UploadForm({ maxMb, maxFiles, edit }: Props) {
     <form className="form upload-form" onSubmit={submit} noValidate>
       {!edit && (
         <label className="upload-form__picker">
-          选择图片（JPEG、PNG、WebP，最多 {maxFiles} 张，每张最大 {maxMb} MB；第一张为封面）
+          选择图片或视频（JPEG、PNG、WebP 每个最大 {maxMb} MB，MP4、WebM 每个最大 {maxVideoMb} MB；最多 {maxFiles} 个，第一个为封面）
           <input name="file" type="file" accept={ACCEPT.join(',')} multiple onChange={choose} required />
         </label>
       )}
@@ -139,9 +149,14 @@ export default function UploadForm({ maxMb, maxFiles, edit }: Props) {
       )}
       {previews.length > 0 && (
         <div className="upload-form__previews">
-          {previews.map((url, i) => (
-            <img key={url} className="upload-form__preview" src={url} alt={i === 0 ? '预览（封面）' : `预览（第 ${i + 1} 张）`} />
-          ))}
+          {previews.map((url, i) => {
+            const label = i === 0 ? '预览（封面）' : `预览（第 ${i + 1} 个）`;
+            return isVideo(files[i]!) ? (
+              <video key={url} className="upload-form__preview" src={url} aria-label={label} muted controls playsInline preload="metadata" />
+            ) : (
+              <img key={url} className="upload-form__preview" src={url} alt={label} />
+            );
+          })}
         </div>
       )}
       {prefilled && <p className="notice" data-testid="prefilled">已从图片读取生成参数，可在下方修改。</p>}

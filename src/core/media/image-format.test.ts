@@ -49,6 +49,7 @@ describe('detectFormat', () => {
       return box;
     };
     expect(detectFormat(ftyp('isom', 'isom', 'iso2', 'avc1', 'mp41'))).toMatchObject({ format: 'mp4', kind: 'video', contentType: 'video/mp4' });
+    expect(detectFormat(ftyp('qt  ', 'qt  '))).toMatchObject({ format: 'mov', kind: 'video', ext: 'mov', contentType: 'video/quicktime' });
     expect(detectFormat(ftyp('mif1', 'mif1', 'avif'))).toMatchObject({ format: 'avif', kind: 'image' });
     expect(detectFormat(ftyp('avis', 'avis', 'msf1', 'iso8', 'mp41'))).toMatchObject({ format: 'avif' });
     expect(detectFormat(ftyp('heic', 'mif1', 'heic'))).toMatchObject({ format: 'heic', ext: 'heic' });

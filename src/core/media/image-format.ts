@@ -2,7 +2,7 @@
 // `.jpg` names, CDNs answer errors with `200 text/html`), so the bytes are the only thing trusted.
 
 export type ImageFormat = 'jpeg' | 'png' | 'webp' | 'gif' | 'avif' | 'heic' | 'bmp' | 'tiff';
-type VideoFormat = 'mp4' | 'webm';
+type VideoFormat = 'mp4' | 'mov' | 'webm';
 type MediaFormat = ImageFormat | VideoFormat;
 
 export interface DetectedFormat {
@@ -27,6 +27,7 @@ const FORMATS: Record<MediaFormat, DetectedFormat> = {
   bmp: { format: 'bmp', kind: 'image', ext: 'bmp', contentType: 'image/bmp' },
   tiff: { format: 'tiff', kind: 'image', ext: 'tiff', contentType: 'image/tiff' },
   mp4: { format: 'mp4', kind: 'video', ext: 'mp4', contentType: 'video/mp4' },
+  mov: { format: 'mov', kind: 'video', ext: 'mov', contentType: 'video/quicktime' },
   webm: { format: 'webm', kind: 'video', ext: 'webm', contentType: 'video/webm' },
 };
 
@@ -38,6 +39,9 @@ const HEIC_BRANDS = new Set(['heic', 'heix', 'heim', 'heis', 'hevc', 'hevx']);
 const MP4_BRANDS = new Set([
   'isom', 'iso2', 'iso3', 'iso4', 'iso5', 'iso6', 'mp41', 'mp42', 'avc1', 'dash', 'M4V ', 'MSNV', 'mmp4', 'f4v ',
 ]);
+
+/** QuickTime (phones' `.mov`): the same box structure as MP4 under its own brand. */
+const MOV_BRAND = 'qt  ';
 
 /**
  * The format of a file from its first bytes (pass at least FORMAT_SNIFF_BYTES when available), or null
@@ -81,10 +85,12 @@ function isoBmffBrand(b: Uint8Array): MediaFormat | null {
   if (AVIF_BRANDS.has(major)) return 'avif';
   if (HEIC_BRANDS.has(major)) return 'heic';
   if (MP4_BRANDS.has(major)) return 'mp4';
+  if (major === MOV_BRAND) return 'mov';
   // A generic major brand ("mif1", "msf1"): look at the compatible brands.
   if (brands.some((brand) => AVIF_BRANDS.has(brand))) return 'avif';
   if (brands.some((brand) => HEIC_BRANDS.has(brand))) return 'heic';
   if (brands.some((brand) => MP4_BRANDS.has(brand))) return 'mp4';
+  if (brands.includes(MOV_BRAND)) return 'mov';
   return null;
 }
 

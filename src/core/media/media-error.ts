@@ -1,4 +1,4 @@
-// The error for a media unit that cannot become a stored image: the upstream answered, but not with an
+// The error for a media unit that cannot become a stored image or video: the upstream answered, but not with an
 // image we can keep. The crawl ledger records it with kind `media` (errorKindOf reads `kind`).
 
 export type MediaErrorReason =
@@ -8,11 +8,15 @@ export type MediaErrorReason =
   | 'unsupported'
   /** The bytes start like an image, but the decoder fails (truncated download, corrupt data, pixel bomb). */
   | 'corrupt'
-  /** The body exceeds the configured maximum size. */
-  | 'too-large';
+  /** The body exceeds the configured maximum size (bytes, or a video's dimensions or frame count). */
+  | 'too-large'
+  /** A video longer than the configured maximum duration. */
+  | 'too-long'
+  /** Expected a video, got something else (an image, an archive, a page), whatever its name says. */
+  | 'not-video';
 
 /** Reasons that may go away by downloading again (a truncated transfer, a CDN error page). */
-const RETRYABLE_REASONS: ReadonlySet<MediaErrorReason> = new Set(['not-image', 'corrupt']);
+const RETRYABLE_REASONS: ReadonlySet<MediaErrorReason> = new Set(['not-image', 'not-video', 'corrupt']);
 
 export class MediaError extends Error {
   readonly kind = 'media' as const;

@@ -52,10 +52,14 @@ export interface MakeThumbnailsOptions {
 /** `thumbs/{width}/{original key without extension}.webp` */
 export function thumbnailKey(originalKey: string, width: number): string {
   assertWidth(width);
+  return `${THUMBNAIL_PREFIX}/${width}/${keyStem(originalKey)}.webp`;
+}
+
+/** An original's key without its extension: the part every derived object's key repeats. */
+export function keyStem(originalKey: string): string {
   const slash = originalKey.lastIndexOf('/');
   const dot = originalKey.lastIndexOf('.');
-  const stem = dot > slash + 1 ? originalKey.slice(0, dot) : originalKey;
-  return `${THUMBNAIL_PREFIX}/${width}/${stem}.webp`;
+  return dot > slash + 1 ? originalKey.slice(0, dot) : originalKey;
 }
 
 /** Sorted, de-duplicated, validated widths. */

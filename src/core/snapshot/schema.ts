@@ -84,6 +84,11 @@ const snapshotImageSchema = z.object({
   height: dimension.nullable(),
   /** What this image was generated with (v3); null when the source gave nothing for it. */
   recipe: recipeSchema.nullable().optional(),
+  /**
+   * Set when the original is a video: `url` is then the clip and `thumbUrl` its poster frame. `previewUrl`
+   * is the short muted H.264 preview for cards (null until it is made). Absent in older snapshots.
+   */
+  video: z.object({ contentType: z.string().min(1), previewUrl: z.string().min(1).nullable() }).nullable().optional(),
 });
 export type SnapshotImage = z.infer<typeof snapshotImageSchema>;
 
@@ -195,6 +200,11 @@ export const snapshotLoraSchema = z.object({
   coverThumbUrl: z.string().min(1).nullable(),
   coverWidth: dimension.nullable(),
   coverHeight: dimension.nullable(),
+  /**
+   * Set when the cover is a video (image-to-video LoRAs' `.mp4`): `coverUrl` is the clip, `coverThumbUrl` its
+   * poster, `previewUrl` the short muted preview (null when missing). Absent in older snapshots.
+   */
+  coverVideo: z.object({ contentType: z.string().min(1), previewUrl: z.string().min(1).nullable() }).nullable().optional(),
   downloads: count,
   likes: count,
   license: z.string().nullable(),

@@ -3,6 +3,7 @@
 // is the truth; caches are invalidated and refreshed after; jobs are enqueued last.
 import { ConflictError, ForbiddenError, InvalidInputError } from '../../core/errors.ts';
 import { readImageParameters } from '../../core/media/image-parameters.ts';
+import { isVideoFormat, previewKey } from '../../core/media/video-derivatives.ts';
 import { parseA1111Parameters } from '../../core/recipe/a1111-parameters.ts';
 import type { Recipe } from '../../core/recipe/recipe.ts';
 import type { ReactionCounts } from '../../core/domain/hot-score.ts';
@@ -10,7 +11,7 @@ import type { User, Work, WorkModelInput } from '../../core/store/store.ts';
 import { artworkNotFound, visibleWork } from './artworks.ts';
 import type { CommunityDeps } from './deps.ts';
 import { ARTWORK_LIMITS, hasRecipe, modelsFromRecipe, parseArtworkFields, recipeFromFields, workRecipeColumns, type ArtworkFields } from './artwork-input.ts';
-import { checkUploadedImage, isUploadKey, newUploadId, originalKey, slugify } from './uploads.ts';
+import { checkUploadedFile, isUploadKey, newUploadId, originalKey, slugify } from './uploads.ts';
 
 export type ReactionKind = 'like' | 'favorite';
 
@@ -50,28 +51,32 @@ export async function publishArtwork(services: CommunityDeps, viewer: User, work
 }
 
 export interface UploadInput {
-  /** The image files, cover first (at most ARTWORK_LIMITS.images). */
+  /** The files (each an image or a video), cover first (at most ARTWORK_LIMITS.images). */
   files: Uint8Array[];
   fields: ArtworkFields;
 }
 
 /**
- * Check and store an upload as a draft; thumbnails are made by jobs. Every file is checked before anything
- * is written. Each image keeps the recipe its own file carried (A1111 PNG chunk or EXIF UserComment, read
- * before re-encoding drops it); the cover's is the creator's form laid over its own (the form wins).
+ * Check and store an upload (each file an image or a video) as a draft; thumbnails (a video's poster and
+ * preview) are made by jobs. Every file is checked before anything is written. Each image keeps the recipe
+ * its own file carried (A1111 PNG chunk or EXIF UserComment, read before re-encoding drops it); the cover's
+ * is the creator's form laid over its own (the form wins).
  */
 export async function uploadArtwork(services: CommunityDeps, viewer: User, input: UploadInput): Promise<{ work: Work; imageUrl: string }> {
   const { blobs, config } = services;
-  if (input.files.length === 0) throw new InvalidInputError('请选择要上传的图片', { code: 'missing_file' });
-  if (input.files.length > ARTWORK_LIMITS.images) throw new InvalidInputError(`一件作品最多 ${ARTWORK_LIMITS.images} 张图片`, { code: 'too_many_files' });
+  if (input.files.length === 0) throw new InvalidInputError('请选择要上传的图片或视频', { code: 'missing_file' });
+  if (input.files.length > ARTWORK_LIMITS.images) throw new InvalidInputError(`一件作品最多 ${ARTWORK_LIMITS.images} 个文件`, { code: 'too_many_files' });
+  const limits = { image: config.community.upload, video: config.video };
   const checked = [];
   for (const [index, file] of input.files.entries()) {
-    const text = readImageParameters(file);
     try {
-      checked.push({ image: await checkUploadedImage(file, config.community.upload), own: text ? parseA1111Parameters(text) : null });
+      const image = await checkUploadedFile(file, limits);
+      // Only an image carries A1111 parameters; a video's metadata is dropped unread.
+      const text = 'durationSeconds' in image ? null : readImageParameters(file);
+      checked.push({ image, own: text ? parseA1111Parameters(text) : null });
     } catch (error) {
       // Which of several files was refused, in the refusal's own words.
-      if (input.files.length > 1 && error instanceof InvalidInputError) error.message = `第 ${index + 1} 张：${error.message}`;
+      if (input.files.length > 1 && error instanceof InvalidInputError) error.message = `第 ${index + 1} 个文件：${error.message}`;
       throw error;
     }
   }
@@ -146,7 +151,13 @@ export async function deleteArtwork(services: CommunityDeps, viewer: User, workI
   const { store, cache, jobs, log, config } = services;
   const work = await ownWork(services, viewer, workId, '删除');
   const images = await store.images.listByWork(work.id);
-  const keys = images.flatMap((image) => (image.blobKey && isUploadKey(image.blobKey) ? [image.blobKey, ...Object.values(image.thumbnails ?? {})] : []));
+  // A video's derivatives include its preview; a small poster's widths may share one object.
+  const keys = [...new Set(images.flatMap((image) => {
+    if (!image.blobKey || !isUploadKey(image.blobKey)) return [];
+    // Deleting a preview never made is a no-op (blobs.delete).
+    const preview = isVideoFormat(image.format) ? [previewKey(image.blobKey)] : [];
+    return [image.blobKey, ...Object.values(image.thumbnails ?? {}), ...preview];
+  }))];
   await store.works.delete(work.id);
   await Promise.all([cache.feedChanged(), cache.userArtworksChanged(viewer.id), cache.favoritesChanged(viewer.id)]);
   const delayMs = config.community.upload.deleteGraceMs;

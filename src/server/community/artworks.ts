@@ -3,13 +3,17 @@
 import type { User, Work, WorkImage } from '../../core/store/store.ts';
 import { NotFoundError } from '../../core/errors.ts';
 import { authorUsername } from '../../core/snapshot/author-username.ts';
+import { isVideoFormat, previewKey } from '../../core/media/video-derivatives.ts';
 import type { CommunityDeps } from './deps.ts';
 
 interface ArtworkImage {
   url: string;
+  /** A video's poster frame (its `url` is the clip). */
   thumb_url: string | null;
   width: number | null;
   height: number | null;
+  /** Set for a video: its type and short muted preview (null until the thumbnail job has made it). */
+  video: { content_type: string; preview_url: string | null } | null;
 }
 
 interface ArtworkAuthor {
@@ -76,11 +80,19 @@ function toImage(services: Pick<CommunityDeps, 'blobs'>, image: WorkImage): Artw
   if (image.status !== 'OK' || !image.blobKey) return null;
   // The narrowest thumbnail (the grid's): thumbnails are keyed by their configured width.
   const thumb = Object.entries(image.thumbnails ?? {}).sort(([a], [b]) => Number(a) - Number(b))[0]?.[1];
+  const video = isVideoFormat(image.format)
+    ? {
+        content_type: image.format === 'webm' ? 'video/webm' : 'video/mp4',
+        // Made with the poster by the same job: thumbnails present means the preview is too.
+        preview_url: thumb ? services.blobs.publicUrl(previewKey(image.blobKey)) : null,
+      }
+    : null;
   return {
     url: services.blobs.publicUrl(image.blobKey),
     thumb_url: thumb ? services.blobs.publicUrl(thumb) : null,
     width: image.width,
     height: image.height,
+    video,
   };
 }
 

@@ -4,9 +4,15 @@ import { InvalidInputError } from '../../core/errors.ts';
 import { apiErrorFrom } from '../http/api-error.ts';
 import { testImage } from '../testing/community.ts';
 import { hostileUploads } from '../testing/hostile-uploads.ts';
-import { checkUploadedImage, slugify } from './uploads.ts';
+import fsp from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { DEFAULT_VIDEO_LIMITS, probeVideo } from '../../core/media/video-probe.ts';
+import { makeVideo } from '../../core/testing/videos.ts';
+import { checkUploadedFile, checkUploadedImage, slugify } from './uploads.ts';
 
 const limits = { maxBytes: 256 * 1024, maxPixels: 100_000_000 };
+const videoLimits = { ...DEFAULT_VIDEO_LIMITS, maxBytes: limits.maxBytes };
 
 describe('upload checks', () => {
   it.each(['png', 'jpeg', 'webp'] as const)('accepts %s by its bytes and re-encodes it', async (format) => {
@@ -38,11 +44,28 @@ describe('upload checks', () => {
 
   it('refuses every hostile file with a clear error', async () => {
     for (const file of await hostileUploads(limits.maxBytes)) {
-      const error = await checkUploadedImage(file.bytes, limits).then(() => null, (e: unknown) => e);
+      const error = await checkUploadedFile(file.bytes, { image: limits, video: videoLimits }).then(() => null, (e: unknown) => e);
       expect(error, file.name).toBeInstanceOf(InvalidInputError); // a domain error: the route helpers choose the status
       const answer = apiErrorFrom(error);
       expect({ name: file.name, status: answer?.status, code: answer?.code }).toEqual({ name: file.name, status: file.status, code: file.code });
       expect(answer!.message).toMatch(/[\u4e00-\u9fff]/); // said in Chinese
+    }
+  });
+
+  it('accepts an MP4 or MOV by its bytes and stores a metadata-free MP4 of it', async () => {
+    const dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'huaku-upload-video-'));
+    try {
+      const mov = await makeVideo(path.join(dir, 'phone.mov'), { container: 'mov', audio: true, metadata: { location: '+39.9042+116.4074/', make: 'Huaku Cam' } });
+      for (const secret of ['+39.9042', 'Huaku Cam']) expect(mov.includes(secret), secret).toBe(true);
+      const checked = await checkUploadedFile(mov, { image: limits, video: videoLimits });
+      expect(checked).toMatchObject({ format: 'mp4', contentType: 'video/mp4', width: 64, height: 48 });
+      for (const secret of ['+39.9042', 'Huaku Cam']) expect(checked.data.includes(secret), secret).toBe(false);
+      await fsp.writeFile(path.join(dir, 'stored.mp4'), checked.data);
+      expect(await probeVideo(path.join(dir, 'stored.mp4'), videoLimits)).toMatchObject({ container: 'mp4', videoCodec: 'h264', audioCodec: 'aac' });
+      // An image upload route that only takes images still refuses a video with its own code.
+      await expect(checkUploadedImage(mov, limits)).rejects.toMatchObject({ code: 'video_unsupported' });
+    } finally {
+      await fsp.rm(dir, { recursive: true, force: true });
     }
   });
 

@@ -4,10 +4,19 @@
 // (UPLOAD_MAX_MEGAPIXELS, read from the header before anything is decoded: the decompression-bomb guard)
 // are capped; and the image is decoded and re-encoded, which drops EXIF (GPS included), comments and any
 // bytes after the image. Only the re-encoded file is stored. Every check runs before anything is written.
+// Videos (MP4, MOV, WebM) are probed against the video limits (VIDEO_MAX_*: size, duration, dimensions,
+// frames) and copied without their metadata (titles, GPS, camera, anything appended after the streams);
+// only that copy is stored, as MP4 or WebM.
 import { createHash, randomUUID } from 'node:crypto';
+import fsp from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import sharp, { type OutputInfo } from 'sharp';
 import { detectFormat, FORMAT_SNIFF_BYTES } from '../../core/media/image-format.ts';
 import { InvalidInputError, TooLargeError, UnsupportedFormatError } from '../../core/errors.ts';
+import { MediaError } from '../../core/media/media-error.ts';
+import { probeVideo, type VideoLimits } from '../../core/media/video-probe.ts';
+import { stripVideoMetadata } from '../../core/media/video-derivatives.ts';
 
 const ACCEPTED_FORMATS = ['jpeg', 'png', 'webp'] as const;
 type AcceptedFormat = (typeof ACCEPTED_FORMATS)[number];
@@ -47,7 +56,7 @@ const invalid = (code: string, message: string) => new InvalidInputError(message
 const HIDDEN_CONTENT = /<(?:script|html|svg|iframe|body|object|embed|img|a\s|meta|link|style)|<!doctype|<\?php|<\?xml|javascript:|PK\x03\x04|%PDF-|Rar!\x1a\x07/i;
 const MARKUP_START = /^(?:\xef\xbb\xbf)?[\s\x00]*</;
 
-/** Check an uploaded file and re-encode it; throws InvalidInputError (TooLargeError, UnsupportedFormatError) saying what is wrong. */
+/** Check an uploaded image and re-encode it; throws InvalidInputError (TooLargeError, UnsupportedFormatError) saying what is wrong. */
 export async function checkUploadedImage(bytes: Uint8Array, limits: UploadLimits): Promise<CheckedImage> {
   if (bytes.byteLength === 0) throw invalid('empty_file', '文件为空');
   if (bytes.byteLength > limits.maxBytes) {
@@ -60,7 +69,7 @@ export async function checkUploadedImage(bytes: Uint8Array, limits: UploadLimits
     if (MARKUP_START.test(head.toString('latin1'))) throw wrongFormat('markup_refused', '不接受 SVG、HTML 等标记文件，请上传 JPEG、PNG 或 WebP 图片');
     throw wrongFormat('unsupported_type', '无法识别的文件格式，请上传 JPEG、PNG 或 WebP 图片');
   }
-  if (detected.kind === 'video') throw wrongFormat('video_unsupported', '暂不支持上传视频，请上传 JPEG、PNG 或 WebP 图片');
+  if (detected.kind === 'video') throw wrongFormat('video_unsupported', '这里需要图片（JPEG、PNG 或 WebP），不接受视频');
   if (!(ACCEPTED_FORMATS as readonly string[]).includes(detected.format)) {
     throw wrongFormat('unsupported_type', `不支持 ${detected.format.toUpperCase()} 格式，请上传 JPEG、PNG 或 WebP 图片`);
   }
@@ -104,6 +113,65 @@ export async function checkUploadedImage(bytes: Uint8Array, limits: UploadLimits
     height: output.info.height,
     sha256: createHash('sha256').update(output.data).digest('hex'),
   };
+}
+
+export interface CheckedVideo {
+  format: 'mp4' | 'webm';
+  contentType: string;
+  /** The metadata-free copy: the only bytes that are stored. */
+  data: Buffer;
+  width: number;
+  height: number;
+  durationSeconds: number;
+  sha256: string;
+}
+
+/**
+ * Check any upload: a file whose first bytes say video (MP4, MOV, WebM) against the video limits, anything
+ * else as an image.
+ */
+export async function checkUploadedFile(bytes: Uint8Array, limits: { image: UploadLimits; video: VideoLimits }): Promise<CheckedImage | CheckedVideo> {
+  const video = detectFormat(bytes.subarray(0, FORMAT_SNIFF_BYTES))?.kind === 'video';
+  return video ? checkUploadedVideo(bytes, limits.video) : checkUploadedImage(bytes, limits.image);
+}
+
+// A video refusal in the uploader's words, with a stable code per reason.
+const VIDEO_REFUSALS: Record<MediaError['reason'], (limits: VideoLimits) => InvalidInputError> = {
+  'not-image': () => wrongFormat('not_a_video', '文件不是有效的视频，请上传 MP4 或 WebM'),
+  'not-video': () => wrongFormat('not_a_video', '文件不是有效的视频，请上传 MP4 或 WebM'),
+  unsupported: () => wrongFormat('video_codec_unsupported', '视频编码不受支持，请上传 H.264、VP8/VP9、HEVC 或 AV1 编码的 MP4/WebM'),
+  corrupt: () => invalid('corrupt_video', '视频已损坏、不完整或时长为零'),
+  'too-large': (limits) => tooLarge('video_too_large', `视频超过上限（${Math.round(limits.maxBytes / 1024 / 1024)} MB、边长 ${limits.maxDimension} 像素、每秒 ${limits.maxFps} 帧）`),
+  'too-long': (limits) => tooLarge('video_too_long', `视频超过 ${limits.maxSeconds} 秒上限`),
+};
+
+/** Check an uploaded video and copy it without metadata; throws InvalidInputError saying what is wrong. */
+async function checkUploadedVideo(bytes: Uint8Array, limits: VideoLimits): Promise<CheckedVideo> {
+  if (bytes.byteLength === 0) throw invalid('empty_file', '文件为空');
+  if (bytes.byteLength > limits.maxBytes) throw VIDEO_REFUSALS['too-large'](limits);
+  const dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'huaku-upload-'));
+  try {
+    const input = path.join(dir, 'upload');
+    const output = path.join(dir, 'clean');
+    await fsp.writeFile(input, bytes);
+    const probe = await probeVideo(input, limits, 'upload');
+    const copy = await stripVideoMetadata(input, output, probe, limits, 'upload');
+    const data = await fsp.readFile(output);
+    return {
+      format: copy.container === 'webm' ? 'webm' : 'mp4',
+      contentType: copy.contentType,
+      data,
+      width: copy.width,
+      height: copy.height,
+      durationSeconds: copy.durationSeconds,
+      sha256: createHash('sha256').update(data).digest('hex'),
+    };
+  } catch (error) {
+    if (error instanceof MediaError) throw Object.assign(VIDEO_REFUSALS[error.reason](limits), { cause: error });
+    throw error;
+  } finally {
+    await fsp.rm(dir, { recursive: true, force: true });
+  }
 }
 
 interface ContainerLayout {

@@ -1,5 +1,10 @@
 // What the community jobs do. Both queues run exactly these functions.
+import fsp from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { makeThumbnails } from '../../core/media/thumbnails.ts';
+import { isVideoFormat, makeVideoDerivatives, previewKey } from '../../core/media/video-derivatives.ts';
+import { DEFAULT_VIDEO_LIMITS, probeVideo, type VideoLimits } from '../../core/media/video-probe.ts';
 import type { BlobStore } from '../../core/blob/blob-store.ts';
 import type { Logger } from '../../core/log.ts';
 import type { CommunityCache } from '../cache/community-cache.ts';
@@ -11,6 +16,8 @@ export interface JobDependencies {
   blobs: BlobStore;
   cache: CommunityCache;
   log: Logger;
+  /** The limits a stored video was checked against (config.video); a video's poster job probes it again. */
+  videoLimits?: VideoLimits;
 }
 
 async function readAll(stream: NodeJS.ReadableStream): Promise<Buffer> {
@@ -19,19 +26,38 @@ async function readAll(stream: NodeJS.ReadableStream): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-export function createJobHandlers({ store, blobs, cache, log }: JobDependencies): Required<Pick<JobHandlers, 'thumbnail' | 'feed.update' | 'blobs.delete'>> {
+/** A video's poster thumbnails and preview, made from a temp copy of the stored original (ffmpeg reads files). */
+async function videoThumbnails(blobs: BlobStore, originalKey: string, original: Buffer, limits: VideoLimits) {
+  const dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'huaku-video-job-'));
+  try {
+    const file = path.join(dir, 'original');
+    await fsp.writeFile(file, original);
+    const probe = await probeVideo(file, limits, originalKey);
+    return await makeVideoDerivatives({ blobs, file, originalKey, probe });
+  } finally {
+    await fsp.rm(dir, { recursive: true, force: true });
+  }
+}
+
+export function createJobHandlers({ store, blobs, cache, log, videoLimits = DEFAULT_VIDEO_LIMITS }: JobDependencies): Required<Pick<JobHandlers, 'thumbnail' | 'feed.update' | 'blobs.delete'>> {
   return {
     async thumbnail({ workId, imageId }) {
       const image = (await store.images.listByWork(workId)).find((i) => i.id === imageId);
       if (!image?.blobKey) return { skipped: 'no stored original' };
       // The same thumbnails (widths and keys) as ingested images get, so the site and the API treat both alike.
+      // A video also needs its preview (its key follows from the original's, like the thumbnails').
+      const video = isVideoFormat(image.format);
       const existing = Object.values(image.thumbnails ?? {});
-      if (existing.length > 0 && (await Promise.all(existing.map((key) => blobs.head(key)))).every(Boolean)) {
+      const expected = video && existing.length > 0 ? [...existing, previewKey(image.blobKey)] : existing;
+      if (existing.length > 0 && (await Promise.all(expected.map((key) => blobs.head(key)))).every(Boolean)) {
         return { keys: image.thumbnails, skipped: 'exists' };
       }
       const original = await blobs.get(image.blobKey);
       if (!original) throw new Error(`original ${image.blobKey} is missing from the blob store`);
-      const made = await makeThumbnails({ blobs, input: await readAll(original.body), originalKey: image.blobKey });
+      const bytes = await readAll(original.body);
+      const made = video
+        ? (await videoThumbnails(blobs, image.blobKey, bytes, videoLimits)).thumbnails
+        : await makeThumbnails({ blobs, input: bytes, originalKey: image.blobKey });
       await store.images.markOk(
         image.id,
         {

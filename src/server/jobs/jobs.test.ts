@@ -1,9 +1,14 @@
 // Both job queues run the same handlers: the thumbnail of an upload and the feed update after publishing.
+import fsp from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { deleteArtwork, publishArtwork, unpublishArtwork, updateArtwork, uploadArtwork } from '../community/actions.ts';
 import { setPngText } from '../../core/media/png-text.ts';
 import { ForbiddenError } from '../../core/errors.ts';
 import { parseArtworkFields } from '../community/artwork-input.ts';
+import { makeVideo } from '../../core/testing/videos.ts';
+import { previewKey } from '../../core/media/video-derivatives.ts';
 import { DEFAULT_THUMBNAIL_WIDTHS, thumbnailKey } from '../../core/media/thumbnails.ts';
 import { createLogger } from '../../core/log.ts';
 import { closedPort } from '../../core/testing/net.ts';
@@ -92,6 +97,36 @@ describe('jobs', () => {
     expect(job).toMatchObject({ status: 'queued', payload: { keys: [expect.stringMatching(/^artworks\/original\//)] } });
     expect(job!.runAt.getTime()).toBeGreaterThan(Date.now() + 23 * 3_600_000);
     expect(removeAfter.getTime()).toBeGreaterThan(Date.now() + 23 * 3_600_000);
+  });
+
+  it('in process: a video cover and an image in one draft; the video gets its poster and preview, publishes like an image, and its files go on deletion', async () => {
+    const services = await testServices({ UPLOAD_DELETE_GRACE_HOURS: '0' });
+    cleanups.push(services.cleanup);
+    const dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'huaku-video-upload-'));
+    cleanups.push(() => fsp.rm(dir, { recursive: true, force: true }));
+    const clip = await makeVideo(path.join(dir, 'clip.webm'), { container: 'webm', width: 64, height: 48 });
+    const still = setPngText(await testImage('png', 64, 48), { parameters: 'the still\nSteps: 12, Sampler: Euler a, CFG scale: 5, Seed: 7' });
+    const user = await services.store.users.create({ username: 'video_user', name: 'v' });
+    const { work } = await uploadArtwork(services, user, { files: [clip, still], fields: parseArtworkFields({ title: '视频' }) });
+    expect(work.status).toBe('draft');
+    await publishArtwork(services, user, work.id);
+    await services.jobs.drain(20_000);
+    const [image, second] = await services.store.images.listByWork(work.id);
+    // The video carries no recipe (its metadata is dropped unread); the image keeps its own.
+    expect(image).toMatchObject({ format: 'webm', width: 64, height: 48, status: 'OK', recipe: null });
+    expect(second).toMatchObject({ format: 'png', recipe: { prompt: 'the still', seed: '7' } });
+    expect(await services.blobs.head(image!.blobKey!)).toMatchObject({ contentType: 'video/webm' });
+    // A 64 px poster: every configured width points at the smallest one's object (never upscaled).
+    const smallest = thumbnailKey(image!.blobKey!, DEFAULT_THUMBNAIL_WIDTHS[0]!);
+    expect(image!.thumbnails).toEqual(Object.fromEntries(DEFAULT_THUMBNAIL_WIDTHS.map((w) => [String(w), smallest])));
+    for (const key of new Set(Object.values(image!.thumbnails!))) expect(await services.blobs.head(key)).toMatchObject({ contentType: 'image/webp' });
+    expect(await services.blobs.head(previewKey(image!.blobKey!))).toMatchObject({ contentType: 'video/mp4' });
+    expect((await services.store.works.get(work.id))?.status).toBe('published');
+    expect(await services.store.jobs.countByStatus('thumbnail')).toMatchObject({ succeeded: 2, failed: 0 });
+
+    await deleteArtwork(services, user, work.id);
+    await services.jobs.drain(20_000);
+    for (const key of [image!.blobKey!, smallest, previewKey(image!.blobKey!), second!.blobKey!]) expect(await services.blobs.head(key)).toBeNull();
   });
 
   it('in process: enqueueing with the same id is idempotent, and failures are recorded', async () => {

@@ -1,7 +1,11 @@
 // The hostile upload set: files an upload endpoint must refuse, each with the status and error code it
 // must answer. Built in memory (no fixtures on disk) so the bytes are easy to read here.
+import fsp from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { deflateSync, crc32 } from 'node:zlib';
 import { testImage } from '../../server/testing/community.ts';
+import { makeVideo, tinyZip, zeroDurationMp4 } from '../../core/testing/videos.ts';
 
 export interface HostileUpload {
   name: string;
@@ -52,7 +56,22 @@ function withJpegComment(jpeg: Buffer, text: string): Buffer {
 
 const SCRIPT = '<script>fetch("/api/auth/me").then(r=>r.text()).then(alert)</script>';
 
+/** Tiny real videos (made with ffmpeg) to damage: a normal clip and one with far too many frames per second. */
+async function sourceVideos(): Promise<{ mp4: Buffer; crowded: Buffer }> {
+  const dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'huaku-hostile-video-'));
+  try {
+    const [mp4, crowded] = await Promise.all([
+      makeVideo(path.join(dir, 'clip.mp4')),
+      makeVideo(path.join(dir, 'crowded.mp4'), { width: 16, height: 16, fps: 1000 }),
+    ]);
+    return { mp4, crowded };
+  } finally {
+    await fsp.rm(dir, { recursive: true, force: true });
+  }
+}
+
 export async function hostileUploads(maxBytes: number): Promise<HostileUpload[]> {
+  const { mp4, crowded } = await sourceVideos();
   const png = await testImage('png', 96, 64);
   const jpeg = await testImage('jpeg', 96, 64);
   const zip = Buffer.concat([Buffer.from('PK\x03\x04', 'latin1'), Buffer.alloc(26), Buffer.from('evil.html<html>', 'latin1')]);
@@ -69,6 +88,10 @@ export async function hostileUploads(maxBytes: number): Promise<HostileUpload[]>
     { name: 'oversize file', bytes: oversize, filename: 'big.png', type: 'image/png', status: 413, code: 'file_too_large' },
     { name: 'huge dimensions (decompression bomb)', bytes: pngClaiming(20_000, 20_000), filename: 'bomb.png', type: 'image/png', status: 413, code: 'image_too_large' },
     { name: 'truncated JPEG', bytes: jpeg.subarray(0, Math.floor(jpeg.length * 0.6)), filename: 'cut.jpg', type: 'image/jpeg', status: 400, code: 'corrupt_image' },
-    { name: 'MP4 video', bytes: Buffer.concat([Buffer.from([0, 0, 0, 0x18]), Buffer.from('ftypisom\0\0\0\0isommp41', 'latin1'), Buffer.alloc(64)]), filename: 'clip.mp4', type: 'video/mp4', status: 415, code: 'video_unsupported' },
+    { name: 'MP4 header and nothing else', bytes: Buffer.concat([Buffer.from([0, 0, 0, 0x18]), Buffer.from('ftypisom\0\0\0\0isommp41', 'latin1'), Buffer.alloc(64)]), filename: 'clip.mp4', type: 'video/mp4', status: 400, code: 'corrupt_video' },
+    { name: 'truncated MP4', bytes: mp4.subarray(0, Math.floor(mp4.length / 2)), filename: 'cut.mp4', type: 'video/mp4', status: 400, code: 'corrupt_video' },
+    { name: 'MP4 of zero duration', bytes: zeroDurationMp4(mp4), filename: 'zero.mp4', type: 'video/mp4', status: 400, code: 'corrupt_video' },
+    { name: 'MP4 with 1000 frames in a second', bytes: crowded, filename: 'crowded.mp4', type: 'video/mp4', status: 413, code: 'video_too_large' },
+    { name: 'ZIP named .mp4', bytes: tinyZip(), filename: 'clip.mp4', type: 'video/mp4', status: 415, code: 'unsupported_type' },
   ];
 }

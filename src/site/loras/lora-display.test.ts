@@ -25,6 +25,10 @@ describe('LoRA presentation', () => {
   it('covers: thumbnail, else cover, else the placeholder file', () => {
     expect(cardCover(sampleLora(1, { coverThumbUrl: '/media/t.webp' })).src).toBe('/media/t.webp');
     expect(cardCover(sampleLora(1))).toEqual({ src: '/media/test/lora-1.png', width: 768, height: 1024, placeholder: false });
+    // A video cover shows its poster, and without one the placeholder: never the clip in an <img>.
+    const coverVideo = { contentType: 'video/mp4', previewUrl: '/media/previews/c.mp4' };
+    expect(cardCover(sampleLora(2, { coverUrl: '/media/c.mp4', coverThumbUrl: '/media/thumbs/320/c.webp', coverVideo })).src).toBe('/media/thumbs/320/c.webp');
+    expect(cardCover(sampleLora(3, { coverUrl: '/media/c.mp4', coverThumbUrl: null, coverVideo })).placeholder).toBe(true);
     const dead = cardCover(sampleLora(1, { coverUrl: null, coverThumbUrl: '/media/stale.webp' }));
     expect(dead).toMatchObject({ src: COVER_PLACEHOLDER, placeholder: true });
     expect(COVER_PLACEHOLDER).toMatch(/\.svg$/);

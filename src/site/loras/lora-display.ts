@@ -44,13 +44,14 @@ export function displayTags(lora: Pick<SnapshotLora, 'tagsCn' | 'tagsEn'>): stri
 }
 
 /** The image a card shows: the thumbnail when there is one, else the cover, else the placeholder. */
-export function cardCover(lora: Pick<SnapshotLora, 'coverUrl' | 'coverThumbUrl' | 'coverWidth' | 'coverHeight'>): {
+export function cardCover(lora: Pick<SnapshotLora, 'coverUrl' | 'coverThumbUrl' | 'coverWidth' | 'coverHeight' | 'coverVideo'>): {
   src: string;
   width: number;
   height: number;
   placeholder: boolean;
 } {
-  const src = lora.coverUrl ? (lora.coverThumbUrl ?? lora.coverUrl) : null;
+  // A video cover's picture is its poster: never the clip in an <img>.
+  const src = lora.coverUrl ? (lora.coverThumbUrl ?? (lora.coverVideo ? null : lora.coverUrl)) : null;
   if (!src) return { src: COVER_PLACEHOLDER, ...COVER_PLACEHOLDER_SIZE, placeholder: true };
   return {
     src,

@@ -2,7 +2,8 @@
 // object of the work's fields: title, prompt, negativePrompt, sampler, steps, cfgScale, width, height, seed,
 // checkpoint, loras [{id, externalId, name, weight}], tags [], nsfwLevel; plain `title` and `prompt` fields
 // are read too). A signed-in user's new draft: 201 {artwork_id, url, status: 'draft', page_url, artwork}.
-// Every file is checked by its bytes and re-encoded (src/server/community/uploads.ts), the fields by
+// Every file (an image or an MP4/MOV/WebM video) is checked by its bytes and re-encoded or, for a video,
+// copied without metadata (src/server/community/uploads.ts), the fields by
 // src/server/community/artwork-input.ts; thumbnail jobs follow. Rate limited per user.
 import type { APIRoute } from 'astro';
 import { uploadArtwork } from '../../../server/community/actions.ts';
@@ -15,8 +16,6 @@ export const prerender = false;
 
 /** Room for the multipart framing and the text fields around the files. */
 const MULTIPART_OVERHEAD = 256 * 1024;
-/** Several images per request, together at most twice the one-file limit (each file is capped on its own). */
-const FILES_PER_LIMIT = 2;
 
 function metaOf(form: FormData): Record<string, unknown> {
   const plain = Object.fromEntries(['title', 'prompt'].flatMap((key) => (typeof form.get(key) === 'string' ? [[key, form.get(key)]] : [])));
@@ -37,8 +36,12 @@ export const POST: APIRoute = apiRoute({
   async handler({ request, services, viewer }) {
     const type = request.headers.get('content-type') ?? '';
     if (!/^multipart\/form-data\b/i.test(type)) throw new UnsupportedFormatError('请以 multipart/form-data 上传文件（字段 file）', { code: 'unsupported_media_type' });
-    const { maxBytes } = services.config.community.upload;
-    const body = await readLimitedBody(request, maxBytes * FILES_PER_LIMIT + MULTIPART_OVERHEAD);
+    // Each file is capped on its own by its kind (its bytes decide: src/server/community/uploads.ts). The
+    // request as a whole may hold the largest file allowed (a video, with the default limits) plus one more
+    // image's worth, so a full-size video fits next to a cover image while the body held in memory stays
+    // near the one-file limit; with no bigger video limit that is twice the image limit, as before.
+    const { upload } = services.config.community;
+    const body = await readLimitedBody(request, Math.max(upload.maxBytes, services.config.video.maxBytes) + upload.maxBytes + MULTIPART_OVERHEAD);
     let form: FormData;
     try {
       form = await new Response(body, { headers: { 'content-type': type } }).formData();
@@ -46,7 +49,7 @@ export const POST: APIRoute = apiRoute({
       throw new InvalidInputError('无法解析上传的表单', { code: 'invalid_multipart' });
     }
     const files = form.getAll('file').filter((file): file is File => file instanceof Blob);
-    if (files.length === 0) throw new InvalidInputError('请选择要上传的图片（字段 file）', { code: 'missing_file' });
+    if (files.length === 0) throw new InvalidInputError('请选择要上传的图片或视频（字段 file）', { code: 'missing_file' });
     const fields = parseArtworkFields(metaOf(form));
     const bytes = await Promise.all(files.map(async (file) => new Uint8Array(await file.arrayBuffer())));
     const { work, imageUrl } = await uploadArtwork(services, viewer, { files: bytes, fields });
