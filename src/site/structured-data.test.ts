@@ -39,11 +39,18 @@ describe('structured data', () => {
     });
   });
 
-  it("shows a sensitive work's neutral share card, as its og:image does, never the original or its thumbnail", () => {
+  it("shows a sensitive work's neutral share card, as its og:image does, never the original, its thumbnail or a video", () => {
     for (const nsfwLevel of ['Mature', 'X'] as const) {
-      const work = sampleWork(3, { nsfwLevel, images: [{ index: 0, url: '/media/nsfw.png', thumbUrl: '/media/thumbs/320/nsfw.webp', width: 768, height: 1024 }] });
+      const work = sampleWork(3, {
+        nsfwLevel,
+        images: [
+          { index: 0, url: '/media/nsfw.png', thumbUrl: '/media/thumbs/320/nsfw.webp', width: 768, height: 1024 },
+          { index: 1, url: '/media/nsfw-clip.mp4', thumbUrl: '/media/thumbs/320/nsfw-clip.webp', width: 640, height: 360, video: { contentType: 'video/mp4', previewUrl: null } },
+        ],
+      });
       const text = jsonLd(artworkJsonLd(work, SITE));
-      expect(text, nsfwLevel).not.toContain('nsfw.');
+      expect(text, nsfwLevel).not.toContain('nsfw');
+      expect(JSON.parse(text).video, nsfwLevel).toBeUndefined();
       expect(JSON.parse(text).image, nsfwLevel).toEqual([
         expect.objectContaining({ '@type': 'ImageObject', contentUrl: `${SITE}${SENSITIVE_SHARE_IMAGE.url}`, width: SENSITIVE_SHARE_IMAGE.width, height: SENSITIVE_SHARE_IMAGE.height }),
       ]);
