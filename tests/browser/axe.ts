@@ -22,6 +22,11 @@ async function injectAxe(page: Page): Promise<void> {
 }
 
 export async function seriousAxeViolations(page: Page): Promise<string[]> {
+  // Colours are checked at rest: a transition still running (a toast fading out after a click) blends its
+  // text with the background and would fail color-contrast by timing alone. Endless animations are not waited for.
+  await page.evaluate(() =>
+    Promise.all(document.getAnimations().filter((a) => a.effect?.getComputedTiming().endTime !== Infinity).map((a) => a.finished.catch(() => undefined))),
+  );
   await injectAxe(page);
   const violations = await page.evaluate(async () => {
     const axe = (window as unknown as { axe: { run: (context: Document, options: object) => Promise<{ violations: AxeViolation[] }> } }).axe;
