@@ -137,6 +137,8 @@ for (const backendSpec of BACKENDS) {
       expect(works.get('w1')!.images[0]!.video).toBeUndefined();
       expect(works.get('w20')!.images).toEqual([{
         index: 0, url: url('liblib/x/20.mp4'), thumbUrl: url('thumbs/320/liblib/x/20.webp'), width: 64, height: 48, recipe: null,
+        // The poster's thumbnail, no wider than the 64 px poster itself.
+        thumbs: [{ url: url('thumbs/320/liblib/x/20.webp'), width: 64 }],
         video: { contentType: 'video/mp4', previewUrl: url(previewKey('liblib/x/20.mp4')) },
       }]);
       expect(works.get('w0')!.images).toEqual([]); // not downloaded: not shown

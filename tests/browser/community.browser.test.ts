@@ -3,7 +3,7 @@
 // and the creator's day one: a wrong password's own message, a refused file, a post whose recipe is
 // prefilled from an A1111 PNG, the work on /feed at once (the 刚刚发布 cards), edit and delete.
 // The server is the build over no snapshot made by the site project's global setup.
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setPngText } from '../../src/core/media/png-text.ts';
 import { testImage } from '../../src/server/testing/community.ts';
@@ -14,6 +14,14 @@ import { connectChromium, site } from './site.ts';
 
 const enabled = serviceGate('chromium (browser tests)', chromiumAvailability());
 
+
+/**
+ * Wait until the island holding `selector` is hydrated (Astro drops its `ssr` attribute then): a file chosen
+ * or a field typed into before that goes to the server-rendered markup, which no handler watches yet.
+ */
+async function hydrated(page: Page, selector: string): Promise<void> {
+  await page.locator(`astro-island:not([ssr]):has(${selector})`).first().waitFor();
+}
 describe.runIf(enabled)('community flow in a browser', () => {
   let cleanup: (() => Promise<void>) | undefined;
   let server: CommunityServer | undefined;
@@ -56,6 +64,7 @@ describe.runIf(enabled)('community flow in a browser', () => {
 
     // Upload with a preview, as a draft, then publish.
     await page.goto(`${base}/upload`);
+    await hydrated(page, 'input[type="file"]');
     await page.locator('input[type="file"]').setInputFiles({ name: '夜景.png', mimeType: 'image/png', buffer: await testImage('png', 320, 240) });
     await expect.poll(() => page.locator('img.upload-form__preview').evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(320);
     await page.getByLabel('标题').fill('浏览器里的夜景');
@@ -126,6 +135,7 @@ describe.runIf(enabled)('community flow in a browser', () => {
 
     // A refused file keeps the upload button disabled, its error shown once.
     await page.goto(`${base}/upload`);
+    await hydrated(page, 'input[type="file"]');
     const file = page.locator('input[type="file"]');
     const submit = page.getByRole('button', { name: '上传为草稿' });
     await file.setInputFiles({ name: 'x.svg', mimeType: 'image/svg+xml', buffer: Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"/>') });
@@ -175,6 +185,7 @@ describe.runIf(enabled)('community flow in a browser', () => {
     expect(await page.getByTestId('tags').textContent()).toBe('#汽车#夜景');
     await page.getByRole('link', { name: '编辑' }).click();
     await page.waitForURL(`${base}/upload?edit=${id}`);
+    await hydrated(page, 'form');
     expect(await field('seed').inputValue()).toBe('3498048277');
     await field('title').fill('夜色跑车（修改）');
     await page.getByRole('button', { name: '保存修改' }).click();

@@ -16,6 +16,7 @@ import mysql from 'mysql2/promise';
 import pLimit from 'p-limit';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { makeRng } from '../../../fakes/liblib/rng.ts';
+import { isVideoFormat } from '../../../src/core/media/video-derivatives.ts';
 import { startFakeLiblib, type FakeLiblib } from '../../../fakes/liblib/server.ts';
 import { BACKENDS, type TestBackend } from '../../testing/backends.ts';
 import { spawnCli, type CliResult } from '../../testing/run-cli.ts';
@@ -196,7 +197,9 @@ describe(`Liblib crawl killed at exact points and resumed (seed ${SEED})`, () =>
       expect(ref.doneByStage.author).toBeGreaterThan(1);
       expect(ref.imagesStored).toBe(ref.doneByStage.media);
       expect(ref.tables.ledger.filter((unit) => unit.status !== 'done' || unit.attempts !== 1)).toEqual([]);
-      expect(Object.keys(ref.blobs)).toHaveLength(ref.imagesStored * 2); // the original and one thumbnail width
+      // The original and one thumbnail width each, and a video's short preview besides.
+      const videos = ref.tables.workImages.filter((i) => i.status === 'OK' && isVideoFormat(i.format as string | null)).length;
+      expect(Object.keys(ref.blobs)).toHaveLength(ref.imagesStored * 2 + videos);
     }, 600_000);
   }
 

@@ -4,6 +4,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { InvalidInputError } from '../errors.ts';
+import { readAll } from '../testing/images.ts';
 import type { BlobStore } from './blob-store.ts';
 
 export interface BlobStoreFixture {
@@ -29,12 +30,6 @@ export const SEED_METADATA = {
 } as const;
 
 export const INVALID_KEYS = ['../x', '/abs', 'a/../b', 'a\\b', 'a\u0000b', ''];
-
-export async function readAll(body: Readable): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of body) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
-  return Buffer.concat(chunks);
-}
 
 /** A stream of `total` random bytes in odd-sized chunks, and the sha256 of what it produced. */
 export function randomStream(total: number, chunkSize = 100_003): { stream: Readable; sha256: () => string } {

@@ -6,7 +6,8 @@ import { Readable, type Writable } from 'node:stream';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { InvalidInputError, ServiceUnavailableError } from '../errors.ts';
 import { uniqueSuffix } from '../testing/services.ts';
-import { describeBlobStoreContract, INVALID_KEYS, randomStream, readAll } from './blob-store.contract.ts';
+import { describeBlobStoreContract, INVALID_KEYS, randomStream } from './blob-store.contract.ts';
+import { readAll } from '../testing/images.ts';
 import { createBlobStore } from './create-blob-store.ts';
 import { LocalBlobStore, resolveInside } from './local-blob-store.ts';
 

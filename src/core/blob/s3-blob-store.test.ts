@@ -6,7 +6,8 @@ import { closedPort } from '../testing/net.ts';
 import { S3RVER_CREDENTIALS, s3TestConfig, startS3rver } from '../testing/s3rver.ts';
 import { serviceGate, uniqueSuffix } from '../testing/services.ts';
 import { METADATA_ENCODED_MARKER } from './blob-key.ts';
-import { describeBlobStoreContract, randomStream, readAll, SEED_METADATA, STREAM_BYTES } from './blob-store.contract.ts';
+import { describeBlobStoreContract, randomStream, SEED_METADATA, STREAM_BYTES } from './blob-store.contract.ts';
+import { readAll } from '../testing/images.ts';
 import { createBlobStore } from './create-blob-store.ts';
 import { S3BlobStore, type S3BlobConfig } from './s3-blob-store.ts';
 

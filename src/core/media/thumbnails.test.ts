@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LocalBlobStore } from '../blob/local-blob-store.ts';
 import { InvalidInputError } from '../errors.ts';
 import { MediaError } from './media-error.ts';
-import { readAll, isWebp, makeImage } from '../testing/images.ts';
+import { isWebp, makeImage, storedBytes } from '../testing/images.ts';
 import { makeThumbnails, normalizeWidths, renderThumbnail, thumbnailKey } from './thumbnails.ts';
 
 let dir: string;
@@ -22,11 +22,7 @@ afterEach(async () => {
   await fsp.rm(dir, { recursive: true, force: true });
 });
 
-async function stored(key: string): Promise<Buffer> {
-  const object = await blobs.get(key);
-  expect(object, key).not.toBeNull();
-  return readAll(object!.body);
-}
+const stored = (key: string): Promise<Buffer> => storedBytes(blobs, key);
 
 describe('thumbnailKey', () => {
   it('puts thumbs/{width}/ in front and .webp in place of the extension', () => {

@@ -4,7 +4,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalBlobStore } from '../blob/local-blob-store.ts';
-import { readAll } from '../testing/images.ts';
+import { storedBytes } from '../testing/images.ts';
 import { makeVideo } from '../testing/videos.ts';
 import { isVideoFormat, makeVideoDerivatives, previewKey, stripVideoMetadata } from './video-derivatives.ts';
 import { DEFAULT_VIDEO_LIMITS, probeVideo } from './video-probe.ts';
@@ -31,11 +31,7 @@ afterAll(async () => {
   await fsp.rm(dir, { recursive: true, force: true });
 });
 
-async function stored(key: string): Promise<Buffer> {
-  const object = await blobs.get(key);
-  expect(object, key).not.toBeNull();
-  return readAll(object!.body);
-}
+const stored = (key: string): Promise<Buffer> => storedBytes(blobs, key);
 
 describe('video keys', () => {
   it('derives the preview key from the original key alone, like thumbnails', () => {

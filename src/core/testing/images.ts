@@ -1,6 +1,7 @@
 // Test images made in memory with sharp (no fixtures on disk).
 import type { Readable } from 'node:stream';
 import sharp from 'sharp';
+import type { BlobStore } from '../blob/blob-store.ts';
 
 export type SharpFormat = 'jpeg' | 'png' | 'webp' | 'gif' | 'avif' | 'tiff';
 
@@ -21,4 +22,11 @@ export async function readAll(stream: Readable): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of stream) chunks.push(Buffer.from(chunk as Uint8Array));
   return Buffer.concat(chunks);
+}
+
+/** The bytes stored under `key`; throws (failing the test) when nothing is. */
+export async function storedBytes(blobs: BlobStore, key: string): Promise<Buffer> {
+  const object = await blobs.get(key);
+  if (!object) throw new Error(`nothing is stored under ${key}`);
+  return readAll(object.body);
 }
