@@ -44,10 +44,9 @@ export default defineConfig({
     // spends 1–1.7 CPU-seconds loading the store's query builder.
     execArgv: ['--import', fileURLToPath(new URL('./src/core/runtime/esm-format-hint.ts', import.meta.url))],
     // Most files wait on servers, child processes, browsers and timers rather than the CPU: on a 2-core
-    // machine the default (cores - 1 = one file at a time) leaves it idle, and with three files the suite
-    // still used 1.2 of the 2 cores on average (a clean CI run: 520 CPU-s over a 437 s span). Each file makes
-    // its own database, bucket, directory and Redis key names, so files can run side by side.
-    maxWorkers: 5,
+    // machine the default (cores - 1 = one file at a time) leaves it idle, and three files keep it busy. Each file makes its own database, bucket,
+    // directory and Redis key names, so files can run side by side.
+    maxWorkers: 3,
     sequence: { sequencer: LongestFirstSequencer },
     projects: [
       // Unit and contract files share their workers' module cache (isolate: false): each file makes its own
