@@ -57,8 +57,14 @@ function serveSite({ config, env, out }: CommandContext, extraEnv: Record<string
 
 /** Civitai images the demo takes: enough for a gallery with NSFW levels to blur, quick to fetch. */
 const DEMO_CIVITAI_IMAGES = 150;
-/** Top LoRAs the demo takes from the ModelScope fake (its cross-posted LoRAs rank first, so works link to them). */
-const DEMO_LORAS = 20;
+/**
+ * Top LoRAs the demo takes from the ModelScope fake, per task: text-to-image (its cross-posted LoRAs rank
+ * first, so works link to them) and a few image-to-video ones, whose covers are clips (the site's video covers).
+ */
+const DEMO_LORA_TASKS = [
+  { task: DEFAULT_TASK, limit: 20 },
+  { task: 'image-to-video', limit: 4 },
+] as const;
 
 /**
  * The demo catalogue, from the bundled offline fakes (ours, so the request rate is raised): Liblib works,
@@ -103,13 +109,16 @@ export async function ingestDemo(context: CommandContext, works: number): Promis
       },
     );
 
-    out(`ingesting the top ${DEMO_LORAS} LoRAs from the offline ModelScope fake at ${modelscope.origin} …`);
     const baseDir = config.dataDir;
-    const lorasRun = await runTopLoras(
-      { config: { ...config, ingest: { ...config.ingest, rps, modelscope: { apiBase: modelscope.apiBaseUrl, apiToken: undefined } } }, log, store, blobs },
-      { task: DEFAULT_TASK, limit: DEMO_LORAS, forceRefresh: true, covers: true, baseDir, ...cachePaths({ task: DEFAULT_TASK, baseDir, cacheFile: 'demo-cache/top_loras.json', imagesDir: 'demo-cache/images' }) },
-    );
-    out(`  ${lorasRun.results.length} LoRAs, ${lorasRun.catalogue?.links.links.length ?? 0} work references linked`);
+    for (const { task, limit } of DEMO_LORA_TASKS) {
+      out(`ingesting the top ${limit} ${task} LoRAs from the offline ModelScope fake at ${modelscope.origin} …`);
+      const lorasRun = await runTopLoras(
+        { config: { ...config, ingest: { ...config.ingest, rps, modelscope: { apiBase: modelscope.apiBaseUrl, apiToken: undefined } } }, log, store, blobs },
+        // The first task's cache keeps its usual name; the others get theirs beside it (perTaskCache).
+        { task, limit, forceRefresh: true, covers: true, baseDir, ...cachePaths({ task, baseDir, cacheFile: 'demo-cache/top_loras.json', imagesDir: 'demo-cache/images', perTaskCache: task !== DEFAULT_TASK }) },
+      );
+      out(`  ${lorasRun.results.length} LoRAs, ${lorasRun.catalogue?.links.links.length ?? 0} work references linked`);
+    }
 
     const started = performance.now();
     const snapshot = await writeSnapshot(store, blobs, config.snapshotDir, new Date(), { thumbnailWidths: config.ingest.thumbnailWidths });
