@@ -22,17 +22,24 @@ async function injectAxe(page: Page): Promise<void> {
 }
 
 export async function seriousAxeViolations(page: Page): Promise<string[]> {
-  // Colours are checked at rest: a transition still running (a toast fading out after a click) blends its
-  // text with the background and would fail color-contrast by timing alone. Endless animations are not waited for.
-  await page.evaluate(() =>
-    Promise.all(document.getAnimations().filter((a) => a.effect?.getComputedTiming().endTime !== Infinity).map((a) => a.finished.catch(() => undefined))),
-  );
-  await injectAxe(page);
-  const violations = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run: (context: Document, options: object) => Promise<{ violations: AxeViolation[] }> } }).axe;
-    return (await axe.run(document, { resultTypes: ['violations'] })).violations;
-  });
-  return violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `[${v.impact}] ${v.id}: ${v.help} → ${v.nodes.slice(0, 3).map((n) => JSON.stringify(n.target)).join(', ')}`);
+  // Colours are checked at rest: a transition running while axe reads the page (a toast that starts fading
+  // out in the middle of the audit, its timer firing under load) blends its text with the background and
+  // fails color-contrast by timing alone. Reduced motion turns the site's transitions off for the audit, so
+  // a toast is either fully shown or gone; finite animations still running are waited for, endless ones not.
+  await page.emulateMedia({ reducedMotion: 'reduce' });
+  try {
+    await page.evaluate(() =>
+      Promise.all(document.getAnimations().filter((a) => a.effect?.getComputedTiming().endTime !== Infinity).map((a) => a.finished.catch(() => undefined))),
+    );
+    await injectAxe(page);
+    const violations = await page.evaluate(async () => {
+      const axe = (window as unknown as { axe: { run: (context: Document, options: object) => Promise<{ violations: AxeViolation[] }> } }).axe;
+      return (await axe.run(document, { resultTypes: ['violations'] })).violations;
+    });
+    return violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `[${v.impact}] ${v.id}: ${v.help} → ${v.nodes.slice(0, 3).map((n) => JSON.stringify(n.target)).join(', ')}`);
+  } finally {
+    await page.emulateMedia({ reducedMotion: null });
+  }
 }
