@@ -56,7 +56,8 @@ export interface BuildResult {
  * A lock directory, created atomically, lets one build run at a time across processes; a lock older
  * than any build (a crashed holder) is broken.
  */
-const BUILD_LOCK = path.join(os.tmpdir(), `huaku-astro-build-${Buffer.from(REPO_ROOT).toString('hex').slice(-40)}.lock`);
+// In the repo (git-ignored): scripts/static-checks.sh takes the same lock for `astro check`, which writes `.astro/` too.
+const BUILD_LOCK = path.join(REPO_ROOT, '.astro-build.lock');
 const STALE_LOCK_MS = 5 * 60_000;
 
 export async function withBuildLock<T>(fn: () => Promise<T>): Promise<T> {
