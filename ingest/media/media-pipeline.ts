@@ -189,7 +189,7 @@ export class MediaPipeline {
 
   private async persistAvatar(url: string, source: string, download: DownloadedImage): Promise<ProcessAvatarResult> {
     const key = avatarKey(source, download.sha256, download.ext);
-    const base = { bytes: download.bytes, key, width: download.width, height: download.height };
+    const base = { key, width: download.width, height: download.height };
     if (await this.blobs.head(key)) {
       // Thumbnails are never enlarged, so each width's pixel width is known without rendering; the
       // same-size rule of makeThumbnails keeps the first (narrowest) width's key for equal sizes.
