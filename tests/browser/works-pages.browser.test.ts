@@ -160,6 +160,7 @@ describe.runIf(enabled)('works pages in a browser', { timeout: 180_000 }, () => 
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('雨夜霓虹街道');
     expect(await page.getByText('Neon street on a rainy night').isVisible()).toBe(true);
     expect(await page.locator('.artwork-page__byline a').getAttribute('href')).toBe(userPath(painter.username));
+    expect(await page.locator('.artwork-page__byline img.avatar').getAttribute('src')).toBe(painter.avatarThumbs[0]!.url);
     expect(await page.locator('.artwork-page__byline time').getAttribute('datetime')).toBe(work.publishedAt);
     expect(await page.getByRole('link', { name: /在 Liblib 查看原作/ }).getAttribute('href')).toBe(work.sourceUrl);
 
@@ -441,8 +442,21 @@ describe.runIf(enabled)('works pages in a browser', { timeout: 180_000 }, () => 
     const { types, data } = await jsonLdTypes(page);
     expect(types.sort()).toEqual(['BreadcrumbList', 'Person']);
     expect(data.find((d) => d['@type'] === 'Person')).toMatchObject({ name: '画师阿青', url: `${SITE_URL}/user/${painter.username}` });
+    // The avatar is the stored copy under /media (never the upstream's), at 72 px from its thumbnails; the cards carry it too.
+    const avatar = page.locator('.profile img.avatar');
+    expect(await avatar.getAttribute('src')).toMatch(/^\/media\//);
+    expect(await avatar.getAttribute('srcset')).toBe(painter.avatarThumbs.map((t) => `${t.url} ${t.width}w`).join(', '));
+    expect(await avatar.evaluate(async (img: HTMLImageElement) => (await img.decode(), img.naturalWidth))).toBeGreaterThan(0);
+    const cardAvatars = await page.locator('.work-card__author img.avatar').evaluateAll((imgs) => imgs.map((img) => img.getAttribute('src')));
+    expect(cardAvatars).toEqual(PAINTER_NS.map(() => painter.avatarThumbs[0]!.url));
     expect(await seriousAxeViolations(page)).toEqual([]);
     await page.close();
+
+    // Without a stored avatar: the initial, and no image at all.
+    const other = await open(userPath(byN(1).author!.username));
+    expect(await other.locator('.profile img').count()).toBe(0);
+    expect(await other.locator('.profile .avatar--initial').textContent()).toBe([...byN(1).author!.name][0]);
+    await other.close();
   });
 
   it('NSFW: Mature and X are blurred with a label; the toggle unblurs everywhere and persists across pages', async () => {
