@@ -49,6 +49,8 @@ export interface FakeUser {
   nickname: string;
   /** Path on this server (prefix with the origin). */
   avatarPath: string;
+  /** The avatar answers 404 (an expired QQ link, a deleted upload): the site must draw the initial. */
+  avatarDead: boolean;
   intro: string;
   createTime: number;
   vip: 0 | 1;
@@ -204,6 +206,8 @@ export interface CatalogueOptions {
   deadImageRate?: number;
   /** Chance that an image reuses an earlier work's image. Default 0.03. */
   sharedImageRate?: number;
+  /** Chance that a user's own (not a shared default) avatar is permanently dead (404). Default 0.04. */
+  deadAvatarRate?: number;
 }
 
 const DEFAULT_NOW = Date.UTC(2025, 7, 22, 4, 0, 0);
@@ -583,6 +587,7 @@ export class Catalogue {
       bigIdShare: options.bigIdShare ?? 0.45,
       deadImageRate: options.deadImageRate ?? 0.006,
       sharedImageRate: options.sharedImageRate ?? 0.03,
+      deadAvatarRate: options.deadAvatarRate ?? 0.04,
     };
     this.#buildModels();
     this.#buildUsers();
@@ -794,13 +799,16 @@ export class Catalogue {
         content = { key: `avatar:${uuid}`, format, width: 128, height: 128, style: 'avatar', parameters: null };
       }
       const createTime = this.now - rng.int(120, 900) * DAY_MS - rng.int(0, 86_399) * 1000;
-      this.#serve(avatarPath, content, false, false, createTime);
+      // Its own stream, so adding the rate left every other drawn value (and the tests pinned to them) as it was.
+      const avatarDead = avatarKind !== 'default' && makeRng(this.seed, 'avatar-dead', i).chance(this.#opts.deadAvatarRate);
+      this.#serve(avatarPath, content, avatarDead, false, createTime);
       const user: FakeUser = {
         index: i,
         userId: 100_000 + i * 61_337 + rng.int(0, 61_000),
         uuid,
         nickname,
         avatarPath,
+        avatarDead,
         intro: rng.pick(INTROS),
         createTime,
         vip: rng.chance(0.3) ? 1 : 0,

@@ -250,7 +250,11 @@ describe('author and comments (unverified contracts)', () => {
     expect(page.status).toBe(200);
     expect(await page.text()).toContain(work.author.nickname);
     const avatar = await fetch(res.data.avatar);
-    expect(avatar.status).toBe(200);
+    expect(avatar.status).toBe(work.author.avatarDead ? 404 : 200);
+    // Some authors' avatars are dead (404 forever) while their payloads still name them.
+    const deadAvatar = fake.catalogue.authors.find((a) => a.avatarDead);
+    expect(deadAvatar).toBeDefined();
+    expect((await fetch(fake.origin + deadAvatar!.avatarPath)).status).toBe(404);
     const unknown = JSON.parse((await post(fake.urls.author('f'.repeat(32)), {})).text);
     expect(unknown.code).toBe(LIBLIB_CODES.userNotFound);
     expect(unknown.data).toBeNull();

@@ -24,6 +24,7 @@ let server: TestServer;
 let car: Buffer; // 1200×800 PNG, served under .jpg URLs
 let small: Buffer; // 240×160 JPEG, narrower than every thumbnail width
 let clip: Buffer; // 64×48 WebM, 1 s
+let face: Buffer; // 64×64 PNG: an avatar
 let root: string;
 let tmpDir: string;
 let store: MigratableStore;
@@ -35,6 +36,7 @@ const logger = pino({ level: 'silent' });
 beforeAll(async () => {
   car = await makeImage(1200, 800, 'png');
   small = await makeImage(240, 160, 'jpeg');
+  face = await makeImage(64, 64, 'png');
   const clipDir = await fsp.mkdtemp(path.join(os.tmpdir(), 'huaku-media-clip-'));
   clip = await makeVideo(path.join(clipDir, 'clip.webm'), { container: 'webm' });
   await fsp.rm(clipDir, { recursive: true, force: true });
@@ -44,6 +46,8 @@ beforeAll(async () => {
     '/a/car.jpg': { body: car, contentType: 'image/jpeg' },
     '/b/same-car.jpg': { body: car, contentType: 'image/jpeg' }, // identical content, another URL
     '/small.jpg': { body: small, contentType: 'image/jpeg' },
+    '/avatar/1.png': { body: face, contentType: 'image/png' },
+    '/qlogo/ek_qqapp/abc/100': { body: face, contentType: 'image/png' }, // the same picture, no extension
     '/error.jpg': { body: '<!doctype html><html><body>403 Forbidden</body></html>', contentType: 'text/html' },
     '/truncated.png': { body: car.subarray(0, Math.floor(car.length / 3)), contentType: 'image/png' },
     '/huge.png': { body: car, contentType: 'image/png', chunked: true },
@@ -313,6 +317,30 @@ describe('MediaPipeline.processImage', () => {
     expect(() => new MediaPipeline({ http, blobs, store, tmpDir, keyTemplate: 'liblib/{colour}/{hash}.{ext}' })).toThrow(UserFacingError);
     expect(() => new MediaPipeline({ http, blobs, store, tmpDir, thumbnailWidths: [] })).toThrow(/at least one width/);
     expect(fs.existsSync(tmpDir)).toBe(false);
+  });
+});
+
+describe('MediaPipeline.processAvatar', () => {
+  it('stores the avatar content-addressed with 48/144 px thumbnails (never enlarged), once per content', async () => {
+    const first = await pipeline.processAvatar(server.url('/avatar/1.png'), { source: 'liblib' });
+    const hash = createHash('sha256').update(face).digest('hex');
+    const key = `avatars/liblib/${hash.slice(0, 16)}.png`;
+    expect(first).toMatchObject({ status: 'ok', bytes: face.length });
+    expect(first.avatar).toEqual({
+      from: server.url('/avatar/1.png'), key, width: 64, height: 64,
+      thumbnails: [{ key: `thumbs/48/avatars/liblib/${hash.slice(0, 16)}.webp`, width: 48 }, { key: `thumbs/144/avatars/liblib/${hash.slice(0, 16)}.webp`, width: 64 }],
+    });
+    expect((await blobs.head(key))?.metadata).toMatchObject({ original_url: server.url('/avatar/1.png'), content_sha256: hash });
+    for (const thumb of first.avatar.thumbnails) expect(isWebp(await readAll((await blobs.get(thumb.key))!.body))).toBe(true);
+    // Another URL (another author's), same picture: nothing uploaded, the same objects.
+    const again = await pipeline.processAvatar(server.url('/qlogo/ek_qqapp/abc/100'), { source: 'liblib' });
+    expect(again).toMatchObject({ status: 'deduped', uploadedBytes: 0, avatar: { ...first.avatar, from: server.url('/qlogo/ek_qqapp/abc/100') } });
+  });
+
+  it('rethrows a dead avatar (404) and a non-image body without storing anything', async () => {
+    await expect(pipeline.processAvatar(server.url('/missing.png'), { source: 'liblib' })).rejects.toBeInstanceOf(HttpStatusError);
+    await expect(pipeline.processAvatar(server.url('/error.jpg'), { source: 'liblib' })).rejects.toBeInstanceOf(MediaError);
+    expect(fs.existsSync(path.join(root, 'blobs', 'avatars'))).toBe(false);
   });
 });
 

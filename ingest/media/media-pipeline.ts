@@ -17,6 +17,9 @@
 //   down) are rethrown and leave the row as it was. A row that is already OK with a stored object is not
 //   downgraded to FAILED when its upstream URL has since rotted: the stored copy is kept (the error is
 //   still rethrown).
+// - Avatars (processAvatar) take the same download and thumbnail path but no image row: their key is
+//   content-addressed (`avatars/{source}/{hash}.{ext}`), so the dedupe is a HEAD of that key, and the
+//   caller records the result on the author row. A failure is only rethrown (the ledger keeps it).
 import fs from 'node:fs';
 import type { BlobMetadata, BlobStore } from '../../src/core/blob/blob-store.ts';
 import { encodeMetadataValue, MAX_METADATA_BYTES } from '../../src/core/blob/blob-key.ts';
@@ -25,8 +28,11 @@ import type { HttpClient } from '../http/http-client.ts';
 import { HttpError, redactUrl } from '../http/errors.ts';
 import { DEFAULT_MAX_MEDIA_BYTES, downloadImage, type DownloadedImage } from './download-image.ts';
 import { MediaError } from '../../src/core/media/media-error.ts';
-import { DEFAULT_MEDIA_KEY_TEMPLATE, MediaKeyTemplate } from '../../src/core/media/media-key.ts';
-import { DEFAULT_THUMBNAIL_QUALITY, DEFAULT_THUMBNAIL_WIDTHS, makeThumbnails, normalizeWidths } from '../../src/core/media/thumbnails.ts';
+import { avatarKey, DEFAULT_MEDIA_KEY_TEMPLATE, MediaKeyTemplate } from '../../src/core/media/media-key.ts';
+import {
+  AVATAR_THUMBNAIL_WIDTHS, DEFAULT_THUMBNAIL_QUALITY, DEFAULT_THUMBNAIL_WIDTHS, makeThumbnails, normalizeWidths, thumbnailKey,
+} from '../../src/core/media/thumbnails.ts';
+import type { StoredAvatar } from '../../src/core/domain/stored-avatar.ts';
 import { makeVideoDerivatives, previewKey } from '../../src/core/media/video-derivatives.ts';
 import type { VideoLimits } from '../../src/core/media/video-probe.ts';
 
@@ -48,6 +54,8 @@ export interface MediaPipelineOptions {
   /** Default [320, 960]. */
   thumbnailWidths?: readonly number[];
   thumbnailQuality?: number;
+  /** Thumbnail widths of avatars; default AVATAR_THUMBNAIL_WIDTHS. */
+  avatarWidths?: readonly number[];
   /** Default 50 MiB. */
   maxBytes?: number;
   /**
@@ -89,6 +97,16 @@ export interface ProcessImageResult {
   dedupedFrom?: number;
 }
 
+export interface ProcessAvatarResult {
+  /** 'deduped': this content was already stored (another author's, or an earlier run's). */
+  status: 'ok' | 'deduped';
+  avatar: StoredAvatar;
+  /** Bytes downloaded from the upstream. */
+  bytes: number;
+  /** Bytes written to the BlobStore; 0 for a complete dedupe. */
+  uploadedBytes: number;
+}
+
 export class MediaPipeline {
   private readonly http: HttpClient;
   private readonly blobs: BlobStore;
@@ -96,6 +114,7 @@ export class MediaPipeline {
   private readonly tmpDir: string;
   private readonly template: MediaKeyTemplate;
   private readonly widths: number[];
+  private readonly avatarWidths: number[];
   private readonly quality: number;
   private readonly maxBytes: number;
   private readonly video: VideoLimits | undefined;
@@ -112,6 +131,7 @@ export class MediaPipeline {
     const template = options.keyTemplate ?? DEFAULT_MEDIA_KEY_TEMPLATE;
     this.template = typeof template === 'string' ? new MediaKeyTemplate(template) : template;
     this.widths = normalizeWidths(options.thumbnailWidths ?? DEFAULT_THUMBNAIL_WIDTHS);
+    this.avatarWidths = normalizeWidths(options.avatarWidths ?? AVATAR_THUMBNAIL_WIDTHS);
     this.quality = options.thumbnailQuality ?? DEFAULT_THUMBNAIL_QUALITY;
     this.maxBytes = options.maxBytes ?? DEFAULT_MAX_MEDIA_BYTES;
     if (!Number.isSafeInteger(this.maxBytes) || this.maxBytes <= 0) {
@@ -153,6 +173,49 @@ export class MediaPipeline {
     } finally {
       await download.dispose();
     }
+  }
+
+  /** Download one author's avatar and store it with its thumbnails; the caller records it on the author. */
+  async processAvatar(url: string, context: { source: string; signal?: AbortSignal }): Promise<ProcessAvatarResult> {
+    const download = await downloadImage({ http: this.http, url, tmpDir: this.tmpDir, maxBytes: this.maxBytes, signal: context.signal });
+    try {
+      const result = await this.withHashLock(download.sha256, () => this.persistAvatar(url, context.source, download));
+      this.logger?.debug({ stage: 'avatar', key: redactUrl(url), status: result.status, blobKey: result.avatar.key, bytes: result.bytes }, 'avatar stored');
+      return result;
+    } finally {
+      await download.dispose();
+    }
+  }
+
+  private async persistAvatar(url: string, source: string, download: DownloadedImage): Promise<ProcessAvatarResult> {
+    const key = avatarKey(source, download.sha256, download.ext);
+    const base = { key, width: download.width, height: download.height };
+    if (await this.blobs.head(key)) {
+      // Thumbnails are never enlarged, so each width's pixel width is known without rendering; the
+      // same-size rule of makeThumbnails keeps the first (narrowest) width's key for equal sizes.
+      const expected = new Map<number, string>();
+      for (const w of this.avatarWidths) {
+        const pixels = Math.min(w, download.width);
+        if (!expected.has(pixels)) expected.set(pixels, thumbnailKey(key, w));
+      }
+      const thumbnails = [...expected].map(([width, thumbKey]) => ({ key: thumbKey, width }));
+      const heads = await Promise.all(thumbnails.map((t) => this.blobs.head(t.key)));
+      if (heads.every((h) => h !== null)) {
+        return { status: 'deduped', avatar: { from: url, ...base, thumbnails }, bytes: download.bytes, uploadedBytes: 0 };
+      }
+    }
+    const head = await this.blobs.put(key, fs.createReadStream(download.path), {
+      contentType: download.contentType,
+      metadata: withOriginalUrl(url, { width: String(download.width), height: String(download.height), content_sha256: download.sha256 }),
+    });
+    const made = await makeThumbnails({ blobs: this.blobs, input: download.path, originalKey: key, widths: this.avatarWidths, quality: this.quality, url: redactUrl(url) });
+    const stored = made.thumbnails.filter((t) => t.stored);
+    return {
+      status: 'ok',
+      avatar: { from: url, ...base, thumbnails: stored.map((t) => ({ key: t.key, width: t.width })) },
+      bytes: download.bytes,
+      uploadedBytes: head.size + stored.reduce((sum, t) => sum + t.bytes, 0),
+    };
   }
 
   private async persist(image: WorkImage, context: MediaContext, download: DownloadedImage): Promise<ProcessImageResult> {
@@ -302,17 +365,21 @@ export function originalMetadata(
   context: Pick<MediaContext, 'slug'>,
   download: Pick<DownloadedImage, 'width' | 'height' | 'sha256'>,
 ): BlobMetadata {
-  const rest: BlobMetadata = {
+  return withOriginalUrl(image.srcUrl, {
     work_slug: context.slug,
     image_index: String(image.imageIndex),
     width: String(download.width),
     height: String(download.height),
     content_sha256: download.sha256,
-  };
+  });
+}
+
+/** `rest` with `original_url` first, the URL cut to what S3's metadata limit leaves. */
+function withOriginalUrl(url: string, rest: BlobMetadata): BlobMetadata {
   let used = 0;
   for (const [k, v] of Object.entries(rest)) used += Buffer.byteLength(k) + Buffer.byteLength(encodeMetadataValue(v));
   const budget = MAX_METADATA_BYTES - used - Buffer.byteLength('original_url');
-  return { original_url: fitEncoded(redactUrl(image.srcUrl), budget), ...rest };
+  return { original_url: fitEncoded(redactUrl(url), budget), ...rest };
 }
 
 /** The longest prefix of `value` whose wire encoding fits in `budget` bytes. */

@@ -2,7 +2,7 @@
 // the work and a row per image. Images not stored yet get a media unit (see media-stage.ts), returned for
 // the caller to enqueue with its other follow-ups in the same commit.
 import type { Recipe } from '../../src/core/recipe/recipe.ts';
-import type { AuthorInput, Store, Work, WorkInput } from '../../src/core/store/store.ts';
+import type { Author, AuthorInput, Store, Work, WorkInput } from '../../src/core/store/store.ts';
 import type { FollowUpUnit } from './stage-runner.ts';
 
 export interface WorkToStore {
@@ -12,7 +12,7 @@ export interface WorkToStore {
   images: ReadonlyArray<{ index: number; srcUrl: string; unitKey: string; recipe?: Recipe | null }>;
 }
 
-export async function storeWork(tx: Store, input: WorkToStore): Promise<{ work: Work; mediaUnits: FollowUpUnit[] }> {
+export async function storeWork(tx: Store, input: WorkToStore): Promise<{ work: Work; author: Author | null; mediaUnits: FollowUpUnit[] }> {
   const author = input.author ? await tx.authors.upsert(input.author) : null;
   const work = await tx.works.upsert({ ...input.work, authorId: author?.id ?? null });
   const mediaUnits: FollowUpUnit[] = [];
@@ -21,5 +21,5 @@ export async function storeWork(tx: Store, input: WorkToStore): Promise<{ work: 
     if (image.recipe !== undefined) await tx.images.setRecipe(work.id, image.index, image.recipe);
     if (row.status !== 'OK') mediaUnits.push({ stage: 'media', key: image.unitKey, payload: { workId: work.id, index: image.index } });
   }
-  return { work, mediaUnits };
+  return { work, author, mediaUnits };
 }

@@ -44,7 +44,13 @@ for (const backendSpec of BACKENDS) {
       // Two Civitai usernames that authorUsername() maps to the same URL key, and a Liblib author whose key a user holds.
       const xSpace = await store.authors.upsert({ source: 'civitai', externalId: 'x y', name: 'x y' });
       const xSlash = await store.authors.upsert({ source: 'civitai', externalId: 'x/y', name: 'x/y' });
-      const taken = await store.authors.upsert({ source: 'liblib', externalId: 'taken', name: 'upstream' });
+      // An upstream avatar URL is never exported: a1's stored copy is, and taken's (not downloaded) is nothing.
+      await store.authors.upsert({ source: 'liblib', externalId: 'a1', name: '车迷阿明', avatarUrl: 'https://liblibai-online.liblib.cloud/img/a1/face.png' });
+      await store.authors.setAvatar(liblib.id, {
+        from: 'https://liblibai-online.liblib.cloud/img/a1/face.png', key: 'avatars/liblib/0123456789abcdef.png', width: 100, height: 100,
+        thumbnails: [{ key: 'thumbs/48/avatars/liblib/0123456789abcdef.webp', width: 48 }, { key: 'thumbs/144/avatars/liblib/0123456789abcdef.webp', width: 100 }],
+      });
+      const taken = await store.authors.upsert({ source: 'liblib', externalId: 'taken', name: 'upstream', avatarUrl: 'https://thirdqq.qlogo.cn/ek_qqapp/x/100' });
       await store.users.create({ username: 'liblib-taken', name: 'squatter' });
       const alice = await store.users.create({ username: 'alice', name: '爱丽丝', profilePic: '/media/avatars/alice.png' });
 
@@ -126,11 +132,15 @@ for (const backendSpec of BACKENDS) {
       const works = new Map((await readSnapshotWorks(snapshotDir)).map((w) => [w.externalId, w] as [string, SnapshotWork]));
       expect(works.get('mature')).toMatchObject({ nsfwLevel: 'Mature', tags: ['portrait'], author: { id: 'civitai:x y', username: 'civitai-x_y', name: 'x y' } });
       expect(works.get('xy2')!.author!.username).toBe(`civitai-x_y~${fixture.xy[1]!.authorId}`);
-      expect(works.get('by-taken')!.author!.username).toBe(`liblib-taken~${fixture.userTaken.authorId}`);
+      expect(works.get('by-taken')!.author).toMatchObject({ username: `liblib-taken~${fixture.userTaken.authorId}`, avatarUrl: null });
+      expect(works.get('by-taken')!.author!.avatarThumbs).toBeUndefined();
       expect(works.get('c1')!.author).toEqual({ id: 'user:alice', username: 'alice', name: '爱丽丝', avatarUrl: '/media/avatars/alice.png' });
       expect(works.get('w1')).toMatchObject({
         source: 'liblib', nsfwLevel: 'None', tags: ['汽车交通'],
-        author: { id: 'liblib:a1', username: 'liblib-a1', name: '车迷阿明' },
+        author: {
+          id: 'liblib:a1', username: 'liblib-a1', name: '车迷阿明', avatarUrl: url('avatars/liblib/0123456789abcdef.png'),
+          avatarThumbs: [{ url: url('thumbs/48/avatars/liblib/0123456789abcdef.webp'), width: 48 }, { url: url('thumbs/144/avatars/liblib/0123456789abcdef.webp'), width: 100 }],
+        },
         params: { seed: '18446744073709551615', width: 832, height: 1216 },
         images: [{ index: 0, url: url('liblib/x/1.png'), thumbUrl: url('thumbs/320/liblib/x/1.webp'), width: 64, height: 48 }],
       });
@@ -156,8 +166,12 @@ for (const backendSpec of BACKENDS) {
       const authors = await readSnapshotAuthors(snapshotDir);
       expect(authors.map((a) => a.username)).toEqual([...authors.map((a) => a.username)].sort());
       expect(authors.find((a) => a.username === 'liblib-a1')).toEqual({
-        id: 'liblib:a1', username: 'liblib-a1', name: '车迷阿明', avatarUrl: null, source: 'liblib', profileUrl: 'https://www.liblib.art/userpage/a1', workCount: 11,
+        id: 'liblib:a1', username: 'liblib-a1', name: '车迷阿明', avatarUrl: url('avatars/liblib/0123456789abcdef.png'),
+        avatarThumbs: [{ url: url('thumbs/48/avatars/liblib/0123456789abcdef.webp'), width: 48 }, { url: url('thumbs/144/avatars/liblib/0123456789abcdef.webp'), width: 100 }],
+        source: 'liblib', profileUrl: 'https://www.liblib.art/userpage/a1', workCount: 11,
       });
+      // No export names an upstream avatar.
+      expect(read('authors.json')).not.toMatch(/liblib\.cloud|qlogo/);
       expect(authors.find((a) => a.username === 'alice')).toMatchObject({ source: 'community', workCount: 1, profileUrl: null });
       expect(authors.some((a) => a.name === 'squatter')).toBe(false); // a user without works
 

@@ -195,11 +195,20 @@ class WorkAssembler {
     const base = authorUsername(author);
     const username = this.#usernames.claim(takenByUsers.has(base) ? `${base}~${author.id}` : base, key);
     this.authors.set(key, {
-      ref: { id: `${author.source}:${author.externalId}`, username, name: author.name, avatarUrl: author.avatarUrl || null },
+      // Only the copy in the BlobStore: the upstream's avatar URL is never shown.
+      ref: { id: `${author.source}:${author.externalId}`, username, name: author.name, ...this.#avatarOf(author) },
       source: author.source,
       profileUrl: httpUrl(author.profileUrl),
       workCount: 0,
     });
+  }
+
+  #avatarOf(author: Author): Pick<SnapshotAuthor, 'avatarUrl' | 'avatarThumbs'> {
+    if (!author.avatar) return { avatarUrl: null };
+    return {
+      avatarUrl: this.#blobs.publicUrl(author.avatar.key),
+      avatarThumbs: author.avatar.thumbnails.map(({ key, width }) => ({ url: this.#blobs.publicUrl(key), width })),
+    };
   }
 
   /**

@@ -176,7 +176,7 @@ describe.runIf(enabled)('community flow in a browser', () => {
     const card = page.locator(`[data-fresh-works] article.work-card[data-work-id="${id}"]`);
     await card.waitFor();
     expect(await card.locator('.work-card__title').textContent()).toBe('夜色跑车');
-    expect(await card.locator('img').getAttribute('src')).toMatch(/^\/media\//);
+    expect(await card.locator('.work-card__media img').getAttribute('src')).toMatch(/^\/media\//);
 
     // Its page lists the recipe as posted; edit it, then delete it.
     await page.goto(`${base}${items[0].url}`);

@@ -73,7 +73,7 @@ describe.runIf(enabled)('home page in a browser', { timeout: 120_000 }, () => {
     expect(await page.getByText('还没有作品').count()).toBe(0);
 
     // Thumbnails carry their dimensions; the first screen (the hot section) loads eagerly, the rest lazily.
-    const images = await section.locator('.work-card img').evaluateAll((nodes) =>
+    const images = await section.locator('.work-card__media img').evaluateAll((nodes) =>
       (nodes as HTMLImageElement[]).map((img) => ({
         src: img.getAttribute('src'),
         width: img.getAttribute('width'),
@@ -88,7 +88,7 @@ describe.runIf(enabled)('home page in a browser', { timeout: 120_000 }, () => {
       }),
     );
     expect(images).toHaveLength(newest.length);
-    const hotLoading = await page.locator('#hot .work-card img').evaluateAll((nodes) => nodes.map((img) => img.getAttribute('loading')));
+    const hotLoading = await page.locator('#hot .work-card__media img').evaluateAll((nodes) => nodes.map((img) => img.getAttribute('loading')));
     expect(hotLoading).toEqual([...Array(16).fill('eager'), ...Array(8).fill('lazy')]);
 
     // Every image, lazy ones included once scrolled to, loads through /media/…: scroll down a screen at a time.

@@ -36,7 +36,11 @@ export const FEED_PAGE_SIZE = 48;
 // --- works pages (n 1–100) ---------------------------------------------------------------------------
 
 export const XSS = '<script>alert(1)</script>"><img src=x onerror=alert(1)>';
-export const painter = { id: 'civitai:painter', username: 'civitai-painter', name: '画师阿青', avatarUrl: null };
+/** The one author with a stored avatar (ingest's keys: avatars/…, thumbs/48|144/avatars/…); the others show their initial. */
+export const painter = {
+  id: 'civitai:painter', username: 'civitai-painter', name: '画师阿青', avatarUrl: '/media/avatars/civitai/0123456789abcdef.png',
+  avatarThumbs: [{ url: '/media/thumbs/48/avatars/civitai/0123456789abcdef.webp', width: 48 }, { url: '/media/thumbs/144/avatars/civitai/0123456789abcdef.webp', width: 96 }],
+};
 /** Everyone else is spread over a few authors. */
 const others = (n: number) => ({ id: `liblib:a${n % 7}`, username: `liblib-a${n % 7}`, name: `作者${n % 7}`, avatarUrl: null });
 
@@ -420,7 +424,7 @@ export async function writeSiteFixture(snapshotDir: string, blobDir: string, his
   const blobs = new LocalBlobStore({ driver: 'local', dir: blobDir, publicBaseUrl: '/media' });
   const key = (url: string) => url.replace(/^\/media\//, '');
   const images = new Set(siteWorks.flatMap((w) => w.images.flatMap((i) => [...(i.video ? [] : [i.url]), i.thumbUrl ?? i.url, ...(i.thumbs ?? []).map((t) => t.url)])));
-  for (const url of images) await blobs.put(key(url), PNG, { contentType: 'image/png' });
+  for (const url of [...images, painter.avatarUrl, ...painter.avatarThumbs.map((t) => t.url)]) await blobs.put(key(url), PNG, { contentType: 'image/png' });
   // Videos: the clip and its preview are the same real tiny MP4 (browsers must be able to play both).
   const clip = fakeVideo('mp4');
   for (const video of siteWorks.flatMap((w) => w.images.filter((i) => i.video))) {

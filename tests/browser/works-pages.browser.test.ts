@@ -77,7 +77,7 @@ describe.runIf(enabled)('works pages in a browser', { timeout: 180_000 }, () => 
     const links = await page.locator('main a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
     for (const href of ['/feed', '/feed/hot', '/loras', '/analytics', '/features', '/search']) expect(links, href).toContain(href);
     // The first screen's images load at once; everything further down lazily.
-    const loading = await page.locator('main .work-card img').evaluateAll((imgs) => imgs.map((i) => i.getAttribute('loading')));
+    const loading = await page.locator('main .work-card__media img').evaluateAll((imgs) => imgs.map((i) => i.getAttribute('loading')));
     expect(loading.slice(0, 16)).toEqual(Array(16).fill('eager'));
     expect(new Set(loading.slice(16))).toEqual(new Set(['lazy']));
     expect((await jsonLdTypes(page)).types).toContain('WebSite');
@@ -108,7 +108,7 @@ describe.runIf(enabled)('works pages in a browser', { timeout: 180_000 }, () => 
     expect(firstRow.length).toBeGreaterThan(1);
     for (const box of firstRow) expect(Math.abs(box.height - firstRow[0]!.height)).toBeLessThan(2);
     // Video cards show a poster thumbnail only (their original is a clip, not an image candidate).
-    const sizes = await page.locator('main .work-card:not([data-video]) img').evaluateAll((imgs) => imgs.map((i) => [i.getAttribute('width'), i.getAttribute('height'), i.getAttribute('srcset')]));
+    const sizes = await page.locator('main .work-card:not([data-video]) .work-card__media img').evaluateAll((imgs) => imgs.map((i) => [i.getAttribute('width'), i.getAttribute('height'), i.getAttribute('srcset')]));
     for (const [w, h, srcset] of sizes) {
       expect(Number(w)).toBeGreaterThan(0);
       expect(Number(h)).toBeGreaterThan(0);
@@ -160,6 +160,7 @@ describe.runIf(enabled)('works pages in a browser', { timeout: 180_000 }, () => 
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('雨夜霓虹街道');
     expect(await page.getByText('Neon street on a rainy night').isVisible()).toBe(true);
     expect(await page.locator('.artwork-page__byline a').getAttribute('href')).toBe(userPath(painter.username));
+    expect(await page.locator('.artwork-page__byline img.avatar').getAttribute('src')).toBe(painter.avatarThumbs[0]!.url);
     expect(await page.locator('.artwork-page__byline time').getAttribute('datetime')).toBe(work.publishedAt);
     expect(await page.getByRole('link', { name: /在 Liblib 查看原作/ }).getAttribute('href')).toBe(work.sourceUrl);
 
@@ -398,7 +399,7 @@ describe.runIf(enabled)('works pages in a browser', { timeout: 180_000 }, () => 
 
     const page = await open(feedPath);
     const card = page.locator(`main .work-card[data-work-id="${work.id}"]`);
-    expect(await card.locator('img').getAttribute('src')).toBe(work.images[0]!.thumbUrl);
+    expect(await card.locator('.work-card__media img').getAttribute('src')).toBe(work.images[0]!.thumbUrl);
     const preview = card.locator('video.video-preview');
     expect(await preview.evaluate((v: HTMLVideoElement) => [v.muted, v.loop, v.preload, v.hasAttribute('playsinline'), v.getAttribute('aria-hidden')])).toEqual([true, true, 'none', true, 'true']);
     await card.scrollIntoViewIfNeeded();
@@ -441,8 +442,22 @@ describe.runIf(enabled)('works pages in a browser', { timeout: 180_000 }, () => 
     const { types, data } = await jsonLdTypes(page);
     expect(types.sort()).toEqual(['BreadcrumbList', 'Person']);
     expect(data.find((d) => d['@type'] === 'Person')).toMatchObject({ name: '画师阿青', url: `${SITE_URL}/user/${painter.username}` });
+    // The avatar is the stored copy under /media (never the upstream's), at 72 px from its thumbnails; the cards carry it too.
+    const avatar = page.locator('.profile img.avatar');
+    expect(await avatar.getAttribute('src')).toMatch(/^\/media\//);
+    expect(await avatar.getAttribute('srcset')).toBe(painter.avatarThumbs.map((t) => `${t.url} ${t.width}w`).join(', '));
+    // decode() fails for a broken image (naturalWidth is scaled by the `w` candidate's density: not a test).
+    expect(await avatar.evaluate(async (img: HTMLImageElement) => (await img.decode(), new URL(img.currentSrc).pathname))).toMatch(/^\/media\/thumbs\//);
+    const cardAvatars = await page.locator('.work-card__author img.avatar').evaluateAll((imgs) => imgs.map((img) => img.getAttribute('src')));
+    expect(cardAvatars).toEqual(PAINTER_NS.map(() => painter.avatarThumbs[0]!.url));
     expect(await seriousAxeViolations(page)).toEqual([]);
     await page.close();
+
+    // Without a stored avatar: the initial, and no image at all.
+    const other = await open(userPath(byN(1).author!.username));
+    expect(await other.locator('.profile img').count()).toBe(0);
+    expect(await other.locator('.profile .avatar--initial').textContent()).toBe([...byN(1).author!.name][0]);
+    await other.close();
   });
 
   it('NSFW: Mature and X are blurred with a label; the toggle unblurs everywhere and persists across pages', async () => {

@@ -72,7 +72,8 @@ for (const backendSpec of BACKENDS) {
 
     beforeAll(async () => {
       backend = await backendSpec.open();
-      fake = await startFakeLiblib({ works: WORKS, otherWorks: 10, authors: 20 });
+      // A few dead avatars (a stream of their own: the works do not change): the crawl must get past them.
+      fake = await startFakeLiblib({ works: WORKS, otherWorks: 10, authors: 20, deadAvatarRate: 0.25 });
     });
     afterAll(async () => {
       await fake?.close();
@@ -114,7 +115,7 @@ for (const backendSpec of BACKENDS) {
       const contentOf = (w: FakeWork, i: FakeWork['images'][number]) => (isVideoWork(w) ? 'the fake clip' : i.content.key);
       expect(new Set(fake.catalogue.newestFirst(TAG).flatMap((w) => w.images.filter((i) => !i.dead).map((i) => contentOf(w, i)))).size).toBe(originals.size);
       const keys = await backend.listBlobKeys();
-      expect(keys.filter((k) => !k.startsWith('thumbs/') && !k.startsWith('previews/')).sort()).toEqual([...originals].sort());
+      expect(keys.filter((k) => !/^(thumbs|previews|avatars)\//.test(k)).sort()).toEqual([...originals].sort());
       // A video's preview sits beside its poster thumbnails.
       const videos = ok.filter((i) => i.format === 'mp4');
       expect(videos).toHaveLength(expected.filter(isVideoWork).flatMap((w) => w.images.filter((i) => !i.dead)).length);
@@ -123,9 +124,30 @@ for (const backendSpec of BACKENDS) {
       const head = await backend.blobs.head([...originals][0]!);
       expect(Object.keys(head!.metadata)).toEqual(expect.arrayContaining(['original_url', 'work_slug', 'image_index', 'width', 'height']));
 
-      // the only unresolved units are the fake's permanently dead images
+      // avatars: every live one stored once per content (the shared defaults too) with its thumbnails, under
+      // /media-able keys; a dead one leaves the author without (the site draws the initial)
+      const fakeAuthors = [...new Map(expected.map((w) => [w.author.uuid, w.author])).values()];
+      const deadAvatars = fakeAuthors.filter((a) => a.avatarDead);
+      expect(deadAvatars.length).toBeGreaterThan(0);
+      for (const fakeAuthor of fakeAuthors) {
+        const row = await backend.store.authors.findByExternalId('liblib', fakeAuthor.uuid);
+        expect(row?.avatarUrl).toBe(fake.origin + fakeAuthor.avatarPath);
+        if (fakeAuthor.avatarDead) {
+          expect(row!.avatar, fakeAuthor.uuid).toBeNull();
+          continue;
+        }
+        expect(row!.avatar, fakeAuthor.uuid).toMatchObject({ from: row!.avatarUrl, key: expect.stringMatching(/^avatars\/liblib\/[0-9a-f]{16}\.(png|jpg|webp)$/) });
+        expect(row!.avatar!.thumbnails.map((t) => t.key)).toEqual([`thumbs/48/${row!.avatar!.key.replace(/\.\w+$/, '')}.webp`, `thumbs/144/${row!.avatar!.key.replace(/\.\w+$/, '')}.webp`]);
+        for (const key of [row!.avatar!.key, ...row!.avatar!.thumbnails.map((t) => t.key)]) expect(keys).toContain(key);
+      }
+      const liveAvatarPaths = new Set(fakeAuthors.filter((a) => !a.avatarDead).map((a) => a.avatarPath));
+      expect(keys.filter((k) => k.startsWith('avatars/'))).toHaveLength(liveAvatarPaths.size);
+      expect(report.stages.avatar).toMatchObject({ done: fakeAuthors.length - deadAvatars.length, unresolved: deadAvatars.length });
+
+      // the only unresolved units are the fake's permanently dead images and avatars (404: never in the rate)
       const dead = expected.flatMap((w) => w.images.filter((i) => i.dead)).length;
-      expect(report.unresolved).toBe(dead);
+      expect(report.unresolved).toBe(dead + deadAvatars.length);
+      expect(report.permanent).toBeGreaterThanOrEqual(deadAvatars.length);
       expect(report.ledger.detail).toEqual({ pending: 0, done: WORKS, failed: 0 });
       expect(report.counters.requests).toBeGreaterThanOrEqual(fake.requests.length - 1);
       expect(report.counters.retries).toBeGreaterThan(0); // the faults really fired

@@ -1,9 +1,10 @@
-// The Liblib crawl as ledger stages: list → detail → author / comments / media.
+// The Liblib crawl as ledger stages: list → detail → author / comments / media; detail and author → avatar.
 // Every handler does its network work first and returns the writes to commit with its `done` status.
 import { z } from 'zod';
 import type { LedgerEntry, Store } from '../../../src/core/store/store.ts';
 import type { MediaPipeline } from '../../media/media-pipeline.ts';
 import { firstListUnit, listStage } from '../../pipeline/list-walk.ts';
+import { avatarStage, avatarUnit } from '../../pipeline/avatar-stage.ts';
 import { mediaStage } from '../../pipeline/media-stage.ts';
 import { storeWork } from '../../pipeline/store-work.ts';
 import type { StageDefinition } from '../../pipeline/stage-runner.ts';
@@ -102,13 +103,15 @@ export function liblibStages(client: LiblibClient, media: MediaPipeline, store: 
         if (texts.size > 0) normalized = withPngInfo(normalized, texts);
       }
       return async (tx) => {
-        const { work, mediaUnits } = await storeWork(tx, {
+        const { work, author, mediaUnits } = await storeWork(tx, {
           work: normalized.work,
           author: normalized.author,
           images: normalized.images.map((image) => ({ index: image.index, srcUrl: image.srcUrl, unitKey: `${normalized.work.externalId}:${image.index}`, recipe: image.recipe })),
         });
         await tx.works.replaceModels(work.id, normalized.models);
         const followUps = [...mediaUnits];
+        const avatar = author && avatarUnit(author);
+        if (avatar) followUps.push(avatar);
         // An author known only by the detail's numeric id (`user:<id>`) has no profile endpoint to ask.
         if (options.authors && normalized.author && !normalized.author.externalId.startsWith('user:')) followUps.push({ stage: 'author', key: normalized.author.externalId, payload: null });
         if (options.comments) followUps.push({ stage: 'comments', key: work.externalId, payload: { workId: work.id } });
@@ -125,7 +128,10 @@ export function liblibStages(client: LiblibClient, media: MediaPipeline, store: 
       const profile = await client.author(unit.key);
       context.count('authorsFetched');
       return async (tx) => {
-        await tx.authors.upsert(profile);
+        const author = await tx.authors.upsert(profile);
+        // The profile's avatar may differ from the list's (a newer one): it gets its own unit.
+        const avatar = avatarUnit(author);
+        if (avatar) await context.enqueue(tx, [avatar]);
       };
     },
   };
@@ -150,7 +156,10 @@ export function liblibStages(client: LiblibClient, media: MediaPipeline, store: 
 
   const mediaUnits = mediaStage(media, store, { source: 'liblib', category: options.category.slug, concurrency: options.concurrency.media, dependsOn: ['detail'] });
 
-  const stages = [list, detail, mediaUnits];
+  // Avatars come from the detail (the list item's) and from the profile: after both when profiles are read.
+  const avatars = avatarStage(media, store, { source: 'liblib', concurrency: options.concurrency.author, dependsOn: options.authors ? ['detail', 'author'] : ['detail'] });
+
+  const stages = [list, detail, mediaUnits, avatars];
   if (options.authors) stages.push(author);
   if (options.comments) stages.push(comments);
   return stages;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { assertValidBlobKey } from '../blob/blob-key.ts';
 import { InvalidInputError, UserFacingError } from '../errors.ts';
 import {
-  DEFAULT_MEDIA_KEY_TEMPLATE, LIBLIB_MEDIA_KEY_TEMPLATE, MediaKeyTemplate, renderMediaKey, sanitizeKeySegment, sha256Hex,
+  avatarKey, DEFAULT_MEDIA_KEY_TEMPLATE, LIBLIB_MEDIA_KEY_TEMPLATE, MediaKeyTemplate, renderMediaKey, sanitizeKeySegment, sha256Hex,
   type MediaKeyInput,
 } from './media-key.ts';
 
@@ -82,5 +82,13 @@ describe('renderMediaKey', () => {
     const template = new MediaKeyTemplate(LIBLIB_MEDIA_KEY_TEMPLATE);
     expect(template.render(input())).toBe(template.render(input()));
     expect(template.render(input({ contentHash: sha256Hex(Buffer.from('another')) }))).not.toBe(template.render(input()));
+  });
+});
+
+describe('avatarKey', () => {
+  it('is content-addressed under avatars/{source}/ and rejects a malformed hash', () => {
+    expect(avatarKey('liblib', hash, 'PNG')).toBe(`avatars/liblib/${hash.slice(0, 16)}.png`);
+    expect(avatarKey('modelscope', hash, '.jpg')).toBe(`avatars/modelscope/${hash.slice(0, 16)}.jpg`);
+    expect(() => avatarKey('liblib', 'abc', 'png')).toThrow(InvalidInputError);
   });
 });

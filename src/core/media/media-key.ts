@@ -155,6 +155,19 @@ function truncateUtf8(text: string, maxBytes: number): string {
   return out;
 }
 
+/**
+ * The blob key of an author's avatar: `avatars/{source}/{hash}.{ext}`. Content-addressed (no author in it),
+ * so the default avatar many users share is stored once and a rerun finds it without a lookup.
+ */
+export function avatarKey(source: string, contentHash: string, ext: string): string {
+  if (!/^[0-9a-f]{64}$/.test(contentHash)) {
+    throw new InvalidInputError(`avatar key: contentHash must be a lowercase hex SHA-256, got ${JSON.stringify(contentHash)}`);
+  }
+  const key = `avatars/${sanitizeKeySegment(source) || 'unknown'}/${contentHash.slice(0, KEY_HASH_LENGTH)}.${sanitizeKeySegment(ext.replace(/^\.+/, '').toLowerCase()) || 'bin'}`;
+  assertValidBlobKey(key);
+  return key;
+}
+
 /** Lowercase hex SHA-256 of a buffer (tests and small payloads; downloads hash while streaming). */
 export function sha256Hex(data: Uint8Array): string {
   return createHash('sha256').update(data).digest('hex');

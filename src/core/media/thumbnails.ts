@@ -17,6 +17,11 @@ import { MediaError } from './media-error.ts';
 
 export const DEFAULT_THUMBNAIL_WIDTHS: readonly number[] = [320, 960];
 export const DEFAULT_THUMBNAIL_QUALITY = 80;
+/**
+ * Avatars are shown at 20–24 CSS px (cards, artwork pages) and 72 px (user pages): 48 covers the small ones
+ * at 2×, 144 the profile at 2× (upstream avatars are 64–128 px, so it is usually the original's own width).
+ */
+export const AVATAR_THUMBNAIL_WIDTHS: readonly number[] = [48, 144];
 const THUMBNAIL_PREFIX = 'thumbs';
 
 interface Thumbnail {

@@ -52,7 +52,14 @@ const snapshotAuthorSchema = z.object({
   id: z.string().min(1),
   username,
   name: z.string(),
+  /**
+   * The stored avatar (`/media/…` or the BlobStore's public URL; never the upstream's, which rots and is
+   * hotlink-protected); null when there is none or it could not be downloaded (the site draws the initial).
+   * A community user's is the picture of their sign-in account.
+   */
   avatarUrl: z.string().min(1).nullable(),
+  /** The stored avatar's WebP thumbnails with their pixel widths, narrowest first (the `srcset`). */
+  avatarThumbs: z.array(z.object({ url: z.string().min(1), width: dimension })).optional(),
 });
 export type SnapshotAuthor = z.infer<typeof snapshotAuthorSchema>;
 

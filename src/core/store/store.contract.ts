@@ -57,6 +57,12 @@ export function describeStoreContract(name: string, setup: () => Promise<StoreFi
       expect(other.id).not.toBe(first.id);
       expect(await store.authors.get(first.id)).toMatchObject({ name: '车迷阿明 2' });
       expect(await store.authors.findByExternalId('liblib', 'nope')).toBeNull();
+      // The stored avatar round-trips, and a later upsert (which never carries it) keeps it.
+      expect(again.avatar).toBeNull();
+      const avatar = { from: 'https://x/a.png', key: 'avatars/liblib/0123456789abcdef.png', width: 64, height: 64, thumbnails: [{ key: 'thumbs/48/avatars/liblib/0123456789abcdef.webp', width: 48 }] };
+      await store.authors.setAvatar(first.id, avatar);
+      await store.authors.upsert({ source: 'liblib', externalId: BIG_ID, name: '车迷阿明 3', avatarUrl: 'https://x/a.png' });
+      expect((await store.authors.get(first.id))?.avatar).toEqual(avatar);
     });
 
     it('upserts works idempotently and round-trips every field', async () => {

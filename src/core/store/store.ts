@@ -7,6 +7,7 @@ import type {
   ErrorKind, GenerationStatus, ImageStatus, JobStatus, LedgerStatus, ModelType, RunStatus, Source, WorkStatus,
 } from '../domain/enums.ts';
 import type { Recipe } from '../recipe/recipe.ts';
+import type { StoredAvatar } from '../domain/stored-avatar.ts';
 
 // Row types are the same in both dialects (the schemas mirror each other); the SQLite schema names them.
 export type User = typeof tables.users.$inferSelect;
@@ -26,7 +27,7 @@ type GenerationPreset = typeof tables.generationPresets.$inferSelect;
 type Writable<T> = Omit<T, 'id' | 'createdAt' | 'updatedAt'>;
 type Optional<T, K extends keyof T> = Omit<T, K> & Partial<Pick<T, K>>;
 
-export type AuthorInput = Optional<Writable<Author>, 'avatarUrl' | 'profileUrl'>;
+export type AuthorInput = Optional<Writable<Author>, 'avatarUrl' | 'avatar' | 'profileUrl'>;
 export type WorkInput = Optional<
   Writable<Work>,
   | 'title' | 'titleEn' | 'status' | 'publishedAt' | 'tags' | 'prompt' | 'negativePrompt' | 'sampler' | 'steps'
@@ -73,6 +74,8 @@ export interface AuthorRepository {
   findByExternalId(source: Source, externalId: string): Promise<Author | null>;
   /** The authors with these ids that exist, in no particular order. */
   getMany(ids: number[]): Promise<Author[]>;
+  /** Record the avatar stored in the BlobStore (the ingest's avatar stage). */
+  setAvatar(id: number, avatar: StoredAvatar): Promise<void>;
 }
 
 export interface WorkRepository {

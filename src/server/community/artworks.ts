@@ -23,6 +23,7 @@ interface ArtworkAuthor {
   name: string;
   /** The `/user/<username>` key: the community user's handle, or the snapshot's key of an upstream author. */
   username: string | null;
+  /** The stored avatar (an ingested author's copy in the BlobStore, never the upstream URL), or null. */
   avatar_url: string | null;
 }
 
@@ -137,7 +138,7 @@ export async function toArtworkItems(services: Pick<CommunityDeps, 'store' | 'ca
       author: owner
         ? { id: `user:${owner.username}`, kind: 'user', name: owner.name, username: owner.username, avatar_url: owner.profilePic }
         : author
-          ? { id: `${author.source}:${author.externalId}`, kind: 'author', name: author.name, username: authorUsername(author), avatar_url: author.avatarUrl }
+          ? { id: `${author.source}:${author.externalId}`, kind: 'author', name: author.name, username: authorUsername(author), avatar_url: author.avatar ? services.blobs.publicUrl(author.avatar.key) : null }
           : null,
       like_count: likeCounts.get(work.id) ?? 0,
       favorite_count: favoriteCounts.get(work.id) ?? 0,

@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sanitizeDisplayName } from '../../core/text/display-name.ts';
 import { GET as userArtworks } from '../../pages/api/users/[username]/artworks.ts';
+import { GET as artwork } from '../../pages/api/artworks/[id].ts';
 import { GET as me } from '../../pages/api/auth/me.ts';
 import { POST as register } from '../../pages/api/auth/register.ts';
 import { googleUsername, upsertGoogleUser } from '../auth/accounts.ts';
@@ -52,6 +53,16 @@ describe('privacy', () => {
     expect(direct.name).toBe('xy');
     const author = await services.store.authors.upsert({ source: 'liblib', externalId: 'a-1', name: '\u2067作者\u2069' });
     expect(author.name).toBe('作者');
+  });
+
+  it("shows an ingested author's stored avatar, never the upstream's URL (which would tell the upstream who looks)", async () => {
+    const upstream = 'https://liblibai-online.liblib.cloud/img/a-2/face.png';
+    const author = await services.store.authors.upsert({ source: 'liblib', externalId: 'a-2', name: '画师', avatarUrl: upstream });
+    const work = await services.store.works.upsert({ source: 'liblib', externalId: 'w-a2', slug: 'w-a2', status: 'published', publishedAt: new Date(), authorId: author.id });
+    const avatarOf = async () => (await (await call(artwork, 'GET', `/api/artworks/${work.id}`, { params: { id: String(work.id) } })).json()).author.avatar_url;
+    expect(await avatarOf()).toBeNull(); // not downloaded (yet, or dead upstream): the page draws the initial
+    await services.store.authors.setAvatar(author.id, { from: upstream, key: 'avatars/liblib/0123456789abcdef.png', width: 64, height: 64, thumbnails: [] });
+    expect(await avatarOf()).toBe(services.blobs.publicUrl('avatars/liblib/0123456789abcdef.png'));
   });
 
   it('gives Google accounts a random handle, never the email address', async () => {

@@ -10,6 +10,7 @@ import { cardCover, loraSubtitle, loraTitle } from '../loras/lora-display.ts';
 import { isSensitive } from '../nsfw.ts';
 import { coverImage, displayTitle, isListed, loraPath, reactionTotal, userPath, workPath } from '../works.ts';
 import type { SearchDocInput } from './search-index.ts';
+import { avatarImage } from '../avatar.ts';
 
 const FIELD_WEIGHTS = { title: 10, alternateTitle: 8, name: 10, prompt: 4, model: 4, trigger: 4, author: 3, tag: 1 } as const;
 
@@ -64,6 +65,8 @@ export function loraSearchDoc(lora: SnapshotLora): SearchDocInput {
 }
 
 export function authorSearchDoc(author: SnapshotAuthorEntry): SearchDocInput {
+  // Shown at 48 px beside the results (search-client.ts).
+  const avatar = avatarImage(author, 48);
   return {
     type: 'author',
     fields: [
@@ -73,7 +76,7 @@ export function authorSearchDoc(author: SnapshotAuthorEntry): SearchDocInput {
     meta: {
       u: userPath(author.username),
       t: author.name || author.username,
-      ...(author.avatarUrl ? { i: author.avatarUrl } : {}),
+      ...(avatar ? { i: avatar.src } : {}),
       a: `${author.workCount} 件作品`,
       s: SOURCE_LABELS[author.source],
     },

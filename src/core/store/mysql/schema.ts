@@ -9,6 +9,7 @@ import {
   ERROR_KINDS, GENERATION_STATUSES, IMAGE_STATUSES, JOB_STATUSES, LEDGER_STATUSES, LORA_LINK_METHODS, MODEL_TYPES, NSFW_LEVELS, RUN_STATUSES, SOURCES, USER_ROLES, WORK_STATUSES,
 } from '../../domain/enums.ts';
 import type { GenerationOutput } from '../../domain/generation-output.ts';
+import type { StoredAvatar } from '../../domain/stored-avatar.ts';
 import type { ModelFile, Recipe } from '../../recipe/recipe.ts';
 
 const id = () => bigint('id', { mode: 'number', unsigned: true }).primaryKey().autoincrement();
@@ -58,6 +59,8 @@ export const authors = mysqlTable('authors', {
   externalId: varchar('external_id', { length: 64 }).notNull(),
   name: varchar('name', { length: 255 }).notNull(),
   avatarUrl: text('avatar_url'),
+  /** The avatar stored in the BlobStore (null until downloaded, or when it could not be). */
+  avatar: json<StoredAvatar>('avatar_json'),
   profileUrl: text('profile_url'),
   createdAt: createdAt(),
   updatedAt: updatedAt(),

@@ -22,6 +22,10 @@ export function createAuthorRepository({ dialect, t, run }: RepositoryContext): 
       run(async (db) =>
         first(await db.select().from(t.authors).where(and(eq(t.authors.source, source), eq(t.authors.externalId, externalId)))),
       ),
+    setAvatar: (id, avatar) =>
+      run(async (db) => {
+        await db.update(t.authors).set({ avatar, updatedAt: now() }).where(eq(t.authors.id, id));
+      }),
     getMany: (ids) => inSlices(ids, (slice) => run((db) => db.select().from(t.authors).where(inArray(t.authors.id, slice)))),
   };
   return authors;

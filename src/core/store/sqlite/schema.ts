@@ -6,6 +6,7 @@ import {
   ERROR_KINDS, GENERATION_STATUSES, IMAGE_STATUSES, JOB_STATUSES, LEDGER_STATUSES, LORA_LINK_METHODS, MODEL_TYPES, NSFW_LEVELS, RUN_STATUSES, SOURCES, USER_ROLES, WORK_STATUSES,
 } from '../../domain/enums.ts';
 import type { GenerationOutput } from '../../domain/generation-output.ts';
+import type { StoredAvatar } from '../../domain/stored-avatar.ts';
 import type { ModelFile, Recipe } from '../../recipe/recipe.ts';
 
 const id = () => integer('id').primaryKey({ autoIncrement: true });
@@ -45,6 +46,8 @@ export const authors = sqliteTable('authors', {
   externalId: text('external_id').notNull(),
   name: text('name').notNull(),
   avatarUrl: text('avatar_url'),
+  /** The avatar stored in the BlobStore (null until downloaded, or when it could not be). */
+  avatar: json<StoredAvatar>('avatar_json'),
   profileUrl: text('profile_url'),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
