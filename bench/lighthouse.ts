@@ -87,6 +87,7 @@ try {
           console.log(`${''.padEnd(10)}  ${category}: ${audit.id} (${audit.score}) ${audit.title}${audit.displayValue ? ` — ${audit.displayValue}` : ''}`);
         }
       }
+      if (lhr.runtimeError) console.log(`${''.padEnd(10)}  Lighthouse failed: ${lhr.runtimeError.code} ${lhr.runtimeError.message}`);
       const metrics = ['first-contentful-paint', 'largest-contentful-paint', 'total-blocking-time', 'cumulative-layout-shift']
         .map((id) => `${id.split('-').map((w) => w[0]).join('').toUpperCase()} ${lhr.audits[id]?.displayValue ?? '?'}`)
         .join(', ');
