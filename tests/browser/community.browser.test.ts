@@ -114,7 +114,7 @@ describe.runIf(enabled)('community flow in a browser', () => {
     await context.close();
   });
 
-  it('posts with the recipe prefilled from an A1111 PNG, shows it on /feed at once, edits and deletes it', async () => {
+  it('posts with the recipe prefilled from an A1111 PNG, shows it on /feed and / at once (no layout shift on /), edits and deletes it', async () => {
     const context = await browser!.newContext({ locale: 'zh-CN' });
     const page = await context.newPage();
     const errors: string[] = [];
