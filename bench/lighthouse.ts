@@ -4,7 +4,13 @@
 // failing audits, under the desktop preset and under Lighthouse's default (mobile: simulated slow 4G and
 // 4× CPU slowdown). Then the JavaScript an artwork page ships: the gzipped size of every script it
 // references in the built HTML, with their static imports (target ≤ 30 KB).
-//   node bench/lighthouse.ts [--works 200] [--loras 30] [--preset both|desktop|mobile]
+// The machine is shared and Lighthouse's CPU-bound metrics (TBT above all) follow its load: --runs N audits
+// each page N times on the one build and prints every score (the range is the figure to quote); --save DIR
+// keeps each report's JSON to read the details (main-thread breakdown, long tasks, layout shifts).
+//   node bench/lighthouse.ts [--works 200] [--loras 30] [--preset both|desktop|mobile] [--pages home,feed,artwork,lora]
+//                            [--runs 1] [--save DIR]
+import { mkdir, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import * as chromeLauncher from 'chrome-launcher';
@@ -15,8 +21,17 @@ import { shippedJavaScript } from '../tests/browser/shipped-javascript.ts';
 import { syntheticLoras, syntheticWorks, writeSyntheticMedia, writeSyntheticSnapshot } from './synthetic-snapshot.ts';
 
 const { values } = parseArgs({
-  options: { works: { type: 'string', default: '200' }, loras: { type: 'string', default: '30' }, preset: { type: 'string', default: 'both' } },
+  options: {
+    works: { type: 'string', default: '200' },
+    loras: { type: 'string', default: '30' },
+    preset: { type: 'string', default: 'both' },
+    pages: { type: 'string', default: 'home,feed,artwork,lora' },
+    runs: { type: 'string', default: '1' },
+    save: { type: 'string' },
+  },
 });
+const runs = Math.max(1, Number(values.runs));
+const pageNames = new Set(values.pages!.split(','));
 const workCount = Number(values.works);
 const loraCount = Number(values.loras);
 const presets = values.preset === 'both' ? ['desktop', 'mobile'] : [values.preset!];
@@ -46,21 +61,24 @@ try {
     { name: 'feed', path: '/feed' },
     { name: 'artwork', path: workPath(newest) },
     { name: 'lora', path: loraPath(syntheticLoras(loraCount, works)[0]!.id) },
-  ];
+  ].filter((page) => pageNames.has(page.name));
+  if (values.save) await mkdir(values.save, { recursive: true });
 
   chrome = await chromeLauncher.launch({ chromePath: CHROMIUM_PATH, chromeFlags: CHROMIUM_ARGS });
   for (const preset of presets) {
     console.log(`\nLighthouse, ${preset === 'desktop' ? 'desktop preset' : 'default (mobile emulation, simulated throttling)'}:`);
     console.log(`${'page'.padEnd(10)}${CATEGORIES.map((c) => c.padStart(16)).join('')}`);
-    for (const page of pages) {
+    for (const page of pages) for (let run = 1; run <= runs; run++) {
+      const load = os.loadavg()[0]!.toFixed(1);
       const result = await lighthouse(
         `${siteUrl}${page.path}`,
         { port: chrome.port, output: 'json', logLevel: 'error', onlyCategories: [...CATEGORIES] },
         preset === 'desktop' ? desktopConfig : undefined,
       );
       const lhr = result!.lhr;
+      if (values.save) await writeFile(path.join(values.save, `${preset}-${page.name}-${run}.json`), JSON.stringify(lhr));
       const scores = CATEGORIES.map((c) => Math.round((lhr.categories[c]?.score ?? 0) * 100));
-      console.log(`${page.name.padEnd(10)}${scores.map((s) => `${s}${s >= 98 ? '' : ' ✗'}`.padStart(16)).join('')}`);
+      console.log(`${page.name.padEnd(10)}${scores.map((s) => `${s}${s >= 98 ? '' : ' ✗'}`.padStart(16)).join('')}   (load average ${load})`);
       // The audits that cost points: every scored audit below 0.9 in the four categories.
       for (const category of CATEGORIES) {
         for (const ref of lhr.categories[category]?.auditRefs ?? []) {
@@ -69,6 +87,7 @@ try {
           console.log(`${''.padEnd(10)}  ${category}: ${audit.id} (${audit.score}) ${audit.title}${audit.displayValue ? ` — ${audit.displayValue}` : ''}`);
         }
       }
+      if (lhr.runtimeError) console.log(`${''.padEnd(10)}  Lighthouse failed: ${lhr.runtimeError.code} ${lhr.runtimeError.message}`);
       const metrics = ['first-contentful-paint', 'largest-contentful-paint', 'total-blocking-time', 'cumulative-layout-shift']
         .map((id) => `${id.split('-').map((w) => w[0]).join('').toUpperCase()} ${lhr.audits[id]?.displayValue ?? '?'}`)
         .join(', ');

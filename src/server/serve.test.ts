@@ -1,8 +1,9 @@
 import fs from 'node:fs/promises';
-import type http from 'node:http';
+import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHttpServer } from './serve.ts';
 
@@ -20,6 +21,21 @@ export const apiRouter = {
   },
 };`;
 
+const PAGE = `<!doctype html><ul>${'<li>画库 work card</li>'.repeat(200)}</ul>`;
+
+/** A GET with exactly these request headers (fetch would add and undo its own Accept-Encoding). */
+function get(url: string, headers: Record<string, string>): Promise<{ headers: http.IncomingHttpHeaders; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    http
+      .get(url, { headers }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => resolve({ headers: res.headers, body: Buffer.concat(chunks) }));
+      })
+      .on('error', reject);
+  });
+}
+
 describe('serve.ts', () => {
   let dir: string;
   let server: http.Server;
@@ -30,6 +46,9 @@ describe('serve.ts', () => {
     await fs.mkdir(path.join(dir, 'server'), { recursive: true });
     await fs.writeFile(path.join(dir, 'server', 'entry.mjs'), ENTRY);
     await fs.writeFile(path.join(dir, 'server', 'api-routes.mjs'), TABLE);
+    await fs.mkdir(path.join(dir, 'client', '_astro'), { recursive: true });
+    await fs.writeFile(path.join(dir, 'client', 'index.html'), PAGE);
+    await fs.writeFile(path.join(dir, 'client', '_astro', 'tiny.css'), 'a{color:red}');
     server = await startHttpServer({ outDir: dir, host: '127.0.0.1', port: 0, security: { hsts: false } });
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });
@@ -56,5 +75,26 @@ describe('serve.ts', () => {
     const first = await Promise.race([firstEvent(), new Promise<string>((resolve) => setTimeout(() => resolve('held back'), 5000))]);
     controller.abort();
     expect(first).toBe('data: first\n\n');
+  });
+
+  it('sends static text compressed when the client accepts it, and as built otherwise', async () => {
+    const br = await get(`${base}/`, { 'accept-encoding': 'gzip, deflate, br' });
+    expect(br.headers['content-encoding']).toBe('br');
+    expect(br.headers.vary).toBe('Accept-Encoding');
+    expect(Number(br.headers['content-length'])).toBe(br.body.length);
+    expect(br.body.length).toBeLessThan(Buffer.byteLength(PAGE) / 10);
+    expect(zlib.brotliDecompressSync(br.body).toString()).toBe(PAGE);
+    // Served again from memory, the same bytes.
+    expect((await get(`${base}/`, { 'accept-encoding': 'br' })).body.equals(br.body)).toBe(true);
+
+    const gzip = await get(`${base}/`, { 'accept-encoding': 'gzip, br;q=0' });
+    expect(gzip.headers['content-encoding']).toBe('gzip');
+    expect(zlib.gunzipSync(gzip.body).toString()).toBe(PAGE);
+
+    const plain = await get(`${base}/`, {});
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(plain.body.toString()).toBe(PAGE);
+    // Too small to gain anything.
+    expect((await get(`${base}/_astro/tiny.css`, { 'accept-encoding': 'br' })).headers['content-encoding']).toBeUndefined();
   });
 });

@@ -15,6 +15,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import zlib from 'node:zlib';
 import { createRequestFromNodeRequest, writeResponse } from 'astro/app/node';
 import { loadConfig } from '../core/env.ts';
 import type { ApiRouter } from './http/api-router.ts';
@@ -32,7 +33,14 @@ interface StaticFile {
   etag: string;
   type: string;
   immutable: boolean;
+  /** Text worth compressing (HTML, CSS, JS, JSON, XML, SVG…). */
+  compressible: boolean;
 }
+
+/** Smaller files gain less than the encoding's own overhead. */
+const COMPRESS_MIN_BYTES = 1024;
+/** Compressed files kept in memory (the build never changes under a running server); beyond it, compressed per request. */
+const COMPRESSED_CACHE_BYTES = 64 * 1024 * 1024;
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -74,13 +82,15 @@ function staticManifest(clientDir: string, assetsDir = '_astro'): Map<string, St
       }
       if (!entry.isFile()) continue;
       const stat = fs.statSync(full);
+      const type = CONTENT_TYPES[path.extname(entry.name).toLowerCase()] ?? 'application/octet-stream';
       const file: StaticFile = {
         file: full,
         size: stat.size,
         mtime: stat.mtime,
         etag: `W/"${stat.size.toString(16)}-${stat.mtime.getTime().toString(16)}"`,
-        type: CONTENT_TYPES[path.extname(entry.name).toLowerCase()] ?? 'application/octet-stream',
+        type,
         immutable: url.startsWith(`/${assetsDir}/`),
+        compressible: stat.size >= COMPRESS_MIN_BYTES && /^(text\/|application\/(json|xml|manifest\+json|wasm)|image\/svg)/.test(type),
       };
       manifest.set(url, file);
       if (entry.name === 'index.html') {
@@ -93,17 +103,83 @@ function staticManifest(clientDir: string, assetsDir = '_astro'): Map<string, St
   return manifest;
 }
 
-function sendStatic(req: http.IncomingMessage, res: http.ServerResponse, file: StaticFile): void {
+type Encoding = 'br' | 'gzip';
+
+/** The encoding to send: Brotli, else gzip, when the client accepts it (a `;q=0` refuses). */
+function acceptedEncoding(header: string | undefined): Encoding | null {
+  if (!header) return null;
+  const accepted = new Set(
+    header
+      .split(',')
+      .map((part) => part.trim().split(';'))
+      .filter(([, ...params]) => !params.some((param) => /^\s*q=0(\.0*)?\s*$/.test(param)))
+      .map(([name]) => name!.trim().toLowerCase()),
+  );
+  return accepted.has('br') ? 'br' : accepted.has('gzip') ? 'gzip' : null;
+}
+
+/**
+ * Compressed static text, made on first request and kept while the budget lasts. Pages are sent as they
+ * were built, with no proxy in front required: uncompressed, a 60–90 KB list page is most of what a phone
+ * on a slow link waits for before the first paint. Brotli at quality 5 costs about what gzip -6 does.
+ */
+class CompressedFiles {
+  private readonly cache = new Map<string, Promise<Buffer>>();
+  private bytes = 0;
+
+  get(file: StaticFile, encoding: Encoding): Promise<Buffer> {
+    const key = `${encoding}:${file.file}`;
+    const cached = this.cache.get(key);
+    if (cached) return cached;
+    const made = fs.promises.readFile(file.file).then(
+      (raw) =>
+        new Promise<Buffer>((resolve, reject) => {
+          const done = (error: Error | null, out: Buffer) => (error ? reject(error) : resolve(out));
+          if (encoding === 'br') zlib.brotliCompress(raw, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 5, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: raw.length } }, done);
+          else zlib.gzip(raw, { level: 6 }, done);
+        }),
+    );
+    if (this.bytes + file.size <= COMPRESSED_CACHE_BYTES) {
+      // Counted at the raw size until known: a burst of first requests cannot overshoot the budget.
+      this.bytes += file.size;
+      this.cache.set(key, made);
+      made.then(
+        (out) => (this.bytes += out.length - file.size),
+        () => {
+          this.bytes -= file.size;
+          this.cache.delete(key);
+        },
+      );
+    }
+    return made;
+  }
+}
+
+function sendStatic(req: http.IncomingMessage, res: http.ServerResponse, file: StaticFile, compressed: CompressedFiles): void {
   res.setHeader('Content-Type', file.type);
   res.setHeader('Last-Modified', file.mtime.toUTCString());
   res.setHeader('ETag', file.etag);
   res.setHeader('Cache-Control', file.immutable ? 'public, max-age=31536000, immutable' : 'public, max-age=0');
+  if (file.compressible) res.setHeader('Vary', 'Accept-Encoding');
   const inm = req.headers['if-none-match'];
   const ims = req.headers['if-modified-since'];
   const fresh = inm !== undefined ? inm.split(/\s*,\s*/).includes(file.etag) : ims !== undefined && Date.parse(ims) >= Math.floor(file.mtime.getTime() / 1000) * 1000;
   if (fresh) {
     res.statusCode = 304;
     res.end();
+    return;
+  }
+  const encoding = file.compressible ? acceptedEncoding(req.headers['accept-encoding']) : null;
+  if (encoding) {
+    compressed.get(file, encoding).then(
+      (body) => {
+        // The weak ETag stays: the same content in another encoding (as nginx's gzip module keeps it).
+        res.setHeader('Content-Encoding', encoding);
+        res.setHeader('Content-Length', String(body.length));
+        res.end(req.method === 'HEAD' ? undefined : body);
+      },
+      () => res.destroy(),
+    );
     return;
   }
   res.setHeader('Content-Length', String(file.size));
@@ -152,6 +228,7 @@ const API_BODY_LIMIT = 1024 * 1024 * 1024;
 /** The request handler: `/api` to the route table, `/media` to the app, then the static manifest, then the app. */
 function createRequestHandler(app: AppHandler, api: ApiRouter | null, manifest: Map<string, StaticFile>, security: SecurityHeaderOptions): http.RequestListener {
   const headers: Array<readonly [string, string]> = [...securityHeaderValues(security), ['Content-Security-Policy', DOCUMENT_CSP]];
+  const compressed = new CompressedFiles();
   return (req, res) => {
     for (const [name, value] of headers) res.setHeader(name, value);
     const url = req.url ?? '/';
@@ -175,7 +252,7 @@ function createRequestHandler(app: AppHandler, api: ApiRouter | null, manifest: 
     }
     if (!pathname.startsWith('/media/') && (req.method === 'GET' || req.method === 'HEAD')) {
       const file = manifest.get(decoded);
-      if (file) return sendStatic(req, res, file);
+      if (file) return sendStatic(req, res, file, compressed);
     }
     void app(req, res);
   };

@@ -4,10 +4,13 @@
 // changes its hash in the same build.
 import { createHash } from 'node:crypto';
 import { COVER_PLACEHOLDER } from './loras/lora-display.ts';
-import { NSFW_SHOW_CLASS, NSFW_STORAGE_KEY } from './nsfw.ts';
+import { NSFW_SHOW_CLASS, NSFW_STORAGE_KEY, NSFW_SWITCHABLE_CLASS } from './nsfw.ts';
 
-/** Applies the visitor's "show sensitive content" choice before the page paints (nsfw-preference.astro). */
-export const NSFW_PREFERENCE_SCRIPT = `try{if(localStorage.getItem(${JSON.stringify(NSFW_STORAGE_KEY)})==='1')document.documentElement.classList.add(${JSON.stringify(NSFW_SHOW_CLASS)})}catch(e){}`;
+/**
+ * Applies the visitor's "show sensitive content" choice before the page paints, and shows the switch from
+ * the first paint on (nsfw-preference.astro).
+ */
+export const NSFW_PREFERENCE_SCRIPT = `var h=document.documentElement;h.classList.add(${JSON.stringify(NSFW_SWITCHABLE_CLASS)});try{if(localStorage.getItem(${JSON.stringify(NSFW_STORAGE_KEY)})==='1')h.classList.add(${JSON.stringify(NSFW_SHOW_CLASS)})}catch(e){}`;
 
 /**
  * Covers marked `data-cover-fallback` that fail to load show the placeholder instead (cover-fallback.astro).

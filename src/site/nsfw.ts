@@ -10,6 +10,8 @@ const NSFW_BLUR_ABOVE: SnapshotNsfwLevel = 'Soft';
 export const NSFW_STORAGE_KEY = 'huaku:show-nsfw';
 /** The class on <html> that unblurs sensitive images everywhere. */
 export const NSFW_SHOW_CLASS = 'show-nsfw';
+/** The class on <html> saying scripts run: the switch takes its place from the first paint, so nothing moves when it starts working. */
+export const NSFW_SWITCHABLE_CLASS = 'nsfw-switchable';
 
 export function isSensitive(level: SnapshotNsfwLevel): boolean {
   return NSFW_LEVELS.indexOf(level) > NSFW_LEVELS.indexOf(NSFW_BLUR_ABOVE);

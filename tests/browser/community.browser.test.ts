@@ -1,8 +1,9 @@
 // The community flow in a real browser on the built site: log in, upload (with preview), publish, find the
 // work in the feed, like it (and see a failed like rolled back), favorite it, find it in 我的收藏, log out;
 // and the creator's day one: a wrong password's own message, a refused file, a post whose recipe is
-// prefilled from an A1111 PNG, the work on /feed at once (the 刚刚发布 cards), edit and delete.
-// The server is the build over no snapshot made by the site project's global setup.
+// prefilled from an A1111 PNG, the work on /feed and the home page at once (the 刚刚发布 cards) with no
+// layout shift on the home page, edit and delete.
+// The server serves the fixture site's build (the site project's global setup) with a store of its own.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setPngText } from '../../src/core/media/png-text.ts';
@@ -10,7 +11,7 @@ import { testImage } from '../../src/server/testing/community.ts';
 import { serviceGate } from '../../src/core/testing/services.ts';
 import { sqliteBackend, startCommunityServer, type CommunityServer } from '../community/harness.ts';
 import { chromiumAvailability, makeWorkDir } from './harness.ts';
-import { connectChromium, site } from './site.ts';
+import { connectChromium, recordLayoutShifts, site } from './site.ts';
 
 const enabled = serviceGate('chromium (browser tests)', chromiumAvailability());
 
@@ -31,7 +32,7 @@ describe.runIf(enabled)('community flow in a browser', () => {
     const work = await makeWorkDir('huaku-community-browser-');
     cleanup = work.cleanup;
     // Production settings (Secure cookies): browsers accept them from http://127.0.0.1 and localhost.
-    server = await startCommunityServer({ outDir: site().emptyOutDir, dir: work.dir, backend: await sqliteBackend(work.dir) });
+    server = await startCommunityServer({ outDir: site().outDir, dir: work.dir, backend: await sqliteBackend(work.dir) });
     await server.user('Xiaohua', { password: 'huaku-pass-1' });
     await server.user('Poster', { password: 'huaku-pass-2' });
     browser = await connectChromium();
@@ -113,7 +114,7 @@ describe.runIf(enabled)('community flow in a browser', () => {
     await context.close();
   });
 
-  it('posts with the recipe prefilled from an A1111 PNG, shows it on /feed at once, edits and deletes it', async () => {
+  it('posts with the recipe prefilled from an A1111 PNG, shows it on /feed and / at once (no layout shift on /), edits and deletes it', async () => {
     const context = await browser!.newContext({ locale: 'zh-CN' });
     const page = await context.newPage();
     const errors: string[] = [];
@@ -177,6 +178,15 @@ describe.runIf(enabled)('community flow in a browser', () => {
     await card.waitFor();
     expect(await card.locator('.work-card__title').textContent()).toBe('夜色跑车');
     expect(await card.locator('.work-card__media img').getAttribute('src')).toMatch(/^\/media\//);
+
+    // The home page too, and nothing on it moves while it loads (layout shift 0, issue 17): not the card
+    // arriving (below the first screen), not the sensitive-content switch, not the header's 我的作品.
+    const layoutShifts = await recordLayoutShifts(page);
+    await page.goto(`${base}/`);
+    await page.locator(`[data-fresh-works] article.work-card[data-work-id="${id}"]`).waitFor();
+    await page.getByRole('link', { name: '我的作品' }).waitFor();
+    expect(await page.getByRole('button', { name: '显示敏感内容' }).isVisible()).toBe(true);
+    expect(await layoutShifts()).toEqual([]);
 
     // Its page lists the recipe as posted; edit it, then delete it.
     await page.goto(`${base}${items[0].url}`);

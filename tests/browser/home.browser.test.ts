@@ -9,7 +9,7 @@ import { LocalBlobStore } from '../../src/core/blob/local-blob-store.ts';
 import { compareNewestFirst, isListed } from '../../src/site/works.ts';
 import { serviceGate } from '../../src/core/testing/services.ts';
 import { chromiumAvailability } from './harness.ts';
-import { connectChromium, site } from './site.ts';
+import { connectChromium, recordLayoutShifts, site } from './site.ts';
 import { HOME_NO_AUTHOR, HOME_NO_IMAGES, HOME_WORKS, NEWEST, ODD_KEY, PNG, SITE_URL, siteWorks } from './site-fixture.ts';
 
 const enabled = serviceGate('chromium (browser tests)', chromiumAvailability());
@@ -48,6 +48,7 @@ describe.runIf(enabled)('home page in a browser', { timeout: 120_000 }, () => {
 
   it('renders the newest works with their thumbnails, without console errors', async () => {
     const { page, errors } = await openPage();
+    const layoutShifts = await recordLayoutShifts(page);
     const response = await page.goto(`${base}/`);
     expect(response?.status()).toBe(200);
     expect(await page.title()).toBe(TITLE);
@@ -107,6 +108,9 @@ describe.runIf(enabled)('home page in a browser', { timeout: 120_000 }, () => {
         ),
       { timeout: 10_000 })
       .toBe(true);
+    // Nothing moved, from the first paint to the bottom of the page (layout shift 0, issue 17): not the
+    // sensitive-content switch, not the images, not the cards rendered as they come near the screen.
+    expect(await layoutShifts()).toEqual([]);
 
     expect(errors).toEqual([]);
     await page.close();

@@ -1,6 +1,6 @@
 // What the site project's global setup (global-setup.ts) prepares once for every site test file: the
 // fixture site built and served, the build over no snapshot, and one Chromium that test files connect to.
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { inject } from 'vitest';
 
 export interface SiteContext {
@@ -44,4 +44,26 @@ export async function connectChromium(): Promise<Browser> {
     return context;
   };
   return browser;
+}
+
+/**
+ * Records the layout shifts of every document the page loads from now on (Layout Instability API; the
+ * observer is added by the browser before any page script runs, so the page's CSP does not apply).
+ */
+export async function recordLayoutShifts(page: Page): Promise<() => Promise<number[]>> {
+  await page.addInitScript(() => {
+    const shifts: number[] = [];
+    Object.assign(window, { __layoutShifts: shifts });
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) shifts.push((entry as PerformanceEntry & { value: number }).value);
+    }).observe({ type: 'layout-shift', buffered: true });
+  });
+  // After two frames (a shift is reported with the frame that made it) and the observer's own task.
+  return () =>
+    page.evaluate(
+      () =>
+        new Promise<number[]>((resolve) =>
+          requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(() => resolve((window as unknown as { __layoutShifts: number[] }).__layoutShifts), 50))),
+        ),
+    );
 }
