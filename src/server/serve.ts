@@ -118,7 +118,7 @@ function sendStatic(req: http.IncomingMessage, res: http.ServerResponse, file: S
 
 /**
  * An API request through the route table (src/server/http/api-router.ts), converted between node:http and
- * fetch's Request/Response by src/server/http/node-exchange.ts (small bodies buffered, JSON answers in one
+ * fetch's Request/Response by src/server/http/node-exchange.ts (body and signal made on first use, JSON answers in one
  * write, streams as they come). The response carries the security headers (`defaults`) whatever the
  * route did. A path the table does not serve goes to the app, with those headers set first.
  */
@@ -130,7 +130,7 @@ async function serveApi(api: ApiRouter, app: AppHandler, req: http.IncomingMessa
       return await app(req, res);
     }
     const url = requestUrl(req);
-    const request = await requestFromNode(req, res, url.href);
+    const request = requestFromNode(req, res, url.href);
     const response = await found.handle({ request, url, clientAddress: req.socket.remoteAddress });
     await writeNodeResponse(response, res, defaults);
   } catch (error) {

@@ -1,50 +1,97 @@
 // node:http ⇄ fetch Request/Response for the API route table (src/server/serve.ts), sized for what API
-// exchanges are: small JSON bodies both ways. Astro's generic conversion (astro/app/node) streams every
-// request body through an async iterable, wires an abort signal to the socket for every request, parses the
-// URL three times and streams every answer chunk by chunk; in a profile of bench/community-like.ts that was
-// most of what the built server spent beyond the route itself. Here:
-//   - a body of known length up to BUFFERED_BODY_LIMIT (every JSON body the API accepts) is read into one
-//     Buffer; larger or chunked bodies (uploads) still stream;
-//   - `request.signal` is made on first use (only server-sent event routes ask) and aborts when the client
-//     goes away before the answer is complete;
+// exchanges are: small JSON answers, and request bodies most routes never read (a like carries `{}`).
+// Astro's generic conversion (astro/app/node) builds every request with a streamed body and an abort signal
+// wired to the socket, parses the URL three times, and streams every answer chunk by chunk; in a profile of
+// bench/community-like.ts that was most of what the built server spent beyond the route itself. Here:
+//   - the request's body stream and `signal` are made on first use: a route that reads neither does not
+//     pay for a ReadableStream, an AbortController and socket listeners;
 //   - a JSON answer is written with its Content-Length, head and body in one write; anything else (an
 //     event stream) goes through the adapter's streaming writeResponse, as before.
 import type http from 'node:http';
 import { writeResponse } from 'astro/app/node';
 
-/** Request bodies up to this size, with a Content-Length, are buffered (route.ts refuses JSON above 64 KiB). */
-export const BUFFERED_BODY_LIMIT = 64 * 1024;
+/** What the adapter allows a request body (1 GiB): the routes enforce their own, far smaller limits. */
+const BODY_LIMIT = 1024 * 1024 * 1024;
 
-/** What the adapter allows a streamed request body (1 GiB): the routes enforce their own, far smaller limits. */
-const STREAMED_BODY_LIMIT = 1024 * 1024 * 1024;
-
-/** A Request whose `signal` is made on first use, following the node:http response it will answer. */
+/**
+ * A Request made without its body: what reads the body (body, text(), json(), formData()…) reads it from
+ * a copy of the request made on first use, whose body streams from the socket as the adapter's does.
+ */
 class NodeRequest extends Request {
   readonly response: http.ServerResponse;
+  /** The node:http request to stream the body from; null for GET and HEAD. */
+  readonly source: http.IncomingMessage | null;
   lazySignal: AbortSignal | undefined;
+  withBody: Request | undefined;
 
-  constructor(url: string, init: RequestInit, response: http.ServerResponse) {
+  constructor(url: string, init: RequestInit, source: http.IncomingMessage | null, response: http.ServerResponse) {
     super(url, init);
+    this.source = source;
     this.response = response;
+  }
+
+  bodied(): Request {
+    if (!this.withBody) {
+      // Node's fetch takes an async iterable body (as the adapter passes it), streamed: duplex 'half'.
+      const init: RequestInit & { duplex: 'half' } = { method: this.method, headers: this.headers, body: limited(this.source!, BODY_LIMIT) as unknown as BodyInit, duplex: 'half' };
+      this.withBody = new Request(this.url, init);
+    }
+    return this.withBody;
+  }
+
+  override arrayBuffer() {
+    return this.source ? this.bodied().arrayBuffer() : super.arrayBuffer();
+  }
+  override blob() {
+    return this.source ? this.bodied().blob() : super.blob();
+  }
+  override bytes() {
+    return this.source ? this.bodied().bytes() : super.bytes();
+  }
+  override formData() {
+    return this.source ? this.bodied().formData() : super.formData();
+  }
+  override json() {
+    return this.source ? this.bodied().json() : super.json();
+  }
+  override text() {
+    return this.source ? this.bodied().text() : super.text();
+  }
+  override clone(): Request {
+    return this.source ? this.bodied().clone() : super.clone();
   }
 }
 
-// An accessor over Request's `signal` (declared as a field by the DOM types, so not overridable in the class).
-Object.defineProperty(NodeRequest.prototype, 'signal', {
-  configurable: true,
-  get(this: NodeRequest): AbortSignal {
-    if (!this.lazySignal) {
-      const controller = new AbortController();
-      this.lazySignal = controller.signal;
-      const res = this.response;
-      // The client left when the response closes (its socket closed) before it finished.
-      const abandoned = () => {
-        if (!res.writableFinished) controller.abort();
-      };
-      if (res.destroyed || res.socket?.destroyed) abandoned();
-      else res.once('close', abandoned);
-    }
-    return this.lazySignal;
+// Accessors over what the DOM types declare as fields of Request (so not overridable in the class body).
+Object.defineProperties(NodeRequest.prototype, {
+  body: {
+    configurable: true,
+    get(this: NodeRequest) {
+      return this.source ? this.bodied().body : null;
+    },
+  },
+  bodyUsed: {
+    configurable: true,
+    get(this: NodeRequest) {
+      return this.withBody?.bodyUsed ?? false;
+    },
+  },
+  // Aborted when the response closes (its socket closed) before it finished: the client left.
+  signal: {
+    configurable: true,
+    get(this: NodeRequest): AbortSignal {
+      if (!this.lazySignal) {
+        const controller = new AbortController();
+        this.lazySignal = controller.signal;
+        const res = this.response;
+        const abandoned = () => {
+          if (!res.writableFinished) controller.abort();
+        };
+        if (res.destroyed || res.socket?.destroyed) abandoned();
+        else res.once('close', abandoned);
+      }
+      return this.lazySignal;
+    },
   },
 });
 
@@ -52,7 +99,7 @@ Object.defineProperty(NodeRequest.prototype, 'signal', {
  * The fetch Request of a node:http request. `url` is the absolute URL (the caller parses it once for the
  * route); headers are Node's (duplicates already merged or dropped as Node does).
  */
-export async function requestFromNode(req: http.IncomingMessage, res: http.ServerResponse, url: string): Promise<Request> {
+export function requestFromNode(req: http.IncomingMessage, res: http.ServerResponse, url: string): Request {
   const method = req.method ?? 'GET';
   const headers = new Headers();
   for (const name in req.headers) {
@@ -61,38 +108,7 @@ export async function requestFromNode(req: http.IncomingMessage, res: http.Serve
     if (typeof value === 'string') headers.append(name, value);
     else for (const item of value) headers.append(name, item);
   }
-  const init: RequestInit & { duplex?: 'half' } = { method, headers };
-  if (method !== 'GET' && method !== 'HEAD') {
-    const length = req.headers['content-length'];
-    const declared = length === undefined || req.headers['transfer-encoding'] !== undefined ? NaN : Number(length);
-    if (declared <= BUFFERED_BODY_LIMIT) {
-      if (declared > 0) init.body = (await readBody(req)) as Uint8Array<ArrayBuffer>;
-    } else {
-      init.body = limited(req, STREAMED_BODY_LIMIT) as unknown as BodyInit;
-      init.duplex = 'half';
-    }
-  }
-  return new NodeRequest(url, init, res);
-}
-
-/** The whole body of a request whose (small) length is declared. */
-function readBody(req: http.IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    const onData = (chunk: Buffer) => chunks.push(chunk);
-    const onEnd = () => {
-      done();
-      resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks));
-    };
-    const onClose = () => {
-      done();
-      reject(new Error('the client closed the connection before sending the whole request body'));
-    };
-    const done = () => {
-      req.off('data', onData).off('end', onEnd).off('error', onClose).off('close', onClose);
-    };
-    req.on('data', onData).once('end', onEnd).once('error', onClose).once('close', onClose);
-  });
+  return new NodeRequest(url, { method, headers }, method === 'GET' || method === 'HEAD' ? null : req, res);
 }
 
 async function* limited(source: AsyncIterable<Buffer>, limit: number): AsyncGenerator<Buffer> {
