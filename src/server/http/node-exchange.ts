@@ -120,7 +120,7 @@ async function* limited(source: AsyncIterable<Buffer>, limit: number): AsyncGene
   }
 }
 
-/** A header list as writeHead takes it, with the lowercase names of the headers it must always carry. */
+/** Headers every answer carries (the security headers), with their lowercase names looked up while writing. */
 export interface DefaultHeaders {
   pairs: ReadonlyArray<readonly [string, string]>;
   /** Lowercase name → index in `pairs`. */
