@@ -151,6 +151,12 @@ try {
     const result = await load(targets[name]);
     if (result.non2xx > 0 || result.errors > 0) throw new Error(`${name} (warm-up): ${result.non2xx} non-2xx answers and ${result.errors} errors`);
   }
+  // What each server spends with no request at all (job pollers, cache refreshes): at a few dozen requests/s
+  // on a loaded machine it weighs on the CPU per request.
+  const idleSeconds = 3;
+  const idleBefore = Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, cpuSeconds(pid)]));
+  await new Promise((resolve) => setTimeout(resolve, idleSeconds * 1000));
+  const idle = Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, ((cpuSeconds(pid) - idleBefore[name]!) * 1000) / idleSeconds])) as Record<keyof typeof targets, number>;
   const best: Record<keyof typeof targets, AutocannonResult | undefined> = { astro: undefined, bareLike: undefined, bareHello: undefined };
   const names = Object.keys(targets) as Array<keyof typeof targets>;
   const cpu = Object.fromEntries(names.map((name) => [name, { seconds: 0, requests: 0 }])) as Record<keyof typeof targets, { seconds: number; requests: number }>;
@@ -178,6 +184,7 @@ try {
   console.log(`ratio built server ÷ bare node:http constant JSON:    ${ratio(best.astro!, best.bareHello!)}`);
   const p99Ratio = (best.astro!.latency.p99 / Math.max(1, best.bareLike!.latency.p99)).toFixed(2);
   console.log(`CPU per request, built server ÷ bare node:http + same route code: ${(cpuPerRequest('astro') / cpuPerRequest('bareLike')).toFixed(2)}   (all rounds)`);
+  console.log(`idle CPU: built server ${idle.astro.toFixed(1)} ms/s, bare like server ${idle.bareLike.toFixed(1)} ms/s (${idleSeconds} s without requests)`);
   console.log(`p99 of the built server's like endpoint: ${best.astro!.latency.p99} ms = ${p99Ratio}× the bare like server's ${best.bareLike!.latency.p99} ms   (target ≤ 1.5×)`);
   await astro.stop();
 } finally {
