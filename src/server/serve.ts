@@ -16,9 +16,9 @@ import http from 'node:http';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import zlib from 'node:zlib';
-import { createRequestFromNodeRequest, writeResponse } from 'astro/app/node';
 import { loadConfig } from '../core/env.ts';
 import type { ApiRouter } from './http/api-router.ts';
+import { defaultHeaders, requestFromNode, writeNodeResponse, type DefaultHeaders } from './http/node-exchange.ts';
 import { DOCUMENT_CSP, securityHeaderOptions, securityHeaderValues, type SecurityHeaderOptions } from './http/security-headers.ts';
 
 type AppHandler = (req: http.IncomingMessage, res: http.ServerResponse, next?: () => void) => Promise<void>;
@@ -194,62 +194,62 @@ function sendStatic(req: http.IncomingMessage, res: http.ServerResponse, file: S
 
 /**
  * An API request through the route table (src/server/http/api-router.ts), converted between node:http and
- * fetch's Request/Response with the adapter's own functions (body streamed, the request's signal aborted
- * when the client goes away, streamed answers such as server-sent events cancelled on close). A path the
- * table does not serve goes to the app.
+ * fetch's Request/Response by src/server/http/node-exchange.ts (body and signal made on first use, JSON answers in one
+ * write, streams as they come). The response carries the security headers (`defaults`) whatever the
+ * route did. A path the table does not serve goes to the app, with those headers set first.
  */
-async function serveApi(api: ApiRouter, app: AppHandler, req: http.IncomingMessage, res: http.ServerResponse, pathname: string): Promise<void> {
+async function serveApi(api: ApiRouter, app: AppHandler, req: http.IncomingMessage, res: http.ServerResponse, pathname: string, defaults: DefaultHeaders): Promise<void> {
   try {
     const found = await api.match(pathname);
     if (!found) {
-      res.uncork();
+      for (const [name, value] of defaults.pairs) res.setHeader(name, value);
       return await app(req, res);
     }
-    const request = createRequestFromNodeRequest(req, { bodySizeLimit: API_BODY_LIMIT });
-    const response = await found.handle({ request, url: new URL(request.url), clientAddress: req.socket.remoteAddress });
-    const written = writeResponse(response, res);
-    // Corked by the caller so that a JSON answer (head, body and end within this turn) leaves in one write;
-    // a streamed answer (server-sent events) must not wait for its end to be sent.
-    setImmediate(() => {
-      if (!res.writableEnded) res.uncork();
-    });
-    await written;
+    const url = requestUrl(req);
+    const request = requestFromNode(req, res, url.href);
+    const response = await found.handle({ request, url, clientAddress: req.socket.remoteAddress });
+    await writeNodeResponse(response, res, defaults);
   } catch (error) {
+    // A client that left while its request body was read is no failure.
+    if (req.socket.destroyed && !res.headersSent) return;
     // What the adapter answers for a route that throws (the routes map their own errors: this is a bug).
     process.stderr.write(`huaku: ${req.method} ${pathname} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8' }).end('Internal Server Error');
+    if (!res.headersSent) res.writeHead(500, [...defaults.pairs.flat(), 'Content-Type', 'text/plain; charset=utf-8']).end('Internal Server Error');
     else res.destroy();
   }
 }
 
-/** The adapter's default request body limit (1 GiB): the routes enforce their own, far smaller ones. */
-const API_BODY_LIMIT = 1024 * 1024 * 1024;
+/** The request's absolute URL as the adapter builds it: the socket's protocol, the Host header, the path as sent. */
+function requestUrl(req: http.IncomingMessage): URL {
+  const protocol = 'encrypted' in req.socket && req.socket.encrypted ? 'https' : 'http';
+  const host = req.headers.host ?? req.headers[':authority'];
+  const origin = `${protocol}://${typeof host === 'string' ? host : 'localhost'}`;
+  return URL.parse(`${origin}${req.url ?? ''}`) ?? URL.parse(origin) ?? new URL(`${protocol}://localhost`);
+}
 
 /** The request handler: `/api` to the route table, `/media` to the app, then the static manifest, then the app. */
 function createRequestHandler(app: AppHandler, api: ApiRouter | null, manifest: Map<string, StaticFile>, security: SecurityHeaderOptions): http.RequestListener {
-  const headers: Array<readonly [string, string]> = [...securityHeaderValues(security), ['Content-Security-Policy', DOCUMENT_CSP]];
+  const defaults = defaultHeaders([...securityHeaderValues(security), ['Content-Security-Policy', DOCUMENT_CSP]]);
   const compressed = new CompressedFiles();
   return (req, res) => {
-    for (const [name, value] of headers) res.setHeader(name, value);
     const url = req.url ?? '/';
     const query = url.indexOf('?');
     const pathname = query === -1 ? url : url.slice(0, query);
-    let decoded: string;
+    let decoded: string | undefined;
     try {
       decoded = decodeURI(pathname);
     } catch {
+      // Malformed percent-encoding: answered below.
+    }
+    // The route table's answers get the headers as they are written (serveApi).
+    if (api && decoded !== undefined && pathname.startsWith('/api/')) return void serveApi(api, app, req, res, decoded, defaults);
+    for (const [name, value] of defaults.pairs) res.setHeader(name, value);
+    if (decoded === undefined) {
       // Malformed percent-encoding: a client error, never a 500 (the adapter answers the same).
       res.writeHead(400, { 'Content-Type': 'text/plain; charset=utf-8' }).end('Bad request.');
       return;
     }
-    if (pathname.startsWith('/api/')) {
-      // API answers are small JSON bodies written as head, chunk and end: corked, they leave in one write
-      // instead of two (end() uncorks).
-      res.cork();
-      if (api) void serveApi(api, app, req, res, decoded);
-      else void app(req, res);
-      return;
-    }
+    if (pathname.startsWith('/api/')) return void app(req, res);
     if (!pathname.startsWith('/media/') && (req.method === 'GET' || req.method === 'HEAD')) {
       const file = manifest.get(decoded);
       if (file) return sendStatic(req, res, file, compressed);

@@ -101,6 +101,8 @@ export async function buildSite(options: { outDir: string; cacheDir: string; env
 
 export interface RunningServer {
   url: string;
+  /** The server process (benchmarks read its CPU time). */
+  pid: number | undefined;
   output: () => string;
   stop: () => Promise<void>;
 }
@@ -125,7 +127,7 @@ export async function startServer(options: { outDir: string; cwd: string; env: R
     await stop();
     throw new Error(`${(error as Error).message}\nserver output:\n${output}`);
   }
-  return { url, output: () => output, stop };
+  return { url, pid: child.pid, output: () => output, stop };
 }
 
 /**
