@@ -1,7 +1,14 @@
-// The works pages' view of the content collections: every list sorted once per build and shared by all
-// pages (a 100k-work build must not sort the works once per page). The only module of the works pages
-// that reads astro:content; the pure logic it applies lives in src/site/.
+// The works pages' view of the snapshot: every list sorted once per build and shared by all pages (a
+// 100k-work build must not sort the works once per page). The only module of the works pages that reads
+// astro:content; the pure logic it applies lives in src/site/.
+//
+// The works are read from the snapshot's chunk files here, not through a content collection: a collection
+// validated every work twice and held it several times over (the loader's store, its serialised form, the
+// module Vite bundles it into, and the copy the pages parse back), several GB at 100k works. The snapshot
+// reader validates each chunk once; the smaller lists (authors, LoRAs, models, manifest) stay collections.
 import { getCollection } from 'astro:content';
+import { loadConfig } from '../core/env.ts';
+import { readSnapshotWorks } from '../core/snapshot/read-snapshot.ts';
 import type { SnapshotAuthorEntry, SnapshotLora, SnapshotManifest, SnapshotModel, SnapshotWork } from '../core/snapshot/schema.ts';
 import { relatedWorksIndex } from '../site/related.ts';
 import { isListed, sortHot, sortNewestFirst } from '../site/works.ts';
@@ -12,10 +19,19 @@ export function once<T>(load: () => Promise<T>): () => Promise<T> {
   return () => (value ??= load());
 }
 
+/** Every work of the snapshot, in its chunks' order (empty without a snapshot). */
+export const snapshotWorks = once((): Promise<SnapshotWork[]> => readSnapshotWorks(loadConfig().snapshotDir));
+
+const workById = once(async () => new Map((await snapshotWorks()).map((work) => [work.id, work])));
+
+/** The works of `ids` that the snapshot holds, in the order of `ids`. */
+export async function worksWithIds(ids: readonly string[]): Promise<SnapshotWork[]> {
+  const byId = await workById();
+  return ids.flatMap((id) => byId.get(id) ?? []);
+}
+
 /** Every work, newest first. */
-export const newestWorks = once(async (): Promise<SnapshotWork[]> =>
-  sortNewestFirst((await getCollection('works')).map((entry) => entry.data)),
-);
+export const newestWorks = once(async (): Promise<SnapshotWork[]> => sortNewestFirst(await snapshotWorks()));
 
 /** The works the lists show (feeds, home, user pages, related works): those with an image, newest first. */
 export const listedWorks = once(async () => (await newestWorks()).filter(isListed));

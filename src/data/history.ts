@@ -1,17 +1,17 @@
 // The site's view of the published history (HISTORY_DIR) and of what the current snapshot added: the
 // /trends figures and the ids the 新增 badges mark. Computed once per build and shared by every page.
 import { ANALYSIS_FILE_LIMITS } from '../core/analytics/analysis-file.ts';
-import { accumulateSnapshot } from '../core/analytics/analyze-snapshot.ts';
+import { accumulateWorks } from '../core/analytics/analyze-snapshot.ts';
 import type { AnalyticsAccumulator } from '../core/analytics/analytics-accumulator.ts';
 import { beijingDay } from '../core/analytics/beijing-day.ts';
 import { computeTrends, newAuthors, type NewAuthor, type TrendsSummary } from '../core/analytics/trends.ts';
 import { loadConfig } from '../core/env.ts';
 import { readHistory, type HistoryDay } from '../core/history/read-history.ts';
 import { readSnapshotDiff, readSnapshotManifest } from '../core/snapshot/read-snapshot.ts';
-import { newestWorks, once } from './collections.ts';
+import { newestWorks, once, snapshotWorks } from './collections.ts';
 
-/** One pass over the snapshot's works, shared by /analytics and /trends (each summarizes with its own limits). */
-export const snapshotAnalysis = once((): Promise<AnalyticsAccumulator> => accumulateSnapshot(loadConfig().snapshotDir));
+/** One pass over the snapshot's works (as the pages read them), shared by /analytics and /trends (each summarizes with its own limits). */
+export const snapshotAnalysis = once(async (): Promise<AnalyticsAccumulator> => accumulateWorks(await snapshotWorks()));
 
 /** The current snapshot's diff (null when it has none). */
 const currentDiff = once(() => readSnapshotDiff(loadConfig().snapshotDir));

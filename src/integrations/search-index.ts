@@ -1,61 +1,62 @@
 // Astro integration: every `astro build` writes Huaku's static search index (src/site/search/) under
 // <client dir>/search-index/: entry.json names the current version's folder, whose files never change once
 // written (a deploy keeps the previous folder for pages still open, so a query never mixes two builds).
-// Documents come straight from the snapshot (authors, LoRAs, then works streamed chunk by chunk), not from
-// the built HTML; works without an image are not listed. The index is built while Astro renders (it needs
-// only the snapshot) and written when the build is done (Astro empties the output dir at the start).
-import { createHash } from 'node:crypto';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+// The index needs only the snapshot, so it is built while Astro renders, in a process of its own
+// (./search-index-build.ts: its own heap and core, not the renderer's), into a staging folder under the
+// cache dir; it moves into place when the build is done (Astro empties the output dir at the start).
+import { spawn } from 'node:child_process';
+import { cp, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AstroIntegration } from 'astro';
-import { iterateSnapshotWorkChunks, readSnapshotAuthors, readSnapshotLoras } from '../core/snapshot/read-snapshot.ts';
-import { authorSearchDoc, loraSearchDoc, workSearchDoc } from '../site/search/search-docs.ts';
-import { SearchIndexBuilder, type BuiltSearchIndex } from '../site/search/search-index.ts';
-import { SEARCH_DIR, SEARCH_ENTRY, type SearchEntryFile } from '../site/search/search-files.ts';
+import { SEARCH_DIR } from '../site/search/search-files.ts';
+import type { SearchIndexBuildResult } from './search-index-build.ts';
 
 export interface SearchIndexOptions {
   /** The snapshot the pages are built from (the content loaders' `snapshotDir`, from loadConfig()). */
   snapshotDir: string;
 }
 
-async function buildIndex(snapshotDir: string): Promise<BuiltSearchIndex> {
-  const builder = new SearchIndexBuilder();
-  for (const author of await readSnapshotAuthors(snapshotDir)) builder.add(authorSearchDoc(author));
-  for (const lora of await readSnapshotLoras(snapshotDir)) builder.add(loraSearchDoc(lora));
-  for await (const chunk of iterateSnapshotWorkChunks(snapshotDir)) {
-    for (const work of chunk.works) {
-      const doc = workSearchDoc(work);
-      if (doc) builder.add(doc);
-    }
-  }
-  return builder.finish();
+/** Run ./search-index-build.ts on `snapshotDir` into `outDir`; rejects with its output when it fails. */
+function buildInChild(script: string, snapshotDir: string, outDir: string): Promise<SearchIndexBuildResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [script, snapshotDir, outDir], { stdio: ['ignore', 'pipe', 'pipe'] });
+    // A build that fails first exits without waiting for the index.
+    const stop = () => child.kill();
+    process.once('exit', stop);
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      process.off('exit', stop);
+      if (code !== 0) return reject(new Error(`the search index build failed (exit ${code}):\n${stderr.slice(-4000)}`));
+      resolve(JSON.parse(stdout.trim().split('\n').at(-1)!) as SearchIndexBuildResult);
+    });
+  });
 }
 
-/** Write the index's files; returns the version folder's name (a hash of the content). */
-async function writeIndex(siteDir: string, index: BuiltSearchIndex): Promise<{ version: string; files: number }> {
-  const files = new Map<string, string>([['facets.json', JSON.stringify(index.facets)]]);
-  for (const [key, terms] of index.shards) files.set(`terms/${key}.json`, JSON.stringify(terms));
-  index.chunks.forEach((chunk, i) => files.set(`docs/${i}.json`, JSON.stringify(chunk)));
-  const hash = createHash('sha256').update(JSON.stringify(index.entry));
-  for (const [name, text] of files) hash.update(name).update(text);
-  const version = hash.digest('hex').slice(0, 12);
-  const root = path.join(siteDir, SEARCH_DIR);
-  await rm(root, { recursive: true, force: true });
-  await mkdir(path.join(root, version, 'terms'), { recursive: true });
-  await mkdir(path.join(root, version, 'docs'), { recursive: true });
-  for (const [name, text] of files) await writeFile(path.join(root, version, name), text);
-  const entry: SearchEntryFile = { ...index.entry, path: `/${SEARCH_DIR}/${version}` };
-  await writeFile(path.join(root, SEARCH_ENTRY), JSON.stringify(entry));
-  return { version, files: files.size };
+/** Replace `target` with `source` (a rename, or a copy across file systems). */
+async function moveDir(source: string, target: string): Promise<void> {
+  await rm(target, { recursive: true, force: true });
+  try {
+    await rename(source, target);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EXDEV') throw error;
+    await cp(source, target, { recursive: true });
+    await rm(source, { recursive: true, force: true });
+  }
 }
 
 export function searchIndex({ snapshotDir }: SearchIndexOptions): AstroIntegration {
-  let building: Promise<BuiltSearchIndex> | undefined;
+  let script = '';
+  let staging = '';
+  let building: Promise<SearchIndexBuildResult> | undefined;
   let started = 0;
   const start = () => {
     started = performance.now();
-    building = buildIndex(snapshotDir);
+    building = buildInChild(script, snapshotDir, staging);
     // Reported when build:done awaits it; a build that fails first never gets there.
     building.catch(() => {});
     return building;
@@ -63,14 +64,18 @@ export function searchIndex({ snapshotDir }: SearchIndexOptions): AstroIntegrati
   return {
     name: 'huaku-search-index',
     hooks: {
+      'astro:config:done': ({ config }) => {
+        script = fileURLToPath(new URL('src/integrations/search-index-build.ts', config.root));
+        staging = path.join(fileURLToPath(config.cacheDir), 'search-index-staging');
+      },
       'astro:build:start': () => {
         start();
       },
       'astro:build:done': async ({ dir, logger }) => {
         try {
-          const index = await (building ?? start());
-          const { version, files } = await writeIndex(fileURLToPath(dir), index);
-          logger.info(`search index: ${index.entry.docCount} documents in ${files} files (${version}), ready ${Math.round(performance.now() - started)} ms after the build started`);
+          const { docCount, files, version } = await (building ?? start());
+          await moveDir(staging, path.join(fileURLToPath(dir), SEARCH_DIR));
+          logger.info(`search index: ${docCount} documents in ${files} files (${version}), ready ${Math.round(performance.now() - started)} ms after the build started`);
         } finally {
           building = undefined;
         }

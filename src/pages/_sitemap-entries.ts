@@ -1,7 +1,8 @@
-// The sitemap's URL list from the content collections, shared by /sitemap-index.xml and /sitemap-N.xml
+// The sitemap's URL list from the snapshot, shared by /sitemap-index.xml and /sitemap-N.xml
 // (a `_` file: not a route). Both endpoints split the same list with the configured limit.
 import { getCollection } from 'astro:content';
 import { loadConfig } from '../core/env.ts';
+import { snapshotWorks } from '../data/collections.ts';
 import { FEED_PAGE_SIZE, pageCount, pagePath } from '../site/pagination.ts';
 import { sitemapEntries, splitSitemap, type SitemapEntry } from '../site/sitemap.ts';
 
@@ -16,14 +17,14 @@ function laterFeedPaths(workCount: number): string[] {
 export async function sitemapFiles(): Promise<SitemapEntry[][]> {
   const { sitemapMaxUrls } = loadConfig();
   const [works, authors, loras, manifest] = await Promise.all([
-    getCollection('works'),
+    snapshotWorks(),
     getCollection('authors'),
     getCollection('loras'),
     getCollection('manifest'),
   ]);
   const entries = sitemapEntries({
     generatedAt: manifest[0]?.data.generatedAt ?? null,
-    works: works.map((entry) => entry.data),
+    works,
     authors: authors.map((entry) => entry.data),
     loras: loras.map((entry) => entry.data),
     feedPaths: laterFeedPaths(works.length),
