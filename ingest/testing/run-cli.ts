@@ -45,6 +45,8 @@ export function spawnCli(args: string[], { env = {}, cwd = process.cwd(), nodeAr
   const childEnv = {
     PATH: process.env.PATH ?? '',
     HOME: os.homedir(),
+    // The test run's scratch space (scripts/test.sh puts it in RAM) holds the child's temp files too.
+    TMPDIR: os.tmpdir(),
     LOG_LEVEL: 'warn',
     ...(compileCacheDir ? { NODE_COMPILE_CACHE: compileCacheDir } : {}),
     ...env,
