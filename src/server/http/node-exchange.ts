@@ -148,9 +148,10 @@ export async function writeNodeResponse(response: Response, res: http.ServerResp
     else if (name === 'content-length') hasLength = true;
     else if (name === 'content-type') json = /^application\/(?:[\w.+-]+\+)?json\b/i.test(value);
   }
+  const missing = defaults.pairs.filter((_, i) => (present & (1 << i)) === 0);
   if (response.body !== null && !json) {
     // The adapter's writeHead merges these under the response's own headers.
-    for (let i = 0; i < defaults.pairs.length; i++) if ((present & (1 << i)) === 0) res.setHeader(defaults.pairs[i]![0], defaults.pairs[i]![1]);
+    for (const [name, value] of missing) res.setHeader(name, value);
     // Corked so that the head and the first chunk leave together; uncorked on the next turn, since a
     // stream (server-sent events) must not wait for its end to be sent.
     res.cork();
@@ -161,7 +162,7 @@ export async function writeNodeResponse(response: Response, res: http.ServerResp
     await written;
     return;
   }
-  for (let i = 0; i < defaults.pairs.length; i++) if ((present & (1 << i)) === 0) head.push(defaults.pairs[i]![0], defaults.pairs[i]![1]);
+  for (const [name, value] of missing) head.push(name, value);
   // JSON and empty bodies: end() writes the head and the body in one go (a corked writev).
   const body = response.body === null ? null : Buffer.from(await response.arrayBuffer());
   if (body && !hasLength) head.push('content-length', String(body.byteLength));
