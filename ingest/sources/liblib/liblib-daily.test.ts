@@ -18,10 +18,14 @@ for (const backendSpec of BACKENDS) {
       LOG_LEVEL: 'silent', REPORTS_DIR: path.join(dir, 'reports'), LIBLIB_API_BASE: fake.apiBaseUrl, INGEST_THUMBNAIL_WIDTHS: '320', INGEST_MAX_ATTEMPTS: '5', INGEST_RPS: '300',
       ...backend!.env,
     });
-    const args = ['--detail-concurrency', '5', '--media-concurrency', '8'];
+    // Pages of 8: the first crawl walks four list pages and each day's window of 10 spans two.
+    const args = ['--page-size', '8', '--detail-concurrency', '5', '--media-concurrency', '8'];
+    // Thirty works at first, then five new ones a day.
+    const FIRST_WORKS = 30;
+    const NEW_A_DAY = 5;
 
     beforeAll(async () => {
-      fake = await startFakeLiblib({ works: 60, otherWorks: 4, authors: 20, seed: 11 });
+      fake = await startFakeLiblib({ works: FIRST_WORKS, otherWorks: 4, authors: 20, seed: 11 });
       backend = await backendSpec.open();
     });
     afterAll(async () => {
@@ -36,7 +40,7 @@ for (const backendSpec of BACKENDS) {
       expect(first.stderr).toBe('');
       fake.setFaults({ seed: 3, all: { rate5xx: 0.03, resetRate: 0.01 } });
       for (let day = 1; day <= 7; day++) {
-        fake.addWorks(5);
+        fake.addWorks(NEW_A_DAY);
         const daily = await runCli(['liblib', ...args, '--mode', 'incremental', '--window', '10'], { env: env() });
         expect([0, 1], daily.stderr).toContain(daily.code);
         await runCli(['retry-failed', '--source', 'liblib', ...args], { env: env() });
@@ -49,7 +53,7 @@ for (const backendSpec of BACKENDS) {
       for (const unit of failed) expect(unit.errorMessage, unit.key).toMatch(/HTTP 404/);
       expect(failed.length).toBeLessThanOrEqual(deadPaths.size);
       const works = await backend.store.works.count({ source: 'liblib' });
-      expect(works).toBe(60 + 35);
+      expect(works).toBe(FIRST_WORKS + 7 * NEW_A_DAY);
     }, 240_000);
   });
 }
