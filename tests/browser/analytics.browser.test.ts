@@ -11,7 +11,7 @@ import type { WorkSource } from '../../src/core/snapshot/schema.ts';
 import { serviceGate } from '../../src/core/testing/services.ts';
 import { seriousAxeViolations } from './axe.ts';
 import { chromiumAvailability } from './harness.ts';
-import { connectChromium, site } from './site.ts';
+import { connectChromium, ReusedTab, site } from './site.ts';
 import { ADDED_IDS, GENERATED_AT, HISTORY_DAYS, NEWCOMER_WORK, RACING_BEFORE, SCRIPT_BREAKER, siteWorks } from './site-fixture.ts';
 import { workPath } from '../../src/site/works.ts';
 
@@ -30,14 +30,28 @@ function sourceRow(source: WorkSource, label: string): string[] {
   return [label, String(works.length), String(authors.size), String(works.reduce((sum, w) => sum + w.images.length, 0))];
 }
 
+// One tab for the whole file, reset before each page it shows (a new context per page cost ~1 CPU-s each).
+let browser: Browser | undefined;
+let tab: ReusedTab | undefined;
+const DESKTOP = { width: 1280, height: 900 };
+
+beforeAll(async () => {
+  if (!enabled) return;
+  browser = await connectChromium();
+  tab = await ReusedTab.open(browser);
+});
+
+afterAll(async () => {
+  await tab?.close();
+  await browser?.close();
+});
+
 describe.runIf(enabled)('/analytics in a browser', () => {
-  let browser: Browser | undefined;
   let page: Page | undefined;
   const errors: string[] = [];
 
   beforeAll(async () => {
-    browser = await connectChromium();
-    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    page = await tab!.fresh({ viewport: DESKTOP });
     page.on('console', (message) => {
       if (message.type() === 'error') errors.push(`console: ${message.text()} (${message.location().url})`);
     });
@@ -46,10 +60,6 @@ describe.runIf(enabled)('/analytics in a browser', () => {
     page.setDefaultTimeout(60_000);
     const response = await page.goto(`${site().url}/analytics`, { waitUntil: 'domcontentloaded' });
     expect(response?.status()).toBe(200);
-  });
-
-  afterAll(async () => {
-    await browser?.close();
   });
 
   it('draws every chart: each canvas has non-transparent pixels', async () => {
@@ -66,18 +76,6 @@ describe.runIf(enabled)('/analytics in a browser', () => {
       );
     // Charts animate in: wait until every canvas has settled on a substantial drawing.
     await expect.poll(async () => Math.min(...(await inkPerChart())), { timeout: 20_000 }).toBeGreaterThan(2000);
-  });
-
-  it('on a dark phone: charts on the dark surface, the word cloud inside the screen (issue 17)', async () => {
-    const phone = await browser!.newPage({ viewport: { width: 390, height: 844 }, colorScheme: 'dark' });
-    await phone.goto(`${site().url}/analytics`);
-    const card = phone.locator('[data-chart-section="words"] .chart-section__canvas');
-    expect(await card.evaluate((el) => getComputedStyle(el).backgroundColor)).toBe('rgb(28, 25, 23)');
-    await expect.poll(() => phone.locator('canvas[data-chart="words"]').getAttribute('data-drawn'), { timeout: 30_000 }).toBe('true');
-    const box = (await phone.locator('canvas[data-chart="words"]').boundingBox())!;
-    expect(box.x).toBeGreaterThanOrEqual(0);
-    expect(box.x + box.width).toBeLessThanOrEqual(390);
-    await phone.close();
   });
 
   it('labels the charts in Chinese, drawn in the embedded Noto Sans SC', async () => {
@@ -131,25 +129,31 @@ describe.runIf(enabled)('/analytics in a browser', () => {
     expect(await seriousAxeViolations(page!)).toEqual([]);
     expect(errors).toEqual([]);
   });
+
+  it('on a dark phone: charts on the dark surface, the word cloud inside the screen (issue 17)', async () => {
+    // Last: the tab leaves the desktop /analytics the tests above read.
+    const phone = await tab!.fresh({ viewport: { width: 390, height: 844 }, colorScheme: 'dark' });
+    await phone.goto(`${site().url}/analytics`);
+    const card = phone.locator('[data-chart-section="words"] .chart-section__canvas');
+    expect(await card.evaluate((el) => getComputedStyle(el).backgroundColor)).toBe('rgb(28, 25, 23)');
+    await expect.poll(() => phone.locator('canvas[data-chart="words"]').getAttribute('data-drawn'), { timeout: 30_000 }).toBe('true');
+    const box = (await phone.locator('canvas[data-chart="words"]').boundingBox())!;
+    expect(box.x).toBeGreaterThanOrEqual(0);
+    expect(box.x + box.width).toBeLessThanOrEqual(390);
+  });
 });
 
 describe.runIf(enabled)('/trends and 新增 badges in a browser', () => {
-  let browser: Browser | undefined;
   let page: Page | undefined;
   const errors: string[] = [];
   const today = GENERATED_AT.slice(0, 10);
 
   beforeAll(async () => {
-    browser = await connectChromium();
-    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    page = await tab!.fresh({ viewport: DESKTOP });
     page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
     page.setDefaultTimeout(60_000);
     const response = await page.goto(`${site().url}/trends`, { waitUntil: 'domcontentloaded' });
     expect(response?.status()).toBe(200);
-  });
-
-  afterAll(async () => {
-    await browser?.close();
   });
 
   const rows = async (chart: string) => {

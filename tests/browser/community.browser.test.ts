@@ -11,7 +11,7 @@ import { testImage } from '../../src/server/testing/community.ts';
 import { serviceGate } from '../../src/core/testing/services.ts';
 import { sqliteBackend, startCommunityServer, type CommunityServer } from '../community/harness.ts';
 import { chromiumAvailability, makeWorkDir } from './harness.ts';
-import { connectChromium, recordLayoutShifts, site } from './site.ts';
+import { connectChromium, recordLayoutShifts, ReusedTab, site } from './site.ts';
 
 const enabled = serviceGate('chromium (browser tests)', chromiumAvailability());
 
@@ -27,6 +27,9 @@ describe.runIf(enabled)('community flow in a browser', () => {
   let cleanup: (() => Promise<void>) | undefined;
   let server: CommunityServer | undefined;
   let browser: Browser | undefined;
+  // One tab for both tests, reset between them: fresh() drops the session cookie and the server origin's
+  // storage, the only origin these tests visit, so the second user starts signed out as in a new context.
+  let tab: ReusedTab | undefined;
 
   beforeAll(async () => {
     const work = await makeWorkDir('huaku-community-browser-');
@@ -36,17 +39,18 @@ describe.runIf(enabled)('community flow in a browser', () => {
     await server.user('Xiaohua', { password: 'huaku-pass-1' });
     await server.user('Poster', { password: 'huaku-pass-2' });
     browser = await connectChromium();
+    tab = await ReusedTab.open(browser, { locale: 'zh-CN' });
   });
 
   afterAll(async () => {
+    await tab?.close();
     await browser?.close();
     await server?.stop();
     await cleanup?.();
   });
 
   it('log in, upload, publish, see it in the feed, like, favorite, log out', async () => {
-    const context = await browser!.newContext({ locale: 'zh-CN' });
-    const page = await context.newPage();
+    const page = await tab!.fresh();
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
     const base = server!.url;
@@ -60,7 +64,7 @@ describe.runIf(enabled)('community flow in a browser', () => {
     await page.getByRole('button', { name: '登录', exact: true }).click();
     await page.waitForURL(`${base}/me`);
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('你好，Xiaohua');
-    const cookie = (await context.cookies()).find((c) => c.name === 'huaku_session');
+    const cookie = (await page.context().cookies()).find((c) => c.name === 'huaku_session');
     expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Lax', secure: true });
 
     // Upload with a preview, as a draft, then publish.
@@ -111,12 +115,10 @@ describe.runIf(enabled)('community flow in a browser', () => {
     await page.goto(`${base}/me`);
     await page.waitForURL(/\/login\?next=%2Fme$/);
     expect(errors).toEqual([]);
-    await context.close();
   });
 
   it('posts with the recipe prefilled from an A1111 PNG, shows it on /feed and / at once (no layout shift on /), edits and deletes it', async () => {
-    const context = await browser!.newContext({ locale: 'zh-CN' });
-    const page = await context.newPage();
+    const page = await tab!.fresh();
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
     const base = server!.url;
@@ -207,6 +209,5 @@ describe.runIf(enabled)('community flow in a browser', () => {
     expect(await page.getByText('夜色跑车（修改）').count()).toBe(0);
     expect((await page.request.get(`${base}/api/artworks/${id}`)).status()).toBe(404);
     expect(errors).toEqual([]);
-    await context.close();
   });
 });

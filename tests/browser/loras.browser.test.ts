@@ -11,7 +11,7 @@ import { COVER_PLACEHOLDER } from '../../src/site/loras/lora-display.ts';
 import { workPath } from '../../src/site/works.ts';
 import { serviceGate } from '../../src/core/testing/services.ts';
 import { chromiumAvailability } from './harness.ts';
-import { connectChromium, site } from './site.ts';
+import { connectChromium, ReusedTab, site } from './site.ts';
 import { seriousAxeViolations } from './axe.ts';
 import { DEAD_COVER_ID, MISSING_COVER, NO_COVER_ID, SITE_URL, siteLorasList, USED_BY } from './site-fixture.ts';
 
@@ -22,6 +22,8 @@ const POLL = { timeout: 15_000 };
 
 describe.runIf(enabled)('LoRA gallery and LoRA page in a browser', { timeout: 120_000 }, () => {
   let browser: Browser | undefined;
+  // One tab for the whole file, reset before each page it shows (a new context per page cost ~1 CPU-s each).
+  let tab: ReusedTab | undefined;
   let base = '';
   let downloads = '';
   const errors: string[] = [];
@@ -31,17 +33,19 @@ describe.runIf(enabled)('LoRA gallery and LoRA page in a browser', { timeout: 12
     base = site().url;
     downloads = await mkdtemp(path.join(os.tmpdir(), 'huaku-lora-downloads-'));
     browser = await connectChromium();
+    tab = await ReusedTab.open(browser, { acceptDownloads: true });
   });
 
   afterAll(async () => {
+    await tab?.close();
     await browser?.close();
     await rm(downloads, { recursive: true, force: true });
   });
 
-  /** A page at 1280×900 that records console errors and uncaught exceptions (the deliberate 404 cover aside). */
-  async function openPage(url: string, options: { javaScriptEnabled?: boolean; colorScheme?: 'light' | 'dark' } = {}): Promise<Page> {
-    const context = await browser!.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true, ...options });
-    const page = await context.newPage();
+  const VIEWPORT = { width: 1280, height: 900 };
+
+  /** Goes to `url`, recording the page's console errors and uncaught exceptions (the deliberate 404 cover aside). */
+  async function visit(page: Page, url: string): Promise<Page> {
     page.on('console', (message) => {
       if (message.type() === 'error' && !message.location().url.endsWith(MISSING_COVER)) {
         errors.push(`console: ${message.text()} (${message.location().url})`);
@@ -50,6 +54,11 @@ describe.runIf(enabled)('LoRA gallery and LoRA page in a browser', { timeout: 12
     page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
     await page.goto(`${base}${url}`);
     return page;
+  }
+
+  /** The reused tab, fresh at 1280×900, on `url`. */
+  async function openPage(url: string, options: { colorScheme?: 'light' | 'dark' } = {}): Promise<Page> {
+    return visit(await tab!.fresh({ viewport: VIEWPORT, colorScheme: options.colorScheme }), url);
   }
 
   const visibleIds = (page: Page) =>
@@ -93,7 +102,6 @@ describe.runIf(enabled)('LoRA gallery and LoRA page in a browser', { timeout: 12
       expect(html, url).not.toMatch(/data:image/);
       expect(html, url).not.toMatch(/;base64,/);
     }
-    await page.context().close();
   });
 
   it('shows the placeholder file for a missing cover and for a cover that answers 404', async () => {
@@ -112,7 +120,6 @@ describe.runIf(enabled)('LoRA gallery and LoRA page in a browser', { timeout: 12
       });
     expect(placeholderLoaded).toBeGreaterThan(0);
     expect((await fetch(`${base}${COVER_PLACEHOLDER}`)).headers.get('content-type')).toMatch(/^image\/svg\+xml/);
-    await page.context().close();
   });
 
   it('narrows results by a Chinese and an English search, and says when nothing matches', async () => {
@@ -137,7 +144,6 @@ describe.runIf(enabled)('LoRA gallery and LoRA page in a browser', { timeout: 12
     await page.locator('#lora-empty-reset').click();
     await expect.poll(() => visibleIds(page).then((ids) => ids.length), POLL).toBe(24);
     expect(await page.getByLabel('搜索 LoRA').inputValue()).toBe('');
-    await page.context().close();
   });
 
   it('narrows results by task, base model and tag, together and with search, and keeps them in the URL', async () => {
@@ -165,7 +171,6 @@ describe.runIf(enabled)('LoRA gallery and LoRA page in a browser', { timeout: 12
     await page.getByRole('combobox', { name: '标签' }).selectOption('国风');
     await page.getByLabel('搜索 LoRA').fill('示例 LoRA 10');
     await expect.poll(() => visibleIds(page), POLL).toEqual(['10']);
-    await page.context().close();
   });
 
   it('pages through the results and says when there is no more', async () => {
@@ -187,7 +192,6 @@ describe.runIf(enabled)('LoRA gallery and LoRA page in a browser', { timeout: 12
       .toBe(true);
     await page.getByRole('button', { name: '1', exact: true }).click();
     await expect.poll(() => visibleIds(page), POLL).toEqual(firstPage);
-    await page.context().close();
   });
 
   it('compares two ticked LoRAs side by side', async () => {
@@ -228,15 +232,19 @@ describe.runIf(enabled)('LoRA gallery and LoRA page in a browser', { timeout: 12
     expect(new URL(page.url()).searchParams.get('sort')).toBe('likes');
     await page.getByRole('button', { name: '清空' }).click();
     expect(new URL(page.url()).searchParams.has('compare')).toBe(false);
-    await page.context().close();
   });
 
   it('works without JavaScript: every card listed, the missing cover as the placeholder', async () => {
-    const page = await openPage('/loras', { javaScriptEnabled: false });
-    expect(await page.locator('#lora-grid > li').count()).toBe(30);
-    expect(await page.locator('#lora-grid > li:not([hidden])').count()).toBe(30);
-    expect(await page.locator(`[data-lora-id="${NO_COVER_ID}"] .lora-card img`).first().getAttribute('src')).toBe(COVER_PLACEHOLDER);
-    await page.context().close();
+    // A context of its own: JavaScript cannot be switched off in a running one.
+    const context = await browser!.newContext({ viewport: VIEWPORT, javaScriptEnabled: false });
+    try {
+      const page = await visit(await context.newPage(), '/loras');
+      expect(await page.locator('#lora-grid > li').count()).toBe(30);
+      expect(await page.locator('#lora-grid > li:not([hidden])').count()).toBe(30);
+      expect(await page.locator(`[data-lora-id="${NO_COVER_ID}"] .lora-card img`).first().getAttribute('src')).toBe(COVER_PLACEHOLDER);
+    } finally {
+      await context.close();
+    }
   });
 
   it('shows a LoRA page with SEO data, its works and trigger words', async () => {
@@ -259,8 +267,6 @@ describe.runIf(enabled)('LoRA gallery and LoRA page in a browser', { timeout: 12
     const dead = await openPage(`/lora/${NO_COVER_ID}`);
     expect(await dead.locator('.lora__cover img').getAttribute('src')).toBe(COVER_PLACEHOLDER);
     expect(await dead.locator('meta[property="og:image"]').count()).toBe(0);
-    await dead.context().close();
-    await page.context().close();
   });
 
   it('validates edited parameters and exports them as a JSON file', async () => {
@@ -312,7 +318,6 @@ describe.runIf(enabled)('LoRA gallery and LoRA page in a browser', { timeout: 12
 
     await page.getByRole('button', { name: '恢复建议值' }).click();
     expect(await steps.inputValue()).toBe('30');
-    await page.context().close();
   });
 
   it('has no serious or critical axe-core violations on the gallery and a LoRA page', async () => {
@@ -320,7 +325,6 @@ describe.runIf(enabled)('LoRA gallery and LoRA page in a browser', { timeout: 12
       const page = await openPage(url, { colorScheme });
       const violations = await seriousAxeViolations(page);
       expect(violations, `${url} (${colorScheme})`).toEqual([]);
-      await page.context().close();
     }
   });
 
