@@ -1,5 +1,6 @@
 // What the site project's global setup (global-setup.ts) prepares once for every site test file: the
 // fixture site built and served, the build over no snapshot, and one Chromium that test files connect to.
+import type { EventEmitter } from 'node:events';
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import { inject } from 'vitest';
 
@@ -89,11 +90,18 @@ const DEFAULT_VIEWPORT = { width: 1280, height: 720 };
  */
 export class ReusedTab {
   private readonly disposables: Array<{ dispose(): Promise<void> }> = [];
+  /**
+   * Playwright's own listeners on the new page (they end pending calls when the page closes or crashes):
+   * `fresh()` removes every other listener, never these, or a crashed renderer would hang the next call.
+   */
+  private readonly ownListeners: Map<string | symbol, unknown[]>;
 
   private constructor(
     readonly context: BrowserContext,
     readonly page: Page,
   ) {
+    const emitter = page as unknown as EventEmitter;
+    this.ownListeners = new Map(emitter.eventNames().map((event) => [event, emitter.rawListeners(event)]));
     // Init scripts (recordLayoutShifts) must not outlive the test that added them.
     const addInitScript = page.addInitScript.bind(page);
     page.addInitScript = (async (...args: Parameters<Page['addInitScript']>) => {
@@ -110,7 +118,11 @@ export class ReusedTab {
 
   async fresh(options: TabOptions = {}): Promise<Page> {
     const { page, context } = this;
-    page.removeAllListeners();
+    const emitter = page as unknown as EventEmitter;
+    for (const event of emitter.eventNames()) {
+      const own = this.ownListeners.get(event) ?? [];
+      for (const listener of emitter.rawListeners(event)) if (!own.includes(listener)) emitter.removeListener(event, listener as (...args: unknown[]) => void);
+    }
     await Promise.all([page.unrouteAll({ behavior: 'ignoreErrors' }), context.unrouteAll({ behavior: 'ignoreErrors' })]);
     for (const disposable of this.disposables.splice(0)) await disposable.dispose();
     if (page.url().startsWith('http')) {
