@@ -84,7 +84,7 @@ const DEFAULT_VIEWPORT = { width: 1280, height: 720 };
  * context with its page costs Chromium ~1–1.4 CPU-s (a renderer process started, the browser's bookkeeping
  * for it), a navigation in a running tab ~0.1: before tabs were reused, ~340 renderers made 40 % of the
  * suite's CPU. `fresh()` gives the tab back as a new context would show it: on about:blank (the last page's
- * scripts and timers stopped), no cookies, no local or session storage left by the site's pages, no routes,
+ * scripts and timers stopped; the blank page keeps the last page's origin, see leaveForBlank), no cookies, no local or session storage left by the site's pages, no routes,
  * listeners or init scripts, default viewport and media. Its HTTP cache is kept, as a returning visitor's
  * would be. One page at a time: a test that needs two pages side by side opens the second itself.
  */
@@ -125,14 +125,11 @@ export class ReusedTab {
     }
     await Promise.all([page.unrouteAll({ behavior: 'ignoreErrors' }), context.unrouteAll({ behavior: 'ignoreErrors' })]);
     for (const disposable of this.disposables.splice(0)) await disposable.dispose();
-    if (page.url().startsWith('http')) {
-      // Storage is per origin: cleared while the tab is still on the site's, before it leaves.
-      await page.evaluate(() => {
-        localStorage.clear();
-        sessionStorage.clear();
-      }).catch(() => undefined);
-    }
-    await page.goto('about:blank');
+    // Storage is per origin: cleared while the tab is still on the site's (before it leaves, and again on the
+    // about:blank it leaves for, which keeps the origin, once the last page's scripts can no longer write).
+    await clearStorage(page);
+    await leaveForBlank(page);
+    await clearStorage(page);
     await Promise.all([context.clearCookies(), context.clearPermissions()]);
     await page.setViewportSize(options.viewport ?? DEFAULT_VIEWPORT);
     await page.emulateMedia({ colorScheme: options.colorScheme ?? 'light', reducedMotion: options.reducedMotion ?? 'no-preference' });
@@ -142,4 +139,36 @@ export class ReusedTab {
   close(): Promise<void> {
     return this.context.close();
   }
+}
+
+/** Empties the local and session storage of the page's origin; nothing for an opaque one (a new tab). */
+async function clearStorage(page: Page): Promise<void> {
+  await page
+    .evaluate(() => {
+      try {
+        localStorage.clear();
+        sessionStorage.clear();
+      } catch {
+        // An opaque origin has no storage.
+      }
+    })
+    .catch(() => undefined);
+}
+
+/**
+ * Takes the page to about:blank as the page itself would (location.href): the blank document keeps the page's
+ * origin, process and browsing context group. page.goto('about:blank') would not: the site's pages send
+ * Cross-Origin-Opener-Policy: same-origin, so Chromium starts a new renderer for the blank page and another
+ * for the next page of the site, ~1 CPU-s each, what reusing the tab is meant to save.
+ */
+async function leaveForBlank(page: Page): Promise<void> {
+  const navigated = page
+    .waitForEvent('framenavigated', { predicate: (frame) => frame === page.mainFrame() && frame.url() === 'about:blank', timeout: 10_000 })
+    .then(() => true, () => false);
+  // Rejected when the navigation wins the race against the answer; the event says whether it happened.
+  await page.evaluate(() => {
+    location.href = 'about:blank';
+  }).catch(() => undefined);
+  if (await navigated) await page.waitForLoadState();
+  else await page.goto('about:blank');
 }
