@@ -84,8 +84,9 @@ const DEFAULT_VIEWPORT = { width: 1280, height: 720 };
  * context with its page costs Chromium ~1–1.4 CPU-s (a renderer process started, the browser's bookkeeping
  * for it), a navigation in a running tab ~0.1: before tabs were reused, ~340 renderers made 40 % of the
  * suite's CPU. `fresh()` gives the tab back as a new context would show it: on about:blank (the last page's
- * scripts and timers stopped; the blank page keeps the last page's origin, see leaveForBlank), no cookies, no local or session storage left by the site's pages, no routes,
- * listeners or init scripts, default viewport and media. Its HTTP cache is kept, as a returning visitor's
+ * scripts and timers stopped; the blank page keeps the last page's origin, see leaveForBlank), no cookies, no
+ * local or session storage left by the site's pages, no routes, listeners or init scripts, default viewport
+ * and media. Its HTTP cache is kept, as a returning visitor's
  * would be. One page at a time: a test that needs two pages side by side opens the second itself.
  */
 export class ReusedTab {
@@ -158,8 +159,8 @@ async function clearStorage(page: Page): Promise<void> {
 /**
  * Takes the page to about:blank as the page itself would (location.href): the blank document keeps the page's
  * origin, process and browsing context group. page.goto('about:blank') would not: the site's pages send
- * Cross-Origin-Opener-Policy: same-origin, so Chromium starts a new renderer for the blank page and another
- * for the next page of the site, ~1 CPU-s each, what reusing the tab is meant to save.
+ * Cross-Origin-Opener-Policy: same-origin, so Chromium starts a new renderer process for the blank page and
+ * another for the next page of the site: the cost reusing the tab is meant to save.
  */
 async function leaveForBlank(page: Page): Promise<void> {
   const navigated = page
