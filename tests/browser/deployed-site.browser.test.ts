@@ -16,7 +16,7 @@ import { SiteBucket } from '../../ingest/deploy/site-bucket.ts';
 import { S3RVER_CREDENTIALS, startS3rver } from '../../src/core/testing/s3rver.ts';
 import { serviceGate, uniqueSuffix } from '../../src/core/testing/services.ts';
 import { chromiumAvailability } from './harness.ts';
-import { connectChromium, site } from './site.ts';
+import { connectChromium, ReusedTab, site } from './site.ts';
 
 const enabled = serviceGate('chromium (browser tests)', chromiumAvailability());
 
@@ -28,6 +28,7 @@ describe.runIf(enabled)('the site deployed to the bucket, through the CDN-like b
   let bucket: SiteBucket | undefined;
   let server: BucketSiteServer | undefined;
   let browser: Browser | undefined;
+  let tab: ReusedTab | undefined;
   let dir = '';
   let base = '';
   const day = Date.parse('2026-12-04T19:00:00Z');
@@ -48,9 +49,11 @@ describe.runIf(enabled)('the site deployed to the bucket, through the CDN-like b
     server = await startBucketSiteServer({ bucket, origin: site().url });
     base = server.url;
     browser = await connectChromium();
+    tab = await ReusedTab.open(browser);
   });
 
   afterAll(async () => {
+    await tab?.close();
     await browser?.close();
     await server?.stop();
     bucket?.close();
@@ -58,9 +61,9 @@ describe.runIf(enabled)('the site deployed to the bucket, through the CDN-like b
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
-  /** A page that records console errors, uncaught exceptions, failed requests and every response. */
+  /** The file's tab, reset, recording console errors, uncaught exceptions, failed requests and every response. */
   async function openPage(): Promise<{ page: Page; problems: string[]; responses: Response[] }> {
-    const page = await browser!.newPage();
+    const page = await tab!.fresh();
     const problems: string[] = [];
     const responses: Response[] = [];
     page.on('console', (m) => {
@@ -108,7 +111,6 @@ describe.runIf(enabled)('the site deployed to the bucket, through the CDN-like b
     const shard = responses.find((r) => /^\/search-index\/[0-9a-f]{12}\/terms\//.test(pathOf(r)));
     expect([shard?.status(), shard?.headers()['content-type'], shard?.headers()['cache-control']]).toEqual([200, 'application/json', IMMUTABLE]);
     expect(problems).toEqual([]);
-    await page.close();
   });
 
   it('uploads only what a second deploy changed, and keeps serving the asset the previous page names', async () => {
@@ -139,6 +141,5 @@ describe.runIf(enabled)('the site deployed to the bucket, through the CDN-like b
     await expect.poll(() => responses.map(pathOf)).toContain(`/_astro/${newJs}`);
     expect(responses.map(pathOf)).not.toContain(`/_astro/${oldJs}`);
     expect(problems).toEqual([]);
-    await page.close();
   });
 });

@@ -9,7 +9,7 @@ import { LocalBlobStore } from '../../src/core/blob/local-blob-store.ts';
 import { compareNewestFirst, isListed } from '../../src/site/works.ts';
 import { serviceGate } from '../../src/core/testing/services.ts';
 import { chromiumAvailability } from './harness.ts';
-import { connectChromium, recordLayoutShifts, site } from './site.ts';
+import { connectChromium, recordLayoutShifts, ReusedTab, site } from './site.ts';
 import { HOME_NO_AUTHOR, HOME_NO_IMAGES, HOME_WORKS, NEWEST, ODD_KEY, PNG, SITE_URL, siteWorks } from './site-fixture.ts';
 
 const enabled = serviceGate('chromium (browser tests)', chromiumAvailability());
@@ -20,6 +20,8 @@ const newest = siteWorks.filter(isListed).sort(compareNewestFirst).slice(0, 24);
 
 describe.runIf(enabled)('home page in a browser', { timeout: 120_000 }, () => {
   let browser: Browser | undefined;
+  /** The file's one tab, reset by each test that opens a page (see ReusedTab). */
+  let tab: ReusedTab | undefined;
   let base = '';
   let emptyIndexHtml = '';
   let oddKeyUrl = '';
@@ -29,15 +31,17 @@ describe.runIf(enabled)('home page in a browser', { timeout: 120_000 }, () => {
     emptyIndexHtml = await readFile(path.join(site().emptyOutDir, 'client', 'index.html'), 'utf8');
     oddKeyUrl = new LocalBlobStore({ driver: 'local', dir: site().blobDir, publicBaseUrl: '/media' }).publicUrl(ODD_KEY);
     browser = await connectChromium();
+    tab = await ReusedTab.open(browser);
   });
 
   afterAll(async () => {
+    await tab?.close();
     await browser?.close();
   });
 
-  /** A fresh page that records console errors and uncaught exceptions. */
+  /** The tab, reset as a new page would be, recording console errors and uncaught exceptions. */
   async function openPage(): Promise<{ page: Page; errors: string[] }> {
-    const page = await browser!.newPage();
+    const page = await tab!.fresh();
     const errors: string[] = [];
     page.on('console', (message) => {
       if (message.type() === 'error') errors.push(`console: ${message.text()} (${message.location().url})`);
@@ -113,12 +117,11 @@ describe.runIf(enabled)('home page in a browser', { timeout: 120_000 }, () => {
     expect(await layoutShifts()).toEqual([]);
 
     expect(errors).toEqual([]);
-    await page.close();
   });
 
   /** Cards wholly inside the first screen, and the narrowest card with its author's visible width. */
   async function density(path: string, width: number, height: number) {
-    const page = await browser!.newPage({ viewport: { width, height } });
+    const page = await tab!.fresh({ viewport: { width, height } });
     // The layout is known once the document is parsed: every box has its ratio inline, captions lie over the pictures.
     await page.goto(`${base}${path}`, { waitUntil: 'domcontentloaded' });
     const figures = await page.locator('main .work-card').evaluateAll((cards, fold) => {
@@ -129,7 +132,6 @@ describe.runIf(enabled)('home page in a browser', { timeout: 120_000 }, () => {
         minAuthorWidth: Math.min(...boxes.map(({ author }) => author.width)),
       };
     }, height);
-    await page.close();
     console.info(`[density] ${path} at ${width}×${height}: ${JSON.stringify(figures)}`);
     return figures;
   }
@@ -203,6 +205,5 @@ describe.runIf(enabled)('home page in a browser', { timeout: 120_000 }, () => {
     expect(await page.locator('meta[name="robots"]').getAttribute('content')).toBe('noindex');
     // The browser logs the 404 status of the document itself; nothing else may fail.
     expect(errors.filter((e) => !e.includes('404'))).toEqual([]);
-    await page.close();
   });
 });

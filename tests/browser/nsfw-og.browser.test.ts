@@ -10,7 +10,7 @@ import { workSearchDoc } from '../../src/site/search/search-docs.ts';
 import { SENSITIVE_SHARE_IMAGE, isSensitive } from '../../src/site/nsfw.ts';
 import { workPath } from '../../src/site/works.ts';
 import { chromiumAvailability } from './harness.ts';
-import { connectChromium, site } from './site.ts';
+import { connectChromium, ReusedTab, site } from './site.ts';
 import { byN, NSFW_N, SITE_URL, siteWorks as works } from './site-fixture.ts';
 
 const sensitiveImages = works.filter((w) => isSensitive(w.nsfwLevel)).flatMap((w) => w.images.flatMap((i) => [i.url, i.thumbUrl]).filter(Boolean) as string[]);
@@ -45,16 +45,18 @@ describe('NSFW link previews', () => {
 
 describe.runIf(serviceGate('chromium (browser tests)', chromiumAvailability()))('NSFW in /search results', () => {
   let browser: Browser | undefined;
+  let tab: ReusedTab | undefined;
   beforeAll(async () => {
     browser = await connectChromium();
+    tab = await ReusedTab.open(browser);
   });
   afterAll(async () => {
+    await tab?.close();
     await browser?.close();
   });
 
   it('blurs a sensitive result with its label until the switch is on', async () => {
-    const context = await browser!.newContext();
-    const page = await context.newPage();
+    const page = await tab!.fresh();
     await page.goto(`${site().url}/search?q=${encodeURIComponent(byN(NSFW_N).title!)}`);
     await expect.poll(() => page.locator('[data-search-status]').textContent(), { timeout: 60_000 }).toMatch(/找到|没有找到|不可用/);
     const result = page.locator(`.search-results .work-card:has(a[href="${workPath(byN(NSFW_N))}"])`);
@@ -66,6 +68,5 @@ describe.runIf(serviceGate('chromium (browser tests)', chromiumAvailability()))(
     await page.evaluate(() => document.documentElement.classList.add('show-nsfw'));
     expect(await image.evaluate((img) => getComputedStyle(img).filter)).toBe('none');
     expect(await result.locator('.nsfw-label').isVisible()).toBe(false);
-    await context.close();
   });
 });

@@ -8,12 +8,12 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { decodeFacet } from '../../src/site/search/search-index.ts';
 import { isListed, loraPath, userPath, workPath } from '../../src/site/works.ts';
 import { serviceGate } from '../../src/core/testing/services.ts';
 import { chromiumAvailability } from './harness.ts';
-import { connectChromium, site } from './site.ts';
+import { connectChromium, ReusedTab, site } from './site.ts';
 import { seriousAxeViolations } from './axe.ts';
 import { byN, expectedSitemapUrls, FILLER_N, GENERATED_AT, HOSTILE, INK, NEON, NSFW_N, SITE_URL, SITEMAP_MAX_URLS, siteLorasList, siteWorks as works } from './site-fixture.ts';
 
@@ -40,6 +40,8 @@ const PAGE_KINDS: Array<{ name: string; path: string; status?: number }> = [
 
 describe.runIf(enabled)('search, sitemap, robots.txt and accessibility', { timeout: 120_000 }, () => {
   let browser: Browser | undefined;
+  /** The file's one tab, reset for every page a test looks at (see ReusedTab). */
+  let tab: ReusedTab | undefined;
   let base = '';
   let clientDir = '';
 
@@ -47,9 +49,11 @@ describe.runIf(enabled)('search, sitemap, robots.txt and accessibility', { timeo
     base = site().url;
     clientDir = path.join(site().outDir, 'client');
     browser = await connectChromium();
+    tab = await ReusedTab.open(browser);
   });
 
   afterAll(async () => {
+    await tab?.close();
     await browser?.close();
   });
 
@@ -76,10 +80,16 @@ describe.runIf(enabled)('search, sitemap, robots.txt and accessibility', { timeo
   const sideResults = (page: Page, kind: 'author' | 'lora') =>
     page.locator(`[data-search-section="${kind}"] a`).evaluateAll((links) => links.map((a) => a.getAttribute('href')));
 
-  /** One tab for the query helper: the index's files stay in its cache between queries. */
+  /**
+   * The query helper's page: the tab, reset at a test's first query and then kept from query to query (the
+   * index's files stay in its cache, as they would in a visitor's tab).
+   */
   let searchPage: Page | undefined;
+  beforeEach(() => {
+    searchPage = undefined;
+  });
   async function search(query: string, filters = ''): Promise<Array<{ href: string | null; title: string; image: string | null }>> {
-    searchPage ??= await browser!.newPage();
+    searchPage ??= await tab!.fresh();
     await searchPage.goto(`${base}/search?q=${encodeURIComponent(query)}${filters}`);
     return searchResults(searchPage);
   }
@@ -138,28 +148,26 @@ describe.runIf(enabled)('search, sitemap, robots.txt and accessibility', { timeo
   }, 180_000);
 
   it('renders hostile titles and prompts in results as text', async () => {
-    const page = await browser!.newPage();
+    const page = await tab!.fresh();
     await page.goto(`${base}/search?q=${encodeURIComponent('恶意测试')}`);
     const results = await searchResults(page);
     expect(results).toEqual([{ href: workPath(HOSTILE), title: HOSTILE.title, image: HOSTILE.images[0]!.thumbUrl }]);
     expect(await page.locator('.search-results img[src="x"], .search-results script').count()).toBe(0);
     expect(await page.evaluate(() => (window as { __xss?: number }).__xss)).toBeUndefined();
-    await page.close();
   });
 
   it('runs a new query from the search page form and keeps it in the URL', async () => {
-    const page = await browser!.newPage();
+    const page = await tab!.fresh();
     await page.goto(`${base}/search`);
     await page.getByRole('searchbox', { name: '关键词' }).fill('一叶扁舟');
     await page.getByRole('searchbox', { name: '关键词' }).press('Enter');
     expect((await searchResults(page)).map((r) => r.href)).toContain(workPath(INK));
     expect(new URL(page.url()).searchParams.get('q')).toBe('一叶扁舟');
-    await page.close();
   });
 
   it('has the header search box on every page kind, and it submits to /search', async () => {
     for (const kind of PAGE_KINDS) {
-      const page = await browser!.newPage();
+      const page = await tab!.fresh();
       // The header form is plain HTML: it can be used as soon as the document is parsed (images and fonts
       // still loading do not matter here, and waiting for them made this the slowest test).
       await page.goto(`${base}${kind.path}`, { waitUntil: 'domcontentloaded' });
@@ -174,11 +182,11 @@ describe.runIf(enabled)('search, sitemap, robots.txt and accessibility', { timeo
         await page.waitForURL((url) => url.pathname === '/search' && url.searchParams.get('q') === '云雾', { waitUntil: 'domcontentloaded' });
         expect((await searchResults(page)).map((r) => r.href)).toContain(workPath(INK));
       }
-      await page.close();
     }
   }, 180_000);
 
   it('submits the header box without JavaScript, and /search says JavaScript is needed', async () => {
+    // A context of its own: JavaScript cannot be turned off for one page of a context.
     const context = await browser!.newContext({ javaScriptEnabled: false });
     const page = await context.newPage();
     await page.goto(`${base}/`);
@@ -190,7 +198,7 @@ describe.runIf(enabled)('search, sitemap, robots.txt and accessibility', { timeo
   });
 
   it('publishes a sitemap index whose files are valid XML listing every public URL once, split at the limit', async () => {
-    const page = await browser!.newPage();
+    const page = await tab!.fresh();
     /** Parse XML in the browser; null when it is not well-formed. */
     const parse = (xml: string) =>
       page.evaluate((text) => {
@@ -231,7 +239,6 @@ describe.runIf(enabled)('search, sitemap, robots.txt and accessibility', { timeo
     for (const { loc } of listed) {
       expect(await fetch(`${base}${new URL(loc).pathname}`).then((r) => r.status), loc).toBe(200);
     }
-    await page.close();
   });
 
   it('serves robots.txt pointing at the sitemap index and keeping crawlers out of the API and private pages', async () => {
@@ -247,16 +254,14 @@ describe.runIf(enabled)('search, sitemap, robots.txt and accessibility', { timeo
   it('has no serious or critical axe-core violations on the main page types', async () => {
     const problems: string[] = [];
     for (const kind of PAGE_KINDS) {
-      const page = await browser!.newPage();
+      const page = await tab!.fresh();
       const response = await page.goto(`${base}${kind.path}`);
       if (response?.status() !== (kind.status ?? 200)) {
         problems.push(`${kind.name} (${kind.path}): HTTP ${response?.status()}, expected ${kind.status ?? 200}`);
-        await page.close();
         continue;
       }
       if (kind.name === 'search') await searchResults(page);
       for (const violation of await seriousAxeViolations(page)) problems.push(`${kind.name} (${kind.path}): ${violation}`);
-      await page.close();
     }
     expect(problems, `\n${problems.join('\n')}\n`).toEqual([]);
   }, 180_000);
