@@ -5,7 +5,7 @@
 // its own test (tests/build/), since it is meant to fail.
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { buildSite, chromiumAvailability, CHROMIUM_ARGS, CHROMIUM_PATH, makeWorkDir, startSiteServer } from './harness.ts';
+import { buildSite, chromiumAvailability, CHROMIUM_PATH, makeWorkDir, startSiteServer, TEST_CHROMIUM_ARGS } from './harness.ts';
 import { fixturePaths, SITE_ENV, writeSiteFixture } from './site-fixture.ts';
 import type { SiteContext } from './site.ts';
 
@@ -35,7 +35,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     let chromiumWsEndpoint = '';
     if (chromiumAvailability().available) {
       const { chromium } = await import('playwright-core');
-      const browser = await chromium.launchServer({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+      const browser = await chromium.launchServer({ executablePath: CHROMIUM_PATH, args: TEST_CHROMIUM_ARGS });
       stops.push(() => browser.close());
       chromiumWsEndpoint = browser.wsEndpoint();
     }

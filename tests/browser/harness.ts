@@ -13,6 +13,12 @@ import { openMigratedStore } from '../../src/core/store/create-store.ts';
 
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const CHROMIUM_PATH = '/usr/bin/chromium';
+/** The features Playwright disables when it launches Chromium (playwright-core 1.65). */
+const PLAYWRIGHT_DISABLED_FEATURES = [
+  'AvoidUnnecessaryBeforeUnloadCheckSync', 'DestroyProfileOnBrowserClose', 'HttpsUpgrades', 'HttpsFirstBalancedModeAutoEnable', 'LensOverlay',
+  'MediaRouter', 'PaintHolding', 'ThirdPartyStoragePartitioning', 'AvoidCorsURLLoaderRestartOnRedirect', 'TcpPortRandomizationWin',
+  'OptimizationHints', 'NetworkTimeServiceQuerying', 'AimEnabled', 'PreconnectToSearch', 'CDPScreenshotNewSurface', 'SkipListAccountsWithoutGaiaCookies',
+];
 export const CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',
@@ -23,6 +29,17 @@ export const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 
+/** For the tests' Chromium, launched by Playwright and shared by the test files running at once. */
+export const TEST_CHROMIUM_ARGS = [
+  ...CHROMIUM_ARGS,
+  // No spare renderer: Chromium keeps one process started ahead for the next navigation, but it belongs to one
+  // context, so while several test files navigate their own tabs each navigation threw the spare away and
+  // started another (10 renderers for 10 alternating navigations, ~0.5 CPU-s each here; none without it).
+  // One --disable-features list: Playwright passes its own and Chromium may keep only the last, so this one
+  // repeats Playwright's (playwright-core 1.65, chromiumSwitches.ts) before adding ours.
+  `--disable-features=${[...PLAYWRIGHT_DISABLED_FEATURES, 'SpareRendererForSitePerProcess'].join(',')}`,
+];
+
 export function chromiumAvailability(): { available: boolean; reason: string } {
   return existsSync(CHROMIUM_PATH)
     ? { available: true, reason: '' }
@@ -31,7 +48,7 @@ export function chromiumAvailability(): { available: boolean; reason: string } {
 
 export async function launchChromium(): Promise<Browser> {
   const { chromium } = await import('playwright-core');
-  return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+  return chromium.launch({ executablePath: CHROMIUM_PATH, args: TEST_CHROMIUM_ARGS });
 }
 
 /**
