@@ -11,7 +11,7 @@ import type { WorkSource } from '../../src/core/snapshot/schema.ts';
 import { serviceGate } from '../../src/core/testing/services.ts';
 import { seriousAxeViolations } from './axe.ts';
 import { chromiumAvailability } from './harness.ts';
-import { connectChromium, ReusedTab, site } from './site.ts';
+import { connectChromium, recordPageErrors, ReusedTab, site } from './site.ts';
 import { ADDED_IDS, GENERATED_AT, HISTORY_DAYS, NEWCOMER_WORK, RACING_BEFORE, SCRIPT_BREAKER, siteWorks } from './site-fixture.ts';
 import { workPath } from '../../src/site/works.ts';
 
@@ -52,10 +52,7 @@ describe.runIf(enabled)('/analytics in a browser', () => {
 
   beforeAll(async () => {
     page = await tab!.fresh({ viewport: DESKTOP });
-    page.on('console', (message) => {
-      if (message.type() === 'error') errors.push(`console: ${message.text()} (${message.location().url})`);
-    });
-    page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
+    recordPageErrors(page, errors);
     // A loaded machine can take long over the font subsets; the tests below wait for what they need.
     page.setDefaultTimeout(60_000);
     const response = await page.goto(`${site().url}/analytics`, { waitUntil: 'domcontentloaded' });

@@ -16,7 +16,7 @@ import { SiteBucket } from '../../ingest/deploy/site-bucket.ts';
 import { S3RVER_CREDENTIALS, startS3rver } from '../../src/core/testing/s3rver.ts';
 import { serviceGate, uniqueSuffix } from '../../src/core/testing/services.ts';
 import { chromiumAvailability } from './harness.ts';
-import { connectChromium, ReusedTab, site } from './site.ts';
+import { connectChromium, recordPageErrors, ReusedTab, site } from './site.ts';
 
 const enabled = serviceGate('chromium (browser tests)', chromiumAvailability());
 
@@ -66,10 +66,7 @@ describe.runIf(enabled)('the site deployed to the bucket, through the CDN-like b
     const page = await tab!.fresh();
     const problems: string[] = [];
     const responses: Response[] = [];
-    page.on('console', (m) => {
-      if (m.type() === 'error') problems.push(`console: ${m.text()} (${m.location().url})`);
-    });
-    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+    recordPageErrors(page, problems);
     // ERR_ABORTED: a request the page itself dropped on leaving (a lazy image when a link is followed), not a failure.
     page.on('requestfailed', (r) => {
       if (r.failure()?.errorText !== 'net::ERR_ABORTED') problems.push(`failed: ${r.url()} ${r.failure()?.errorText ?? ''}`);

@@ -9,7 +9,7 @@ import { LocalBlobStore } from '../../src/core/blob/local-blob-store.ts';
 import { compareNewestFirst, isListed } from '../../src/site/works.ts';
 import { serviceGate } from '../../src/core/testing/services.ts';
 import { chromiumAvailability } from './harness.ts';
-import { connectChromium, recordLayoutShifts, ReusedTab, site } from './site.ts';
+import { connectChromium, recordLayoutShifts, recordPageErrors, ReusedTab, site } from './site.ts';
 import { HOME_NO_AUTHOR, HOME_NO_IMAGES, HOME_WORKS, NEWEST, ODD_KEY, PNG, SITE_URL, siteWorks } from './site-fixture.ts';
 
 const enabled = serviceGate('chromium (browser tests)', chromiumAvailability());
@@ -43,10 +43,7 @@ describe.runIf(enabled)('home page in a browser', { timeout: 120_000 }, () => {
   async function openPage(): Promise<{ page: Page; errors: string[] }> {
     const page = await tab!.fresh();
     const errors: string[] = [];
-    page.on('console', (message) => {
-      if (message.type() === 'error') errors.push(`console: ${message.text()} (${message.location().url})`);
-    });
-    page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
+    recordPageErrors(page, errors);
     return { page, errors };
   }
 

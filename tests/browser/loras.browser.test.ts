@@ -11,7 +11,7 @@ import { COVER_PLACEHOLDER } from '../../src/site/loras/lora-display.ts';
 import { workPath } from '../../src/site/works.ts';
 import { serviceGate } from '../../src/core/testing/services.ts';
 import { chromiumAvailability } from './harness.ts';
-import { connectChromium, ReusedTab, site } from './site.ts';
+import { connectChromium, recordPageErrors, ReusedTab, site } from './site.ts';
 import { seriousAxeViolations } from './axe.ts';
 import { DEAD_COVER_ID, MISSING_COVER, NO_COVER_ID, SITE_URL, siteLorasList, USED_BY } from './site-fixture.ts';
 
@@ -46,12 +46,7 @@ describe.runIf(enabled)('LoRA gallery and LoRA page in a browser', { timeout: 12
 
   /** Goes to `url`, recording the page's console errors and uncaught exceptions (the deliberate 404 cover aside). */
   async function visit(page: Page, url: string): Promise<Page> {
-    page.on('console', (message) => {
-      if (message.type() === 'error' && !message.location().url.endsWith(MISSING_COVER)) {
-        errors.push(`console: ${message.text()} (${message.location().url})`);
-      }
-    });
-    page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
+    recordPageErrors(page, errors, { ignore: (message) => message.location().url.endsWith(MISSING_COVER) });
     await page.goto(`${base}${url}`);
     return page;
   }

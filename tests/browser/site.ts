@@ -1,6 +1,6 @@
 // What the site project's global setup (global-setup.ts) prepares once for every site test file: the
 // fixture site built and served, the build over no snapshot, and one Chromium that test files connect to.
-import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
+import type { Browser, BrowserContext, BrowserContextOptions, ConsoleMessage, Page } from 'playwright-core';
 import { inject } from 'vitest';
 
 export interface SiteContext {
@@ -66,6 +66,18 @@ export async function recordLayoutShifts(page: Page): Promise<() => Promise<numb
           requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(() => resolve((window as unknown as { __layoutShifts: number[] }).__layoutShifts), 50))),
         ),
     );
+}
+
+/**
+ * Pushes the page's console errors and uncaught exceptions onto `into` from now on, each line starting with the
+ * path the page was on; `ignore` passes over console errors a test causes on purpose.
+ */
+export function recordPageErrors(page: Page, into: string[], options: { ignore?: (message: ConsoleMessage) => boolean } = {}): void {
+  const at = () => (page.url().startsWith('http') ? new URL(page.url()).pathname : page.url());
+  page.on('console', (message) => {
+    if (message.type() === 'error' && !options.ignore?.(message)) into.push(`${at()}: console: ${message.text()} (${message.location().url})`);
+  });
+  page.on('pageerror', (error) => into.push(`${at()}: pageerror: ${error.message}`));
 }
 
 /** What a test asks of the reused tab; everything else is reset to a new context's defaults. */

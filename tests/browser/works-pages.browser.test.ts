@@ -12,7 +12,7 @@ import { serviceGate } from '../../src/core/testing/services.ts';
 import { seriousAxeViolations } from './axe.ts';
 import { chromiumAvailability } from './harness.ts';
 import { shippedJavaScript } from './shipped-javascript.ts';
-import { connectChromium, ReusedTab, site, type TabOptions } from './site.ts';
+import { connectChromium, recordPageErrors, ReusedTab, site, type TabOptions } from './site.ts';
 import {
   API_WORK_ID, byN, CAR_MODEL, DETAIL_N, HOME_WORKS, PARTIAL_N, RECIPE_N, RECIPE_TEXT, FEED_PAGE_SIZE, HOTTEST_N, NSFW_N, PAINTER_NS, painter, SITE_URL, siteLorasList,
   siteWorks as works, USED_BY, VIDEO_N, XSS, XSS_N,
@@ -53,11 +53,7 @@ describe.runIf(enabled)('works pages in a browser', { timeout: 180_000 }, () => 
   /** The reused tab as a new context would show it (tab.fresh()), its console errors and uncaught exceptions collected. */
   async function reset(options?: TabOptions): Promise<Page> {
     const page = await tab.fresh(options);
-    const at = () => new URL(page.url()).pathname;
-    page.on('console', (message) => {
-      if (message.type() === 'error') errors.push(`${at()}: console: ${message.text()}`);
-    });
-    page.on('pageerror', (error) => errors.push(`${at()}: pageerror: ${error.message}`));
+    recordPageErrors(page, errors);
     return page;
   }
 
