@@ -14,6 +14,7 @@ import { isDatabaseUnavailable } from '../driver-errors.ts';
 import { assertJournalApplied, isMissingTableError } from '../migration-state.ts';
 import type { MigratableStore, OpenStore } from '../create-store.ts';
 import * as schema from './schema.ts';
+import { withStatementCache } from './statement-cache.ts';
 import journal from './migrations/meta/_journal.json' with { type: 'json' };
 
 class Mutex {
@@ -43,7 +44,7 @@ export function openSqliteStore(file: string): MigratableStore {
       cause: error,
     });
   }
-  const db: Db = drizzle({ client: connection, schema });
+  const db: Db = drizzle({ client: withStatementCache(connection), schema });
   const mutex = new Mutex();
   // A read-only file or directory, a full disk, a lock held past busy_timeout: the database is unavailable
   // (503 with Retry-After for the API, a clear stop for the crawler), not a bug in the query.
