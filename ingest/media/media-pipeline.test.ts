@@ -264,7 +264,8 @@ describe('MediaPipeline.processImage', () => {
     const hash = sha(clip);
     const key = `liblib/transportation/2025/06/30/moving/0_${hash.slice(0, 16)}.webm`;
     expect(result).toMatchObject({ status: 'ok', key, format: 'webm', width: 64, height: 48 });
-    const original = await blobs.get(key);
+    // head, not get: an unread body would hold its file open until garbage collection.
+    const original = await blobs.head(key);
     expect(original!.contentType).toBe('video/webm');
     expect(original!.metadata).toMatchObject({ work_slug: 'moving', width: '64', height: '48', content_sha256: hash });
     expect(await blobs.head(result.thumbnails['320']!)).toMatchObject({ contentType: 'image/webp' });
