@@ -79,37 +79,43 @@ export function workCardParts(work: SnapshotWork, { eager = false, priority = fa
   const huakuText = huaku ? huakuCountsText(huaku.likes, huaku.favorites) : '';
   const heading = `h${headingLevel}`;
 
-  let head =
-    `<article class="card card--lift work-card"${attr('data-work-id', work.id)}${attr('data-sensitive', sensitive ? '' : null)}${attr('data-video', video ? '' : null)}>` +
-    `<a class="work-card__link"${attr('href', workPath(work))}><div${attr('class', sensitive ? 'work-card__media is-sensitive' : 'work-card__media')}>`;
-  head += cover
-    ? `<img${attr('src', cover.src)}${attr('srcset', cover.srcset)}${attr('sizes', cover.srcset ? sizes : null)}${attr('width', cover.width)}${attr('height', cover.height)}` +
-      `${attr('alt', title)}${attr('loading', eager ? 'eager' : 'lazy')}${attr('fetchpriority', eager && priority ? 'high' : null)} decoding="async">`
-    : '<span class="work-card__placeholder">暂无图片</span>';
+  // Parts joined once: a string built with + is a rope of every piece, and a cached card would keep them all.
+  const head = [
+    `<article class="card card--lift work-card"${attr('data-work-id', work.id)}${attr('data-sensitive', sensitive ? '' : null)}${attr('data-video', video ? '' : null)}>`,
+    `<a class="work-card__link"${attr('href', workPath(work))}><div${attr('class', sensitive ? 'work-card__media is-sensitive' : 'work-card__media')}>`,
+    cover
+      ? `<img${attr('src', cover.src)}${attr('srcset', cover.srcset)}${attr('sizes', cover.srcset ? sizes : null)}${attr('width', cover.width)}${attr('height', cover.height)}` +
+        `${attr('alt', title)}${attr('loading', eager ? 'eager' : 'lazy')}${attr('fetchpriority', eager && priority ? 'high' : null)} decoding="async">`
+      : '<span class="work-card__placeholder">暂无图片</span>',
+  ].join('');
 
-  let tail = '';
-  if (video) tail += '<span class="work-card__kind" title="视频作品">▶ 视频</span>';
-  if (sensitive) tail += '<span class="nsfw-label">敏感内容</span>';
-  if (isNew) tail += '<span class="new-badge" title="最近一次更新新增的作品">新增</span>';
-  tail += `</div><${heading} class="card__title work-card__title">${escapeText(title)}</${heading}></a><p class="card__foot work-card__meta">`;
-  tail += work.author
-    ? `<a class="work-card__author"${attr('href', userPath(work.author.username))}>${avatarHtml({ author: work.author, size: 16, class: 'work-card__avatar' })}${escapeText(work.author.name || '佚名')}</a>`
-    : '<span class="work-card__author">佚名</span>';
-  tail +=
-    `<span class="work-card__huaku" title="画库用户的点赞 · 收藏" data-huaku-counts${attr('data-huaku-filled', huaku ? '' : null)}${attr('hidden', !huakuText)}>${escapeText(huakuText)}</span>` +
-    `<span class="work-card__source">${completenessHtml(completenessBadge(work))}` +
-    (score > 0 ? `<span class="work-card__score" title="点赞 + 收藏">♥ ${escapeText(score.toLocaleString('zh-CN'))} · </span>` : '') +
-    `${escapeText(SOURCE_LABELS[work.source])}</span></p></article>`;
+  const tail: string[] = [];
+  if (video) tail.push('<span class="work-card__kind" title="视频作品">▶ 视频</span>');
+  if (sensitive) tail.push('<span class="nsfw-label">敏感内容</span>');
+  if (isNew) tail.push('<span class="new-badge" title="最近一次更新新增的作品">新增</span>');
+  tail.push(`</div><${heading} class="card__title work-card__title">${escapeText(title)}</${heading}></a><p class="card__foot work-card__meta">`);
+  tail.push(
+    work.author
+      ? `<a class="work-card__author"${attr('href', userPath(work.author.username))}>${avatarHtml({ author: work.author, size: 16, class: 'work-card__avatar' })}${escapeText(work.author.name || '佚名')}</a>`
+      : '<span class="work-card__author">佚名</span>',
+  );
+  tail.push(
+    `<span class="work-card__huaku" title="画库用户的点赞 · 收藏" data-huaku-counts${attr('data-huaku-filled', huaku ? '' : null)}${attr('hidden', !huakuText)}>${escapeText(huakuText)}</span>`,
+    `<span class="work-card__source">${completenessHtml(completenessBadge(work))}`,
+    score > 0 ? `<span class="work-card__score" title="点赞 + 收藏">♥ ${escapeText(score.toLocaleString('zh-CN'))} · </span>` : '',
+    `${escapeText(SOURCE_LABELS[work.source])}</span></p></article>`,
+  );
 
   const preview = video?.previewUrl ? { previewUrl: video.previewUrl, width: video.width, height: video.height } : null;
-  return { head, preview, tail };
+  return { head, preview, tail: tail.join('') };
 }
 
 /**
- * Cards already built, by work and options: the same related work appears on many artwork pages. Bounded
- * (cleared when full) so a 100k-work build does not keep a card for every work it has shown.
+ * Cards already built, by work and options: the same related work appears on many artwork pages (the
+ * newest works of a popular tag or author on hundreds). Bounded (cleared when full: ~4 KB a card) so a
+ * 100k-work build does not keep a card for every work it has shown.
  */
-const CARD_CACHE_LIMIT = 20_000;
+const CARD_CACHE_LIMIT = 5_000;
 const cardCache = new Map<SnapshotWork, Map<string, WorkCardParts>>();
 let cachedCards = 0;
 
