@@ -111,29 +111,29 @@ export function workCardParts(work: SnapshotWork, { eager = false, priority = fa
 }
 
 /**
- * Cards already built, by work and options: the same related work appears on many artwork pages (the
- * newest works of a popular tag or author on hundreds). Bounded (cleared when full: ~4 KB a card) so a
- * 100k-work build does not keep a card for every work it has shown.
+ * Cards already built, by options and work: the same related work appears on many artwork pages (an
+ * author's other works on each of their pages, the newest works of a popular tag or model on hundreds).
+ * Bounded (cleared when full: a card is 2–4 KB) so a 100k-work build does not keep a card for every work.
  */
-const CARD_CACHE_LIMIT = 5_000;
-const cardCache = new Map<SnapshotWork, Map<string, WorkCardParts>>();
+const CARD_CACHE_LIMIT = 10_000;
+const cardCache = new Map<string, Map<SnapshotWork, WorkCardParts>>();
 let cachedCards = 0;
 
 /** workCardParts, memoized for cards without Huaku's own counts (those are per request). */
 export function cachedWorkCardParts(work: SnapshotWork, options: WorkCardOptions = {}): WorkCardParts {
   if (options.huaku) return workCardParts(work, options);
   const key = `${options.eager ? 1 : 0}${options.priority ? 1 : 0}${options.headingLevel ?? 3}${options.isNew ? 1 : 0}`;
-  let byOptions = cardCache.get(work);
-  let parts = byOptions?.get(key);
+  let byWork = cardCache.get(key);
+  let parts = byWork?.get(work);
   if (parts) return parts;
   parts = workCardParts(work, options);
   if (cachedCards >= CARD_CACHE_LIMIT) {
     cardCache.clear();
     cachedCards = 0;
-    byOptions = undefined;
+    byWork = undefined;
   }
-  if (!byOptions) cardCache.set(work, (byOptions = new Map()));
-  byOptions.set(key, parts);
+  if (!byWork) cardCache.set(key, (byWork = new Map()));
+  byWork.set(work, parts);
   cachedCards += 1;
   return parts;
 }
