@@ -11,6 +11,7 @@ import react from '@astrojs/react';
 import { loadConfig } from './src/core/env.ts';
 import { apiRouteTable } from './src/integrations/api-route-table.ts';
 import { searchIndex } from './src/integrations/search-index.ts';
+import { stringPrerender } from './src/integrations/string-prerender.ts';
 import { INLINE_SCRIPT_HASHES } from './src/site/inline-scripts.ts';
 
 const config = loadConfig();
@@ -29,7 +30,8 @@ export default defineConfig({
   // searchIndex: the static search index, written after every build from the same snapshot the content
   // loaders read (src/integrations/search-index.ts).
   // apiRouteTable: the API route table src/server/serve.ts dispatches /api with (src/api-routes.ts).
-  integrations: [react(), searchIndex({ snapshotDir: config.snapshotDir }), apiRouteTable()],
+  // stringPrerender: prerendered pages render to strings, not streams (src/integrations/string-prerender.ts).
+  integrations: [react(), searchIndex({ snapshotDir: config.snapshotDir }), apiRouteTable(), stringPrerender()],
   // Stylesheets up to 16 KB (the layout's and a page's own) go inline into the page instead of into a
   // render-blocking request: on a phone's slow link that request was most of the wait for the first paint
   // (Lighthouse). Larger ones (the analytics page's chart fonts) and every other asset keep Vite's default.

@@ -30,6 +30,13 @@ export function relatedWorksIndex<W extends SnapshotWork>(works: readonly W[]): 
   // candidates are broken by comparing two numbers instead of parsing two dates, on every page.
   const newest = sortNewestFirst(works);
   const bucketsByKey = new Map<string, number[]>();
+  // Each indexed work's buckets with their weights, found once here instead of rebuilding its keys (and
+  // hashing them) on every page.
+  const bucketsByWork = new Map<W, { bucket: number[]; weight: number }[]>();
+  const bucketsOf = (work: W) => keysOf(work).flatMap(({ key, weight }) => {
+    const bucket = bucketsByKey.get(key);
+    return bucket ? [{ bucket, weight }] : [];
+  });
   newest.forEach((work, rank) => {
     for (const { key } of keysOf(work)) {
       let bucket = bucketsByKey.get(key);
@@ -37,13 +44,14 @@ export function relatedWorksIndex<W extends SnapshotWork>(works: readonly W[]): 
       if (bucket.length < BUCKET_LIMIT) bucket.push(rank);
     }
   });
+  for (const work of newest) bucketsByWork.set(work, bucketsOf(work));
   // One score slot per work, reused by every page (zeroed after use): the candidates of a page are a
   // few hundred, and typed-array slots are much cheaper than a Map from work to score.
   const scoreByRank = new Uint32Array(newest.length);
   return (work, limit = 8) => {
     const candidates: number[] = [];
-    for (const { key, weight } of keysOf(work)) {
-      for (const rank of bucketsByKey.get(key) ?? []) {
+    for (const { bucket, weight } of bucketsByWork.get(work) ?? bucketsOf(work)) {
+      for (const rank of bucket) {
         if (newest[rank]!.id === work.id) continue;
         if (scoreByRank[rank] === 0) candidates.push(rank);
         scoreByRank[rank] = scoreByRank[rank]! + weight;

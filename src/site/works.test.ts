@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { sampleWork } from '../core/snapshot/test-fixtures.ts';
 import { HOT_EPOCH_S, HOT_SECONDS_PER_DECADE, hotScore } from '../core/domain/hot-score.ts';
-import { compareHot, compareNewestFirst, coverImage, coverVideo, displayTitle, imageSrcset, isListed, layoutRatio, reactionTotal, sortHot, sortNewestFirst, summarize, workHotScore } from './works.ts';
+import { compareHot, compareNewestFirst, coverImage, coverVideo, displayTitle, formatDateTime, imageSrcset, isListed, layoutRatio, reactionTotal, sortHot, sortNewestFirst, summarize, workHotScore } from './works.ts';
 
 describe('works helpers', () => {
   it('orders hot works by the shared hot score: reactions weighed against the publish time, ties newest first', () => {
@@ -106,5 +106,19 @@ describe('works helpers', () => {
     expect(summarize('  a \n b ', 'x')).toBe('a b');
     expect(summarize(null, '无')).toBe('无');
     expect(summarize('一二三四五', '', 4)).toBe('一二三…');
+  });
+});
+
+describe('formatDateTime', () => {
+  const intl = new Intl.DateTimeFormat('zh-CN', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false });
+
+  it('formats Beijing time as Intl does, midnight and year ends included', () => {
+    const times = ['2025-01-01T16:00:00Z', '2025-01-01T15:59:59.999Z', '2024-12-31T16:00:00.000Z', '1992-01-01T00:00:00Z', '2025-01-01T00:10:00.000+08:00'];
+    for (let t = Date.UTC(1992, 0, 1); t < Date.UTC(2040, 0, 1); t += 7_919_777_123) times.push(new Date(t).toISOString());
+    for (const iso of times) expect(formatDateTime(iso), iso).toBe(intl.format(new Date(iso)));
+  });
+
+  it('leaves dates before 1992 (Beijing daylight saving) to Intl', () => {
+    expect(formatDateTime('1988-06-01T00:00:00Z')).toBe('1988/06/01 09:00');
   });
 });

@@ -7,6 +7,18 @@ describe('segmentWords', () => {
   });
 });
 
+describe('segmentWords cache', () => {
+  it('cuts at commas and line breaks only where ICU would break anyway, and answers the same from its cache', () => {
+    const text = 'v1,2 and 1,000 cats,dogs，东方明珠,外滩\n猫';
+    const expected = [
+      { word: 'v1,2', han: false }, { word: 'and', han: false }, { word: 'cats', han: false }, { word: 'dogs', han: false },
+      { word: '东方', han: true }, { word: '明珠', han: true }, { word: '外滩', han: true }, { word: '猫', han: true },
+    ];
+    expect(segmentWords(text)).toEqual(expected);
+    expect(segmentWords(text)).toEqual(expected);
+  });
+});
+
 describe('captionFromPrompt', () => {
   it('skips quality boilerplate and keeps the first phrases that fit', () => {
     expect(captionFromPrompt('(masterpiece:1.2), best quality, 8k, 1girl, red dress, city street at night, rain')).toBe('1girl, red dress');

@@ -74,8 +74,35 @@ export function segmentWords(text: string): PromptSegment[] {
 
 const NUMBER = /^[\p{N}.,:x×+-]+$/u;
 
+/**
+ * Where a text can be cut without changing its word segments: at commas and line breaks, which always end
+ * an ICU word (and so a run of single characters) unless a comma sits between two digits (1,000; v1,2).
+ */
+const PIECE_BREAK = /\n|(?<!\p{Nd})[,，]|[,，](?!\p{Nd})/u;
+/**
+ * Segments of pieces already seen: prompts repeat their phrases (masterpiece, best quality, a style, a
+ * subject) across thousands of works, and ICU is most of the cost of segmenting one (the build's word cloud
+ * segments every prompt). Bounded: cleared when full.
+ */
+const pieceCache = new Map<string, readonly PromptSegment[]>();
+const PIECE_CACHE_LIMIT = 50_000;
+
 function segmentIcu(text: string, out: PromptSegment[]): void {
   if (!text) return;
+  for (const piece of text.split(PIECE_BREAK)) {
+    if (!piece) continue;
+    let segments = pieceCache.get(piece);
+    if (!segments) {
+      const fresh: PromptSegment[] = [];
+      segmentPiece(piece, fresh);
+      if (pieceCache.size >= PIECE_CACHE_LIMIT) pieceCache.clear();
+      pieceCache.set(piece, (segments = fresh));
+    }
+    for (const segment of segments) out.push({ ...segment });
+  }
+}
+
+function segmentPiece(text: string, out: PromptSegment[]): void {
   let singles = '';
   const flush = () => {
     if (singles) out.push({ word: singles, han: true });
