@@ -2,7 +2,6 @@
 // the snapshot's work shape, so /api/feed?since renders the very card the static pages prerender.
 import type { SnapshotWork } from '../core/snapshot/schema.ts';
 import type { FreshWork } from '../server/community/pages.ts';
-import { coverImage, layoutRatio } from './works.ts';
 
 export function cardWork({ item, completeness }: FreshWork): SnapshotWork {
   const image = item.image;
@@ -28,9 +27,4 @@ export function cardWork({ item, completeness }: FreshWork): SnapshotWork {
     tags: item.tags,
     completeness,
   };
-}
-
-/** The grid cell's aspect ratio (work-grid.astro's --ratio) for a card. */
-export function cardRatio(work: SnapshotWork): number {
-  return layoutRatio(coverImage(work));
 }

@@ -138,7 +138,12 @@ export function cachedWorkCardParts(work: SnapshotWork, options: WorkCardOptions
   return parts;
 }
 
-/** A grid cell's style: the cover's aspect ratio (work-grid.astro). */
+/** The grid cell's aspect ratio (work-grid.css's --wide) for a card: its cover's. */
+export function cardRatio(work: SnapshotWork): number {
+  return layoutRatio(coverImage(work));
+}
+
+/** A grid cell's style: the card's ratio (work-grid.astro). */
 export function gridCellStyle(work: SnapshotWork): string {
-  return `--wide: ${layoutRatio(coverImage(work)).toFixed(4)}`;
+  return `--wide: ${cardRatio(work).toFixed(4)}`;
 }

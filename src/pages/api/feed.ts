@@ -11,7 +11,8 @@ import { listItem } from '../../server/community/artworks.ts';
 import { pageQuery } from '../../server/community/page-query.ts';
 import { freshWorks, hotFeed, MAX_FRESH, newestFeed } from '../../server/community/pages.ts';
 import { apiRoute } from '../../server/http/route.ts';
-import { cardRatio, cardWork } from '../../site/fresh-card.ts';
+import { cardWork } from '../../site/fresh-card.ts';
+import { cardRatio } from '../../site/work-card-html.ts';
 
 export const prerender = false;
 
