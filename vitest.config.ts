@@ -43,6 +43,8 @@ export default defineConfig({
     // Each worker starts with the module-format hint (src/core/runtime/esm-format-hint.ts): without it a worker
     // spends 1–1.7 CPU-seconds loading the store's query builder.
     execArgv: ['--import', fileURLToPath(new URL('./src/core/runtime/esm-format-hint.ts', import.meta.url))],
+    // The suite's process-wide choices (the static ffmpeg binaries: src/core/testing/ff-binaries.ts).
+    setupFiles: ['src/core/testing/vitest-setup.ts'],
     // Most files wait on servers, child processes, browsers and timers rather than the CPU: on a 2-core
     // machine the default (cores - 1 = one file at a time) leaves it idle, and three files keep it busy. Each file makes its own database, bucket,
     // directory and Redis key names, so files can run side by side.

@@ -70,11 +70,12 @@ export async function main(argv: string[], env: Record<string, string | undefine
     out(commandHelp(command));
     return 0;
   }
-  const [{ ConfigError, loadConfig }, { UserFacingError }, { createLogger }] = await Promise.all([
-    import('../src/core/env.ts'), import('../src/core/errors.ts'), import('../src/core/log.ts'),
+  const [{ ConfigError, loadConfig }, { UserFacingError }, { createLogger }, { selectFfBinaries }] = await Promise.all([
+    import('../src/core/env.ts'), import('../src/core/errors.ts'), import('../src/core/log.ts'), import('../src/core/media/ffmpeg-binaries.ts'),
   ]);
   try {
     const config = loadConfig(env);
+    selectFfBinaries(config.video.binaries);
     // Logs go where the process's would (stderr), so a caller that captures stderr captures them too.
     const log = createLogger(config, { command: command.name }, io.err ? { write: (line: string) => fail(line.replace(/\n$/, '')) } : undefined);
     const runner = await command.load();

@@ -1,10 +1,11 @@
 // The ingest CLI as its tests run it: main() in this process (fast, and what a command prints is captured),
 // or `node ingest/cli.ts` in a child process for the tests that must see a real process (the entry point's
 // smoke tests, a crawl killed and resumed). Either way with only the given configuration: no .env, no
-// inherited keys.
+// inherited keys (but the suite's ffmpeg binaries, src/core/testing/ff-binaries.ts).
 import { spawn } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
+import { TEST_FF_ENV } from '../../src/core/testing/ff-binaries.ts';
 import { main } from '../cli.ts';
 
 export interface CliResult {
@@ -36,7 +37,7 @@ export const CLI_ENTRY = path.join(import.meta.dirname, '..', 'cli.ts');
 export async function runCli(args: string[], { env = {}, cwd = process.cwd() }: CliRunOptions = {}): Promise<CliResult> {
   let stdout = '';
   let stderr = '';
-  const code = await main(args, { LOG_LEVEL: 'warn', ...env }, { out: (line) => (stdout += `${line}\n`), err: (line) => (stderr += `${line}\n`), cwd });
+  const code = await main(args, { LOG_LEVEL: 'warn', ...TEST_FF_ENV, ...env }, { out: (line) => (stdout += `${line}\n`), err: (line) => (stderr += `${line}\n`), cwd });
   return { code, signal: null, stdout, stderr };
 }
 
@@ -48,6 +49,7 @@ export function spawnCli(args: string[], { env = {}, cwd = process.cwd(), nodeAr
     // The test run's scratch space (scripts/test.sh puts it in RAM) holds the child's temp files too.
     TMPDIR: os.tmpdir(),
     LOG_LEVEL: 'warn',
+    ...TEST_FF_ENV,
     ...(compileCacheDir ? { NODE_COMPILE_CACHE: compileCacheDir } : {}),
     ...env,
   };

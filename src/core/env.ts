@@ -3,6 +3,7 @@
 import net from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
+import type { FfBinariesChoice } from './media/ffmpeg-binaries.ts';
 
 const booleanString = z
   .enum(['1', '0', 'true', 'false', 'yes', 'no', ''])
@@ -219,6 +220,7 @@ export const envSchema = z.object({
   VIDEO_MAX_SECONDS: z.coerce.number({ error: 'expected seconds, 1–3600' }).min(1).max(3600).default(120),
   VIDEO_MAX_DIMENSION: z.coerce.number({ error: 'expected pixels, 16–8192' }).int().min(16).max(8192).default(3840),
   VIDEO_MAX_FPS: z.coerce.number({ error: 'expected frames per second, 1–1000' }).min(1).max(1000).default(120),
+  FFMPEG_BINARIES: z.enum(['auto', 'system', 'npm'], { error: 'expected auto, system or npm' }).default('auto'),
   HISTORY_DIR: z.string().min(1).default('data/history'),
   RUN_STALE_MINUTES: z.coerce.number({ error: 'expected minutes, 2–1440' }).int().min(2).max(1440).default(10),
   DAILY_BUILD_COMMAND: z.string().min(1).default('npm run build'),
@@ -293,8 +295,9 @@ export interface Config {
   };
   community: CommunityConfig;
   generation: GenerationConfig;
-  /** What a video (downloaded or uploaded) may be; core/media/video-probe.ts's VideoLimits. */
-  video: { maxBytes: number; maxSeconds: number; maxDimension: number; maxFps: number };
+  /** What a video (downloaded or uploaded) may be (core/media/video-probe.ts's VideoLimits), and which ffmpeg/ffprobe
+   * judge and convert it (core/media/ffmpeg-binaries.ts). */
+  video: { maxBytes: number; maxSeconds: number; maxDimension: number; maxFps: number; binaries: FfBinariesChoice };
 }
 
 export interface GenerationConfig {
@@ -542,6 +545,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxSeconds: raw.VIDEO_MAX_SECONDS,
       maxDimension: raw.VIDEO_MAX_DIMENSION,
       maxFps: raw.VIDEO_MAX_FPS,
+      binaries: raw.FFMPEG_BINARIES,
     },
     generation: {
       providers: parseProviderList(raw.GENERATION_PROVIDERS)!,

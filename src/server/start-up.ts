@@ -7,6 +7,7 @@ import { createBlobStore } from '../core/blob/create-blob-store.ts';
 import type { BlobStore } from '../core/blob/blob-store.ts';
 import { loadConfig, type Config } from '../core/env.ts';
 import { createLogger, type Logger } from '../core/log.ts';
+import { selectFfBinaries } from '../core/media/ffmpeg-binaries.ts';
 import { createStore } from '../core/store/create-store.ts';
 import type { Store } from '../core/store/store.ts';
 import { GoogleLogin } from './auth/google.ts';
@@ -109,6 +110,7 @@ let lastStartFailureLogged = 0;
 function serverBase(): { config: Config; log: Logger; blobs: BlobStore } {
   if (!base) {
     const config = loadConfig();
+    selectFfBinaries(config.video.binaries);
     base = { config, log: createLogger(config, { component: 'server' }), blobs: createBlobStore(config.blob) };
   }
   return base;

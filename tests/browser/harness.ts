@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { parseDatabaseUrl } from '../../src/core/env.ts';
 import { openMigratedStore } from '../../src/core/store/create-store.ts';
+import { TEST_FF_ENV } from '../../src/core/testing/ff-binaries.ts';
 
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const CHROMIUM_PATH = '/usr/bin/chromium';
@@ -129,7 +130,7 @@ export async function startServer(options: { outDir: string; cwd: string; env: R
   const port = options.port ?? (await freePort());
   const child = spawn(process.execPath, [path.join(REPO_ROOT, 'src', 'server', 'serve.ts'), options.outDir], {
     cwd: options.cwd,
-    env: { ...process.env, NODE_ENV: 'production', ...options.env, HOST: '127.0.0.1', PORT: String(port) },
+    env: { ...process.env, NODE_ENV: 'production', ...TEST_FF_ENV, ...options.env, HOST: '127.0.0.1', PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

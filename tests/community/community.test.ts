@@ -13,6 +13,7 @@ import { iterateSnapshotWorkChunks } from '../../src/core/snapshot/read-snapshot
 import { testImage } from '../../src/server/testing/community.ts';
 import { hostileUploads } from '../../src/server/testing/hostile-uploads.ts';
 import { fakeVideo } from '../../fakes/shared/videos.ts';
+import { TEST_FF_ENV } from '../../src/core/testing/ff-binaries.ts';
 import { serviceGate } from '../../src/core/testing/services.ts';
 import { Redis } from 'ioredis';
 import { REPO_ROOT, makeWorkDir, run } from '../browser/harness.ts';
@@ -723,5 +724,5 @@ describe.runIf(redisServerBinary)('Redis stopped mid-test: the APIs keep answeri
 });
 
 function runCli(args: string[], env: Record<string, string>): Promise<{ code: number | null; output: string }> {
-  return run(process.execPath, [path.join(REPO_ROOT, 'ingest/cli.ts'), ...args], { cwd: work.dir, env: { ...process.env, ...env, LOG_LEVEL: 'warn' } });
+  return run(process.execPath, [path.join(REPO_ROOT, 'ingest/cli.ts'), ...args], { cwd: work.dir, env: { ...process.env, ...TEST_FF_ENV, ...env, LOG_LEVEL: 'warn' } });
 }

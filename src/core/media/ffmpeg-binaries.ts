@@ -5,7 +5,11 @@
 //   are present and executable: they get security updates with the OS. Otherwise the static binaries
 //   shipped inside the npm packages `@ffmpeg-installer/ffmpeg` and `@ffprobe-installer/ffprobe` are used,
 //   so a plain `npm ci` is enough to process video on a machine without the package.
-// - Resolved once per process (the answer cannot change while it runs).
+// - FFMPEG_BINARIES (config.video.binaries) can pin either; the composition roots pass it to
+//   selectFfBinaries(). The test suite pins the static ones: Debian's are linked against ~200 shared
+//   libraries and spend ~120 ms of CPU starting, the static ones ~10 ms, and the suite runs a few hundred
+//   probes of clips a fraction of a second long. The probe and derivative suites run on both.
+// - Resolved once per process (the answer cannot change while it runs) unless selectFfBinaries() is called.
 // - Tools run with an argument array (no shell), a time limit, and capped output: a hostile file cannot
 //   make them print or run forever.
 import { spawn } from 'node:child_process';
@@ -15,9 +19,14 @@ import { ServiceUnavailableError } from '../errors.ts';
 
 export type FfTool = 'ffmpeg' | 'ffprobe';
 
+/** 'system': /usr/bin; 'npm': the static binaries of @ffmpeg-installer/@ffprobe-installer. */
+export type FfOrigin = 'system' | 'npm';
+/** Which binaries to run: one origin, or 'auto' (the system's when installed, else npm's). */
+export type FfBinariesChoice = FfOrigin | 'auto';
+export const FF_BINARIES_CHOICES = ['auto', 'system', 'npm'] as const satisfies readonly FfBinariesChoice[];
+
 export interface FfBinaries {
-  /** 'system': /usr/bin; 'npm': the static binaries of @ffmpeg-installer/@ffprobe-installer. */
-  origin: 'system' | 'npm';
+  origin: FfOrigin;
   ffmpeg: string;
   ffprobe: string;
 }
@@ -26,6 +35,7 @@ const SYSTEM: Record<FfTool, string> = { ffmpeg: '/usr/bin/ffmpeg', ffprobe: '/u
 const NPM_PACKAGES: Record<FfTool, string> = { ffmpeg: '@ffmpeg-installer/ffmpeg', ffprobe: '@ffprobe-installer/ffprobe' };
 const INSTALL_HINT = 'Install Debian\'s ffmpeg (apt-get install ffmpeg) or run `npm ci` so the @ffmpeg-installer/@ffprobe-installer binaries are present.';
 
+let choice: FfBinariesChoice = 'auto';
 let resolved: FfBinaries | undefined;
 
 function executable(file: string): boolean {
@@ -62,12 +72,25 @@ function npmBinary(tool: FfTool): string {
   return path;
 }
 
-/** Which ffmpeg and ffprobe this process runs (system first, npm's static binaries otherwise). */
+function systemBinaries(): FfBinaries {
+  for (const tool of ['ffmpeg', 'ffprobe'] as const) {
+    if (!executable(SYSTEM[tool])) throw new ServiceUnavailableError(tool, `FFMPEG_BINARIES=system but ${SYSTEM[tool]} is not an executable file`, { hint: 'Install Debian\'s ffmpeg (apt-get install ffmpeg), or set FFMPEG_BINARIES=auto.' });
+  }
+  return { origin: 'system', ffmpeg: SYSTEM.ffmpeg, ffprobe: SYSTEM.ffprobe };
+}
+
+/** Which binaries ffBinaries() and runFf() use from now on in this process (a composition root's call). */
+export function selectFfBinaries(next: FfBinariesChoice): void {
+  if (next === choice) return;
+  choice = next;
+  resolved = undefined;
+}
+
+/** Which ffmpeg and ffprobe this process runs (by default the system's first, npm's static binaries otherwise). */
 export function ffBinaries(): FfBinaries {
   if (resolved) return resolved;
-  resolved = executable(SYSTEM.ffmpeg) && executable(SYSTEM.ffprobe)
-    ? { origin: 'system', ffmpeg: SYSTEM.ffmpeg, ffprobe: SYSTEM.ffprobe }
-    : { origin: 'npm', ffmpeg: npmBinary('ffmpeg'), ffprobe: npmBinary('ffprobe') };
+  const origin: FfOrigin = choice !== 'auto' ? choice : executable(SYSTEM.ffmpeg) && executable(SYSTEM.ffprobe) ? 'system' : 'npm';
+  resolved = origin === 'system' ? systemBinaries() : { origin: 'npm', ffmpeg: npmBinary('ffmpeg'), ffprobe: npmBinary('ffprobe') };
   return resolved;
 }
 
@@ -144,7 +167,7 @@ export function firstLine(text: string): string {
 }
 
 /** `ffmpeg version …` and `ffprobe version …` first lines, for `doctor`. */
-export async function ffVersions(): Promise<{ origin: FfBinaries['origin']; ffmpeg: string; ffprobe: string; paths: FfBinaries }> {
+export async function ffVersions(): Promise<{ origin: FfOrigin; ffmpeg: string; ffprobe: string; paths: FfBinaries }> {
   const binaries = ffBinaries();
   const version = async (tool: FfTool) => {
     const { stdout } = await runFf(tool, ['-hide_banner', '-version'], { timeoutMs: 10_000 });

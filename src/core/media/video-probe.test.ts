@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeImage } from '../testing/images.ts';
+import { FF_ORIGINS_UNDER_TEST, runFfBinariesOf } from '../testing/ff-binaries.ts';
 import { makeVideo, tinyZip, writeTemp, zeroDurationMp4 } from '../testing/videos.ts';
 import { ffBinaries, ffVersions } from './ffmpeg-binaries.ts';
 import { MediaError, type MediaErrorReason } from './media-error.ts';
@@ -48,56 +49,60 @@ async function refusal(file: string, limits = DEFAULT_VIDEO_LIMITS): Promise<{ r
   return { reason: (error as MediaError).reason, message: (error as MediaError).message };
 }
 
-describe('ffmpeg binaries', () => {
-  it('resolves both tools in one place and reports their versions', async () => {
-    const binaries = ffBinaries();
-    expect(['system', 'npm']).toContain(binaries.origin);
-    const versions = await ffVersions();
-    expect(versions.ffmpeg).toMatch(/^ffmpeg version /);
-    expect(versions.ffprobe).toMatch(/^ffprobe version /);
-  });
-});
-
-describe('probeVideo', () => {
-  it('describes an MP4 with audio and a WebM without', async () => {
-    const mp4 = await probeVideo(clips.mp4!, DEFAULT_VIDEO_LIMITS);
-    expect(mp4).toMatchObject({ container: 'mp4', contentType: 'video/mp4', videoCodec: 'h264', audioCodec: 'aac', width: 64, height: 48, rotation: 0, frames: 8 });
-    expect(mp4.durationSeconds).toBeCloseTo(1, 1);
-    const webm = await probeVideo(clips.webm!, DEFAULT_VIDEO_LIMITS);
-    expect(webm).toMatchObject({ container: 'webm', ext: 'webm', videoCodec: 'vp8', audioCodec: null, width: 64, height: 48 });
+for (const origin of FF_ORIGINS_UNDER_TEST) {
+  describe(`ffmpeg binaries (${origin})`, () => {
+    runFfBinariesOf(origin);
+    it('resolves both tools in one place and reports their versions', async () => {
+      const binaries = ffBinaries();
+      expect(binaries.origin).toBe(origin);
+      const versions = await ffVersions();
+      expect(versions.ffmpeg).toMatch(/^ffmpeg version /);
+      expect(versions.ffprobe).toMatch(/^ffprobe version /);
+    });
   });
 
-  it('reports displayed dimensions for a rotated video', async () => {
-    const rotated = await probeVideo(clips.rotated!, DEFAULT_VIDEO_LIMITS);
-    expect(rotated.rotation % 180).toBe(90);
-    expect([rotated.width, rotated.height]).toEqual([48, 64]);
-  });
+  describe(`probeVideo (${origin} ffprobe)`, () => {
+    runFfBinariesOf(origin);
+    it('describes an MP4 with audio and a WebM without', async () => {
+      const mp4 = await probeVideo(clips.mp4!, DEFAULT_VIDEO_LIMITS);
+      expect(mp4).toMatchObject({ container: 'mp4', contentType: 'video/mp4', videoCodec: 'h264', audioCodec: 'aac', width: 64, height: 48, rotation: 0, frames: 8 });
+      expect(mp4.durationSeconds).toBeCloseTo(1, 1);
+      const webm = await probeVideo(clips.webm!, DEFAULT_VIDEO_LIMITS);
+      expect(webm).toMatchObject({ container: 'webm', ext: 'webm', videoCodec: 'vp8', audioCodec: null, width: 64, height: 48 });
+    });
 
-  it('refuses what is not a video, whatever its name', async () => {
-    expect(await refusal(clips.zip!)).toMatchObject({ reason: 'not-video' });
-    expect((await refusal(clips.png!)).message).toMatch(/PNG image, not an MP4, MOV or WebM video/);
-    expect((await refusal(clips.wrongMagic!)).reason).toBe('not-video');
-    expect((await refusal(clips.empty!)).message).toMatch(/empty/);
-  });
+    it('reports displayed dimensions for a rotated video', async () => {
+      const rotated = await probeVideo(clips.rotated!, DEFAULT_VIDEO_LIMITS);
+      expect(rotated.rotation % 180).toBe(90);
+      expect([rotated.width, rotated.height]).toEqual([48, 64]);
+    });
 
-  it('refuses truncated files (index at the end, at the start, and WebM)', async () => {
-    for (const file of [clips.truncatedMp4!, clips.truncatedFaststart!, clips.truncatedWebm!]) {
-      const { reason, message } = await refusal(file);
-      expect(reason, file).toBe('corrupt');
-      expect(message).toMatch(/truncated|damaged/);
-    }
-  });
+    it('refuses what is not a video, whatever its name', async () => {
+      expect(await refusal(clips.zip!)).toMatchObject({ reason: 'not-video' });
+      expect((await refusal(clips.png!)).message).toMatch(/PNG image, not an MP4, MOV or WebM video/);
+      expect((await refusal(clips.wrongMagic!)).reason).toBe('not-video');
+      expect((await refusal(clips.empty!)).message).toMatch(/empty/);
+    });
 
-  it('refuses a zero duration, too many frames for the duration, and huge dimensions', async () => {
-    expect(await refusal(clips.zero!)).toMatchObject({ reason: 'corrupt', message: expect.stringMatching(/no duration/) });
-    expect(await refusal(clips.many!)).toMatchObject({ reason: 'too-large', message: expect.stringMatching(/1000 frames/) });
-    expect(await refusal(clips.wide!)).toMatchObject({ reason: 'too-large', message: expect.stringMatching(/4000×16/) });
-  });
+    it('refuses truncated files (index at the end, at the start, and WebM)', async () => {
+      for (const file of [clips.truncatedMp4!, clips.truncatedFaststart!, clips.truncatedWebm!]) {
+        const { reason, message } = await refusal(file);
+        expect(reason, file).toBe('corrupt');
+        expect(message).toMatch(/truncated|damaged/);
+      }
+    });
 
-  it('applies the configured limits on size, duration and dimensions', async () => {
-    const limits = DEFAULT_VIDEO_LIMITS;
-    expect((await refusal(clips.mp4!, { ...limits, maxBytes: 1000 })).reason).toBe('too-large');
-    expect((await refusal(clips.faststart!, { ...limits, maxSeconds: 1.5 })).reason).toBe('too-long');
-    expect((await refusal(clips.mp4!, { ...limits, maxDimension: 63 })).message).toMatch(/64×48, over the 63 px limit/);
+    it('refuses a zero duration, too many frames for the duration, and huge dimensions', async () => {
+      expect(await refusal(clips.zero!)).toMatchObject({ reason: 'corrupt', message: expect.stringMatching(/no duration/) });
+      expect(await refusal(clips.many!)).toMatchObject({ reason: 'too-large', message: expect.stringMatching(/1000 frames/) });
+      expect(await refusal(clips.wide!)).toMatchObject({ reason: 'too-large', message: expect.stringMatching(/4000×16/) });
+    });
+
+    it('applies the configured limits on size, duration and dimensions', async () => {
+      const limits = DEFAULT_VIDEO_LIMITS;
+      expect((await refusal(clips.mp4!, { ...limits, maxBytes: 1000 })).reason).toBe('too-large');
+      expect((await refusal(clips.faststart!, { ...limits, maxSeconds: 1.5 })).reason).toBe('too-long');
+      expect((await refusal(clips.mp4!, { ...limits, maxDimension: 63 })).message).toMatch(/64×48, over the 63 px limit/);
+    });
   });
-});
+}
