@@ -15,12 +15,13 @@ const SITE = ['tests/**/*.test.ts'];
  * file could start when everything else is done.
  */
 const LONGEST_FIRST = [
-  'tests/browser/search-seo.browser.test.ts',
+  // Two long files the site's builds do not hold up (they go on after the global setup: wait-for-site.ts).
   'ingest/sources/liblib/liblib-resume.test.ts',
+  'ingest/sources/liblib/liblib-crawl.test.ts',
+  'tests/browser/search-seo.browser.test.ts',
   'tests/community/community.test.ts',
   'tests/browser/loras.browser.test.ts',
   'tests/browser/works-pages.browser.test.ts',
-  'ingest/sources/liblib/liblib-crawl.test.ts',
   'ingest/sources/liblib/liblib-daily.test.ts',
   'ingest/daily/daily-rehearsal.test.ts',
 ];
@@ -61,7 +62,18 @@ export default defineConfig({
       { extends: true, test: { name: 'cli', include: CLI } },
       // A built server and a browser per test: slower steps than a unit test's, patient by default (a page's
       // lazy images or live counts can take seconds on a busy machine; expect.poll's default gives up after 1 s).
-      { extends: true, test: { name: 'site', include: SITE, globalSetup: ['tests/browser/global-setup.ts'], testTimeout: 90_000, expect: { poll: { timeout: 15_000 } } } },
+      {
+        extends: true,
+        test: {
+          name: 'site',
+          include: SITE,
+          globalSetup: ['tests/browser/global-setup.ts'],
+          // After the suite's own setup file (extends merges the lists): waits for the global setup's builds.
+          setupFiles: ['tests/browser/wait-for-site.ts'],
+          testTimeout: 90_000,
+          expect: { poll: { timeout: 15_000 } },
+        },
+      },
     ],
   },
 });

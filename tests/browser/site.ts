@@ -1,6 +1,7 @@
 // What the site project's global setup (global-setup.ts) prepares once for every site test file: the
 // fixture site built and served, the build over no snapshot, and one Chromium that test files connect to.
 import type { Browser, BrowserContext, BrowserContextOptions, ConsoleMessage, Page } from 'playwright-core';
+import { readFile } from 'node:fs/promises';
 import { inject } from 'vitest';
 
 export interface SiteContext {
@@ -14,7 +15,12 @@ export interface SiteContext {
   blobDir: string;
   /** The shared Chromium's Playwright endpoint; empty when Chromium is not installed. */
   chromiumWsEndpoint: string;
+  /** Written when the builds and the server are ready (SITE_READY) or have failed (SITE_FAILED_PREFIX + why). */
+  readyFile: string;
 }
+
+export const SITE_READY = 'ready';
+export const SITE_FAILED_PREFIX = 'failed: ';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -24,6 +30,17 @@ declare module 'vitest' {
 
 export function site(): SiteContext {
   return inject('site');
+}
+
+/** Resolves once the global setup's builds and server are ready; throws their error if they failed. */
+export async function siteReady(): Promise<void> {
+  const { readyFile } = site();
+  for (;;) {
+    const state = await readFile(readyFile, 'utf8').catch(() => null);
+    if (state === SITE_READY) return;
+    if (state?.startsWith(SITE_FAILED_PREFIX)) throw new Error(`the site's global setup failed: ${state.slice(SITE_FAILED_PREFIX.length)}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
 
 const NAVIGATION_TIMEOUT_MS = 60_000;
