@@ -23,7 +23,6 @@ export type FfTool = 'ffmpeg' | 'ffprobe';
 export type FfOrigin = 'system' | 'npm';
 /** Which binaries to run: one origin, or 'auto' (the system's when installed, else npm's). */
 export type FfBinariesChoice = FfOrigin | 'auto';
-export const FF_BINARIES_CHOICES = ['auto', 'system', 'npm'] as const satisfies readonly FfBinariesChoice[];
 
 export interface FfBinaries {
   origin: FfOrigin;
