@@ -10,6 +10,7 @@ import node from '@astrojs/node';
 import react from '@astrojs/react';
 import { loadConfig } from './src/core/env.ts';
 import { apiRouteTable } from './src/integrations/api-route-table.ts';
+import { cspDigestCache } from './src/integrations/csp-digest-cache.ts';
 import { searchIndex } from './src/integrations/search-index.ts';
 import { stringPrerender } from './src/integrations/string-prerender.ts';
 import { INLINE_SCRIPT_HASHES } from './src/site/inline-scripts.ts';
@@ -31,7 +32,9 @@ export default defineConfig({
   // loaders read (src/integrations/search-index.ts).
   // apiRouteTable: the API route table src/server/serve.ts dispatches /api with (src/api-routes.ts).
   // stringPrerender: prerendered pages render to strings, not streams (src/integrations/string-prerender.ts).
-  integrations: [react(), searchIndex({ snapshotDir: config.snapshotDir }), apiRouteTable(), stringPrerender()],
+  // cspDigestCache: the CSP hash of an inline style or script is computed once, not once per page
+  // (src/integrations/csp-digest-cache.ts).
+  integrations: [react(), searchIndex({ snapshotDir: config.snapshotDir }), apiRouteTable(), stringPrerender(), cspDigestCache()],
   // Stylesheets up to 16 KB (the layout's and a page's own) go inline into the page instead of into a
   // render-blocking request: on a phone's slow link that request was most of the wait for the first paint
   // (Lighthouse). Larger ones (the analytics page's chart fonts) and every other asset keep Vite's default.
