@@ -15,15 +15,16 @@ const SITE = ['tests/**/*.test.ts'];
  * file could start when everything else is done.
  */
 const LONGEST_FIRST = [
-  // Two long files the site's builds do not hold up (they go on after the global setup: wait-for-site.ts).
+  // First the long files the site's builds do not hold up: the builds go on after the global setup returns
+  // (wait-for-site.ts), and may wait a minute for `astro check` (they share the build lock).
   'ingest/sources/liblib/liblib-resume.test.ts',
   'ingest/sources/liblib/liblib-crawl.test.ts',
-  'tests/browser/search-seo.browser.test.ts',
-  'tests/community/community.test.ts',
-  'tests/browser/loras.browser.test.ts',
-  'tests/browser/works-pages.browser.test.ts',
   'ingest/sources/liblib/liblib-daily.test.ts',
   'ingest/daily/daily-rehearsal.test.ts',
+  'tests/community/community.test.ts',
+  'tests/browser/search-seo.browser.test.ts',
+  'tests/browser/works-pages.browser.test.ts',
+  'tests/browser/loras.browser.test.ts',
 ];
 
 class LongestFirstSequencer extends BaseSequencer {
