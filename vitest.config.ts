@@ -16,7 +16,7 @@ const SITE = ['tests/**/*.test.ts'];
  */
 const LONGEST_FIRST = [
   // First the long files the site's builds do not hold up: the builds go on after the global setup returns
-  // (wait-for-site.ts), ~20 s in which a site file would only wait.
+  // (wait-for-site.ts), and may wait a minute for `astro check` (they share the build lock).
   'ingest/sources/liblib/liblib-resume.test.ts',
   'ingest/sources/liblib/liblib-crawl.test.ts',
   'ingest/sources/liblib/liblib-daily.test.ts',

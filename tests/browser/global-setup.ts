@@ -12,7 +12,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { BrowserServer } from 'playwright-core';
 import type { TestProject } from 'vitest/node';
-import { buildSiteHoldingLock, chromiumAvailability, CHROMIUM_PATH, freePort, makeWorkDir, startSiteServer, TEST_CHROMIUM_ARGS, withBuildLock, type RunningServer } from './harness.ts';
+import { buildSite, chromiumAvailability, CHROMIUM_PATH, freePort, makeWorkDir, startSiteServer, TEST_CHROMIUM_ARGS, type RunningServer } from './harness.ts';
 import { fixturePaths, SITE_ENV, writeSiteFixture } from './site-fixture.ts';
 import { SITE_FAILED_PREFIX, SITE_READY, type SiteContext } from './site.ts';
 
@@ -31,29 +31,27 @@ export default async function setup(project: TestProject): Promise<() => Promise
   };
   try {
     const { snapshotDir, blobDir, historyDir } = fixturePaths(work.dir);
+    if (chromiumAvailability().available) {
+      const { chromium } = await import('playwright-core');
+      browser = await chromium.launchServer({ executablePath: CHROMIUM_PATH, args: TEST_CHROMIUM_ARGS });
+    }
     const port = await freePort();
     const context: SiteContext = {
       url: `http://127.0.0.1:${port}`,
       outDir: path.join(work.dir, 'dist'),
       emptyOutDir: path.join(work.dir, 'dist-empty'),
       blobDir,
-      chromiumWsEndpoint: '',
+      chromiumWsEndpoint: browser?.wsEndpoint() ?? '',
       readyFile: path.join(work.dir, 'site-ready'),
     };
-    // The build lock is asked for first thing and held for both builds: the static checks' `astro check` takes
-    // it too (scripts/static-checks.sh), and the site files should not wait a minute behind it.
     const built = (async () => {
-      const { fixture, empty } = await withBuildLock(async () => {
-        await writeSiteFixture(snapshotDir, blobDir, historyDir);
-        return {
-          fixture: await buildSiteHoldingLock({ outDir: context.outDir, cacheDir: path.join(work.dir, 'astro-cache'), env: { SNAPSHOT_DIR: snapshotDir, HISTORY_DIR: historyDir, ...SITE_ENV } }),
-          empty: await buildSiteHoldingLock({
-            outDir: context.emptyOutDir,
-            cacheDir: path.join(work.dir, 'astro-cache-empty'),
-            // No SITE_URL: the community server tests check the canonical URLs of Astro's default site.
-            env: { SNAPSHOT_DIR: path.join(work.dir, 'no-snapshot'), HISTORY_DIR: path.join(work.dir, 'no-history') },
-          }),
-        };
+      await writeSiteFixture(snapshotDir, blobDir, historyDir);
+      const fixture = await buildSite({ outDir: context.outDir, cacheDir: path.join(work.dir, 'astro-cache'), env: { SNAPSHOT_DIR: snapshotDir, HISTORY_DIR: historyDir, ...SITE_ENV } });
+      const empty = await buildSite({
+        outDir: context.emptyOutDir,
+        cacheDir: path.join(work.dir, 'astro-cache-empty'),
+        // No SITE_URL: the community server tests check the canonical URLs of Astro's default site.
+        env: { SNAPSHOT_DIR: path.join(work.dir, 'no-snapshot'), HISTORY_DIR: path.join(work.dir, 'no-history') },
       });
       server = await startSiteServer({ outDir: context.outDir, workDir: work.dir, snapshotDir, blobDir, env: SITE_ENV, port });
       console.info(`[site] ready in ${Math.round(performance.now() - started)} ms (fixture build ${fixture.ms} ms, empty build ${empty.ms} ms)`);
@@ -62,11 +60,6 @@ export default async function setup(project: TestProject): Promise<() => Promise
       () => writeFile(context.readyFile, SITE_READY),
       (error: unknown) => writeFile(context.readyFile, `${SITE_FAILED_PREFIX}${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
     );
-    if (chromiumAvailability().available) {
-      const { chromium } = await import('playwright-core');
-      browser = await chromium.launchServer({ executablePath: CHROMIUM_PATH, args: TEST_CHROMIUM_ARGS });
-      context.chromiumWsEndpoint = browser.wsEndpoint();
-    }
     project.provide('site', context);
     return teardown;
   } catch (error) {

@@ -97,31 +97,22 @@ export async function withBuildLock<T>(fn: () => Promise<T>): Promise<T> {
   }
 }
 
-interface BuildOptions {
-  outDir: string;
-  cacheDir: string;
-  env: Record<string, string>;
-}
-
 /**
  * `astro build` of the repo into `outDir`, in a child process (Astro reads its config through Vite, which
  * must not share the test runner's module graph), with `env` layered over the parent's environment.
  */
-export function buildSite(options: BuildOptions): Promise<BuildResult> {
-  return withBuildLock(() => buildSiteHoldingLock(options));
-}
-
-/** buildSite() for a caller that holds the build lock already (withBuildLock around several builds). */
-export async function buildSiteHoldingLock(options: BuildOptions): Promise<BuildResult> {
+export async function buildSite(options: { outDir: string; cacheDir: string; env: Record<string, string> }): Promise<BuildResult> {
   const script = `
     import { build } from 'astro';
     await build({ root: ${JSON.stringify(REPO_ROOT)}, outDir: ${JSON.stringify(options.outDir)}, cacheDir: ${JSON.stringify(options.cacheDir)}, logLevel: 'warn' });
   `;
   const started = performance.now();
-  const { code, output } = await run(process.execPath, ['--input-type=module', '-e', script], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, NODE_ENV: 'production', ASTRO_TELEMETRY_DISABLED: '1', ...options.env },
-  });
+  const { code, output } = await withBuildLock(() =>
+    run(process.execPath, ['--input-type=module', '-e', script], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, NODE_ENV: 'production', ASTRO_TELEMETRY_DISABLED: '1', ...options.env },
+    }),
+  );
   if (code !== 0) throw new Error(`astro build failed (exit ${code}):\n${output}`);
   return { outDir: options.outDir, ms: Math.round(performance.now() - started), output };
 }
