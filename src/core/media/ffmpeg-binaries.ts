@@ -85,10 +85,15 @@ export function selectFfBinaries(next: FfBinariesChoice): void {
   resolved = undefined;
 }
 
+/** Whether the system's ffmpeg and ffprobe (/usr/bin) are both installed and executable. */
+export function systemFfBinariesInstalled(): boolean {
+  return executable(SYSTEM.ffmpeg) && executable(SYSTEM.ffprobe);
+}
+
 /** Which ffmpeg and ffprobe this process runs (by default the system's first, npm's static binaries otherwise). */
 export function ffBinaries(): FfBinaries {
   if (resolved) return resolved;
-  const origin: FfOrigin = choice !== 'auto' ? choice : executable(SYSTEM.ffmpeg) && executable(SYSTEM.ffprobe) ? 'system' : 'npm';
+  const origin: FfOrigin = choice !== 'auto' ? choice : systemFfBinariesInstalled() ? 'system' : 'npm';
   resolved = origin === 'system' ? systemBinaries() : { origin: 'npm', ffmpeg: npmBinary('ffmpeg'), ffprobe: npmBinary('ffprobe') };
   return resolved;
 }
