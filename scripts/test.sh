@@ -25,6 +25,10 @@ if [ -z "${HUAKU_TEST_TMPDIR:-}" ] && [ -d /dev/shm ] && [ "$(df -Pk /dev/shm 2>
   HUAKU_TEST_TMPDIR="$(mktemp -d /dev/shm/huaku-tests.XXXXXX)"
   export TMPDIR="$HUAKU_TEST_TMPDIR"
   trap 'rm -rf "$HUAKU_TEST_TMPDIR"' EXIT
+  # Node's compile cache for every process of the run: the suite starts ~60 Node processes (built servers, CLI
+  # children, builds, vitest's workers) over the same modules, and each compiles them again without it (a built
+  # server's start-up: 1.2 → 1.0 CPU-s). One per run, in its scratch space: nothing carries over to the next.
+  export NODE_COMPILE_CACHE="$HUAKU_TEST_TMPDIR/node-compile-cache"
 fi
 # The whole suite (no arguments) runs the static checks beside vitest; a run of one file or project skips them.
 if [ "$#" -eq 0 ]; then start_static_checks; fi

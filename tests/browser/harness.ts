@@ -36,9 +36,12 @@ export const TEST_CHROMIUM_ARGS = [
   // No spare renderer: Chromium keeps one process started ahead for the next navigation, but it belongs to one
   // context, so while several test files navigate their own tabs each navigation threw the spare away and
   // started another (10 renderers for 10 alternating navigations, ~0.5 CPU-s each here; none without it).
+  // No omnibox popups: headless Chromium 156 still builds each window's address bar and preloads its two WebUI
+  // popups (chrome://omnibox-popup.top-chrome/, and its AI-mode page), each in a renderer of its own. A new
+  // context is a new window: ~1.3 CPU-s per context here, 18 CPU-s of the site project, for pages no test opens.
   // One --disable-features list: Playwright passes its own and Chromium may keep only the last, so this one
   // repeats Playwright's (playwright-core 1.65, chromiumSwitches.ts) before adding ours.
-  `--disable-features=${[...PLAYWRIGHT_DISABLED_FEATURES, 'SpareRendererForSitePerProcess'].join(',')}`,
+  `--disable-features=${[...PLAYWRIGHT_DISABLED_FEATURES, 'SpareRendererForSitePerProcess', 'WebUIOmniboxPopup', 'WebUIOmniboxAimPopup'].join(',')}`,
 ];
 
 export function chromiumAvailability(): { available: boolean; reason: string } {
