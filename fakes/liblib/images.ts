@@ -1,5 +1,5 @@
 // Real image bytes for the fake's image host, drawn procedurally and encoded with sharp.
-// Deterministic per content key (same key → same bytes), generated lazily on first request and cached.
+// Deterministic per content (same fields → same bytes), generated lazily on first request and cached for the process.
 // Formats are mixed (PNG/JPEG/WebP, GIF for some model covers) and URL extensions sometimes lie, so
 // clients must detect the format from magic bytes, not from the URL.
 
@@ -190,6 +190,40 @@ async function encode(raw: Buffer, content: ImageContent, watermark: boolean, tr
   return bytes;
 }
 
+/**
+ * The bytes every ImageStore of the process has rendered, by all they are drawn from (the content's every field,
+ * the watermark, the transform): the test files of one worker start fakes over the same seeded catalogues, and
+ * drawing and encoding their images was most of the fakes' CPU (3.5 of 4 s, the ModelScope fake's covers).
+ * Oldest out first past RENDERED_BUDGET bytes, so a long crawl's images do not pile up.
+ */
+const rendered = new Map<string, Promise<Buffer>>();
+const renderedSizes = new Map<string, number>();
+let renderedBytes = 0;
+const RENDERED_BUDGET = 96 * 1024 * 1024;
+
+function render(content: ImageContent, watermark: boolean, transform: ImageTransform | null): Promise<Buffer> {
+  const key = JSON.stringify([content.key, content.format, content.width, content.height, content.style, content.parameters, watermark, transform]);
+  const hit = rendered.get(key);
+  if (hit) return hit;
+  const bytes = encode(drawRaw(content, watermark), content, watermark, transform);
+  rendered.set(key, bytes);
+  bytes.then(
+    (done) => {
+      if (rendered.get(key) !== bytes) return;
+      renderedSizes.set(key, done.length);
+      renderedBytes += done.length;
+      for (const [oldest, size] of renderedSizes) {
+        if (renderedBytes <= RENDERED_BUDGET) break;
+        renderedSizes.delete(oldest);
+        rendered.delete(oldest);
+        renderedBytes -= size;
+      }
+    },
+    () => rendered.delete(key),
+  );
+  return bytes;
+}
+
 /** Lazily rendered, in-memory cached image bytes. */
 export class ImageStore {
   #cache = new Map<string, Promise<Buffer>>();
@@ -199,7 +233,7 @@ export class ImageStore {
     const key = `${content.key}|${content.format}|${watermark ? 'wm' : ''}|${transform ? JSON.stringify(transform) : ''}`;
     let hit = this.#cache.get(key);
     if (!hit) {
-      hit = encode(drawRaw(content, watermark), content, watermark, transform);
+      hit = render(content, watermark, transform);
       hit.catch(() => this.#cache.delete(key));
       this.#cache.set(key, hit);
     }
