@@ -4,7 +4,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { FaultEngine, type FaultAction, type FaultConfig, type RequestKind } from '../liblib/faults.ts';
-import { CONTENT_TYPES, ImageStore } from '../liblib/images.ts';
+import { CONTENT_TYPES, imageBytes } from '../liblib/images.ts';
 import { stringifyJson } from '../liblib/json.ts';
 import { makeRng } from '../liblib/rng.ts';
 import { listen, serve, sleep } from '../shared/server.ts';
@@ -118,7 +118,6 @@ interface CursorEntry {
 export async function startFakeCivitai(options: FakeCivitaiOptions = {}): Promise<FakeCivitai> {
   const catalogue = options.catalogue ?? new CivitaiCatalogue(options);
   const faults = new FaultEngine(options.faults ?? {});
-  const store = new ImageStore();
   const emptyPages = options.emptyPages === undefined ? { every: 4 } : options.emptyPages;
   const cursorStyle = options.cursorStyle ?? 'mixed';
   let drift: Record<number, CivitaiDrift> = { ...(options.drift ?? {}) };
@@ -365,7 +364,7 @@ export async function startFakeCivitai(options: FakeCivitaiOptions = {}): Promis
   async function fileReply(url: URL): Promise<Reply> {
     const image = catalogue.imageByPath(url.pathname);
     if (url.pathname.includes('/avatar-')) {
-      const bytes = await store.get({ key: url.pathname, format: 'jpeg', width: 96, height: 96, style: 'avatar', parameters: null });
+      const bytes = await imageBytes({ key: url.pathname, format: 'jpeg', width: 96, height: 96, style: 'avatar', parameters: null });
       return { status: 200, headers: { 'content-type': 'image/jpeg' }, body: bytes };
     }
     if (!image) return text(404, 'Not Found');
@@ -373,7 +372,7 @@ export async function startFakeCivitai(options: FakeCivitaiOptions = {}): Promis
       const video = videoOf(image.id);
       return { status: 200, headers: { 'content-type': video.contentType }, body: video.body };
     }
-    const bytes = await store.get(image.content);
+    const bytes = await imageBytes(image.content);
     return { status: 200, headers: { 'content-type': CONTENT_TYPES[image.content.format], 'cache-control': 'public, max-age=31536000, immutable' }, body: bytes };
   }
 

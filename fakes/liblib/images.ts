@@ -1,5 +1,5 @@
 // Real image bytes for the fake's image host, drawn procedurally and encoded with sharp.
-// Deterministic per content (same fields → same bytes), generated lazily on first request and cached for the process.
+// Deterministic per content (same fields → same bytes), generated lazily on first request and cached for the process (imageBytes).
 // Formats are mixed (PNG/JPEG/WebP, GIF for some model covers) and URL extensions sometimes lie, so
 // clients must detect the format from magic bytes, not from the URL.
 
@@ -191,9 +191,9 @@ async function encode(raw: Buffer, content: ImageContent, watermark: boolean, tr
 }
 
 /**
- * The bytes every ImageStore of the process has rendered, by all they are drawn from (the content's every field,
- * the watermark, the transform): the test files of one worker start fakes over the same seeded catalogues, and
- * drawing and encoding their images was most of the fakes' CPU (3.5 of 4 s, the ModelScope fake's covers).
+ * The bytes rendered in this process, by all they are drawn from (the content's every field, the watermark, the
+ * transform): the test files of one worker start fakes over the same seeded catalogues, and drawing and encoding
+ * their images was most of the fakes' CPU (3.5 of 4 s, the ModelScope fake's covers) while each fake kept its own.
  * Oldest out first past RENDERED_BUDGET bytes, so a long crawl's images do not pile up.
  */
 const rendered = new Map<string, Promise<Buffer>>();
@@ -201,7 +201,8 @@ const renderedSizes = new Map<string, number>();
 let renderedBytes = 0;
 const RENDERED_BUDGET = 96 * 1024 * 1024;
 
-function render(content: ImageContent, watermark: boolean, transform: ImageTransform | null): Promise<Buffer> {
+/** Bytes for a content (optionally the watermarked copy, optionally transformed per x-oss-process), rendered on first request. */
+export function imageBytes(content: ImageContent, watermark = false, transform: ImageTransform | null = null): Promise<Buffer> {
   const key = JSON.stringify([content.key, content.format, content.width, content.height, content.style, content.parameters, watermark, transform]);
   const hit = rendered.get(key);
   if (hit) return hit;
@@ -222,34 +223,4 @@ function render(content: ImageContent, watermark: boolean, transform: ImageTrans
     () => rendered.delete(key),
   );
   return bytes;
-}
-
-/** Lazily rendered, in-memory cached image bytes. */
-export class ImageStore {
-  #cache = new Map<string, Promise<Buffer>>();
-
-  /** Bytes for a content (optionally the watermarked copy, optionally transformed per x-oss-process). */
-  get(content: ImageContent, watermark = false, transform: ImageTransform | null = null): Promise<Buffer> {
-    const key = `${content.key}|${content.format}|${watermark ? 'wm' : ''}|${transform ? JSON.stringify(transform) : ''}`;
-    let hit = this.#cache.get(key);
-    if (!hit) {
-      hit = render(content, watermark, transform);
-      hit.catch(() => this.#cache.delete(key));
-      this.#cache.set(key, hit);
-    }
-    return hit;
-  }
-
-  /** The format the bytes will have. */
-  formatOf(content: ImageContent, transform: ImageTransform | null = null): ImageFormat {
-    return transform?.format ?? content.format;
-  }
-
-  get size(): number {
-    return this.#cache.size;
-  }
-
-  clear(): void {
-    this.#cache.clear();
-  }
 }

@@ -7,7 +7,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { Catalogue, formatLiblibTime, isVideoPath, type CatalogueOptions, type FakeWork } from './catalogue.ts';
 import { applyDrift, FaultEngine, REQUEST_KINDS, type FaultAction, type FaultConfig, type RequestKind } from './faults.ts';
-import { CONTENT_TYPES, ImageStore, parseOssProcess } from './images.ts';
+import { CONTENT_TYPES, imageBytes, parseOssProcess } from './images.ts';
 import { stringifyJson } from './json.ts';
 import {
   authorData,
@@ -232,7 +232,6 @@ function isObject(v: unknown): v is Record<string, unknown> {
 export async function startFakeLiblib(options: FakeLiblibOptions = {}): Promise<FakeLiblib> {
   const catalogue = options.catalogue ?? new Catalogue(options);
   const faults = new FaultEngine(options.faults ?? {});
-  const images = new ImageStore();
   let nullPages: NullPagePolicy | false = options.nullPages === undefined ? DEFAULT_NULL_PAGES : options.nullPages;
   const nullPageHits = new Map<string, number>();
   const requests: RecordedRequest[] = [];
@@ -392,7 +391,7 @@ export async function startFakeLiblib(options: FakeLiblibOptions = {}): Promise<
     const served = catalogue.servedImage(path);
     if (!served || served.dead) return ossError(404, 'NoSuchKey', 'The specified key does not exist.', path);
     const transform = parseOssProcess(url.searchParams.get('x-oss-process'));
-    const bytes = await images.get(served.content, served.watermark, transform);
+    const bytes = await imageBytes(served.content, served.watermark, transform);
     const format = transform?.format ?? served.content.format;
     const etag = `"${createHash('md5').update(bytes).digest('hex').toUpperCase()}"`;
     const headers: Record<string, string> = {

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { FaultEngine, type FaultAction, type FaultConfig, type RequestKind } from '../liblib/faults.ts';
-import { CONTENT_TYPES, ImageStore } from '../liblib/images.ts';
+import { CONTENT_TYPES, imageBytes } from '../liblib/images.ts';
 import { stringifyJson } from '../liblib/json.ts';
 import { listen, serve, sleep } from '../shared/server.ts';
 import { ModelScopeCatalogue, type FakeModelScopeModel, type ModelScopeCatalogueOptions } from './catalogue.ts';
@@ -197,7 +197,6 @@ function aggregate(models: FakeModelScopeModel[], pick: (item: Record<string, un
 export async function startFakeModelScope(options: FakeModelScopeOptions = {}): Promise<FakeModelScope> {
   const catalogue = options.catalogue ?? new ModelScopeCatalogue(options);
   const faults = new FaultEngine(options.faults ?? {});
-  const images = new ImageStore();
   const token = options.token ?? DEFAULT_FAKE_TOKEN;
   let authMode = options.auth ?? 'anonymous';
   let slow = { ...options.slow };
@@ -268,7 +267,7 @@ export async function startFakeModelScope(options: FakeModelScopeOptions = {}): 
       const video = fakeVideo('mp4');
       return { status: 200, headers: { 'content-type': video.contentType, 'cache-control': 'public, max-age=31536000' }, body: video.body };
     }
-    const bytes = await images.get(served.content);
+    const bytes = await imageBytes(served.content);
     return { status: 200, headers: { 'content-type': CONTENT_TYPES[served.content.format], 'cache-control': 'public, max-age=31536000' }, body: bytes };
   }
 
