@@ -12,7 +12,7 @@ import { loadConfig } from './src/core/env.ts';
 import { apiRouteTable } from './src/integrations/api-route-table.ts';
 import { cspDigestCache } from './src/integrations/csp-digest-cache.ts';
 import { searchIndex } from './src/integrations/search-index.ts';
-import { stringPrerender } from './src/integrations/string-prerender.ts';
+import { prerender } from './src/integrations/prerender/prerender.ts';
 import { INLINE_SCRIPT_HASHES } from './src/site/inline-scripts.ts';
 
 const config = loadConfig();
@@ -25,16 +25,18 @@ export default defineConfig({
   output: 'static',
   // Pages render one at a time by default and the main thread then idles about a third of the time,
   // waiting for each page's file write (CPU profile of a 10k-work build); a few pages in flight keep it busy.
+  // (Most pages render in the render processes of src/integrations/prerender/; this is for the rest.)
   build: { concurrency: 4 },
   adapter: node({ mode: 'middleware' }),
   // React only for interactive islands (like button, generator, filters).
   // searchIndex: the static search index, written after every build from the same snapshot the content
   // loaders read (src/integrations/search-index.ts).
   // apiRouteTable: the API route table src/server/serve.ts dispatches /api with (src/api-routes.ts).
-  // stringPrerender: prerendered pages render to strings, not streams (src/integrations/string-prerender.ts).
+  // prerender: prerendered pages render to strings, not streams, in render processes beside the build
+  // process, one per core by default (SITE_BUILD_RENDER_PROCESSES; src/integrations/prerender/).
   // cspDigestCache: the CSP hash of an inline style or script is computed once, not once per page
   // (src/integrations/csp-digest-cache.ts).
-  integrations: [react(), searchIndex({ snapshotDir: config.snapshotDir }), apiRouteTable(), stringPrerender(), cspDigestCache()],
+  integrations: [react(), searchIndex({ snapshotDir: config.snapshotDir }), apiRouteTable(), prerender({ renderProcesses: config.siteBuildRenderProcesses }), cspDigestCache()],
   // Stylesheets up to 16 KB (the layout's and a page's own) go inline into the page instead of into a
   // render-blocking request: on a phone's slow link that request was most of the wait for the first paint
   // (Lighthouse). Larger ones (the analytics page's chart fonts) and every other asset keep Vite's default.

@@ -1,6 +1,7 @@
 // The only reader of process.env. Entry points (ingest/cli.ts, the server's runtime, test helpers) call
 // loadConfig() once and pass the result down; nothing else looks at the environment.
 import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import type { FfBinariesChoice } from './media/ffmpeg-binaries.ts';
@@ -159,6 +160,9 @@ export const envSchema = z.object({
   TRUSTED_PROXY_HEADERS: z.enum(['x-forwarded', 'forwarded'], { error: 'expected x-forwarded (X-Forwarded-For/-Proto/-Host) or forwarded (RFC 7239 Forwarded)' }).default('x-forwarded'),
   SNAPSHOT_DIR: z.string().min(1).default('data/snapshot'),
   SITEMAP_MAX_URLS: z.coerce.number({ error: 'expected URLs per sitemap file, 1–50000' }).int().min(1).max(50_000).default(50_000),
+  SITE_BUILD_RENDER_PROCESSES: z
+    .union([z.literal('auto'), z.coerce.number().int().min(0).max(64)], { error: 'expected auto (one per core) or a number of render processes, 0–64 (0: render in the build process)' })
+    .default('auto'),
   LIBLIB_API_BASE: z.url({ protocol: /^https?$/, error: 'expected the http(s) base URL of the Liblib API' }).default('https://api2.liblib.art'),
   LIBLIB_BRIDGE_BASE: z.url({ protocol: /^https?$/, error: 'expected the http(s) base URL of the Liblib sd-api gateway' }).default('https://bridge.liblib.art'),
   // No upper bound here (unlike --rps): a deployment or a test against a local fake may raise it on purpose.
@@ -284,6 +288,8 @@ export interface Config {
   snapshotDir: string;
   /** URLs per sitemap file before the sitemap splits (the protocol's maximum is 50,000). */
   sitemapMaxUrls: number;
+  /** Processes that render the site's pages beside the build process (src/integrations/prerender/); 0: none. */
+  siteBuildRenderProcesses: number;
   ingest: IngestConfig;
   daily: DailyConfig;
   testing: {
@@ -480,6 +486,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     snapshotDir: resolve(raw.SNAPSHOT_DIR),
     sitemapMaxUrls: raw.SITEMAP_MAX_URLS,
+    siteBuildRenderProcesses: raw.SITE_BUILD_RENDER_PROCESSES === 'auto' ? os.availableParallelism() : raw.SITE_BUILD_RENDER_PROCESSES,
     ingest: {
       liblibApiBase: raw.LIBLIB_API_BASE,
       liblibBridgeBase: raw.LIBLIB_BRIDGE_BASE,
