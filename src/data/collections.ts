@@ -8,7 +8,7 @@
 // reader validates each chunk once; the smaller lists (authors, LoRAs, models, manifest) stay collections.
 import { getCollection } from 'astro:content';
 import { loadConfig } from '../core/env.ts';
-import { readSnapshotWorks } from '../core/snapshot/read-snapshot.ts';
+import { worksOfSnapshot } from '../core/snapshot/preloaded-works.ts';
 import type { SnapshotAuthorEntry, SnapshotLora, SnapshotManifest, SnapshotModel, SnapshotWork } from '../core/snapshot/schema.ts';
 import { relatedWorksIndex } from '../site/related.ts';
 import { isListed, sortHot, sortNewestFirst } from '../site/works.ts';
@@ -20,7 +20,8 @@ export function once<T>(load: () => Promise<T>): () => Promise<T> {
 }
 
 /** Every work of the snapshot, in its chunks' order (empty without a snapshot). */
-export const snapshotWorks = once((): Promise<SnapshotWork[]> => readSnapshotWorks(loadConfig().snapshotDir));
+// (Preloaded by the site build's render processes: src/core/snapshot/preloaded-works.ts.)
+export const snapshotWorks = once((): Promise<SnapshotWork[]> => worksOfSnapshot(loadConfig().snapshotDir));
 
 const workById = once(async () => new Map((await snapshotWorks()).map((work) => [work.id, work])));
 

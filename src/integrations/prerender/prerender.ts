@@ -5,18 +5,21 @@
 //    a 10k-work build that stream (TextEncoder calls, promise jobs, GC) was a large part of the rendering.
 //    Astro itself renders strings for static-only builds ("writing strings is faster",
 //    core/build/environment.js); this does the same here. On-demand pages (the adapter's server) keep
-//    streaming.
-// 2. Pages in render processes beside the build process (./render-pool.ts; `renderProcesses`, one per core
-//    by default): Astro's page generation is one thread, and a 10k-work build spent most of its time there
-//    with the machine's other core idle. The build process lists the paths as Astro does; the pages go to
-//    the render processes, which render them with the same bundle and write them where Astro would
-//    (./page-output.ts); Astro itself renders the rest (endpoints, redirects, fallbacks, a path two routes
-//    claim) meanwhile, and records every page as its own (the page list of `astro:build:done`). The HTML is
-//    the same either way (every file of a build compared in ./prerender.test.ts).
+//    streaming. The string is encoded with encodeInto() (./page-encoding.ts).
+// 2. In render processes beside the build process (./render-pool.ts; `renderProcesses`, one per core by
+//    default): Astro's page generation is one thread, and a 10k-work build spent most of its time there
+//    with the machine's other core idle. The processes fork when the build starts; once Astro has written
+//    the prerender bundle, each loads it and the first lists the paths with Astro's own StaticPaths (so this
+//    process never loads the snapshot); pages and endpoints go to the processes in batches, and each renders
+//    with the same bundle and writes where Astro would (./page-output.ts). Astro renders the rest itself
+//    (redirects, fallbacks, a path two routes claim, one a public file stands for) and records every page
+//    as its own (the page list of `astro:build:done`). The files are the same either way (a 1k-work build
+//    compared file by file with SITE_BUILD_RENDER_PROCESSES=0 and 2).
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { readdir } from 'node:fs/promises';
 import type { AstroIntegration, AstroPrerenderer, PathWithRoute, RouteData } from 'astro';
+import { pageEncodingPlugin } from './page-encoding.ts';
 import { isDelegableFormat, pageOutFile, pageRequestUrl, type DelegableRouteType, type PageOutputSettings } from './page-output.ts';
 import type { ListedPath, PageJob } from './render-protocol.ts';
 import { RenderPool } from './render-pool.ts';
@@ -47,6 +50,7 @@ interface BuildApp {
     };
     origin: string;
     pageNames: string[];
+    logger: { info(label: string, message: string): void };
   };
 }
 
@@ -58,6 +62,9 @@ export function prerender({ renderProcesses }: PrerenderOptions): AstroIntegrati
   return {
     name: 'huaku:prerender',
     hooks: {
+      'astro:config:setup': ({ updateConfig }) => {
+        updateConfig({ vite: { plugins: [pageEncodingPlugin()] } });
+      },
       'astro:config:done': ({ config }) => {
         childScript = fileURLToPath(new URL('src/integrations/prerender/render-child.ts', config.root));
       },
@@ -124,6 +131,8 @@ export function prerender({ renderProcesses }: PrerenderOptions): AstroIntegrati
                 if (delegated) {
                   const { empty } = await delegated.done;
                   recordPages(app, delegated.paths, delegated.pages, new Set(empty));
+                  // Astro logs a line per page it renders; these get one for all.
+                  app.getOptions().logger.info('build', `${delegated.pages.length} pages rendered in ${renderProcesses} render processes (SITE_BUILD_RENDER_PROCESSES)`);
                 }
               } finally {
                 delegated = undefined;
@@ -170,7 +179,7 @@ async function publicFiles(app: BuildApp): Promise<Set<string>> {
  * reports or resolves that conflict itself), nor one a public file stands for (Astro skips it with a
  * warning), so both stay with Astro; nor redirects and fallbacks.
  */
-function splitPaths(paths: PathWithRoute[], output: PageOutputSettings, publicFiles: Set<string>): { mine: PathWithRoute[]; theirs: PathWithRoute[] } {
+export function splitPaths(paths: PathWithRoute[], output: PageOutputSettings, publicFiles: Set<string>): { mine: PathWithRoute[]; theirs: PathWithRoute[] } {
   const claims = new Map<string, number>();
   const normalized = (pathname: string) => pathname.replace(/\/+$/, '');
   for (const { pathname } of paths) claims.set(normalized(pathname), (claims.get(normalized(pathname)) ?? 0) + 1);

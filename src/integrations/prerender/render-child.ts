@@ -8,6 +8,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { StaticPaths, type StaticPathsApp } from 'astro/runtime/prerender/static-paths.js';
+import { loadConfig } from '../../core/env.ts';
+import { preloadSnapshotWorks } from '../../core/snapshot/preloaded-works.ts';
 import type { ChildMessage, ListedPath, PageJob, ParentMessage, RenderChildInit, RouteKey } from './render-protocol.ts';
 import { serializeError } from './render-protocol.ts';
 
@@ -106,6 +108,15 @@ function writeFileCreatingDir(file: string, body: Uint8Array): void {
 }
 
 let renderer: Promise<Renderer> | undefined;
+
+// While Astro bundles (it forks this process at build start), read the snapshot's works the pages will
+// need; the bundle's reader takes them (src/core/snapshot/preloaded-works.ts). A bad configuration or
+// snapshot is reported by the build process and the bundle as usual.
+try {
+  preloadSnapshotWorks(loadConfig().snapshotDir);
+} catch {
+  // The bundle reads the configuration itself and reports what is wrong with it.
+}
 
 process.on('message', (message: ParentMessage) => {
   if (message.type === 'init') {
