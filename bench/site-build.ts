@@ -2,8 +2,9 @@
 // project built in the same run with the same page count and a similar amount of HTML per page (one
 // `[id].astro` with getStaticPaths, same Astro, node_modules symlinked). Prints pages/s of both, the ratio
 // (target ≥ 0.8, issue 17 §8), and the peak RSS of the build processes (target < 1.5 GB for every process
-// at 100k works: the build's own process and the search index's, ./src/integrations/search-index-build.ts).
-// Huaku's figure includes everything its build does after rendering (the search index).
+// at 100k works: the build's own process, its render processes (../src/integrations/prerender/) and the
+// search index's (../src/integrations/search-index-build.ts). Huaku's figure includes everything its build
+// does after rendering (the search index). SITE_BUILD_RENDER_PROCESSES in the environment applies to it.
 //   node bench/site-build.ts [--works 10000] [--loras 200] [--keep]
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
