@@ -43,6 +43,17 @@ const job = (route: string, name: string, type: 'page' | 'endpoint' = 'page'): P
   route: { route, component: `src/pages${route}.astro` },
 });
 
+/** A started pool of `processes` for `use`, closed afterwards. */
+async function withStartedPool(processes: number, use: (pool: RenderPool) => Promise<void>): Promise<void> {
+  const pool = RenderPool.fork({ script: SCRIPT, processes });
+  try {
+    await pool.start(init());
+    await use(pool);
+  } finally {
+    pool.close();
+  }
+}
+
 beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'huaku-render-pool-'));
   const entry = path.join(dir, 'prerender-entry.test.mjs');
@@ -81,9 +92,7 @@ describe('RenderPool', () => {
   });
 
   it("fails with the page's URL and error, and stops", async () => {
-    const pool = RenderPool.fork({ script: SCRIPT, processes: 1 });
-    try {
-      await pool.start(init());
+    await withStartedPool(1, async (pool) => {
       await expect(pool.renderAll([job('/page', 'ok'), job('/boom', 'b'), job('/page', 'never')])).rejects.toThrow(
         /rendering http:\/\/localhost:4321\/boom\/b \(render process 1\): page exploded/,
       );
@@ -91,29 +100,19 @@ describe('RenderPool', () => {
       expect(existsSync(job('/page', 'never').outFile)).toBe(false);
       // Closed: nothing more is rendered.
       await expect(pool.renderAll([job('/page', 'later')])).rejects.toThrow(/closed|ended/);
-    } finally {
-      pool.close();
-    }
+    });
   });
 
   it('refuses a redirect (only the build process writes redirect pages)', async () => {
-    const pool = RenderPool.fork({ script: SCRIPT, processes: 1 });
-    try {
-      await pool.start(init());
+    await withStartedPool(1, async (pool) => {
       await expect(pool.renderAll([job('/moved', 'm')])).rejects.toThrow(/answered 301 \(a redirect\)/);
-    } finally {
-      pool.close();
-    }
+    });
   });
 
   it('names a process that dies, with its last output', async () => {
-    const pool = RenderPool.fork({ script: SCRIPT, processes: 1 });
-    try {
-      await pool.start(init());
+    await withStartedPool(1, async (pool) => {
       await expect(pool.renderAll([job('/crash', 'c')])).rejects.toThrow(/render process 1 ended \(exit code 3\); its last output:\nabout to crash/);
-    } finally {
-      pool.close();
-    }
+    });
   });
 
   it('fails to start on a bundle without an app', async () => {
