@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, describeConfig, envSchema, loadConfig, parseCrashPoint, parseDatabaseUrl } from './env.ts';
 
@@ -68,6 +69,15 @@ describe('configuration', () => {
     expect(text).toContain('DATABASE_URL: expected sqlite:<file>');
     expect(text).toContain('PORT: expected a port number');
     expect(text).not.toMatch(/at .*\.ts:\d+/); // no stack trace
+  });
+
+  it('parses the site build\'s render processes: auto is one per core, at most 8', () => {
+    expect(loadConfig({}).siteBuildRenderProcesses).toBe(Math.min(os.availableParallelism(), 8));
+    expect(loadConfig({ SITE_BUILD_RENDER_PROCESSES: '0' }).siteBuildRenderProcesses).toBe(0);
+    expect(loadConfig({ SITE_BUILD_RENDER_PROCESSES: '3' }).siteBuildRenderProcesses).toBe(3);
+    for (const bad of ['many', '-1', '1.5', '65']) {
+      expect(() => loadConfig({ SITE_BUILD_RENDER_PROCESSES: bad }), bad).toThrow(/SITE_BUILD_RENDER_PROCESSES: expected auto \(one per core, at most 8\) or a number/);
+    }
   });
 
   it('rejects malformed database URLs', () => {
