@@ -46,7 +46,12 @@ export default async function setup(project: TestProject): Promise<() => Promise
     };
     const built = (async () => {
       await writeSiteFixture(snapshotDir, blobDir, historyDir);
-      const fixture = await buildSite({ outDir: context.outDir, cacheDir: path.join(work.dir, 'astro-cache'), env: { SNAPSHOT_DIR: snapshotDir, HISTORY_DIR: historyDir, ...SITE_ENV } });
+      // Rendered by render processes, as a production build is (src/integrations/prerender/).
+      const fixture = await buildSite({
+        outDir: context.outDir,
+        cacheDir: path.join(work.dir, 'astro-cache'),
+        env: { SNAPSHOT_DIR: snapshotDir, HISTORY_DIR: historyDir, SITE_BUILD_RENDER_PROCESSES: '2', ...SITE_ENV },
+      });
       const empty = await buildSite({
         outDir: context.emptyOutDir,
         cacheDir: path.join(work.dir, 'astro-cache-empty'),

@@ -103,6 +103,9 @@ export async function withBuildLock<T>(fn: () => Promise<T>): Promise<T> {
 /**
  * `astro build` of the repo into `outDir`, in a child process (Astro reads its config through Vite, which
  * must not share the test runner's module graph), with `env` layered over the parent's environment.
+ * Without render processes unless `env` asks for them (SITE_BUILD_RENDER_PROCESSES): at a few hundred pages
+ * they cost more CPU than they save (~1.4 CPU-s more for a 300-work build), and the suite's time is CPU.
+ * The fixture site the browser tests read, and the malformed-snapshot build, use them as production does.
  */
 export async function buildSite(options: { outDir: string; cacheDir: string; env: Record<string, string> }): Promise<BuildResult> {
   const script = `
@@ -113,7 +116,7 @@ export async function buildSite(options: { outDir: string; cacheDir: string; env
   const { code, output } = await withBuildLock(() =>
     run(process.execPath, ['--input-type=module', '-e', script], {
       cwd: REPO_ROOT,
-      env: { ...process.env, NODE_ENV: 'production', ASTRO_TELEMETRY_DISABLED: '1', ...options.env },
+      env: { ...process.env, NODE_ENV: 'production', ASTRO_TELEMETRY_DISABLED: '1', SITE_BUILD_RENDER_PROCESSES: '0', ...options.env },
     }),
   );
   if (code !== 0) throw new Error(`astro build failed (exit ${code}):\n${output}`);

@@ -34,7 +34,8 @@ describe('astro build over a malformed snapshot', () => {
     chunkFile = workChunkPath(snapshotDir, 1);
     await writeFile(chunkFile, JSON.stringify([negativeWidth, missingId, works[2]], null, 2));
     try {
-      await buildSite({ outDir, cacheDir: path.join(work.dir, 'astro-cache'), env: { SNAPSHOT_DIR: snapshotDir } });
+      // With render processes, as in production: the first of them reads the snapshot.
+      await buildSite({ outDir, cacheDir: path.join(work.dir, 'astro-cache'), env: { SNAPSHOT_DIR: snapshotDir, SITE_BUILD_RENDER_PROCESSES: '2' } });
     } catch (error) {
       failure = error as Error;
     }
