@@ -30,8 +30,8 @@ interface Renderer {
 
 /**
  * The bytes each page's Response was made from. Astro's renderer encodes the page once and hands the bytes
- * to \`new Response()\`; reading them back through the body stream copied them twice more (a tenth of a
- * render process's time in a CPU profile, with the GC it caused). Installed as the process's Response, so
+ * to `new Response()`; reading them back through the body stream copied them twice more (a few percent of
+ * a render process's time in a CPU profile, with the GC it caused). Installed as the process's Response, so
  * the bundle's pages construct it; nothing else about a Response changes.
  */
 const pageBytes = new WeakMap<Response, Uint8Array>();
@@ -54,7 +54,8 @@ async function start(init: RenderChildInit): Promise<{ renderer: Renderer; paths
   if (!app || typeof app.render !== 'function' || typeof app.setInternals !== 'function' || typeof app.setOptions !== 'function') {
     throw new Error(`${init.entryUrl} exports no Astro BuildApp as \`app\` (Astro changed?)`);
   }
-  // Only what the build environment's headElements() reads (astro/dist/core/build/environment.js).
+  // Only what the build environment's headElements() reads (astro/dist/core/build/environment.js); a
+  // page-stage injected script would need the bundle map too, and fails loudly without it (Huaku has none).
   app.setInternals({
     pagesByKeys: new Map(init.pageStyles.map(([key, styles]) => [key, { styles }])),
     entrySpecifierToBundleMap: new Map(),
