@@ -27,8 +27,14 @@ describe('splitPaths', () => {
       at('/user/admin', user),
       at('/user/admin/', artwork),
     ];
-    const { mine, theirs } = splitPaths(paths, output, new Set(['robots.txt', 'favicon.svg']));
+    const { mine, theirs, pages } = splitPaths(paths, output, new Set(['robots.txt', 'favicon.svg']));
     expect(theirs.map((p) => p.pathname)).toEqual(['/artwork/1', '/artwork/2', '/sitemap-1.xml']);
+    // Their jobs, in step: where Astro would request and write each.
+    expect(pages).toEqual([
+      { url: 'http://localhost:4321/artwork/1/', outFile: '/site/dist/client/artwork/1/index.html', route: { route: '/artwork/[id]', component: 'src/pages/artwork/[id].astro' } },
+      { url: 'http://localhost:4321/artwork/2/', outFile: '/site/dist/client/artwork/2/index.html', route: { route: '/artwork/[id]', component: 'src/pages/artwork/[id].astro' } },
+      { url: 'http://localhost:4321/sitemap-1.xml', outFile: '/site/dist/client/sitemap-1.xml', route: { route: '/sitemap-[n].xml', component: 'src/pages/sitemap-[n].xml.astro' } },
+    ]);
     expect(mine.map((p) => p.pathname)).toEqual(['/robots.txt', '/old', '/en/feed', '/user/admin', '/user/admin/']);
   });
 });

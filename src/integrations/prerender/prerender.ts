@@ -20,8 +20,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { readdir } from 'node:fs/promises';
 import type { AstroIntegration, AstroPrerenderer, PathWithRoute, RouteData } from 'astro';
 import { pageEncodingPlugin } from './page-encoding.ts';
-import { isDelegableFormat, pageOutFile, pageRequestUrl, type DelegableRouteType, type PageOutputSettings } from './page-output.ts';
-import type { ListedPath, PageJob } from './render-protocol.ts';
+import { isDelegableFormat, pageOutFile, pageRequestUrl, type PageOutputSettings } from './page-output.ts';
+import { routeKeyOf, type ListedPath, type PageJob } from './render-protocol.ts';
 import { RenderPool } from './render-pool.ts';
 
 export interface PrerenderOptions {
@@ -96,12 +96,12 @@ export function prerender({ renderProcesses }: PrerenderOptions): AstroIntegrati
               }
               app = defaultApp;
               app.resolveStreaming = () => false;
+              if (!forked) return;
               const { settings } = app.getOptions();
               // Not where Astro records more per page than the file: the incremental build's cache, an
               // adapter's static headers.
               const delegable =
                 isDelegableFormat(settings.config.build.format) && !settings.config.experimental.incrementalBuild && !settings.adapter?.adapterFeatures?.staticHeaders;
-              if (!forked) return;
               if (!delegable) return forked.close();
               pool = forked;
               listed = startPool(pool, app, prerenderOutDir);
@@ -113,13 +113,7 @@ export function prerender({ renderProcesses }: PrerenderOptions): AstroIntegrati
               // The first render process listed the paths (Astro's StaticPaths over the same bundle), so this
               // process never loads the snapshot for them.
               const paths = withRoutes(app, await listed);
-              const output = outputSettings(app);
-              const { mine, theirs } = splitPaths(paths, output, await publicFiles(app));
-              const pages = theirs.map(({ pathname, route }) => ({
-                url: pageRequestUrl(pathname, route.type as DelegableRouteType, output),
-                outFile: pageOutFile(pathname, route.type as DelegableRouteType, output),
-                route: { route: route.route, component: route.component },
-              }));
+              const { mine, theirs, pages } = splitPaths(paths, outputSettings(app), await publicFiles(app));
               const done = pool.renderAll(pages);
               // Reported by teardown (after Astro's own paths), unless the build fails first.
               done.catch(() => {});
@@ -154,10 +148,10 @@ export function prerender({ renderProcesses }: PrerenderOptions): AstroIntegrati
 function withRoutes(app: BuildApp, listed: ListedPath[]): PathWithRoute[] {
   const routes = new Map<string, RouteData>();
   for (const { routeData } of app.manifest.routes) {
-    for (const route of [routeData, ...(routeData.fallbackRoutes ?? [])]) routes.set(`${route.route}\u0000${route.component}`, route);
+    for (const route of [routeData, ...(routeData.fallbackRoutes ?? [])]) routes.set(routeKeyOf(route), route);
   }
   return listed.map(({ pathname, route: key }) => {
-    const route = routes.get(`${key.route}\u0000${key.component}`);
+    const route = routes.get(routeKeyOf(key));
     if (!route) throw new Error(`huaku:prerender: a render process listed ${pathname} under ${key.route} (${key.component}), a route this build does not have`);
     return { pathname, route };
   });
@@ -175,25 +169,37 @@ async function publicFiles(app: BuildApp): Promise<Set<string>> {
 }
 
 /**
- * The paths the render processes take: pages and endpoints, but not a path two routes claim (Astro
- * reports or resolves that conflict itself), nor one a public file stands for (Astro skips it with a
- * warning), so both stay with Astro; nor redirects and fallbacks.
+ * The paths the render processes take, as their jobs: pages and endpoints, but not a path two routes claim
+ * (Astro reports or resolves that conflict itself), nor one a public file stands for (Astro skips it with a
+ * warning), so both stay with Astro; nor redirects and fallbacks. `theirs` and `pages` are in step.
  */
-export function splitPaths(paths: PathWithRoute[], output: PageOutputSettings, publicFiles: Set<string>): { mine: PathWithRoute[]; theirs: PathWithRoute[] } {
+export function splitPaths(
+  paths: PathWithRoute[],
+  output: PageOutputSettings,
+  publicFiles: Set<string>,
+): { mine: PathWithRoute[]; theirs: PathWithRoute[]; pages: PageJob[] } {
   const claims = new Map<string, number>();
   const normalized = (pathname: string) => pathname.replace(/\/+$/, '');
   for (const { pathname } of paths) claims.set(normalized(pathname), (claims.get(normalized(pathname)) ?? 0) + 1);
   const mine: PathWithRoute[] = [];
   const theirs: PathWithRoute[] = [];
+  const pages: PageJob[] = [];
   for (const entry of paths) {
-    const { type } = entry.route;
-    const delegable =
-      (type === 'page' || type === 'endpoint') &&
-      claims.get(normalized(entry.pathname)) === 1 &&
-      !publicFiles.has(path.relative(output.outRoot, pageOutFile(entry.pathname, type, output)).split(path.sep).join('/'));
-    (delegable ? theirs : mine).push(entry);
+    const { pathname, route } = entry;
+    const type = route.type;
+    if ((type !== 'page' && type !== 'endpoint') || claims.get(normalized(pathname)) !== 1) {
+      mine.push(entry);
+      continue;
+    }
+    const outFile = pageOutFile(pathname, type, output);
+    if (publicFiles.has(path.relative(output.outRoot, outFile).split(path.sep).join('/'))) {
+      mine.push(entry);
+      continue;
+    }
+    theirs.push(entry);
+    pages.push({ url: pageRequestUrl(pathname, type, output), outFile, route: { route: route.route, component: route.component } });
   }
-  return { mine, theirs };
+  return { mine, theirs, pages };
 }
 
 function outputSettings(app: BuildApp): PageOutputSettings {

@@ -11,7 +11,7 @@ import { StaticPaths, type StaticPathsApp } from 'astro/runtime/prerender/static
 import { loadConfig } from '../../core/env.ts';
 import { preloadSnapshotWorks } from '../../core/snapshot/preloaded-works.ts';
 import type { ChildMessage, ListedPath, PageJob, ParentMessage, RenderChildInit, RouteKey } from './render-protocol.ts';
-import { serializeError } from './render-protocol.ts';
+import { routeKeyOf, serializeError } from './render-protocol.ts';
 
 /** The part of Astro's BuildApp (astro/dist/core/build/app.js) a render process uses. */
 interface PrerenderApp {
@@ -42,8 +42,6 @@ globalThis.Response = class ByteKeepingResponse extends Response {
   }
 };
 
-const routeKey = ({ route, component }: RouteKey) => `${route}\u0000${component}`;
-
 function send(message: ChildMessage): void {
   process.send!(message);
 }
@@ -67,12 +65,12 @@ async function start(init: RenderChildInit): Promise<{ renderer: Renderer; paths
   // pages need is loaded before the first batch, and one process's list is the build's.
   const listed = await new StaticPaths(app as unknown as StaticPathsApp).getAll();
   const paths = listed.map(({ pathname, route }) => ({ pathname, route: { route: route.route, component: route.component } }));
-  return { renderer: { app, routes: new Map(app.manifest.routes.map(({ routeData }) => [routeKey(routeData), routeData])) }, paths };
+  return { renderer: { app, routes: new Map(app.manifest.routes.map(({ routeData }) => [routeKeyOf(routeData), routeData])) }, paths };
 }
 
 /** Render one page to its bytes, or null when it has no body (no file, as Astro does). */
 async function renderPage({ app, routes }: Renderer, page: PageJob): Promise<Uint8Array | null> {
-  const routeData = routes.get(routeKey(page.route));
+  const routeData = routes.get(routeKeyOf(page.route));
   if (!routeData) throw new Error(`no route ${page.route.route} (${page.route.component}) in the prerender bundle`);
   const response = await app.render(new Request(page.url), { routeData });
   if (response.status >= 300 && response.status < 400) {

@@ -1,7 +1,7 @@
 // The build's render processes (./render-child.ts): forked when the build starts, each loads the
-// prerender bundle once it is written; then the pages are handed out in small batches to whichever process is free, and each writes
-// its own files (only paths travel over IPC, not HTML). Astro's page generation is one thread; the pages
-// are independent, so processes beside it use the machine's other cores (issue 17 §8).
+// prerender bundle once it is written; then the pages are handed out in small batches to whichever process
+// is free, and each writes its own files (only paths travel over IPC, not HTML). Astro's page generation is
+// one thread; the pages are independent, so processes beside it use the machine's other cores (issue 17 §8).
 //
 // Any failure fails the build: a page's error comes back with the page's URL and stack; a process that
 // dies fails with its exit code and last output; the other processes are stopped either way.

@@ -22,6 +22,11 @@ export interface RouteKey {
   component: string;
 }
 
+/** One string for a route's identity (a map key on both sides of the channel). */
+export function routeKeyOf({ route, component }: RouteKey): string {
+  return `${route}\u0000${component}`;
+}
+
 /** A prerendered path as Astro's StaticPaths lists it, its route by key. */
 export interface ListedPath {
   pathname: string;
