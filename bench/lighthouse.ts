@@ -82,7 +82,11 @@ try {
         preset === 'desktop' ? desktopConfig : undefined,
       );
       const lhr = result!.lhr;
-      if (values.save) await writeFile(path.join(values.save, `${preset}-${page.name}-${run}.json`), JSON.stringify(lhr));
+      if (values.save) {
+        await writeFile(path.join(values.save, `${preset}-${page.name}-${run}.json`), JSON.stringify(lhr));
+        const trace = (result!.artifacts as { Trace?: unknown }).Trace;
+        if (trace) await writeFile(path.join(values.save, `${preset}-${page.name}-${run}.trace.json`), JSON.stringify(trace));
+      }
       const scores = CATEGORIES.map((c) => Math.round((lhr.categories[c]?.score ?? 0) * 100));
       console.log(`${page.name.padEnd(10)}${scores.map((s) => `${s}${s >= 98 ? '' : ' ✗'}`.padStart(16)).join('')}   (load average ${load})`);
       // The audits that cost points: every scored audit below 0.9 in the four categories.

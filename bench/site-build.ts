@@ -36,6 +36,11 @@ interface BuildRun {
   peakRssMb: number;
   /** The build process itself (its maxRSS at exit). */
   ownPeakRssMb: number;
+  /**
+   * CPU-seconds (user + system) of the whole tree (GNU time: the processes it started are waited for), else
+   * undefined. Steadier than the wall time on a loaded machine: what a change saves shows here first.
+   */
+  cpuSeconds: number | undefined;
   output: string;
 }
 
@@ -68,9 +73,16 @@ function measuredBuild(root: string, options: { outDir?: string; cacheDir?: stri
       if (code !== 0) return reject(new Error(`build of ${root} failed (exit ${code}):\n${output.slice(-4000)}`));
       const timeKb = /Maximum resident set size \(kbytes\): (\d+)/.exec(output)?.[1];
       const nodeKb = /NODE_MAX_RSS_KB (\d+)/.exec(output)?.[1];
-      resolve({ seconds, peakRssMb: Number(timeKb ?? nodeKb ?? 0) / 1024, ownPeakRssMb: Number(nodeKb ?? 0) / 1024, output });
+      const user = /User time \(seconds\): ([\d.]+)/.exec(output)?.[1];
+      const system = /System time \(seconds\): ([\d.]+)/.exec(output)?.[1];
+      const cpuSeconds = user && system ? Number(user) + Number(system) : undefined;
+      resolve({ seconds, peakRssMb: Number(timeKb ?? nodeKb ?? 0) / 1024, ownPeakRssMb: Number(nodeKb ?? 0) / 1024, cpuSeconds, output });
     });
   });
+}
+
+function cpu(run: BuildRun): string {
+  return run.cpuSeconds === undefined ? '' : ` (${run.cpuSeconds.toFixed(1)} CPU-s)`;
 }
 
 /** The .html files under `dir` and their total size. */
@@ -141,7 +153,7 @@ try {
     const artworkAverage = built.artworkCount > 0 ? built.artworkBytes / built.artworkCount : built.bytes / built.count;
     const huakuPps = built.count / huaku.seconds;
     peakRssMb = Math.max(peakRssMb, huaku.peakRssMb);
-    console.log(`huaku${label}: ${built.count} pages (${built.artworkCount} artwork pages, ${(artworkAverage / 1024).toFixed(1)} KB each on average) in ${huaku.seconds.toFixed(1)} s → ${huakuPps.toFixed(1)} pages/s, peak RSS ${huaku.peakRssMb.toFixed(0)} MB (build process ${huaku.ownPeakRssMb.toFixed(0)} MB)`);
+    console.log(`huaku${label}: ${built.count} pages (${built.artworkCount} artwork pages, ${(artworkAverage / 1024).toFixed(1)} KB each on average) in ${huaku.seconds.toFixed(1)} s${cpu(huaku)} → ${huakuPps.toFixed(1)} pages/s, peak RSS ${huaku.peakRssMb.toFixed(0)} MB (build process ${huaku.ownPeakRssMb.toFixed(0)} MB)`);
 
     if (round === 1) {
       await writeBareProject(bareDir, built.count, artworkAverage);
@@ -154,7 +166,7 @@ try {
     const bare = await measuredBuild(bareDir, { cacheDir: bareCacheDir, logLevel: 'info' });
     const bareBuilt = await htmlPages(path.join(bareDir, 'dist'));
     const barePps = bareBuilt.count / bare.seconds;
-    console.log(`bare astro${label}: ${bareBuilt.count} pages (${(bareBuilt.bytes / bareBuilt.count / 1024).toFixed(1)} KB each on average) in ${bare.seconds.toFixed(1)} s → ${barePps.toFixed(1)} pages/s, peak RSS ${bare.peakRssMb.toFixed(0)} MB`);
+    console.log(`bare astro${label}: ${bareBuilt.count} pages (${(bareBuilt.bytes / bareBuilt.count / 1024).toFixed(1)} KB each on average) in ${bare.seconds.toFixed(1)} s${cpu(bare)} → ${barePps.toFixed(1)} pages/s, peak RSS ${bare.peakRssMb.toFixed(0)} MB`);
     ratios.push(huakuPps / barePps);
     if (rounds > 1) console.log(`ratio${label}: ${ratios.at(-1)!.toFixed(2)}`);
   }

@@ -11,6 +11,7 @@ import { StaticPaths, type StaticPathsApp } from 'astro/runtime/prerender/static
 import { loadConfig } from '../../core/env.ts';
 import { preloadSnapshotWorks } from '../../core/snapshot/preloaded-works.ts';
 import type { ChildMessage, ListedPath, PageJob, ParentMessage, RenderChildInit, RouteKey } from './render-protocol.ts';
+import { pageResponses } from './page-response.ts';
 import { routeKeyOf, serializeError } from './render-protocol.ts';
 
 /** The part of Astro's BuildApp (astro/dist/core/build/app.js) a render process uses. */
@@ -28,19 +29,9 @@ interface Renderer {
   routes: Map<string, RouteKey>;
 }
 
-/**
- * The bytes each page's Response was made from. Astro's renderer encodes the page once and hands the bytes
- * to `new Response()`; reading them back through the body stream copied them twice more (a few percent of
- * a render process's time in a CPU profile, with the GC it caused). Installed as the process's Response, so
- * the bundle's pages construct it; nothing else about a Response changes.
- */
-const pageBytes = new WeakMap<Response, Uint8Array>();
-globalThis.Response = class ByteKeepingResponse extends Response {
-  constructor(body?: BodyInit | null, init?: ResponseInit) {
-    super(body, init);
-    if (body instanceof Uint8Array) pageBytes.set(this, body);
-  }
-};
+// Installed as the process's Response, so the bundle's pages construct it: a page's bytes are kept, not copied.
+const { PageResponse, keptBytes } = pageResponses();
+globalThis.Response = PageResponse;
 
 function send(message: ChildMessage): void {
   process.send!(message);
@@ -77,8 +68,11 @@ async function renderPage({ app, routes }: Renderer, page: PageJob): Promise<Uin
     // Astro writes a redirect page for these; only the build process does (see prerender.ts's `delegable`).
     throw new Error(`answered ${response.status} (a redirect): a page that may redirect must render in the build process`);
   }
+  const bytes = keptBytes(response);
+  if (bytes) return bytes;
+  // An endpoint's string or stream, or no body at all (no file, as Astro does).
   if (response.body === null) return null;
-  return pageBytes.get(response) ?? new Uint8Array(await response.arrayBuffer());
+  return new Uint8Array(await response.arrayBuffer());
 }
 
 async function renderBatch(renderer: Renderer, pages: PageJob[]): Promise<void> {

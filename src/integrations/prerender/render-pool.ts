@@ -95,6 +95,9 @@ class RenderProcess {
   close(): void {
     this.closing = true;
     if (this.child.connected) this.child.disconnect();
+    // From now on the build process waits for it (it leaves at once): reaped before the build process exits,
+    // its CPU time counts in the build's own (rusage of waited children, which GNU time reports).
+    this.child.ref();
     // One that does not leave on its own (stuck in a page) is stopped.
     setTimeout(() => this.child.kill(), 5_000).unref();
   }
