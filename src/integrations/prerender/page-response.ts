@@ -18,7 +18,7 @@ export interface PageResponses {
   keptBytes(response: Response): Uint8Array | undefined;
 }
 
-export function pageResponses(Base: typeof Response = Response): PageResponses {
+export function pageResponses(): PageResponses {
   const kept = new WeakMap<Response, Uint8Array>();
   const refuseRead = (response: Response, what: string): void => {
     if (!kept.has(response)) return;
@@ -26,14 +26,14 @@ export function pageResponses(Base: typeof Response = Response): PageResponses {
       `a page's Response was read (${what}) in a render process, which keeps only its bytes (src/integrations/prerender/page-response.ts): Astro now reads or re-wraps a page's response before returning it (Astro changed?)`,
     );
   };
-  class PageResponse extends Base {
+  class PageResponse extends Response {
     constructor(body?: BodyInit | null, init?: ResponseInit) {
       const keep = body instanceof Uint8Array && !NULL_BODY_STATUSES.has(init?.status ?? 200);
       super(keep ? null : body, init);
       if (keep) kept.set(this, body);
     }
   }
-  const bodyGetter = Object.getOwnPropertyDescriptor(Base.prototype, 'body')!.get!;
+  const bodyGetter = Object.getOwnPropertyDescriptor(Response.prototype, 'body')!.get!;
   const streams = new WeakMap<Response, ReadableStream<Uint8Array>>();
   Object.defineProperty(PageResponse.prototype, 'body', {
     configurable: true,
@@ -55,7 +55,7 @@ export function pageResponses(Base: typeof Response = Response): PageResponses {
     },
   });
   for (const method of BODY_METHODS) {
-    const original = Base.prototype[method] as (...args: unknown[]) => unknown;
+    const original = Response.prototype[method] as (...args: unknown[]) => unknown;
     Object.defineProperty(PageResponse.prototype, method, {
       configurable: true,
       writable: true,

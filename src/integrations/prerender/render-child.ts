@@ -10,9 +10,8 @@ import path from 'node:path';
 import { StaticPaths, type StaticPathsApp } from 'astro/runtime/prerender/static-paths.js';
 import { loadConfig } from '../../core/env.ts';
 import { preloadSnapshotWorks } from '../../core/snapshot/preloaded-works.ts';
-import type { ChildMessage, ListedPath, PageJob, ParentMessage, RenderChildInit, RouteKey } from './render-protocol.ts';
 import { pageResponses } from './page-response.ts';
-import { routeKeyOf, serializeError } from './render-protocol.ts';
+import { routeKeyOf, serializeError, type ChildMessage, type ListedPath, type PageJob, type ParentMessage, type RenderChildInit, type RouteKey } from './render-protocol.ts';
 
 /** The part of Astro's BuildApp (astro/dist/core/build/app.js) a render process uses. */
 interface PrerenderApp {
